@@ -1,0 +1,56 @@
+import { useFetcher } from "@remix-run/react";
+import { Button } from "./ui/button";
+
+export interface MembershipState {
+  slug: string;
+  name: string;
+  membership: { role: "member" | "moderator"; status: "active" | "pending" | "banned" } | null;
+  permissions: { join: boolean; requestJoin: boolean; leave: boolean };
+}
+
+type Result = { ok: boolean; message: string };
+
+/**
+ * Join / request / leave for one group. Works without JavaScript (plain POST + redirect back);
+ * with it, stays on the page and announces the result.
+ */
+export function MembershipControls({ group, signedIn, returnTo }: { group: MembershipState; signedIn: boolean; returnTo: string }) {
+  const fetcher = useFetcher<Result>();
+  const busy = fetcher.state !== "idle";
+  const status = group.membership?.status ?? null;
+  const action = `/groups/${group.slug}/membership`;
+
+  let label: string | null = null;
+  let intent: "join" | "leave" | null = null;
+  let variant: "primary" | "secondary" = "primary";
+  if (group.permissions.join) [label, intent] = ["Join group", "join"];
+  else if (group.permissions.requestJoin) [label, intent] = ["Ask to join", "join"];
+  else if (group.permissions.leave && status === "pending") [label, intent, variant] = ["Withdraw request", "leave", "secondary"];
+  else if (group.permissions.leave) [label, intent, variant] = ["Leave group", "leave", "secondary"];
+
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      {status === "active" ? <p className="font-semibold">You are a member{group.membership?.role === "moderator" ? " (moderator)" : ""}.</p> : null}
+      {status === "pending" ? <p className="font-semibold">Request pending: a moderator will review it.</p> : null}
+      {status === "banned" ? <p className="font-semibold">You can't take part in this group.</p> : null}
+      {!signedIn ? (
+        <a href={`/signin?redirectTo=${encodeURIComponent(returnTo)}`} className="inline-flex min-h-11 items-center">
+          Sign in to join {group.name}
+        </a>
+      ) : null}
+      {label && intent ? (
+        <fetcher.Form method="post" action={action}>
+          <input type="hidden" name="intent" value={intent} />
+          <input type="hidden" name="returnTo" value={returnTo} />
+          <Button type="submit" variant={variant} disabled={busy} aria-describedby={`membership-${group.slug}-result`}>
+            {busy ? "Working…" : label}
+            <span className="sr-only">: {group.name}</span>
+          </Button>
+        </fetcher.Form>
+      ) : null}
+      <p id={`membership-${group.slug}-result`} role="status" className={fetcher.data && !fetcher.data.ok ? "text-red-800 dark:text-red-300" : ""}>
+        {fetcher.state === "idle" ? fetcher.data?.message : null}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads configuration. Every variable is validated at start-up so a typo
+ * stops the server with a message naming the variable instead of failing later.
+ */
+const booleanFromEnv = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  /** Public origin(s) the app is reached at, comma separated; used by the CSRF origin check behind proxies. */
+  PUBLIC_ORIGIN: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return [];
+      const origins = v.split(",").map((s) => s.trim()).filter(Boolean);
+      for (const o of origins) {
+        try {
+          const u = new URL(o);
+          if (u.origin !== o) throw new Error();
+        } catch {
+          ctx.addIssue({ code: "custom", message: `"${o}" is not an origin like https://example.org` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
+  /** Express "trust proxy" hop count: 0 when the app faces the internet directly. */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** auto: Secure cookie when the request came over HTTPS. */
+  SESSION_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SEED_DEMO: booleanFromEnv.optional(),
+  LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+});
+
+export type Config = Omit<z.infer<typeof ConfigSchema>, "SEED_DEMO"> & { SEED_DEMO: boolean };
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset": `DATABASE_URL= npm start` should fall back to PGlite.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const c = result.data;
+  // The demo community is seeded by default only on the embedded database.
+  return { ...c, SEED_DEMO: c.SEED_DEMO ?? !c.DATABASE_URL };
+}

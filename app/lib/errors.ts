@@ -1,0 +1,43 @@
+/**
+ * Typed domain errors. Domain code throws these; `app/lib/http.server.ts` maps them to HTTP
+ * responses and the realtime layer maps them to socket acks, each in one place.
+ */
+export type ErrorCode = "not_found" | "forbidden" | "invalid" | "conflict" | "rate_limited" | "unauthenticated" | "busy";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Field-level messages for forms, keyed by field name. */
+    readonly fieldErrors?: Record<string, string[]>,
+    /** Seconds until a retry can succeed (rate limits, busy). */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const NotFound = (what = "That page") => new DomainError("not_found", `${what} could not be found.`);
+export const Forbidden = (message = "You don't have permission to do that.") => new DomainError("forbidden", message);
+export const Invalid = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new DomainError("invalid", message, fieldErrors);
+export const Conflict = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new DomainError("conflict", message, fieldErrors);
+export const RateLimited = (message: string, retryAfter: number) =>
+  new DomainError("rate_limited", message, undefined, retryAfter);
+export const Unauthenticated = (message = "Please sign in first.") => new DomainError("unauthenticated", message);
+
+export const httpStatusOf: Record<ErrorCode, number> = {
+  not_found: 404,
+  forbidden: 403,
+  invalid: 400,
+  conflict: 409,
+  rate_limited: 429,
+  unauthenticated: 401,
+  busy: 503,
+};
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

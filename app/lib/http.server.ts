@@ -1,0 +1,60 @@
+import type { Submission } from "@conform-to/react";
+import { json, redirect } from "@remix-run/node";
+import { httpStatusOf, isDomainError, type DomainError } from "./errors";
+import type { HearthLoadContext } from "./load-context";
+
+/**
+ * The one place that maps domain errors to HTTP. Loaders rethrow them as Responses (rendered by
+ * the ErrorBoundary); actions turn them into form errors so nothing the person typed is lost.
+ */
+
+export function toResponse(e: DomainError): Response {
+  const headers = new Headers({ "Content-Type": "application/json; charset=utf-8" });
+  if (e.retryAfter) headers.set("Retry-After", String(e.retryAfter));
+  return new Response(JSON.stringify({ message: e.message }), { status: httpStatusOf[e.code], headers });
+}
+
+/** Run loader work; domain errors become thrown Responses (404, 403, …). */
+export async function loaderWork<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (isDomainError(e)) throw toResponse(e);
+    throw e;
+  }
+}
+
+/** "Try again in 15 minutes" from a Retry-After in seconds. */
+export function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `${minutes} minutes`;
+  return `${Math.ceil(minutes / 60)} hours`;
+}
+
+/** A failed form action: the submission with the domain error as form/field errors and the right status. */
+export function formFailure<Schema>(submission: Submission<Schema>, e: unknown, hideFields: string[] = []) {
+  if (!isDomainError(e)) throw e;
+  const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
+  const headers: HeadersInit = e.retryAfter ? { "Retry-After": String(e.retryAfter) } : {};
+  return json(
+    submission.reply({
+      formErrors: e.fieldErrors ? [] : [message],
+      fieldErrors: e.fieldErrors,
+      hideFields,
+    }),
+    { status: httpStatusOf[e.code], headers },
+  );
+}
+
+/** Signed-in viewer or a redirect to sign in (coming back here afterwards). */
+export function requireViewer(context: HearthLoadContext, request: Request) {
+  if (context.viewer) return context.viewer;
+  const url = new URL(request.url);
+  throw redirect(`/signin?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+}
+
+/** Remix fetchers (and useSubmit) add `_data`; a plain HTML form submission doesn't. */
+export function isDataRequest(request: Request): boolean {
+  return new URL(request.url).searchParams.has("_data");
+}

@@ -1,0 +1,20 @@
+import type { AppContext } from "./app-context.server";
+import type { Viewer } from "#app/modules/auth/session.server";
+
+/** What server.ts hands every loader and action through Remix's getLoadContext. */
+// A type alias (not an interface) so it fits AppLoadContext's index signature.
+export type HearthLoadContext = {
+  app: AppContext;
+  viewer: Viewer | null;
+  /** Per-request CSP nonce; goes to <Scripts> via React context, never into loader data. */
+  cspNonce: string;
+  clientIp: string;
+  /** Whether cookies must be Secure (request came over HTTPS, or forced by config). */
+  secure: boolean;
+};
+
+// Augment the runtime package: @remix-run/node and @remix-run/express re-export its interface.
+declare module "@remix-run/server-runtime" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends HearthLoadContext {}
+}

@@ -1,0 +1,212 @@
+import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { groupMemberships, groups, organizationMembers, organizations, users } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { decodeCursor, encodeCursor } from "#app/lib/cursor";
+import { isUniqueViolation } from "#app/lib/db-errors.server";
+import { Conflict, NotFound } from "#app/lib/errors";
+import { assertCan, can, type Actor, type GroupTarget } from "#app/policy.server";
+
+const PAGE_SIZE = 50;
+
+/** Active members only: pending requests and bans are not members. */
+const memberCount = sql<number>`(
+  select count(*)::int from ${groupMemberships} gm
+  where gm.group_id = ${groups.id} and gm.status = 'active'
+)`.as("member_count");
+
+/** The viewer's membership and organization role, joined onto a group query (null for visitors). */
+function viewerJoins(viewerId: string | null) {
+  const id = viewerId ?? "";
+  return {
+    membership: and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, id)),
+    orgRole: and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, id)),
+  };
+}
+
+function baseGroupQuery(app: AppContext, viewer: Actor | null) {
+  const on = viewerJoins(viewer?.id ?? null);
+  return app.db
+    .select({
+      id: groups.id,
+      slug: groups.slug,
+      name: groups.name,
+      description: groups.description,
+      visibility: groups.visibility,
+      joinPolicy: groups.joinPolicy,
+      organization: {
+        slug: organizations.slug,
+        name: organizations.name,
+        verified: sql<boolean>`${organizations.verifiedAt} is not null`,
+      },
+      memberCount,
+      membershipRole: groupMemberships.role,
+      membershipStatus: groupMemberships.status,
+      orgRole: organizationMembers.role,
+    })
+    .from(groups)
+    .innerJoin(organizations, eq(organizations.id, groups.organizationId))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole);
+}
+
+type GroupRow = Awaited<ReturnType<ReturnType<typeof baseGroupQuery>["execute"]>>[number];
+
+function toGroupView(actor: Actor | null, row: GroupRow) {
+  const target: GroupTarget = {
+    visibility: row.visibility,
+    joinPolicy: row.joinPolicy,
+    membership: row.membershipStatus && row.membershipRole ? { role: row.membershipRole, status: row.membershipStatus } : null,
+    orgRole: row.orgRole ?? null,
+  };
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    visibility: row.visibility,
+    joinPolicy: row.joinPolicy,
+    organization: row.organization,
+    memberCount: row.memberCount,
+    membership: target.membership,
+    target,
+    permissions: {
+      view: can(actor, "group.view", target),
+      viewMembers: can(actor, "group.viewMembers", target),
+      join: can(actor, "group.join", target),
+      requestJoin: can(actor, "group.requestJoin", target),
+      leave: can(actor, "group.leave", target),
+      reviewRequests: can(actor, "group.reviewRequests", target),
+    },
+  };
+}
+export type GroupView = ReturnType<typeof toGroupView>;
+
+/**
+ * The group directory, keyset-paginated by (name, id). Private groups are listed by name and
+ * description only, so people can ask to join; their content stays behind group.view.
+ */
+export async function listGroups(app: AppContext, viewer: Actor | null, opts: { after?: string | null; limit?: number } = {}) {
+  const limit = Math.min(opts.limit ?? PAGE_SIZE, PAGE_SIZE);
+  const cursor = decodeCursor(opts.after, 2);
+  const rows = await baseGroupQuery(app, viewer)
+    .where(
+      cursor
+        ? or(gt(groups.name, String(cursor[0])), and(eq(groups.name, String(cursor[0])), gt(groups.id, String(cursor[1]))))
+        : undefined,
+    )
+    .orderBy(asc(groups.name), asc(groups.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit).map((r) => toGroupView(viewer, r));
+  const last = page.at(-1);
+  return { groups: page, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+/** One group as the viewer may know it; throws NotFound for unknown slugs. */
+export async function findGroup(app: AppContext, viewer: Actor | null, slug: string) {
+  const [row] = await baseGroupQuery(app, viewer).where(eq(groups.slug, slug)).limit(1);
+  if (!row) throw NotFound("That group");
+  return toGroupView(viewer, row);
+}
+
+/** The group page: 404 for private groups the viewer is not inside. */
+export async function getGroupPage(app: AppContext, viewer: Actor | null, slug: string) {
+  const group = await findGroup(app, viewer, slug);
+  assertCan(viewer, "group.view", group.target);
+  return group;
+}
+
+/** Joins an open group, or files a request for one that needs approval. Returns the new status. */
+export async function joinGroup(app: AppContext, viewer: Actor | null, slug: string) {
+  const group = await findGroup(app, viewer, slug);
+  const status = group.joinPolicy === "open" ? "active" : "pending";
+  assertCan(viewer, status === "active" ? "group.join" : "group.requestJoin", group.target);
+  try {
+    await app.db.insert(groupMemberships).values({ groupId: group.id, userId: viewer!.id, role: "member", status });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw Conflict("You have already joined or asked to join this group.");
+    throw e;
+  }
+  return { group, status } as const;
+}
+
+/** Leaves a group, or withdraws a pending request. */
+export async function leaveGroup(app: AppContext, viewer: Actor | null, slug: string) {
+  const group = await findGroup(app, viewer, slug);
+  assertCan(viewer, "group.leave", group.target);
+  await app.db
+    .delete(groupMemberships)
+    .where(
+      and(
+        eq(groupMemberships.groupId, group.id),
+        eq(groupMemberships.userId, viewer!.id),
+        // Never let a race turn "leave" into lifting a ban.
+        sql`${groupMemberships.status} <> 'banned'`,
+      ),
+    );
+  return { group, previous: group.membership!.status };
+}
+
+/** Active members, keyset-paginated by (display name, id). Outsiders get 404/403 via the policy. */
+export async function listMembers(app: AppContext, viewer: Actor | null, slug: string, opts: { after?: string | null } = {}) {
+  const group = await findGroup(app, viewer, slug);
+  assertCan(viewer, "group.viewMembers", group.target);
+  const cursor = decodeCursor(opts.after, 2);
+  const lowerName = sql<string>`lower(${users.displayName})`;
+  const rows = await app.db
+    .select({ userId: users.id, displayName: users.displayName, role: groupMemberships.role, since: groupMemberships.createdAt })
+    .from(groupMemberships)
+    .innerJoin(users, eq(users.id, groupMemberships.userId))
+    .where(
+      and(
+        eq(groupMemberships.groupId, group.id),
+        eq(groupMemberships.status, "active"),
+        cursor
+          ? or(gt(lowerName, String(cursor[0])), and(eq(lowerName, String(cursor[0])), gt(users.id, String(cursor[1]))))
+          : undefined,
+      ),
+    )
+    .orderBy(asc(lowerName), asc(users.id))
+    .limit(PAGE_SIZE + 1);
+  const page = rows.slice(0, PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    group,
+    members: page,
+    nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor([last.displayName.toLowerCase(), last.userId]) : null,
+  };
+}
+
+/** Pending join requests, oldest first. */
+export async function listJoinRequests(app: AppContext, viewer: Actor | null, group: GroupView) {
+  assertCan(viewer, "group.reviewRequests", group.target);
+  return app.db
+    .select({ userId: users.id, displayName: users.displayName, requestedAt: groupMemberships.createdAt })
+    .from(groupMemberships)
+    .innerJoin(users, eq(users.id, groupMemberships.userId))
+    .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.status, "pending")))
+    .orderBy(asc(groupMemberships.createdAt), asc(groupMemberships.userId))
+    .limit(PAGE_SIZE);
+}
+
+/** Approves (pending → active) or declines (request removed) one join request. */
+export async function decideJoinRequest(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  input: { userId: string; decision: "approve" | "decline" },
+) {
+  const group = await findGroup(app, viewer, slug);
+  assertCan(viewer, "group.reviewRequests", group.target);
+  const where = and(
+    eq(groupMemberships.groupId, group.id),
+    eq(groupMemberships.userId, input.userId),
+    eq(groupMemberships.status, "pending"),
+  );
+  const changed =
+    input.decision === "approve"
+      ? await app.db.update(groupMemberships).set({ status: "active", createdAt: new Date() }).where(where).returning({ userId: groupMemberships.userId })
+      : await app.db.delete(groupMemberships).where(where).returning({ userId: groupMemberships.userId });
+  if (changed.length === 0) throw NotFound("That request");
+  const [who] = await app.db.select({ displayName: users.displayName }).from(users).where(eq(users.id, input.userId));
+  return { group, displayName: who?.displayName ?? "The member" };
+}

@@ -1,0 +1,22 @@
+import { isDomainError } from "#app/lib/errors";
+import { errorFields, log } from "#app/lib/log.server";
+import type { Ack } from "./events";
+
+/**
+ * Runs a handler and always answers its ack with {ok, data | error}: a domain error becomes its
+ * code and message, anything else a generic error (logged without the payload). A missing ack
+ * callback is tolerated so a malformed client can't crash the handler.
+ */
+export async function answer<T>(ack: unknown, work: () => Promise<T> | T): Promise<void> {
+  const reply = typeof ack === "function" ? (ack as (r: Ack<T>) => void) : () => {};
+  try {
+    reply({ ok: true, data: await work() });
+  } catch (e) {
+    if (isDomainError(e)) {
+      reply({ ok: false, error: { code: e.code, message: e.message } });
+    } else {
+      log.error("socket handler failed", errorFields(e));
+      reply({ ok: false, error: { code: "internal", message: "Something went wrong. Please try again." } });
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useNonce } from "./components/nonce";
+import { Button, ButtonLink } from "./components/ui/button";
+import stylesheet from "./tailwind.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [
+  { title: "Hearth — dystonia support community" },
+  { name: "description", content: "Support groups, live chat, events and trusted resources for people living with dystonia and their carers." },
+];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  // Only what the header needs; never email or anything else personal.
+  return { viewer: context.viewer ? { displayName: context.viewer.displayName } : null };
+}
+
+function navClass({ isActive }: { isActive: boolean }) {
+  return `inline-flex min-h-11 items-center rounded-lg px-3 font-semibold no-underline hover:bg-brand-50 dark:hover:bg-stone-800 ${
+    isActive ? "underline decoration-2 underline-offset-4" : ""
+  }`;
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const viewer = data?.viewer ?? null;
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="flex min-h-screen flex-col">
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-lg bg-white p-3 font-semibold focus:not-sr-only focus:absolute focus:left-3 focus:top-3 dark:bg-stone-800"
+        >
+          Skip to main content
+        </a>
+        <header className="border-b-2 border-stone-200 bg-white dark:border-stone-700 dark:bg-stone-950">
+          <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+            <nav aria-label="Main" className="flex flex-wrap items-center gap-2">
+              <Link to="/" className="mr-3 inline-flex min-h-11 items-center text-2xl font-bold no-underline">
+                <span aria-hidden="true" className="mr-2">
+                  ◠
+                </span>
+                Hearth
+              </Link>
+              <NavLink to="/groups" className={navClass}>
+                Groups
+              </NavLink>
+            </nav>
+            <div className="flex flex-wrap items-center gap-3">
+              {viewer ? (
+                <>
+                  <p className="text-base" data-testid="signed-in-as">
+                    Signed in as <strong>{viewer.displayName}</strong>
+                  </p>
+                  <Form method="post" action="/signout">
+                    <Button type="submit" variant="secondary">
+                      Sign out
+                    </Button>
+                  </Form>
+                </>
+              ) : (
+                <>
+                  <ButtonLink to="/signin" variant="secondary">
+                    Sign in
+                  </ButtonLink>
+                  <ButtonLink to="/signup">Create account</ButtonLink>
+                </>
+              )}
+            </div>
+          </div>
+        </header>
+        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 outline-none">
+          {children}
+        </main>
+        <footer className="border-t-2 border-stone-200 bg-white py-6 text-base dark:border-stone-700 dark:bg-stone-950">
+          <div className="mx-auto max-w-5xl px-4">
+            <p>
+              Hearth is a peer-support community. What members share is personal experience, not medical advice: talk to your
+              care team before changing any treatment.
+            </p>
+          </div>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "Something went wrong on our side. Please try again in a moment.";
+  if (isRouteErrorResponse(error)) {
+    const fromServer = typeof error.data === "object" && error.data && "message" in error.data ? String(error.data.message) : null;
+    if (error.status === 404) {
+      title = "We couldn't find that page";
+      message = "It may have moved, or it may be in a private group you are not a member of.";
+    } else if (error.status === 403) {
+      title = "Not allowed";
+      message = fromServer ?? "You don't have permission to see this.";
+    } else if (error.status === 429) {
+      title = "Please slow down";
+      message = fromServer ?? "Too many requests. Please wait a little and try again.";
+    }
+  }
+  return (
+    <section aria-labelledby="error-title" className="space-y-4">
+      <h1 id="error-title" className="text-3xl">
+        {title}
+      </h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/groups">Browse the groups</Link> or <Link to="/">go to the home page</Link>.
+      </p>
+    </section>
+  );
+}

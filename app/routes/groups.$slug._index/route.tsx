@@ -1,0 +1,63 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { MembershipControls } from "#app/components/group-membership";
+import { Badge, VerifiedBadge } from "#app/components/ui/badge";
+import { loaderWork } from "#app/lib/http.server";
+import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+import { getGroupPage, listJoinRequests } from "#app/modules/groups/groups.server";
+import { JoinRequests } from "./join-requests";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} — Hearth` : "Group not found — Hearth" }];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  if (!slug.success) throw new Response("Not found", { status: 404 });
+  return loaderWork(async () => {
+    const group = await getGroupPage(context.app, context.viewer, slug.data);
+    const requests = group.permissions.reviewRequests ? await listJoinRequests(context.app, context.viewer, group) : null;
+    const { target: _target, id: _id, ...view } = group;
+    return {
+      group: view,
+      signedIn: context.viewer !== null,
+      requests: requests?.map((r) => ({ ...r, requestedAt: r.requestedAt.toISOString() })) ?? null,
+    };
+  });
+}
+
+export default function GroupPage() {
+  const { group, signedIn, requests } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="group-title" className="space-y-4">
+        <p>
+          <Link to="/groups" className="inline-flex min-h-11 items-center">
+            ← All groups
+          </Link>
+        </p>
+        <h1 id="group-title" className="text-4xl">
+          {group.name}
+        </h1>
+        <div className="flex flex-wrap items-center gap-2">
+          <span>
+            Run by <strong>{group.organization.name}</strong>
+          </span>
+          {group.organization.verified ? <VerifiedBadge /> : null}
+          {group.visibility === "private" ? <Badge tone="warning">Private group</Badge> : <Badge>Public group</Badge>}
+          {group.joinPolicy === "approval" ? <Badge>Approval needed to join</Badge> : null}
+        </div>
+        <p className="max-w-3xl text-lg">{group.description}</p>
+        <p>
+          {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
+          {group.permissions.viewMembers ? (
+            <>
+              {" · "}
+              <Link to={`/groups/${group.slug}/members`}>See who is here</Link>
+            </>
+          ) : null}
+        </p>
+        <MembershipControls group={group} signedIn={signedIn} returnTo={`/groups/${group.slug}`} />
+      </section>
+      {requests ? <JoinRequests slug={group.slug} requests={requests} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Button } from "#app/components/ui/button";
+import { Field } from "#app/components/ui/field";
+import { FormErrors } from "#app/components/ui/form-errors";
+import { formFailure } from "#app/lib/http.server";
+import { signIn } from "#app/modules/accounts/accounts.server";
+import { safeRedirect, SignInSchema } from "#app/modules/auth/auth.schema";
+import { setSessionTokenCookie } from "#app/modules/auth/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in — Hearth" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  if (context.viewer) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: SignInSchema });
+  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  try {
+    const { token, expiresAt } = await signIn(context.app, submission.value, context.clientIp);
+    return redirect(safeRedirect(submission.value.redirectTo), {
+      headers: { "Set-Cookie": setSessionTokenCookie(token, expiresAt, context.secure) },
+    });
+  } catch (e) {
+    return formFailure(submission, e, ["password"]);
+  }
+}
+
+export default function SignIn() {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <section aria-labelledby="signin-title" className="mx-auto max-w-xl space-y-6">
+      <h1 id="signin-title" className="text-3xl">
+        Sign in
+      </h1>
+      <p>
+        New here? <Link to="/signup">Create an account</Link>.
+      </p>
+      <Form method="post" {...getFormProps(form)} className="space-y-5">
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
+        <Field label="Email" meta={fields.email} type="email" inputProps={{ autoComplete: "email" }} />
+        <Field label="Password" meta={fields.password} type="password" revealable inputProps={{ autoComplete: "current-password" }} />
+        <Button type="submit" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </Button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Button } from "#app/components/ui/button";
+import { Field } from "#app/components/ui/field";
+import { FormErrors } from "#app/components/ui/form-errors";
+import { formFailure } from "#app/lib/http.server";
+import { signUp } from "#app/modules/accounts/accounts.server";
+import { SignUpSchema } from "#app/modules/auth/auth.schema";
+import { setSessionTokenCookie } from "#app/modules/auth/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Create an account — Hearth" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  if (context.viewer) throw redirect("/groups");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: SignUpSchema });
+  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  try {
+    const { token, expiresAt } = await signUp(context.app, submission.value, context.clientIp);
+    return redirect("/groups", { headers: { "Set-Cookie": setSessionTokenCookie(token, expiresAt, context.secure) } });
+  } catch (e) {
+    return formFailure(submission, e, ["password"]);
+  }
+}
+
+export default function SignUp() {
+  const lastResult = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <section aria-labelledby="signup-title" className="mx-auto max-w-xl space-y-6">
+      <h1 id="signup-title" className="text-3xl">
+        Create an account
+      </h1>
+      <p>
+        Already have one? <Link to="/signin">Sign in</Link>.
+      </p>
+      <Form method="post" {...getFormProps(form)} className="space-y-5">
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <Field label="Email" meta={fields.email} type="email" hint="Only used to sign in. Nobody else sees it." inputProps={{ autoComplete: "email" }} />
+        <Field
+          label="Display name"
+          meta={fields.displayName}
+          hint="How others see you. A nickname is fine: you don't have to use your real name."
+          inputProps={{ autoComplete: "nickname" }}
+        />
+        <Field
+          label="Password"
+          meta={fields.password}
+          type="password"
+          revealable
+          hint="At least 8 characters. A few words strung together is easy to type and hard to guess."
+          inputProps={{ autoComplete: "new-password" }}
+        />
+        <Button type="submit" disabled={busy}>
+          {busy ? "Creating your account…" : "Create account"}
+        </Button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Database } from "./client";
+import { groupMemberships, groups, organizationMembers, organizations, users } from "./schema/index";
+// The seed is a script, not schema: it reuses the app's password hashing so demo accounts are
+// hashed exactly like real ones (the one exception to "db/ imports no app code").
+import { hashPassword } from "../app/lib/password.server";
+
+export const DEMO_PASSWORD = "hearth-demo-password";
+export const DEMO_DOMAIN = "demo.hearth.test";
+
+const ORG_ID = "demo-org";
+const demoUsers = [
+  { id: "demo-morgan", name: "Morgan (organizer)", role: "admin" as const },
+  { id: "demo-sam", name: "Sam the moderator", role: "member" as const },
+  { id: "demo-alex", name: "Alex", role: "member" as const },
+  { id: "demo-robin", name: "Robin", role: "member" as const },
+  { id: "demo-kit", name: "Kit", role: "member" as const },
+];
+export const demoEmail = (id: string) => `${id.replace("demo-", "")}@${DEMO_DOMAIN}`;
+
+const demoGroups = [
+  {
+    id: "demo-group-cervical",
+    slug: "cervical-dystonia",
+    name: "Cervical dystonia",
+    description:
+      "For people whose neck muscles pull, turn or tilt the head. Share what helps with pain, posture, botulinum toxin appointments and everyday life.",
+    visibility: "public" as const,
+    joinPolicy: "open" as const,
+  },
+  {
+    id: "demo-group-blepharospasm",
+    slug: "blepharospasm",
+    name: "Blepharospasm",
+    description:
+      "Eyelid spasms and forced blinking: swap tips on light sensitivity, reading, driving and treatment, at your own pace.",
+    visibility: "public" as const,
+    joinPolicy: "open" as const,
+  },
+  {
+    id: "demo-group-hand",
+    slug: "writers-cramp",
+    name: "Writer's cramp & focal hand dystonia",
+    description:
+      "Hand and arm dystonia, including writer's and musician's cramp. Adaptive tools, occupational therapy and work adjustments.",
+    visibility: "public" as const,
+    joinPolicy: "open" as const,
+  },
+  {
+    id: "demo-group-carers",
+    slug: "carers-and-family",
+    name: "Carers & family",
+    description:
+      "A private space for partners, parents, children and friends who support someone with dystonia. A moderator approves each request to join.",
+    visibility: "private" as const,
+    joinPolicy: "approval" as const,
+  },
+];
+
+/**
+ * The demo community. Idempotent: every row has a fixed key and is inserted with
+ * ON CONFLICT DO NOTHING, so running it twice (or on every start) changes nothing.
+ */
+export async function seedDemo(db: Database): Promise<{ created: boolean }> {
+  const created = await db
+    .insert(organizations)
+    .values({
+      id: ORG_ID,
+      slug: "dystonia-together",
+      name: "Dystonia Together Network",
+      description:
+        "A fictional patient organization run by people living with dystonia and their carers. We host the groups here, organize meetups and keep a reviewed resource library.",
+      website: "https://example.org/dystonia-together",
+      verifiedAt: new Date("2026-01-15T12:00:00Z"),
+    })
+    .onConflictDoNothing()
+    .returning({ id: organizations.id });
+
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db
+    .insert(users)
+    .values(
+      demoUsers.map((u) => ({ id: u.id, email: demoEmail(u.id), passwordHash, displayName: u.name, siteRole: u.role })),
+    )
+    .onConflictDoNothing();
+
+  await db.insert(organizationMembers).values({ organizationId: ORG_ID, userId: "demo-morgan", role: "owner" }).onConflictDoNothing();
+  await db.insert(groups).values(demoGroups.map((g) => ({ ...g, organizationId: ORG_ID }))).onConflictDoNothing();
+
+  const memberships = [
+    ...demoGroups.map((g) => ({ groupId: g.id, userId: "demo-sam", role: "moderator" as const })),
+    { groupId: "demo-group-cervical", userId: "demo-alex", role: "member" as const },
+    { groupId: "demo-group-blepharospasm", userId: "demo-alex", role: "member" as const },
+    { groupId: "demo-group-cervical", userId: "demo-robin", role: "member" as const },
+    { groupId: "demo-group-carers", userId: "demo-robin", role: "member" as const },
+    { groupId: "demo-group-hand", userId: "demo-kit", role: "member" as const },
+  ];
+  await db.insert(groupMemberships).values(memberships.map((m) => ({ ...m, status: "active" as const }))).onConflictDoNothing();
+  return { created: created.length > 0 };
+}
+
+export function demoSignInHelp(): string {
+  const who = demoUsers.map((u) => `${demoEmail(u.id)} (${u.name})`).join(", ");
+  return `Demo sign-in: any of ${who} with password "${DEMO_PASSWORD}".`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { loadConfig } = await import("../app/lib/config.server");
+  const { openConfiguredDatabase } = await import("./open");
+  const { migrate } = await import("./migrate");
+  const handle = await openConfiguredDatabase(loadConfig());
+  await migrate(handle);
+  const { created } = await seedDemo(handle.db);
+  console.log(created ? "Demo community seeded." : "Demo community already present; nothing changed.");
+  console.log(demoSignInHelp());
+  await handle.close();
+}

@@ -1,0 +1,224 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server as HttpServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import { sql } from "drizzle-orm";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { openConfiguredDatabase } from "#db/open";
+import type { DatabaseHandle } from "#db/client";
+import { migrate } from "#db/migrate";
+import { demoSignInHelp, seedDemo } from "#db/seed";
+import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
+import { ConfigError, loadConfig, type Config } from "#app/lib/config.server";
+import type { HearthLoadContext } from "#app/lib/load-context";
+import { errorFields, log, setLogLevel } from "#app/lib/log.server";
+import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
+import { RateLimiter } from "#app/lib/rate-limit.server";
+import {
+  deleteSessionTokenCookie,
+  readSessionToken,
+  setSessionTokenCookie,
+  validateSessionToken,
+} from "#app/modules/auth/session.server";
+import { attachRealtime } from "#app/realtime/io.server";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export interface HearthServerOptions {
+  config: Config;
+  database: DatabaseHandle;
+  /** "vite": dev middleware; "build": the built app in build/; "none": sockets and /healthz only (tests). */
+  remix: "vite" | "build" | "none";
+}
+
+/** Builds the one http.Server that hosts Express + Remix and Socket.IO. Does not listen. */
+export async function createHearthServer({ config, database, remix }: HearthServerOptions) {
+  const app: AppContext = { db: database.db, config, limiter: new RateLimiter(), realtime: noopPublisher };
+  const expressApp = express();
+  const httpServer: HttpServer = createServer(expressApp);
+  const { io, publisher } = attachRealtime(httpServer, app);
+  app.realtime = publisher;
+
+  expressApp.disable("x-powered-by");
+  expressApp.set("trust proxy", config.TRUST_PROXY);
+  expressApp.use(compression());
+
+  const isDev = remix === "vite";
+  expressApp.use((req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    res.locals.secure = config.SESSION_COOKIE_SECURE === "auto" ? req.secure : config.SESSION_COOKIE_SECURE === "true";
+    if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    next();
+  });
+  expressApp.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          // Vite's dev client injects inline scripts without our nonce; production is nonce-only.
+          scriptSrc: isDev ? ["'self'", "'unsafe-inline'"] : ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          styleSrc: isDev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          fontSrc: ["'self'"],
+          connectSrc: isDev ? ["'self'", "ws:"] : ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+        },
+      },
+      strictTransportSecurity: false, // set above, only when the request came over HTTPS
+      referrerPolicy: { policy: "same-origin" },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  expressApp.get("/healthz", async (_req, res) => {
+    try {
+      await database.db.execute(sql`select 1`);
+      res.status(200).type("text/plain").send("ok");
+    } catch (e) {
+      log.error("health check failed", errorFields(e));
+      res.status(503).type("text/plain").send("database unavailable");
+    }
+  });
+
+  // CSRF: every state-changing request must come from our own origin.
+  expressApp.use((req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    const allowed = expectedOrigins({ protocol: req.protocol, host: req.get("host") }, config.PUBLIC_ORIGIN);
+    if (isAllowedOrigin(req.get("origin"), allowed)) return next();
+    res.status(403).type("text/plain").send("This request was refused because it did not come from this site (Origin check).");
+  });
+
+  // Session: validated once per request here, so loaders get the viewer and refreshed cookies are sent.
+  expressApp.use(async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.viewer = null;
+    const token = readSessionToken(req.headers.cookie, res.locals.secure);
+    if (!token) return next();
+    try {
+      const result = await validateSessionToken(app, token);
+      if (!result) {
+        res.append("Set-Cookie", deleteSessionTokenCookie(res.locals.secure));
+      } else {
+        res.locals.viewer = result.viewer;
+        if (result.refreshed) res.append("Set-Cookie", setSessionTokenCookie(token, result.expiresAt, res.locals.secure));
+      }
+      next();
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  if (remix !== "none") {
+    let build: ServerBuild | (() => Promise<ServerBuild>);
+    if (remix === "vite") {
+      const vite = await import("vite");
+      const viteDevServer = await vite.createServer({ server: { middlewareMode: true } });
+      expressApp.use(viteDevServer.middlewares);
+      build = () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+      httpServer.on("close", () => void viteDevServer.close());
+    } else {
+      const client = path.join(root, "build/client");
+      expressApp.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }));
+      expressApp.use(express.static(client, { maxAge: "1h" }));
+      build = (await import(path.join(root, "build/server/index.js"))) as ServerBuild;
+    }
+    expressApp.all(
+      "*",
+      createRequestHandler({
+        build,
+        mode: remix === "vite" ? "development" : "production",
+        getLoadContext: (req, res): HearthLoadContext => ({
+          app,
+          viewer: res.locals.viewer,
+          cspNonce: res.locals.cspNonce,
+          clientIp: req.ip ?? "unknown",
+          secure: res.locals.secure,
+        }),
+      }),
+    );
+  }
+
+  expressApp.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error("request failed", errorFields(err));
+    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
+  });
+
+  /** Stop accepting, disconnect sockets, let requests drain, then close the database. */
+  async function close() {
+    await new Promise<void>((resolve) => {
+      io.close(() => resolve()); // also closes httpServer
+      httpServer.closeIdleConnections();
+    });
+    await database.close();
+  }
+
+  return { app, httpServer, io, close };
+}
+
+/** `npm start` / `npm run dev`: config → database → migrate → seed → listen. */
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  setLogLevel(config.LOG_LEVEL);
+  const database = await openConfiguredDatabase(config);
+  await migrate(database);
+  if (config.SEED_DEMO) {
+    const { created } = await seedDemo(database.db);
+    if (created) log.info("demo community seeded");
+  }
+  const remix = config.NODE_ENV === "production" ? "build" : "vite";
+  const server = await createHearthServer({ config, database, remix });
+  server.httpServer.listen(config.PORT, config.HOST, () => {
+    const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
+    console.log(`Hearth is running at http://localhost:${config.PORT} on ${where}.`);
+    if (config.SEED_DEMO) console.log(demoSignInHelp());
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    // Exit within 10 s even if a client holds a connection open.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (e) => {
+        log.error("shutdown failed", errorFields(e));
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  await main();
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      cspNonce: string;
+      secure: boolean;
+      viewer: import("#app/modules/auth/session.server").Viewer | null;
+    }
+  }
+}
