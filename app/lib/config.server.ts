@@ -45,6 +45,8 @@ const ConfigSchema = z.object({
   SESSION_COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SEED_DEMO: booleanFromEnv.optional(),
+  /** New accounts allowed per client IP per hour (operators behind one NAT may want more). */
+  SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });
 

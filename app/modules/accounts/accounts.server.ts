@@ -19,18 +19,18 @@ export const SIGN_IN_FAILURES_PER_IP: RateRule = {
   windowSeconds: 24 * 60 * 60,
   message: "Too many failed sign-in attempts from your connection today.",
 };
-export const SIGN_UPS_PER_IP: RateRule = {
-  limit: 10,
+export const signUpsPerIp = (limit: number): RateRule => ({
+  limit,
   windowSeconds: 60 * 60,
-  message: "Too many new accounts from your connection.",
-};
+  message: "Too many new accounts were created from your connection.",
+});
 
 export const INVALID_CREDENTIALS = "That email and password don't match an account.";
 export const EMAIL_IN_USE = "This email can't be used to create a new account. If you already have one, sign in instead.";
 export const DISPLAY_NAME_TAKEN = "Someone already uses this display name. Please choose another.";
 
 export async function signUp(app: AppContext, input: SignUpInput, ip: string) {
-  app.limiter.hit(`signup:ip:${ip}`, SIGN_UPS_PER_IP);
+  app.limiter.hit(`signup:ip:${ip}`, signUpsPerIp(app.config.SIGNUPS_PER_IP_PER_HOUR));
   const [emailTaken, nameTaken] = await Promise.all([
     app.db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1),
     app.db

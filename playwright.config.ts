@@ -1,0 +1,87 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Real-browser end-to-end tests: Debian's Chromium against the built app (`npx remix vite:build`
+ * first; `npm run test:e2e` does both), served by `server.ts` in production mode on a fresh
+ * database — embedded PGlite in a new temp directory, or the Postgres named by E2E_DATABASE_URL.
+ */
+
+const CHROMIUM = "/usr/bin/chromium";
+if (!fs.existsSync(CHROMIUM)) {
+  // Never fall back to a downloaded browser or skip: a missing browser must fail loudly.
+  throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
+}
+if (!fs.existsSync(path.join(import.meta.dirname, "build/server/index.js"))) {
+  throw new Error("The app is not built: run `npx remix vite:build` (or `npm run test:e2e`, which builds first).");
+}
+
+const PORT = 3199;
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+
+// The config is evaluated again in each worker process; they inherit the runner's environment,
+// so only the runner creates (and later removes) the data directory.
+let dataDir = process.env.HEARTH_E2E_DATA_DIR;
+if (!dataDir) {
+  const created = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-e2e-"));
+  dataDir = created;
+  process.env.HEARTH_E2E_DATA_DIR = created;
+  // By the time the runner exits it has stopped the web server, so the directory is free.
+  process.once("exit", () => fs.rmSync(created, { recursive: true, force: true }));
+}
+
+const serverEnv: Record<string, string> = {};
+for (const [k, v] of Object.entries(process.env)) if (v !== undefined) serverEnv[k] = v;
+delete serverEnv.DATABASE_URL; // never the developer's own database: PGlite unless E2E_DATABASE_URL says otherwise
+Object.assign(serverEnv, {
+  NODE_ENV: "production",
+  PORT: String(PORT),
+  HOST: "127.0.0.1",
+  DATA_DIR: dataDir,
+  SEED_DEMO: "true",
+  SIGNUPS_PER_IP_PER_HOUR: "1000",
+  LOG_LEVEL: "error",
+  PUBLIC_ORIGIN: "",
+});
+if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  reporter: "list",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: !!process.env.CI,
+  use: {
+    baseURL: ORIGIN,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+    trace: "off",
+    screenshot: "only-on-failure",
+  },
+  webServer: {
+    command: "npx tsx server.ts",
+    url: `${ORIGIN}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: serverEnv,
+  },
+});

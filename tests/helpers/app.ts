@@ -1,0 +1,35 @@
+import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
+import { loadConfig } from "#app/lib/config.server";
+import { RateLimiter } from "#app/lib/rate-limit.server";
+import { signUp } from "#app/modules/accounts/accounts.server";
+import type { Viewer } from "#app/modules/auth/session.server";
+import { validateSessionToken } from "#app/modules/auth/session.server";
+import type { DatabaseHandle } from "#db/client";
+import { createTestDatabase } from "./database";
+
+export interface TestApp {
+  app: AppContext;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** An AppContext on a fresh database, the way server.ts builds one. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: "test", SIGNUPS_PER_IP_PER_HOUR: "1000", ...env });
+  const app: AppContext = { db: database.db, config, limiter: new RateLimiter(), realtime: noopPublisher };
+  return { app, database, close: () => database.close() };
+}
+
+let counter = 0;
+/** A new member with a unique email and display name; returns the viewer as loaders see it. */
+export async function createMember(app: AppContext, name = "Member"): Promise<Viewer & { token: string; email: string; password: string }> {
+  counter += 1;
+  const suffix = `${Date.now().toString(36)}${counter}`;
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}-${suffix}@example.test`;
+  const password = "correct horse battery";
+  const { token } = await signUp(app, { email, password, displayName: `${name} ${suffix}` }, "10.0.0.1");
+  const result = await validateSessionToken(app, token);
+  if (!result) throw new Error("fresh session did not validate");
+  return { ...result.viewer, token, email, password };
+}

@@ -1,0 +1,42 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "#db/client";
+import { migrate } from "#db/migrate";
+import { demoEmail, seedDemo } from "#db/seed";
+import { createTestDatabase, rowsOf, testDatabaseKind } from "#tests/helpers/database";
+
+describe(`migrations on ${testDatabaseKind}`, () => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await createTestDatabase(); // applies the migrations to an empty database
+  });
+  afterAll(() => handle.close());
+
+  it("creates every table of the schema", async () => {
+    const rows = await handle.db.execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    const list = rowsOf<{ table_name: string }>(rows).map((r) => r.table_name);
+    expect(list).toEqual(["group_memberships", "groups", "organization_members", "organizations", "sessions", "users"]);
+  });
+
+  it("is a no-op when applied again, also concurrently", async () => {
+    await Promise.all([migrate(handle), migrate(handle)]);
+    const rows = await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const n = rowsOf<{ n: number }>(rows)[0]!.n;
+    expect(n).toBe(1);
+  });
+
+  it("seeds the demo community once, however often it runs", async () => {
+    expect((await seedDemo(handle.db)).created).toBe(true);
+    expect((await seedDemo(handle.db)).created).toBe(false);
+    const counts = await handle.db.execute<{ users: number; groups: number; private: number; moderators: number }>(sql`
+      select (select count(*)::int from users) as users,
+             (select count(*)::int from groups) as groups,
+             (select count(*)::int from groups where visibility = 'private' and join_policy = 'approval') as private,
+             (select count(*)::int from group_memberships where role = 'moderator') as moderators`);
+    const row = rowsOf(counts)[0];
+    expect(row).toEqual({ users: 5, groups: 4, private: 1, moderators: 4 });
+    expect(demoEmail("demo-sam")).toBe("sam@demo.hearth.test");
+  });
+});

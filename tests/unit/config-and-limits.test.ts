@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "#app/lib/config.server";
+import { isDomainError } from "#app/lib/errors";
+import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
+import { RateLimiter } from "#app/lib/rate-limit.server";
+
+describe("config", () => {
+  it("defaults to the embedded database with the demo seed", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, DATA_DIR: "./data", SEED_DEMO: true, SESSION_COOKIE_SECURE: "auto" });
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it("does not seed demo data on a real Postgres unless asked", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://x@localhost/db" }).SEED_DEMO).toBe(false);
+    expect(loadConfig({ DATABASE_URL: "postgres://x@localhost/db", SEED_DEMO: "true" }).SEED_DEMO).toBe(true);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, "PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
+    [{ SESSION_COOKIE_SECURE: "maybe" }, "SESSION_COOKIE_SECURE"],
+    [{ PUBLIC_ORIGIN: "https://example.org/path" }, "PUBLIC_ORIGIN"],
+  ])("stops on %j naming the variable", (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
+  });
+});
+
+describe("origin check", () => {
+  const allowed = expectedOrigins({ protocol: "http", host: "localhost:3000" }, ["https://hearth.example"]);
+  it.each([
+    ["http://localhost:3000", true],
+    ["https://hearth.example", true],
+    ["http://evil.example", false],
+    ["null", false],
+    [undefined, false],
+  ])("%j → %j", (origin, ok) => {
+    expect(isAllowedOrigin(origin, allowed)).toBe(ok);
+  });
+});
+
+describe("rate limiter", () => {
+  it("allows the limit, refuses the next with Retry-After, and forgets after the window", () => {
+    let now = 1_000_000;
+    const limiter = new RateLimiter(() => now);
+    const rule = { limit: 3, windowSeconds: 60, message: "Slow down." };
+    for (let i = 0; i < 3; i++) limiter.hit("k", rule);
+    let caught: unknown;
+    try {
+      limiter.hit("k", rule);
+    } catch (e) {
+      caught = e;
+    }
+    expect(isDomainError(caught) && caught.code).toBe("rate_limited");
+    expect(isDomainError(caught) && caught.retryAfter).toBe(60);
+    expect(() => limiter.hit("other", rule)).not.toThrow();
+    now += 61_000;
+    expect(() => limiter.hit("k", rule)).not.toThrow();
+  });
+
+  it("reset clears a key", () => {
+    const limiter = new RateLimiter();
+    const rule = { limit: 1, windowSeconds: 60, message: "x" };
+    limiter.hit("k", rule);
+    limiter.reset("k");
+    expect(() => limiter.hit("k", rule)).not.toThrow();
+  });
+});
