@@ -14,7 +14,7 @@ import { migrate } from "#db/migrate";
 import { demoSignInHelp, seedDemo } from "#db/seed";
 import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
 import { ConfigError, loadConfig, type Config } from "#app/lib/config.server";
-import type { HearthLoadContext } from "#app/lib/load-context";
+import type { HearthLoadContext } from "#app/load-context";
 import { errorFields, log, setLogLevel } from "#app/lib/log.server";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
@@ -27,6 +27,8 @@ import {
 import { attachRealtime } from "#app/realtime/io.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+/** Largest form body accepted: room for a 1 MB field to reach validation and get an inline error. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export interface HearthServerOptions {
   config: Config;
@@ -94,6 +96,21 @@ export async function createHearthServer({ config, database, remix }: HearthServ
     const allowed = expectedOrigins({ protocol: req.protocol, host: req.get("host") }, config.PUBLIC_ORIGIN);
     if (isAllowedOrigin(req.get("origin"), allowed)) return next();
     res.status(403).type("text/plain").send("This request was refused because it did not come from this site (Origin check).");
+  });
+
+  // Bodies are read whole by Remix, so cap them before it sees them. Browsers always send a length.
+  expressApp.use((req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD") return next();
+    const length = req.get("content-length");
+    if (length === undefined && req.get("transfer-encoding")) {
+      res.status(411).type("text/plain").send("Please send a Content-Length with the request body.");
+      return;
+    }
+    if (Number(length ?? 0) > MAX_BODY_BYTES) {
+      res.status(413).type("text/plain").send("That was too large to send. Please shorten it and try again.");
+      return;
+    }
+    next();
   });
 
   // Session: validated once per request here, so loaders get the viewer and refreshed cookies are sent.
@@ -175,28 +192,18 @@ async function main() {
     throw e;
   }
   setLogLevel(config.LOG_LEVEL);
-  const database = await openConfiguredDatabase(config);
-  await migrate(database);
-  if (config.SEED_DEMO) {
-    const { created } = await seedDemo(database.db);
-    if (created) log.info("demo community seeded");
-  }
-  const remix = config.NODE_ENV === "production" ? "build" : "vite";
-  const server = await createHearthServer({ config, database, remix });
-  server.httpServer.listen(config.PORT, config.HOST, () => {
-    const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
-    console.log(`Hearth is running at http://localhost:${config.PORT} on ${where}.`);
-    if (config.SEED_DEMO) console.log(demoSignInHelp());
-  });
 
   let stopping = false;
+  let server: Awaited<ReturnType<typeof createHearthServer>> | undefined;
+  let database: DatabaseHandle | undefined;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
     // Exit within 10 s even if a client holds a connection open.
     setTimeout(() => process.exit(1), 10_000).unref();
-    server.close().then(
+    const closing = server ? server.close() : (database?.close() ?? Promise.resolve());
+    closing.then(
       () => process.exit(0),
       (e) => {
         log.error("shutdown failed", errorFields(e));
@@ -204,8 +211,24 @@ async function main() {
       },
     );
   };
+  // Registered before start-up so a signal during migrations still closes the database cleanly.
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+
+  database = await openConfiguredDatabase(config);
+  await migrate(database);
+  if (config.SEED_DEMO) {
+    const { created } = await seedDemo(database.db);
+    if (created) log.info("demo community seeded");
+  }
+  const remix = config.NODE_ENV === "production" ? "build" : "vite";
+  server = await createHearthServer({ config, database, remix });
+  if (stopping) return;
+  server.httpServer.listen(config.PORT, config.HOST, () => {
+    const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
+    console.log(`Hearth is running at http://localhost:${config.PORT} on ${where}.`);
+    if (config.SEED_DEMO) console.log(demoSignInHelp());
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -1,7 +1,6 @@
 import type { Submission } from "@conform-to/react";
 import { json, redirect } from "@remix-run/node";
 import { httpStatusOf, isDomainError, type DomainError } from "./errors";
-import type { HearthLoadContext } from "./load-context";
 
 /**
  * The one place that maps domain errors to HTTP. Loaders rethrow them as Responses (rendered by
@@ -48,7 +47,7 @@ export function formFailure<Schema>(submission: Submission<Schema>, e: unknown, 
 }
 
 /** Signed-in viewer or a redirect to sign in (coming back here afterwards). */
-export function requireViewer(context: HearthLoadContext, request: Request) {
+export function requireViewer<V>(context: { viewer: V | null }, request: Request): V {
   if (context.viewer) return context.viewer;
   const url = new URL(request.url);
   throw redirect(`/signin?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);

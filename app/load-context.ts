@@ -1,4 +1,4 @@
-import type { AppContext } from "./app-context.server";
+import type { AppContext } from "./lib/app-context.server";
 import type { Viewer } from "#app/modules/auth/session.server";
 
 /** What server.ts hands every loader and action through Remix's getLoadContext. */

@@ -1,0 +1,46 @@
+import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/", "node_modules/", "data/", "test-results/", "playwright-report/", "db/migrations/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "warn",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-explicit-any": "error",
+    },
+  },
+  {
+    // The design's dependency rules (DESIGN.md §7), enforced where a lint rule can see them.
+    // Regexes, not globs: a leading "#" is a comment in gitignore-style globs.
+    files: ["app/routes/**", "app/components/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^(#db/|(\\.\\./)+db/)", message: "Routes and components reach the database only through app/modules." }] }],
+    },
+  },
+  {
+    files: ["app/components/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "(\\.server(\\.tsx?)?$|^#db/)", message: "Components must not import server-only code." }] }],
+    },
+  },
+  {
+    files: ["app/modules/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^#app/(routes|components|realtime)/", message: "Modules never import routes, components or realtime; take a publisher as an argument." }] }],
+    },
+  },
+  {
+    files: ["app/lib/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^#app/(modules|routes|realtime)/", message: "app/lib is below the modules; it imports none of them." }] }],
+    },
+  },
+);

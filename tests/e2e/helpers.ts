@@ -1,0 +1,136 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test as base, type ConsoleMessage, type Page } from "@playwright/test";
+
+/** The origin the e2e server listens on (playwright.config.ts). Every POST must name it (CSRF check). */
+export const ORIGIN = "http://127.0.0.1:3199";
+
+/** Seeded demo accounts (db/seed.ts). */
+export const DEMO_PASSWORD = "hearth-demo-password";
+export const demo = {
+  morgan: { email: "morgan@demo.hearth.test", name: "Morgan (organizer)" },
+  sam: { email: "sam@demo.hearth.test", name: "Sam the moderator" },
+  alex: { email: "alex@demo.hearth.test", name: "Alex" },
+  robin: { email: "robin@demo.hearth.test", name: "Robin" },
+  kit: { email: "kit@demo.hearth.test", name: "Kit" },
+} as const;
+
+export const INVALID_CREDENTIALS = "That email and password don't match an account.";
+
+let counter = 0;
+/** A short suffix unique across runs and within one (display names allow at most 32 characters). */
+export function uniqueSuffix(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}${counter}`;
+}
+
+/** A fresh person to sign up with: unique email and display name, a valid password. */
+export function newPerson(prefix = "Tester") {
+  const suffix = uniqueSuffix();
+  return {
+    email: `${prefix.toLowerCase()}-${suffix}@example.test`,
+    displayName: `${prefix} ${suffix}`,
+    password: "a long enough passphrase",
+  };
+}
+
+/**
+ * Waits until React has hydrated the page, so that clicks run through Remix (fetchers, client
+ * validation) rather than racing it as plain HTML form posts.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const main = document.querySelector("main");
+    return main !== null && Object.keys(main).some((k) => k.startsWith("__reactFiber"));
+  });
+}
+
+export async function gotoAndHydrate(page: Page, path: string) {
+  const response = await page.goto(path);
+  await waitForHydration(page);
+  return response;
+}
+
+/** Signs in through the sign-in form and waits for the header to name the person. */
+export async function signIn(page: Page, email: string, password: string, expectName?: string): Promise<void> {
+  await gotoAndHydrate(page, "/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  const banner = page.getByRole("banner");
+  await expect(banner.getByText(expectName ? `Signed in as ${expectName}` : /^Signed in as /)).toBeVisible();
+}
+
+/** Signs out with the header button and waits until the header offers "Sign in" again. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(page.getByRole("banner").getByText(/Signed in as/)).toHaveCount(0);
+}
+
+/** Runs axe on the page as it is now and fails with each violation's id, impact and targets. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const violations = results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.map((n) => n.target.map(String).join(" ")),
+  }));
+  expect(violations, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * Collects console errors (CSP violations are reported as console errors), uncaught page errors and
+ * failed requests. A test fails at the end if any were seen. The only thing a test may allow is
+ * Chromium's "Failed to load resource" line for an HTTP status it provokes on purpose (a 404 page,
+ * a 400 form answer): never a CSP report or a script error.
+ */
+export class ConsoleErrors {
+  private readonly seen: string[] = [];
+  private readonly allowedStatuses = new Set<number>();
+
+  watch(page: Page): void {
+    page.on("console", (m: ConsoleMessage) => {
+      if (m.type() !== "error") return;
+      const text = m.text();
+      const status = /^Failed to load resource: the server responded with a status of (\d{3}) /.exec(text);
+      if (status && this.allowedStatuses.has(Number(status[1]))) return;
+      this.seen.push(`${text} (at ${m.location().url || "?"})`);
+    });
+    page.on("pageerror", (e) => this.seen.push(`uncaught: ${e.name}: ${e.message}`));
+    page.on("requestfailed", (r) => {
+      const reason = r.failure()?.errorText ?? "failed";
+      // A navigation that replaces an in-flight request aborts it; that's not an error.
+      if (reason === "net::ERR_ABORTED") return;
+      this.seen.push(`request failed: ${r.method()} ${r.url()} (${reason})`);
+    });
+  }
+
+  /** This test provokes these HTTP statuses on purpose: Chromium's "Failed to load resource" line for them is fine. */
+  allowHttpStatus(...statuses: number[]): void {
+    for (const s of statuses) this.allowedStatuses.add(s);
+  }
+
+  get messages(): readonly string[] {
+    return this.seen;
+  }
+
+  expectNone(): void {
+    expect(this.seen, "console errors, CSP violations or page errors").toEqual([]);
+  }
+}
+
+/** `test` with the console collector watching the default page; add other pages with `consoleErrors.watch(page)`. */
+export const test = base.extend<{ consoleErrors: ConsoleErrors }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const collector = new ConsoleErrors();
+      collector.watch(page);
+      await use(collector);
+      collector.expectNone();
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
