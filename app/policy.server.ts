@@ -2,7 +2,7 @@ import { DomainError, Forbidden, NotFound } from "#app/lib/errors";
 
 /**
  * THE permission module. Every loader, action and socket handler asks `can` (or `assertCan`);
- * nothing re-implements a rule. Rules are one table, keyed by action, so a matrix test can walk
+ * nothing re-implements a rule. Rules are one table, keyed by action, so matrix tests can walk
  * every action × role × visibility.
  */
 
@@ -18,12 +18,31 @@ export interface Actor {
 export interface GroupTarget {
   visibility: "public" | "private";
   joinPolicy: "open" | "approval";
-  membership: { role: "member" | "moderator"; status: "active" | "pending" | "banned" } | null;
+  membership: {
+    role: "member" | "moderator";
+    status: "active" | "pending" | "banned";
+    /** Group-wide mute (moderation queue); null or past means not muted. */
+    mutedUntil?: Date | null;
+  } | null;
   /** The actor's role in the organization that runs the group, if any. */
   orgRole: OrgRole | null;
 }
 
-type Rule = (actor: Actor | null, target: GroupTarget) => boolean;
+/** A forum thread inside a group. */
+export interface ThreadTarget extends GroupTarget {
+  thread: { locked: boolean; deleted: boolean };
+}
+
+/** One post (opening post or reply) inside a thread. */
+export interface PostTarget extends ThreadTarget {
+  post: { authorId: string; deleted: boolean };
+}
+
+/** A chat room inside a group, with the actor's sanctions in that room. */
+export interface RoomTarget extends GroupTarget {
+  room: { locked: boolean; archived: boolean };
+  sanction: { mutedUntil: Date | null; banned: boolean } | null;
+}
 
 const active = (a: Actor | null): a is Actor => a !== null && a.status === "active";
 const siteAdmin = (a: Actor | null) => active(a) && a.siteRole === "admin";
@@ -31,31 +50,74 @@ const activeMember = (t: GroupTarget) => t.membership?.status === "active";
 const groupModerator = (t: GroupTarget) => activeMember(t) && t.membership?.role === "moderator";
 const orgStaff = (t: GroupTarget) => t.orgRole !== null;
 const banned = (t: GroupTarget) => t.membership?.status === "banned";
+const mutedInGroup = (t: GroupTarget) => !!t.membership?.mutedUntil && t.membership.mutedUntil.getTime() > Date.now();
 
 /** Those who may see everything in a group, whatever its visibility. */
-const insider: Rule = (a, t) => (active(a) && (activeMember(t) || orgStaff(t))) || siteAdmin(a);
-const moderates: Rule = (a, t) => active(a) && (groupModerator(t) || orgStaff(t) || siteAdmin(a));
+const insider = (a: Actor | null, t: GroupTarget) => (active(a) && (activeMember(t) || orgStaff(t))) || siteAdmin(a);
+/** Group moderators, staff of the organization that runs the group, site admins. */
+const moderates = (a: Actor | null, t: GroupTarget) => active(a) && (groupModerator(t) || orgStaff(t) || siteAdmin(a));
+const canSee = (a: Actor | null, t: GroupTarget) => t.visibility === "public" || insider(a, t);
+/** Who may write in a group at all: active members who are not muted; moderators always. */
+const mayWrite = (a: Actor | null, t: GroupTarget) => moderates(a, t) || (active(a) && activeMember(t) && !mutedInGroup(t));
 
 export const rules = {
+  // ── groups ───────────────────────────────────────────────────────────────────────────────
   /** The group page and its content. Private groups exist only for insiders (404 for others). */
-  "group.view": (a, t) => t.visibility === "public" || insider(a, t),
+  "group.view": (a: Actor | null, t: GroupTarget) => canSee(a, t),
   /** The member list: never shown to outsiders, even for public groups (pseudonyms, but still people). */
-  "group.viewMembers": (a, t) => insider(a, t),
+  "group.viewMembers": (a: Actor | null, t: GroupTarget) => insider(a, t),
   /** Join an open group at once. Discoverable from the directory, so not tied to group.view. */
-  "group.join": (a, t) => active(a) && t.joinPolicy === "open" && t.membership === null,
+  "group.join": (a: Actor | null, t: GroupTarget) => active(a) && t.joinPolicy === "open" && t.membership === null,
   /** Ask to join a group that needs approval. */
-  "group.requestJoin": (a, t) => active(a) && t.joinPolicy === "approval" && t.membership === null,
+  "group.requestJoin": (a: Actor | null, t: GroupTarget) => active(a) && t.joinPolicy === "approval" && t.membership === null,
   /** Leave, or withdraw a pending request. A ban can't be shed by leaving. */
-  "group.leave": (a, t) => active(a) && t.membership !== null && !banned(t),
+  "group.leave": (a: Actor | null, t: GroupTarget) => active(a) && t.membership !== null && !banned(t),
   /** Approve or decline join requests. */
-  "group.reviewRequests": moderates,
-} satisfies Record<string, Rule>;
+  "group.reviewRequests": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+
+  // ── forums ───────────────────────────────────────────────────────────────────────────────
+  /** Read the forum (thread list, threads, search results). */
+  "forum.read": (a: Actor | null, t: GroupTarget) => canSee(a, t),
+  "forum.createThread": (a: Actor | null, t: GroupTarget) => mayWrite(a, t),
+  /** Reply: locked threads take replies from moderators only. */
+  "forum.reply": (a: Actor | null, t: ThreadTarget) =>
+    !t.thread.deleted && mayWrite(a, t) && (!t.thread.locked || moderates(a, t)),
+  /** Authors edit and delete their own posts while they can still see the group. */
+  "post.edit": (a: Actor | null, t: PostTarget) =>
+    active(a) && a.id === t.post.authorId && !t.post.deleted && canSee(a, t) && !banned(t) && !t.thread.locked,
+  "post.delete": (a: Actor | null, t: PostTarget) => active(a) && a.id === t.post.authorId && !t.post.deleted && canSee(a, t),
+  "post.react": (a: Actor | null, t: PostTarget) => !t.post.deleted && active(a) && (activeMember(t) || moderates(a, t)),
+  /** Anyone signed in who can see a post may report it (not their own). */
+  "post.report": (a: Actor | null, t: PostTarget) => active(a) && canSee(a, t) && a.id !== t.post.authorId && !banned(t),
+  /** Pin, lock, remove and restore; see removed content and the reasons. */
+  "forum.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+
+  // ── chat ─────────────────────────────────────────────────────────────────────────────────
+  /** Open a room: history, presence. Chat is for the group's members, even in public groups. */
+  "chat.read": (a: Actor | null, t: RoomTarget) => insider(a, t) && !t.sanction?.banned && (!t.room.archived || moderates(a, t)),
+  /** Send: not muted (room or group), not banned; locked rooms are read-only except for moderators. */
+  "chat.send": (a: Actor | null, t: RoomTarget) =>
+    moderates(a, t) ||
+    (active(a) &&
+      activeMember(t) &&
+      !mutedInGroup(t) &&
+      !t.sanction?.banned &&
+      !(t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) &&
+      !t.room.locked &&
+      !t.room.archived),
+  "chat.report": (a: Actor | null, t: RoomTarget) => active(a) && insider(a, t) && !t.sanction?.banned,
+  /** Delete messages, mute, ban, slow mode, lock, pin. */
+  "chat.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** Create, rename and archive rooms. */
+  "chat.manageRooms": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+};
 
 export type Action = keyof typeof rules;
+export type TargetOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
 export const actions = Object.keys(rules) as Action[];
 
-export function can(actor: Actor | null, action: Action, target: GroupTarget): boolean {
-  return rules[action](actor, target);
+export function can<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>): boolean {
+  return (rules[action] as (a: Actor | null, t: TargetOf<A>) => boolean)(actor, target);
 }
 
 const forbiddenMessages: Partial<Record<Action, string>> = {
@@ -64,7 +126,35 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "group.requestJoin": "You can't ask to join this group.",
   "group.leave": "You are not a member of this group.",
   "group.reviewRequests": "Only the group's moderators can review join requests.",
+  "forum.createThread": "Only members of this group can start threads. Join the group first.",
+  "post.edit": "You can only edit your own posts.",
+  "post.delete": "You can only delete your own posts.",
+  "post.react": "Join the group to react to posts.",
+  "post.report": "You can't report this post.",
+  "forum.moderate": "Only the group's moderators can do that.",
+  "chat.report": "You can't report this message.",
+  "chat.moderate": "Only the group's moderators can do that.",
+  "chat.manageRooms": "Only the group's moderators can manage chat rooms.",
 };
+
+/** A reason a person can act on, for the denials where the state (not the role) is what says no. */
+function stateReason(action: Action, target: GroupTarget): string | undefined {
+  const t = target as Partial<ThreadTarget & PostTarget & RoomTarget>;
+  if (mutedInGroup(target)) return `You are muted in this group until ${target.membership!.mutedUntil!.toISOString()}.`;
+  if (action === "forum.reply" && t.thread?.locked) return "This thread is locked: it takes no new replies.";
+  if (action === "forum.reply" && !activeMember(target)) return "Only members of this group can reply. Join the group first.";
+  if (action === "post.edit" && t.thread?.locked) return "This thread is locked, so its posts can't be edited.";
+  if (action === "chat.send" || action === "chat.read") {
+    if (t.sanction?.banned) return "You have been removed from this room by a moderator.";
+    if (t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) {
+      return `You are muted in this room until ${t.sanction.mutedUntil.toISOString()}.`;
+    }
+    if (t.room?.archived) return "This room is archived.";
+    if (t.room?.locked) return "This room is locked: it is read-only for now.";
+    if (!activeMember(target)) return "Only members of this group can chat here. Join the group first.";
+  }
+  return undefined;
+}
 
 /** Actions that can be asked about a group the actor cannot see (the directory lists them). */
 const discoverable = new Set<Action>(["group.join", "group.requestJoin", "group.leave"]);
@@ -73,10 +163,10 @@ const discoverable = new Set<Action>(["group.join", "group.requestJoin", "group.
  * Throws when `can` says no: NotFound when the actor may not even know the group's content exists
  * (private groups answer 404, never 403), otherwise Forbidden with a message for the person.
  */
-export function assertCan(actor: Actor | null, action: Action, target: GroupTarget, what = "That group"): void {
+export function assertCan<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>, what = "That group"): void {
   if (can(actor, action, target)) return;
-  if (!discoverable.has(action) && !can(actor, "group.view", target)) throw NotFound(what);
+  if (!discoverable.has(action) && !canSee(actor, target)) throw NotFound(what);
   if (actor === null) throw new DomainError("unauthenticated", "Please sign in first.");
   if (actor.status !== "active") throw Forbidden("Your account is suspended.");
-  throw Forbidden(forbiddenMessages[action]);
+  throw Forbidden(stateReason(action, target) ?? forbiddenMessages[action]);
 }

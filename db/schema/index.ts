@@ -1,3 +1,6 @@
 export * from "./accounts";
 export * from "./organizations";
 export * from "./groups";
+export * from "./forums";
+export * from "./chat";
+export * from "./moderation";

@@ -41,6 +41,7 @@ function baseGroupQuery(app: AppContext, viewer: Actor | null) {
       memberCount,
       membershipRole: groupMemberships.role,
       membershipStatus: groupMemberships.status,
+      mutedUntil: groupMemberships.mutedUntil,
       orgRole: organizationMembers.role,
     })
     .from(groups)
@@ -55,7 +56,10 @@ function toGroupView(actor: Actor | null, row: GroupRow) {
   const target: GroupTarget = {
     visibility: row.visibility,
     joinPolicy: row.joinPolicy,
-    membership: row.membershipStatus && row.membershipRole ? { role: row.membershipRole, status: row.membershipStatus } : null,
+    membership:
+      row.membershipStatus && row.membershipRole
+        ? { role: row.membershipRole, status: row.membershipStatus, mutedUntil: row.mutedUntil }
+        : null,
     orgRole: row.orgRole ?? null,
   };
   return {
@@ -67,7 +71,7 @@ function toGroupView(actor: Actor | null, row: GroupRow) {
     joinPolicy: row.joinPolicy,
     organization: row.organization,
     memberCount: row.memberCount,
-    membership: target.membership,
+    membership: target.membership ? { role: target.membership.role, status: target.membership.status } : null,
     target,
     permissions: {
       view: can(actor, "group.view", target),
@@ -101,7 +105,10 @@ export async function listGroups(app: AppContext, viewer: Actor | null, opts: { 
   return { groups: page, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
 }
 
-/** One group as the viewer may know it; throws NotFound for unknown slugs. */
+/**
+ * One group as the viewer may know it; throws NotFound for unknown slugs. `target` is what the
+ * policy needs; forums and chat build their targets on top of it.
+ */
 export async function findGroup(app: AppContext, viewer: Actor | null, slug: string) {
   const [row] = await baseGroupQuery(app, viewer).where(eq(groups.slug, slug)).limit(1);
   if (!row) throw NotFound("That group");

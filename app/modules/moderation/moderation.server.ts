@@ -1,0 +1,69 @@
+import { moderationActions, reports } from "#db/schema/index";
+import type { Database } from "#db/client";
+import { isUniqueViolation } from "#app/lib/db-errors.server";
+import { Conflict } from "#app/lib/errors";
+import { newId } from "#app/lib/ids.server";
+import type { ReportInput } from "./moderation.schema";
+
+/** A database handle or an open transaction: audit rows are written in the same transaction as the action. */
+type Executor = Pick<Database, "insert">;
+
+export interface ModerationRecord {
+  actorId: string;
+  /** Dotted name, e.g. "thread.lock", "post.remove", "chat.mute". */
+  action: string;
+  targetType: string;
+  targetId: string;
+  groupId: string | null;
+  subjectUserId?: string | null;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Appends one row to the audit log. There is deliberately no update or delete counterpart. */
+export async function recordModerationAction(db: Executor, entry: ModerationRecord) {
+  const id = newId();
+  await db.insert(moderationActions).values({
+    id,
+    actorId: entry.actorId,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    groupId: entry.groupId,
+    subjectUserId: entry.subjectUserId ?? null,
+    reason: entry.reason ?? "",
+    details: entry.details ?? {},
+  });
+  return id;
+}
+
+/**
+ * Files a report for the moderation queue (status open). Callers check `post.report` /
+ * `chat.report` first. One report per person per item: a second one is a clear conflict.
+ */
+export async function fileReport(
+  db: Executor,
+  input: ReportInput & {
+    reporterId: string;
+    targetType: "thread" | "post" | "chat_message" | "user";
+    targetId: string;
+    groupId: string | null;
+  },
+) {
+  const id = newId();
+  try {
+    await db.insert(reports).values({
+      id,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      groupId: input.groupId,
+      reporterId: input.reporterId,
+      reason: input.reason,
+      details: input.details,
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw Conflict("You have already reported this. The moderators will look at it.");
+    throw e;
+  }
+  return id;
+}

@@ -1,0 +1,59 @@
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+import { groups } from "./groups";
+
+export const reportTargetType = pgEnum("report_target_type", ["thread", "post", "chat_message", "user"]);
+export const reportReason = pgEnum("report_reason", ["spam", "harassment", "medical_misinformation", "crisis", "other"]);
+export const reportStatus = pgEnum("report_status", ["open", "dismissed", "actioned", "escalated"]);
+
+export const reports = pgTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    targetType: reportTargetType("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    /** The group the content lives in, so each group's moderators see their own queue. */
+    groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    reporterId: text("reporter_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: reportReason("reason").notNull(),
+    details: text("details").notNull().default(""),
+    status: reportStatus("status").notNull().default("open"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedBy: text("resolved_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    // One report per person per piece of content.
+    uniqueIndex("reports_target_reporter_key").on(t.targetType, t.targetId, t.reporterId),
+    index("reports_queue_idx").on(t.groupId, t.status, t.createdAt),
+    index("reports_reporter_id_idx").on(t.reporterId),
+  ],
+);
+
+/**
+ * The moderation audit log. Append-only: the app has no update or delete path for it.
+ * `action` is a dotted name such as "thread.lock" or "chat.mute".
+ */
+export const moderationActions = pgTable(
+  "moderation_actions",
+  {
+    id: text("id").primaryKey(),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    /** Whose content or account the action concerns. */
+    subjectUserId: text("subject_user_id").references(() => users.id, { onDelete: "set null" }),
+    reason: text("reason").notNull().default(""),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("moderation_actions_group_created_idx").on(t.groupId, t.createdAt),
+    index("moderation_actions_subject_idx").on(t.subjectUserId, t.createdAt),
+    index("moderation_actions_actor_idx").on(t.actorId),
+  ],
+);
