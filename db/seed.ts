@@ -2,6 +2,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Database } from "./client";
 import { groupMemberships, groups, organizationMembers, organizations, users } from "./schema/index";
+import { seedChat } from "./seed-chat";
+import { seedForums } from "./seed-forums";
 // The seed is a script, not schema: it reuses the app's password hashing so demo accounts are
 // hashed exactly like real ones (the one exception to "db/ imports no app code").
 import { hashPassword } from "../app/lib/password.server";
@@ -97,6 +99,8 @@ export async function seedDemo(db: Database): Promise<{ created: boolean }> {
     { groupId: "demo-group-hand", userId: "demo-kit", role: "member" as const },
   ];
   await db.insert(groupMemberships).values(memberships.map((m) => ({ ...m, status: "active" as const }))).onConflictDoNothing();
+  await seedForums(db);
+  await seedChat(db);
   return { created: created.length > 0 };
 }
 
