@@ -141,10 +141,11 @@ export async function createHearthServer({ config, database, remix }: HearthServ
       build = () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
       httpServer.on("close", () => void viteDevServer.close());
     } else {
-      const client = path.join(root, "build/client");
+      const buildDir = path.resolve(root, config.BUILD_DIR);
+      const client = path.join(buildDir, "client");
       expressApp.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }));
       expressApp.use(express.static(client, { maxAge: "1h" }));
-      build = (await import(path.join(root, "build/server/index.js"))) as ServerBuild;
+      build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
     }
     expressApp.all(
       "*",

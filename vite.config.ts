@@ -4,7 +4,8 @@ import { defineConfig } from "vite";
 import remixConfig from "./remix.config.js";
 
 export default defineConfig({
-  plugins: [tailwindcss(), remix(remixConfig)],
+  // BUILD_DIR lets parallel test runs build side by side (server.ts reads the same variable).
+  plugins: [tailwindcss(), remix({ ...remixConfig, buildDirectory: process.env.BUILD_DIR || "build" })],
   server: { hmr: { port: 24678 } },
   build: { target: "es2022" },
 });

@@ -47,6 +47,8 @@ const ConfigSchema = z.object({
   SEED_DEMO: booleanFromEnv.optional(),
   /** New accounts allowed per client IP per hour (operators behind one NAT may want more). */
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
+  /** Where `remix vite:build` put the app (vite.config.ts reads the same variable). */
+  BUILD_DIR: z.string().min(1).default("build"),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });
 
