@@ -57,6 +57,7 @@ const insider = (a: Actor | null, t: GroupTarget) => (active(a) && (activeMember
 /** Group moderators, staff of the organization that runs the group, site admins. */
 const moderates = (a: Actor | null, t: GroupTarget) => active(a) && (groupModerator(t) || orgStaff(t) || siteAdmin(a));
 const canSee = (a: Actor | null, t: GroupTarget) => t.visibility === "public" || insider(a, t);
+const readsRoom = (a: Actor | null, t: RoomTarget) => insider(a, t) && !t.sanction?.banned && (!t.room.archived || moderates(a, t));
 /** Who may write in a group at all: active members who are not muted; moderators always. */
 const mayWrite = (a: Actor | null, t: GroupTarget) => moderates(a, t) || (active(a) && activeMember(t) && !mutedInGroup(t));
 
@@ -82,30 +83,46 @@ export const rules = {
   /** Reply: locked threads take replies from moderators only. */
   "forum.reply": (a: Actor | null, t: ThreadTarget) =>
     !t.thread.deleted && mayWrite(a, t) && (!t.thread.locked || moderates(a, t)),
-  /** Authors edit and delete their own posts while they can still see the group. */
+  /**
+   * Authors edit and delete their own posts while they can still see the group. Editing is writing:
+   * not while muted, not in a locked thread or one a moderator removed.
+   */
   "post.edit": (a: Actor | null, t: PostTarget) =>
-    active(a) && a.id === t.post.authorId && !t.post.deleted && canSee(a, t) && !banned(t) && !t.thread.locked,
+    active(a) &&
+    a.id === t.post.authorId &&
+    !t.post.deleted &&
+    canSee(a, t) &&
+    !banned(t) &&
+    !mutedInGroup(t) &&
+    !t.thread.locked &&
+    !t.thread.deleted,
   "post.delete": (a: Actor | null, t: PostTarget) => active(a) && a.id === t.post.authorId && !t.post.deleted && canSee(a, t),
-  "post.react": (a: Actor | null, t: PostTarget) => !t.post.deleted && active(a) && (activeMember(t) || moderates(a, t)),
-  /** Anyone signed in who can see a post may report it (not their own). */
-  "post.report": (a: Actor | null, t: PostTarget) => active(a) && canSee(a, t) && a.id !== t.post.authorId && !banned(t),
+  "post.react": (a: Actor | null, t: PostTarget) =>
+    !t.post.deleted && !t.thread.deleted && active(a) && (activeMember(t) || moderates(a, t)),
+  /** Anyone signed in who can see a post may report it (not their own, not one already taken down). */
+  "post.report": (a: Actor | null, t: PostTarget) =>
+    active(a) && canSee(a, t) && a.id !== t.post.authorId && !banned(t) && !t.post.deleted && !t.thread.deleted,
   /** Pin, lock, remove and restore; see removed content and the reasons. */
   "forum.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
 
   // ── chat ─────────────────────────────────────────────────────────────────────────────────
   /** Open a room: history, presence. Chat is for the group's members, even in public groups. */
-  "chat.read": (a: Actor | null, t: RoomTarget) => insider(a, t) && !t.sanction?.banned && (!t.room.archived || moderates(a, t)),
-  /** Send: not muted (room or group), not banned; locked rooms are read-only except for moderators. */
+  "chat.read": (a: Actor | null, t: RoomTarget) => readsRoom(a, t),
+  /**
+   * Send: not muted (room or group), not banned; locked rooms are read-only except for moderators.
+   * Archived rooms take no messages from anyone: they are closed, kept for their history.
+   */
   "chat.send": (a: Actor | null, t: RoomTarget) =>
-    moderates(a, t) ||
-    (active(a) &&
-      activeMember(t) &&
-      !mutedInGroup(t) &&
-      !t.sanction?.banned &&
-      !(t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) &&
-      !t.room.locked &&
-      !t.room.archived),
-  "chat.report": (a: Actor | null, t: RoomTarget) => active(a) && insider(a, t) && !t.sanction?.banned,
+    !t.room.archived &&
+    (moderates(a, t) ||
+      (active(a) &&
+        activeMember(t) &&
+        !mutedInGroup(t) &&
+        !t.sanction?.banned &&
+        !(t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) &&
+        !t.room.locked)),
+  /** Report a message: whoever may read the room (so not from an archived room a member can't open). */
+  "chat.report": (a: Actor | null, t: RoomTarget) => active(a) && readsRoom(a, t),
   /** Delete messages, mute, ban, slow mode, lock, pin. */
   "chat.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
   /** Create, rename and archive rooms. */
@@ -141,9 +158,13 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
 function stateReason(action: Action, target: GroupTarget): string | undefined {
   const t = target as Partial<ThreadTarget & PostTarget & RoomTarget>;
   if (mutedInGroup(target)) return `You are muted in this group until ${target.membership!.mutedUntil!.toISOString()}.`;
+  if (action === "forum.reply" && t.thread?.deleted) return "This thread was removed by a moderator: it takes no new replies.";
   if (action === "forum.reply" && t.thread?.locked) return "This thread is locked: it takes no new replies.";
   if (action === "forum.reply" && !activeMember(target)) return "Only members of this group can reply. Join the group first.";
   if (action === "post.edit" && t.thread?.locked) return "This thread is locked, so its posts can't be edited.";
+  if ((action === "post.edit" || action === "post.react" || action === "post.report") && (t.post?.deleted || t.thread?.deleted)) {
+    return "That post has been deleted or removed.";
+  }
   if (action === "chat.send" || action === "chat.read") {
     if (t.sanction?.banned) return "You have been removed from this room by a moderator.";
     if (t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) {
@@ -154,6 +175,19 @@ function stateReason(action: Action, target: GroupTarget): string | undefined {
     if (!activeMember(target)) return "Only members of this group can chat here. Join the group first.";
   }
   return undefined;
+}
+
+/**
+ * `forum.read` across many groups at once, for queries that must filter in SQL (search): which
+ * groups' forums the actor may read. "all": every group; "public+insider": public groups plus those
+ * where the actor is an active member or on the organization's staff; "public": public groups only.
+ * It must agree with `rules["forum.read"]`; tests/unit/policy-forums.test.ts checks that it does.
+ */
+export type ReadScope = "all" | "public+insider" | "public";
+export function forumReadScope(actor: Actor | null): ReadScope {
+  if (siteAdmin(actor)) return "all";
+  if (active(actor)) return "public+insider";
+  return "public";
 }
 
 /** Actions that can be asked about a group the actor cannot see (the directory lists them). */
