@@ -5,9 +5,11 @@ import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { sql } from "drizzle-orm";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
+import { createClient } from "redis";
 import { openConfiguredDatabase } from "#db/open";
 import type { DatabaseHandle } from "#db/client";
 import { migrate } from "#db/migrate";
@@ -42,7 +44,18 @@ export async function createHearthServer({ config, database, remix }: HearthServ
   const app: AppContext = { db: database.db, config, limiter: new RateLimiter(), realtime: noopPublisher };
   const expressApp = express();
   const httpServer: HttpServer = createServer(expressApp);
-  const { io, publisher } = attachRealtime(httpServer, app);
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
+  const { io, publisher, stopPresence } = attachRealtime(httpServer, app, {
+    adapter: redis
+      ? createAdapter(redis, {
+          streamName: `${config.REDIS_PREFIX}:socket.io`,
+          channelPrefix: `${config.REDIS_PREFIX}:socket.io`,
+          sessionKeyPrefix: `${config.REDIS_PREFIX}:sio:session:`,
+          // How long the reader blocks in XREAD: only bounds how fast a closed node lets go.
+          blockTimeInMs: 1000,
+        })
+      : undefined,
+  });
   app.realtime = publisher;
 
   expressApp.disable("x-powered-by");
@@ -168,16 +181,35 @@ export async function createHearthServer({ config, database, remix }: HearthServ
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
   });
 
-  /** Stop accepting, disconnect sockets, let requests drain, then close the database. */
+  /** Stop accepting, disconnect sockets, let requests drain, then close Redis and the database. */
   async function close() {
+    stopPresence();
     await new Promise<void>((resolve) => {
-      io.close(() => resolve()); // also closes httpServer
+      io.close(() => resolve()); // also closes httpServer and the adapter (its own Redis readers)
       httpServer.closeIdleConnections();
     });
+    if (redis) await redis.close().catch(() => redis.destroy());
     await database.close();
   }
 
   return { app, httpServer, io, close };
+}
+
+/**
+ * The Redis client the Socket.IO adapter publishes with (it duplicates it for its readers). A Redis
+ * outage is logged, not fatal: the client reconnects and the streams adapter resumes from its offset.
+ */
+async function connectRedis(url: string) {
+  const client = createClient({ url });
+  let lastLogged = 0;
+  client.on("error", (e) => {
+    if (Date.now() - lastLogged > 10_000) {
+      lastLogged = Date.now();
+      log.error("redis error", errorFields(e));
+    }
+  });
+  await client.connect();
+  return client;
 }
 
 /** `npm start` / `npm run dev`: config → database → migrate → seed → listen. */
@@ -195,15 +227,15 @@ async function main() {
   setLogLevel(config.LOG_LEVEL);
 
   let stopping = false;
-  let server: Awaited<ReturnType<typeof createHearthServer>> | undefined;
-  let database: DatabaseHandle | undefined;
+  // Filled in as start-up proceeds; a signal in between closes whatever exists so far.
+  const running: { server?: Awaited<ReturnType<typeof createHearthServer>>; database?: DatabaseHandle } = {};
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info("shutting down", { signal });
     // Exit within 10 s even if a client holds a connection open.
     setTimeout(() => process.exit(1), 10_000).unref();
-    const closing = server ? server.close() : (database?.close() ?? Promise.resolve());
+    const closing = running.server ? running.server.close() : (running.database?.close() ?? Promise.resolve());
     closing.then(
       () => process.exit(0),
       (e) => {
@@ -216,14 +248,16 @@ async function main() {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 
-  database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config);
+  running.database = database;
   await migrate(database);
   if (config.SEED_DEMO) {
     const { created } = await seedDemo(database.db);
     if (created) log.info("demo community seeded");
   }
-  const remix = config.NODE_ENV === "production" ? "build" : "vite";
-  server = await createHearthServer({ config, database, remix });
+  const remix = !config.SERVE_REMIX ? "none" : config.NODE_ENV === "production" ? "build" : "vite";
+  const server = await createHearthServer({ config, database, remix });
+  running.server = server;
   if (stopping) return;
   server.httpServer.listen(config.PORT, config.HOST, () => {
     const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";

@@ -1,6 +1,22 @@
 import type { Database } from "#db/client";
+import type { ChatMessage, ChatNotice, ChatRoomState, ChatSanction } from "./chat-wire";
 import type { Config } from "./config.server";
 import type { RateLimiter } from "./rate-limit.server";
+
+/**
+ * What chat needs to tell live clients. Every call goes through the Socket.IO adapter, so with
+ * REDIS_URL set it reaches the sockets on every node. Called only after the change has committed.
+ */
+export interface ChatPublisher {
+  messageCreated(message: ChatMessage): void;
+  messageDeleted(event: { roomId: string; messageId: string; seq: number }): void;
+  roomUpdated(room: ChatRoomState): void;
+  notice(notice: ChatNotice): void;
+  /** Tell one person (all their sockets) about a mute or ban that concerns them. */
+  sanctioned(userId: string, sanction: ChatSanction): void;
+  /** Make every socket of this user leave the room at once (ban), on every node. */
+  removeFromRoom(roomId: string, userId: string): void;
+}
 
 /** What live clients need to hear from domain code; server.ts supplies the Socket.IO-backed one. */
 export interface RealtimePublisher {
@@ -8,11 +24,20 @@ export interface RealtimePublisher {
   disconnectSession(sessionId: string): void;
   /** Disconnect every socket of this user (suspension, password change). */
   disconnectUser(userId: string): void;
+  chat: ChatPublisher;
 }
 
 export const noopPublisher: RealtimePublisher = {
   disconnectSession() {},
   disconnectUser() {},
+  chat: {
+    messageCreated() {},
+    messageDeleted() {},
+    roomUpdated() {},
+    notice() {},
+    sanctioned() {},
+    removeFromRoom() {},
+  },
 };
 
 /** The per-process dependencies every domain module takes as its first argument. */

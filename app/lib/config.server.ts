@@ -21,6 +21,14 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .optional(),
+  /**
+   * Prefix of the Redis keys the Socket.IO adapter uses (stream, pub/sub channels, sessions): nodes
+   * that share it share chat. Tests give each run its own.
+   */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "letters, digits, : _ - (at most 64)")
+    .default("hearth"),
   /** Public origin(s) the app is reached at, comma separated; used by the CSRF origin check behind proxies. */
   PUBLIC_ORIGIN: z
     .string()
@@ -49,6 +57,11 @@ const ConfigSchema = z.object({
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(10),
   /** Where `remix vite:build` put the app (vite.config.ts reads the same variable). */
   BUILD_DIR: z.string().min(1).default("build"),
+  /**
+   * false: serve Socket.IO and /healthz only, without the Remix app (no build needed). For
+   * chat-only nodes in tests and benchmarks.
+   */
+  SERVE_REMIX: booleanFromEnv.default("true"),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });
 

@@ -1,11 +1,12 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { Server, type Socket } from "socket.io";
+import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { AppContext, RealtimePublisher } from "#app/lib/app-context.server";
 import { errorFields, log } from "#app/lib/log.server";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
 import { readSessionToken, validateSessionToken, type Viewer } from "#app/modules/auth/session.server";
 import { registerAccountHandlers } from "./account-handlers.server";
-import { SOCKET_AUTH_ERROR, SOCKET_ORIGIN_ERROR, type ClientToServerEvents, type ServerToClientEvents } from "./events";
+import { presenceBroadcaster, registerChatHandlers } from "./chat-handlers.server";
+import { channel, SOCKET_AUTH_ERROR, SOCKET_ORIGIN_ERROR, type ClientToServerEvents, type ServerToClientEvents } from "./events";
 
 export interface SocketData {
   viewer: Viewer;
@@ -13,8 +14,8 @@ export interface SocketData {
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const sessionRoom = (id: string) => `session:${id}`;
-const userRoom = (id: string) => `user:${id}`;
+const sessionRoom = channel.session;
+const userRoom = channel.user;
 
 function requestIsSecure(req: IncomingMessage, app: AppContext) {
   if (app.config.SESSION_COOKIE_SECURE !== "auto") return app.config.SESSION_COOKIE_SECURE === "true";
@@ -27,9 +28,11 @@ function requestIsSecure(req: IncomingMessage, app: AppContext) {
  * a foreign Origin is refused (WebSocket handshakes carry cookies and skip CORS), then the
  * session cookie must validate.
  */
-export function attachRealtime(httpServer: HttpServer, app: AppContext) {
+export function attachRealtime(httpServer: HttpServer, app: AppContext, options: { adapter?: ServerOptions["adapter"] } = {}) {
   const io: HearthServer = new Server(httpServer, {
     serveClient: false,
+    // With REDIS_URL, server.ts passes the Redis Streams adapter: rooms, presence and bans span nodes.
+    ...(options.adapter ? { adapter: options.adapter } : {}),
     maxHttpBufferSize: 64 * 1024,
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
@@ -56,14 +59,28 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext) {
     }
   });
 
+  const presence = presenceBroadcaster(io);
   io.on("connection", (socket) => {
     void socket.join([sessionRoom(socket.data.viewer.sessionId), userRoom(socket.data.viewer.id)]);
     registerAccountHandlers(io, socket);
+    registerChatHandlers(io, socket, app, presence);
   });
 
+  // Every emit goes through io (the adapter), so it reaches the sockets on every node.
   const publisher: RealtimePublisher = {
     disconnectSession: (id) => io.in(sessionRoom(id)).disconnectSockets(true),
     disconnectUser: (id) => io.in(userRoom(id)).disconnectSockets(true),
+    chat: {
+      messageCreated: (m) => io.to(channel.room(m.roomId)).emit("message:new", m),
+      messageDeleted: (e) => io.to(channel.room(e.roomId)).emit("message:deleted", e),
+      roomUpdated: (r) => io.to(channel.room(r.id)).emit("room:updated", r),
+      notice: (n) => io.to(channel.room(n.roomId)).emit("notice", n),
+      sanctioned: (userId, s) => io.to(userRoom(userId)).emit("sanction", s),
+      removeFromRoom: (roomId, userId) => {
+        io.in(userRoom(userId)).socketsLeave([channel.room(roomId), channel.roomUser(roomId, userId)]);
+        presence.schedule(roomId);
+      },
+    },
   };
-  return { io, publisher };
+  return { io, publisher, stopPresence: presence.stop };
 }

@@ -1,0 +1,560 @@
+import { and, asc, desc, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { chatMessages, chatRooms, chatRoomSanctions, groups, users } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import type { ChatMessage, ChatRoomState, ChatYou } from "#app/lib/chat-wire";
+import { isUniqueViolation } from "#app/lib/db-errors.server";
+import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
+import { newId } from "#app/lib/ids.server";
+import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
+import { findGroup } from "#app/modules/groups/groups.server";
+import { fileReport, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
+
+/**
+ * Chat rooms: history, sending (persist, then publish, then the caller acks), moderation and room
+ * management. Every function takes the AppContext and the acting viewer, asks the policy, and tells
+ * live clients through `app.realtime.chat` only after its transaction has committed.
+ */
+
+/** Who is acting: the signed-in viewer (loaders and sockets have a display name too). */
+export type ChatActor = Actor & { displayName?: string };
+
+const ROOM = "That room";
+const MESSAGE = "That message";
+
+// ── loading ───────────────────────────────────────────────────────────────────────────────────
+
+/** A room as one actor sees it: its settings, its group, and the policy target. */
+export async function loadRoom(app: AppContext, actor: Actor | null, roomId: string) {
+  const [row] = await app.db
+    .select({
+      id: chatRooms.id,
+      groupId: chatRooms.groupId,
+      groupSlug: groups.slug,
+      name: chatRooms.name,
+      slowModeSeconds: chatRooms.slowModeSeconds,
+      locked: chatRooms.locked,
+      archivedAt: chatRooms.archivedAt,
+      pinnedMessageId: chatRooms.pinnedMessageId,
+      lastSeq: chatRooms.lastSeq,
+      mutedUntil: chatRoomSanctions.mutedUntil,
+      bannedAt: chatRoomSanctions.bannedAt,
+    })
+    .from(chatRooms)
+    .innerJoin(groups, eq(groups.id, chatRooms.groupId))
+    .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, actor?.id ?? "")))
+    .where(eq(chatRooms.id, roomId))
+    .limit(1);
+  if (!row) throw NotFound(ROOM);
+  const group = await findGroup(app, actor, row.groupSlug);
+  const target: RoomTarget = {
+    ...group.target,
+    room: { locked: row.locked, archived: row.archivedAt !== null },
+    sanction: row.mutedUntil || row.bannedAt ? { mutedUntil: row.mutedUntil, banned: row.bannedAt !== null } : null,
+  };
+  return { ...row, group, target };
+}
+export type LoadedRoom = Awaited<ReturnType<typeof loadRoom>>;
+
+function requireActor(actor: ChatActor | null): ChatActor {
+  if (!actor) throw Unauthenticated();
+  return actor;
+}
+
+const messageColumns = {
+  id: chatMessages.id,
+  roomId: chatMessages.roomId,
+  seq: chatMessages.seq,
+  authorId: chatMessages.authorId,
+  authorName: users.displayName,
+  body: chatMessages.body,
+  clientId: chatMessages.clientId,
+  createdAt: chatMessages.createdAt,
+  deletedAt: chatMessages.deletedAt,
+};
+type MessageRow = {
+  id: string;
+  roomId: string;
+  seq: number;
+  authorId: string;
+  authorName: string;
+  body: string;
+  clientId: string;
+  createdAt: Date;
+  deletedAt: Date | null;
+};
+
+/** The wire shape. A deleted message never carries its body again. */
+export function toChatMessage(r: MessageRow): ChatMessage {
+  return {
+    id: r.id,
+    roomId: r.roomId,
+    seq: Number(r.seq),
+    author: { id: r.authorId, displayName: r.authorName },
+    body: r.deletedAt ? "" : r.body,
+    clientId: r.clientId,
+    createdAt: r.createdAt.toISOString(),
+    deleted: r.deletedAt ? { at: r.deletedAt.toISOString() } : null,
+  };
+}
+
+function selectMessages(app: AppContext) {
+  return app.db.select(messageColumns).from(chatMessages).innerJoin(users, eq(users.id, chatMessages.authorId));
+}
+
+async function findMessage(app: AppContext, messageId: string) {
+  const [row] = await selectMessages(app).where(eq(chatMessages.id, messageId)).limit(1);
+  return row ?? null;
+}
+
+async function roomState(app: AppContext, room: Pick<LoadedRoom, "id" | "name" | "locked" | "archivedAt" | "slowModeSeconds" | "pinnedMessageId">): Promise<ChatRoomState> {
+  const pinned = room.pinnedMessageId ? await findMessage(app, room.pinnedMessageId) : null;
+  return {
+    id: room.id,
+    name: room.name,
+    locked: room.locked,
+    archived: room.archivedAt !== null,
+    slowModeSeconds: room.slowModeSeconds,
+    pinned: pinned && !pinned.deletedAt ? toChatMessage(pinned) : null,
+  };
+}
+
+/** What this actor may do in the room, and in words why not. */
+export function youIn(actor: Actor | null, target: RoomTarget): ChatYou {
+  const canSend = can(actor, "chat.send", target);
+  let reason: string | null = null;
+  if (!canSend) {
+    try {
+      assertCan(actor, "chat.send", target, ROOM);
+    } catch (e) {
+      reason = isDomainError(e) ? e.message : "You can't send messages here.";
+    }
+  }
+  const muted = target.sanction?.mutedUntil && target.sanction.mutedUntil.getTime() > Date.now() ? target.sanction.mutedUntil : null;
+  return { canSend, sendBlockedReason: reason, mutedUntil: muted ? muted.toISOString() : null, canModerate: can(actor, "chat.moderate", target) };
+}
+
+// ── reading ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Messages of one room by seq: the latest page (no cursor), older ones (`before`), or every
+ * message after the client's last seen seq (`after`, the reconnect catch-up; `hasMore` → ask again).
+ */
+export async function listMessages(app: AppContext, roomId: string, opts: { before?: number; after?: number } = {}) {
+  if (opts.after !== undefined) {
+    const rows = await selectMessages(app)
+      .where(and(eq(chatMessages.roomId, roomId), gt(chatMessages.seq, opts.after)))
+      .orderBy(asc(chatMessages.seq))
+      .limit(CATCH_UP_PAGE + 1);
+    return { messages: rows.slice(0, CATCH_UP_PAGE).map(toChatMessage), hasMore: rows.length > CATCH_UP_PAGE, hasOlder: opts.after > 0 };
+  }
+  const rows = await selectMessages(app)
+    .where(and(eq(chatMessages.roomId, roomId), opts.before !== undefined ? lt(chatMessages.seq, opts.before) : undefined))
+    .orderBy(desc(chatMessages.seq))
+    .limit(HISTORY_PAGE + 1);
+  const page = rows.slice(0, HISTORY_PAGE).reverse().map(toChatMessage);
+  return { messages: page, hasMore: false, hasOlder: rows.length > HISTORY_PAGE };
+}
+
+/** Opening a room (page loader or `room:join`): the room, the viewer's standing, and history. */
+export async function openRoom(app: AppContext, actor: Actor | null, input: { roomId: string; after?: number }) {
+  const room = await loadRoom(app, actor, input.roomId);
+  assertCan(actor, "chat.read", room.target, ROOM);
+  const [state, history] = await Promise.all([roomState(app, room), listMessages(app, room.id, { after: input.after })]);
+  return { room: state, you: youIn(actor, room.target), group: { slug: room.group.slug, name: room.group.name }, ...history };
+}
+
+export async function roomHistory(app: AppContext, actor: Actor | null, input: { roomId: string; before?: number; after?: number }) {
+  const room = await loadRoom(app, actor, input.roomId);
+  assertCan(actor, "chat.read", room.target, ROOM);
+  return listMessages(app, room.id, input);
+}
+
+/** Rooms of a group for its chat page. Archived rooms are listed for moderators only. */
+export async function listRooms(app: AppContext, actor: Actor | null, slug: string) {
+  const group = await findGroup(app, actor, slug);
+  assertCan(actor, "group.view", group.target);
+  const manage = can(actor, "chat.manageRooms", group.target);
+  const rows = await app.db
+    .select({ id: chatRooms.id, name: chatRooms.name, archivedAt: chatRooms.archivedAt, locked: chatRooms.locked, lastSeq: chatRooms.lastSeq })
+    .from(chatRooms)
+    .where(and(eq(chatRooms.groupId, group.id), manage ? undefined : isNull(chatRooms.archivedAt)))
+    .orderBy(asc(chatRooms.createdAt), asc(chatRooms.id))
+    .limit(100);
+  const rooms = rows.map((r) => {
+    const target: RoomTarget = { ...group.target, room: { locked: r.locked, archived: r.archivedAt !== null }, sanction: null };
+    return { id: r.id, name: r.name, archived: r.archivedAt !== null, locked: r.locked, messageCount: Number(r.lastSeq), canOpen: can(actor, "chat.read", target) };
+  });
+  return { group, rooms, permissions: { manageRooms: manage } };
+}
+
+// ── sending ───────────────────────────────────────────────────────────────────────────────────
+
+async function findByClientId(app: AppContext, authorId: string, clientId: string) {
+  const [row] = await selectMessages(app)
+    .where(and(eq(chatMessages.authorId, authorId), eq(chatMessages.clientId, clientId)))
+    .limit(1);
+  return row ?? null;
+}
+
+function duplicateOf(row: MessageRow, roomId: string) {
+  if (row.roomId !== roomId) throw Conflict("That clientId was already used for a message in another room.");
+  return { message: toChatMessage(row), duplicate: true };
+}
+
+/**
+ * Persist, then publish; the caller acks with the result. Idempotent on (author, clientId): a retry
+ * returns the stored message with `duplicate: true` and publishes nothing. The message's seq comes
+ * from bumping chat_rooms.last_seq inside the inserting transaction, so seqs commit in order.
+ */
+export async function sendMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string }) {
+  const actor = requireActor(viewer);
+  const existing = await findByClientId(app, actor.id, input.clientId);
+  if (existing) return duplicateOf(existing, input.roomId);
+
+  const room = await loadRoom(app, actor, input.roomId);
+  assertCan(actor, "chat.send", room.target, ROOM);
+  app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: "You are sending messages very quickly. Please wait a few seconds." });
+  if (room.slowModeSeconds > 0 && !can(actor, "chat.moderate", room.target)) {
+    const [last] = await app.db
+      .select({ createdAt: chatMessages.createdAt })
+      .from(chatMessages)
+      .where(and(eq(chatMessages.roomId, room.id), eq(chatMessages.authorId, actor.id)))
+      .orderBy(desc(chatMessages.seq))
+      .limit(1);
+    const waitMs = last ? last.createdAt.getTime() + room.slowModeSeconds * 1000 - Date.now() : 0;
+    if (waitMs > 0) {
+      const wait = Math.ceil(waitMs / 1000);
+      throw RateLimited(`Slow mode is on: one message every ${room.slowModeSeconds} seconds. You can send again in ${wait} seconds.`, wait);
+    }
+  }
+
+  let row: MessageRow;
+  try {
+    row = await app.db.transaction(async (tx) => {
+      const [bumped] = await tx
+        .update(chatRooms)
+        .set({ lastSeq: sql`${chatRooms.lastSeq} + 1` })
+        .where(eq(chatRooms.id, room.id))
+        .returning({ seq: chatRooms.lastSeq });
+      if (!bumped) throw NotFound(ROOM);
+      const id = newId();
+      const [inserted] = await tx
+        .insert(chatMessages)
+        .values({ id, roomId: room.id, seq: bumped.seq, authorId: actor.id, body: input.body, clientId: input.clientId })
+        .returning({ createdAt: chatMessages.createdAt });
+      return {
+        id,
+        roomId: room.id,
+        seq: Number(bumped.seq),
+        authorId: actor.id,
+        authorName: actor.displayName ?? (await authorName(app, actor.id)),
+        body: input.body,
+        clientId: input.clientId,
+        createdAt: inserted!.createdAt,
+        deletedAt: null,
+      };
+    });
+  } catch (e) {
+    // A concurrent retry with the same clientId won the race: answer with its message.
+    if (isUniqueViolation(e, "chat_messages_author_client_key")) {
+      const winner = await findByClientId(app, actor.id, input.clientId);
+      if (winner) return duplicateOf(winner, input.roomId);
+    }
+    throw e;
+  }
+  const message = toChatMessage(row);
+  app.realtime.chat.messageCreated(message);
+  return { message, duplicate: false };
+}
+
+async function authorName(app: AppContext, userId: string) {
+  const [u] = await app.db.select({ displayName: users.displayName }).from(users).where(eq(users.id, userId));
+  return u?.displayName ?? "Someone";
+}
+
+// ── moderation ────────────────────────────────────────────────────────────────────────────────
+
+async function moderatedRoom(app: AppContext, viewer: ChatActor | null, roomId: string, what = ROOM) {
+  const actor = requireActor(viewer);
+  const room = await loadRoom(app, actor, roomId);
+  assertCan(actor, "chat.moderate", room.target, what);
+  return { actor, room };
+}
+
+async function publishRoom(app: AppContext, roomId: string) {
+  const room = await loadRoom(app, null, roomId);
+  app.realtime.chat.roomUpdated(await roomState(app, room));
+}
+
+/** Removes a message (soft delete, body kept for the audit) and tells the room at once. */
+export async function deleteMessage(app: AppContext, viewer: ChatActor | null, input: { messageId: string; reason: string }) {
+  const message = await findMessage(app, input.messageId);
+  if (!message) throw NotFound(MESSAGE);
+  const { actor, room } = await moderatedRoom(app, viewer, message.roomId, MESSAGE);
+  if (message.deletedAt) return { roomId: room.id, messageId: message.id, alreadyDeleted: true };
+  const unpinned = room.pinnedMessageId === message.id;
+  await app.db.transaction(async (tx) => {
+    await tx
+      .update(chatMessages)
+      .set({ deletedAt: new Date(), deletedBy: actor.id, deletionReason: input.reason })
+      .where(and(eq(chatMessages.id, message.id), isNull(chatMessages.deletedAt)));
+    if (unpinned) await tx.update(chatRooms).set({ pinnedMessageId: null }).where(eq(chatRooms.id, room.id));
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: "chat.message.delete",
+      targetType: "chat_message",
+      targetId: message.id,
+      groupId: room.groupId,
+      subjectUserId: message.authorId,
+      reason: input.reason,
+      details: { roomId: room.id, seq: Number(message.seq) },
+    });
+  });
+  app.realtime.chat.messageDeleted({ roomId: room.id, messageId: message.id, seq: Number(message.seq) });
+  app.realtime.chat.notice({ roomId: room.id, message: "A moderator removed a message." });
+  if (unpinned) await publishRoom(app, room.id);
+  return { roomId: room.id, messageId: message.id, alreadyDeleted: false };
+}
+
+/** The person a moderator acts on, with their own standing in the room (moderators can't be sanctioned). */
+async function subjectIn(app: AppContext, roomId: string, userId: string) {
+  const [user] = await app.db
+    .select({ id: users.id, displayName: users.displayName, siteRole: users.siteRole, status: users.status })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!user) throw NotFound("That person");
+  const room = await loadRoom(app, user, roomId);
+  if (can(user, "chat.moderate", room.target)) throw new DomainError("forbidden", "Moderators can't be muted or removed from a room.");
+  return user;
+}
+
+function durationText(minutes: number) {
+  const choice = muteChoices.find((c) => c.minutes === minutes);
+  if (choice) return choice.label;
+  if (minutes % (24 * 60) === 0) return `${minutes / (24 * 60)} days`;
+  if (minutes % 60 === 0) return `${minutes / 60} hours`;
+  return `${minutes} minutes`;
+}
+
+async function upsertSanction(
+  tx: Pick<AppContext["db"], "insert">,
+  roomId: string,
+  userId: string,
+  set: { mutedUntil?: Date | null; bannedAt?: Date | null; reason: string },
+) {
+  await tx
+    .insert(chatRoomSanctions)
+    .values({ roomId, userId, mutedUntil: set.mutedUntil ?? null, bannedAt: set.bannedAt ?? null, reason: set.reason })
+    .onConflictDoUpdate({
+      target: [chatRoomSanctions.roomId, chatRoomSanctions.userId],
+      set: { ...set, updatedAt: new Date() },
+    });
+}
+
+/** Mutes someone in a room for a chosen time (0 minutes lifts the mute). */
+export async function muteUser(app: AppContext, viewer: ChatActor | null, input: { roomId: string; userId: string; minutes: number; reason: string }) {
+  const { actor, room } = await moderatedRoom(app, viewer, input.roomId);
+  const subject = await subjectIn(app, room.id, input.userId);
+  const mutedUntil = input.minutes > 0 ? new Date(Date.now() + input.minutes * 60_000) : null;
+  await app.db.transaction(async (tx) => {
+    await upsertSanction(tx, room.id, subject.id, { mutedUntil, reason: input.reason });
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: mutedUntil ? "chat.mute" : "chat.unmute",
+      targetType: "chat_room",
+      targetId: room.id,
+      groupId: room.groupId,
+      subjectUserId: subject.id,
+      reason: input.reason,
+      details: { minutes: input.minutes, until: mutedUntil?.toISOString() ?? null },
+    });
+  });
+  const duration = durationText(input.minutes);
+  app.realtime.chat.sanctioned(subject.id, {
+    roomId: room.id,
+    mutedUntil: mutedUntil?.toISOString() ?? null,
+    banned: false,
+    message: mutedUntil
+      ? `A moderator muted you in this room for ${duration} (until ${mutedUntil.toISOString()}). Reason: ${input.reason}`
+      : "A moderator lifted your mute in this room. You can send messages again.",
+  });
+  app.realtime.chat.notice({
+    roomId: room.id,
+    message: mutedUntil ? `${subject.displayName} was muted for ${duration} by a moderator.` : `${subject.displayName} can send messages again.`,
+  });
+  return { userId: subject.id, mutedUntil: mutedUntil?.toISOString() ?? null };
+}
+
+/** Bans someone from a room (their sockets leave it at once, on every node), or lifts the ban. */
+export async function banUser(app: AppContext, viewer: ChatActor | null, input: { roomId: string; userId: string; banned: boolean; reason: string }) {
+  const { actor, room } = await moderatedRoom(app, viewer, input.roomId);
+  const subject = await subjectIn(app, room.id, input.userId);
+  await app.db.transaction(async (tx) => {
+    await upsertSanction(tx, room.id, subject.id, { bannedAt: input.banned ? new Date() : null, reason: input.reason });
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: input.banned ? "chat.ban" : "chat.unban",
+      targetType: "chat_room",
+      targetId: room.id,
+      groupId: room.groupId,
+      subjectUserId: subject.id,
+      reason: input.reason,
+    });
+  });
+  if (input.banned) app.realtime.chat.removeFromRoom(room.id, subject.id);
+  app.realtime.chat.sanctioned(subject.id, {
+    roomId: room.id,
+    mutedUntil: null,
+    banned: input.banned,
+    message: input.banned
+      ? `A moderator removed you from this room. Reason: ${input.reason}`
+      : "A moderator let you back into this room.",
+  });
+  app.realtime.chat.notice({
+    roomId: room.id,
+    message: input.banned ? `${subject.displayName} was removed from the room by a moderator.` : `${subject.displayName} may join the room again.`,
+  });
+  return { userId: subject.id, banned: input.banned };
+}
+
+async function updateRoom(
+  app: AppContext,
+  viewer: ChatActor | null,
+  roomId: string,
+  change: { set: Partial<typeof chatRooms.$inferInsert>; action: string; reason?: string; details?: Record<string, unknown>; notice: string },
+) {
+  const { actor, room } = await moderatedRoom(app, viewer, roomId);
+  await app.db.transaction(async (tx) => {
+    await tx.update(chatRooms).set(change.set).where(eq(chatRooms.id, room.id));
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: change.action,
+      targetType: "chat_room",
+      targetId: room.id,
+      groupId: room.groupId,
+      reason: change.reason ?? "",
+      details: change.details,
+    });
+  });
+  await publishRoom(app, room.id);
+  app.realtime.chat.notice({ roomId: room.id, message: change.notice });
+  return { roomId: room.id };
+}
+
+export function setSlowMode(app: AppContext, viewer: ChatActor | null, input: { roomId: string; seconds: number }) {
+  return updateRoom(app, viewer, input.roomId, {
+    set: { slowModeSeconds: input.seconds },
+    action: "chat.slow_mode",
+    details: { seconds: input.seconds },
+    notice: input.seconds > 0 ? `Slow mode is on: one message every ${input.seconds} seconds per person.` : "Slow mode is off.",
+  });
+}
+
+export function setLocked(app: AppContext, viewer: ChatActor | null, input: { roomId: string; locked: boolean; reason?: string }) {
+  return updateRoom(app, viewer, input.roomId, {
+    set: { locked: input.locked },
+    action: input.locked ? "chat.lock" : "chat.unlock",
+    reason: input.reason,
+    notice: input.locked ? "A moderator locked the room: it is read-only for now." : "A moderator unlocked the room.",
+  });
+}
+
+export async function pinMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; messageId: string | null }) {
+  if (input.messageId) {
+    const message = await findMessage(app, input.messageId);
+    if (!message || message.roomId !== input.roomId || message.deletedAt) throw NotFound(MESSAGE);
+  }
+  return updateRoom(app, viewer, input.roomId, {
+    set: { pinnedMessageId: input.messageId },
+    action: input.messageId ? "chat.pin" : "chat.unpin",
+    details: { messageId: input.messageId },
+    notice: input.messageId ? "A moderator pinned a message." : "A moderator unpinned the message.",
+  });
+}
+
+/** A member reports a message for the moderation queue. */
+export async function reportMessage(
+  app: AppContext,
+  viewer: ChatActor | null,
+  input: { messageId: string; reason: "spam" | "harassment" | "medical_misinformation" | "crisis" | "other"; details: string },
+) {
+  const actor = requireActor(viewer);
+  const message = await findMessage(app, input.messageId);
+  if (!message) throw NotFound(MESSAGE);
+  const room = await loadRoom(app, actor, message.roomId);
+  assertCan(actor, "chat.report", room.target, MESSAGE);
+  const id = await fileReport(app.db, {
+    reporterId: actor.id,
+    targetType: "chat_message",
+    targetId: message.id,
+    groupId: room.groupId,
+    reason: input.reason,
+    details: input.details,
+  });
+  return { reportId: id };
+}
+
+// ── room management (the group's chat page) ───────────────────────────────────────────────────
+
+export async function createRoom(app: AppContext, viewer: ChatActor | null, slug: string, input: { name: string }) {
+  const actor = requireActor(viewer);
+  const group = await findGroup(app, actor, slug);
+  assertCan(actor, "chat.manageRooms", group.target);
+  const id = newId(9);
+  await app.db.transaction(async (tx) => {
+    await tx.insert(chatRooms).values({ id, groupId: group.id, name: input.name });
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: "chat.room.create",
+      targetType: "chat_room",
+      targetId: id,
+      groupId: group.id,
+      details: { name: input.name },
+    });
+  });
+  return { id, name: input.name };
+}
+
+async function managedRoom(app: AppContext, viewer: ChatActor | null, slug: string, roomId: string) {
+  const actor = requireActor(viewer);
+  const room = await loadRoom(app, actor, roomId);
+  if (room.group.slug !== slug) throw NotFound(ROOM);
+  assertCan(actor, "chat.manageRooms", room.group.target);
+  return { actor, room };
+}
+
+export async function renameRoom(app: AppContext, viewer: ChatActor | null, slug: string, input: { roomId: string; name: string }) {
+  const { actor, room } = await managedRoom(app, viewer, slug, input.roomId);
+  await app.db.transaction(async (tx) => {
+    await tx.update(chatRooms).set({ name: input.name }).where(eq(chatRooms.id, room.id));
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: "chat.room.rename",
+      targetType: "chat_room",
+      targetId: room.id,
+      groupId: room.groupId,
+      details: { from: room.name, to: input.name },
+    });
+  });
+  await publishRoom(app, room.id);
+  return { id: room.id, name: input.name };
+}
+
+export async function archiveRoom(app: AppContext, viewer: ChatActor | null, slug: string, input: { roomId: string; archived: boolean }) {
+  const { actor, room } = await managedRoom(app, viewer, slug, input.roomId);
+  await app.db.transaction(async (tx) => {
+    await tx.update(chatRooms).set({ archivedAt: input.archived ? new Date() : null }).where(eq(chatRooms.id, room.id));
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: input.archived ? "chat.room.archive" : "chat.room.unarchive",
+      targetType: "chat_room",
+      targetId: room.id,
+      groupId: room.groupId,
+    });
+  });
+  await publishRoom(app, room.id);
+  app.realtime.chat.notice({ roomId: room.id, message: input.archived ? "A moderator archived this room." : "A moderator reopened this room." });
+  return { id: room.id, name: room.name };
+}

@@ -1,0 +1,154 @@
+import type { z } from "zod";
+import type { AppContext } from "#app/lib/app-context.server";
+import type { ChatPresence } from "#app/lib/chat-wire";
+import { Invalid, NotFound } from "#app/lib/errors";
+import {
+  BanSchema,
+  DeleteMessageSchema,
+  HistorySchema,
+  JoinRoomSchema,
+  LockSchema,
+  MuteSchema,
+  PinSchema,
+  ReportMessageSchema,
+  RoomRefSchema,
+  SendMessageSchema,
+  SlowModeSchema,
+  TypingSchema,
+} from "#app/modules/chat/chat.schema";
+import {
+  banUser,
+  deleteMessage,
+  muteUser,
+  openRoom,
+  pinMessage,
+  reportMessage,
+  roomHistory,
+  sendMessage,
+  setLocked,
+  setSlowMode,
+} from "#app/modules/chat/chat.server";
+import { answer } from "./ack.server";
+import { channel } from "./events";
+import type { HearthServer, HearthSocket } from "./io.server";
+
+const TYPING_RATE = { limit: 20, windowSeconds: 10, message: "typing" };
+const PRESENCE_LIST_MAX = 100;
+/** Presence changes are coalesced per room on each node, so a burst of joins is one broadcast. */
+const PRESENCE_DELAY_MS = 250;
+
+/** Everyone with at least one socket in the room, on every node (the adapter asks the others). */
+export async function presenceOf(io: HearthServer, roomId: string): Promise<ChatPresence> {
+  const sockets = await io.in(channel.room(roomId)).fetchSockets();
+  const people = new Map<string, { id: string; displayName: string }>();
+  for (const s of sockets) {
+    const v = s.data.viewer;
+    if (v && !people.has(v.id)) people.set(v.id, { id: v.id, displayName: v.displayName });
+  }
+  const list = [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  return { roomId, people: list.slice(0, PRESENCE_LIST_MAX), count: list.length };
+}
+
+/** Per-server presence broadcaster: at most one broadcast per room per PRESENCE_DELAY_MS. */
+export function presenceBroadcaster(io: HearthServer) {
+  const pending = new Map<string, NodeJS.Timeout>();
+  return {
+    schedule(roomId: string) {
+      if (pending.has(roomId)) return;
+      const timer = setTimeout(() => {
+        pending.delete(roomId);
+        presenceOf(io, roomId).then(
+          (p) => io.to(channel.room(roomId)).emit("presence", p),
+          () => {}, // a node that went away mid-request: the next change broadcasts again
+        );
+      }, PRESENCE_DELAY_MS);
+      timer.unref();
+      pending.set(roomId, timer);
+    },
+    stop() {
+      for (const t of pending.values()) clearTimeout(t);
+      pending.clear();
+    },
+  };
+}
+export type PresenceBroadcaster = ReturnType<typeof presenceBroadcaster>;
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "That request was not understood.";
+  const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
+  // Zod's own wording for a wrong shape is technical; say plainly what was expected.
+  if (issue.code === "invalid_type" && issue.received === "undefined" && issue.path.length === 0) return "Missing payload.";
+  return `${where}${issue.message}`;
+}
+
+/** A socket with untyped `on`, for registering listeners that validate their own payloads. */
+type LooseSocket = { on(event: string, listener: (...args: unknown[]) => void): void };
+
+/**
+ * Registers one event whose payload is parsed with `schema` before `work` sees it. The ack is the
+ * last argument if it is a function; anything malformed (no payload, wrong types, extra keys, a
+ * missing ack) is answered with an error ack or ignored, never thrown.
+ */
+function handle<S extends z.ZodTypeAny, T>(socket: HearthSocket, event: string, schema: S, work: (input: z.output<S>) => Promise<T> | T) {
+  (socket as unknown as LooseSocket).on(event, (...args: unknown[]) => {
+    const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
+    void answer(ack, () => {
+      if (args.length > 1) throw Invalid("Send one payload object.");
+      const parsed = schema.safeParse(args[0]);
+      if (!parsed.success) throw Invalid(firstIssue(parsed.error));
+      return work(parsed.data);
+    });
+  });
+}
+
+/** Chat: rooms, messages, typing, presence and moderation over the socket. */
+export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app: AppContext, presence: PresenceBroadcaster) {
+  const viewer = socket.data.viewer;
+  const inRoom = (roomId: string) => socket.rooms.has(channel.room(roomId));
+
+  handle(socket, "room:join", JoinRoomSchema, async (input) => {
+    const opened = await openRoom(app, viewer, input);
+    await socket.join([channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)]);
+    presence.schedule(input.roomId);
+    return { ...opened, presence: await presenceOf(io, input.roomId) };
+  });
+
+  handle(socket, "room:leave", RoomRefSchema, async ({ roomId }) => {
+    if (inRoom(roomId)) {
+      await socket.leave(channel.room(roomId));
+      await socket.leave(channel.roomUser(roomId, viewer.id));
+      presence.schedule(roomId);
+    }
+    return { roomId };
+  });
+
+  handle(socket, "room:history", HistorySchema, (input) => roomHistory(app, viewer, input));
+
+  handle(socket, "message:send", SendMessageSchema, (input) => sendMessage(app, viewer, input));
+
+  handle(socket, "typing", TypingSchema, ({ roomId, typing }) => {
+    if (!inRoom(roomId)) throw NotFound("That room");
+    // Typing is best-effort: past the limit it is dropped quietly, never an error for the person.
+    if (app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE).remaining > 0) {
+      app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
+      socket.to(channel.room(roomId)).emit("typing", { roomId, user: { id: viewer.id, displayName: viewer.displayName }, typing });
+    }
+    return null;
+  });
+
+  handle(socket, "message:delete", DeleteMessageSchema, (input) => deleteMessage(app, viewer, input));
+  handle(socket, "message:report", ReportMessageSchema, (input) => reportMessage(app, viewer, input));
+  handle(socket, "user:mute", MuteSchema, (input) => muteUser(app, viewer, input));
+  handle(socket, "user:ban", BanSchema, (input) => banUser(app, viewer, input));
+  handle(socket, "room:slow-mode", SlowModeSchema, (input) => setSlowMode(app, viewer, input));
+  handle(socket, "room:lock", LockSchema, (input) => setLocked(app, viewer, input));
+  handle(socket, "room:pin", PinSchema, (input) => pinMessage(app, viewer, input));
+
+  socket.on("disconnecting", () => {
+    for (const name of socket.rooms) {
+      const m = /^room:([^:]+)$/.exec(name);
+      if (m) presence.schedule(m[1]!);
+    }
+  });
+}
