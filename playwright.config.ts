@@ -14,11 +14,13 @@ if (!fs.existsSync(CHROMIUM)) {
   // Never fall back to a downloaded browser or skip: a missing browser must fail loudly.
   throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
 }
-if (!fs.existsSync(path.join(import.meta.dirname, "build/server/index.js"))) {
+const BUILD_DIR = process.env.BUILD_DIR || "build";
+if (!fs.existsSync(path.join(import.meta.dirname, BUILD_DIR, "server/index.js"))) {
   throw new Error("The app is not built: run `npx remix vite:build` (or `npm run test:e2e`, which builds first).");
 }
 
-const PORT = 3199;
+// E2E_PORT and BUILD_DIR let two developers' runs share a machine without colliding.
+const PORT = Number(process.env.E2E_PORT || 3199);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 // The config is evaluated again in each worker process; they inherit the runner's environment,

@@ -114,6 +114,11 @@ export async function createHearthServer({ config, database, remix }: HearthServ
   // Bodies are read whole by Remix, so cap them before it sees them. Browsers always send a length.
   expressApp.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD") return next();
+    // An action that answers without reading its body (sign-out, a redirect) must not leave the
+    // body in the socket: the next request on that kept-alive connection would stall.
+    res.once("finish", () => {
+      if (!req.complete) req.resume();
+    });
     const length = req.get("content-length");
     if (length === undefined && req.get("transfer-encoding")) {
       res.status(411).type("text/plain").send("Please send a Content-Length with the request body.");
@@ -171,6 +176,7 @@ export async function createHearthServer({ config, database, remix }: HearthServ
           cspNonce: res.locals.cspNonce,
           clientIp: req.ip ?? "unknown",
           secure: res.locals.secure,
+          isDataRequest: typeof req.query._data === "string",
         }),
       }),
     );

@@ -11,6 +11,11 @@ export type HearthLoadContext = {
   clientIp: string;
   /** Whether cookies must be Secure (request came over HTTPS, or forced by config). */
   secure: boolean;
+  /**
+   * True when a Remix fetcher/useSubmit made the request (`?_data=`). Remix strips `_data` from
+   * request.url before actions run, so server.ts reads it from the original URL.
+   */
+  isDataRequest: boolean;
 };
 
 // Augment the runtime package: @remix-run/node and @remix-run/express re-export its interface.

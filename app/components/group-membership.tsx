@@ -42,9 +42,14 @@ export function MembershipControls({ group, signedIn, returnTo }: { group: Membe
         <fetcher.Form method="post" action={action}>
           <input type="hidden" name="intent" value={intent} />
           <input type="hidden" name="returnTo" value={returnTo} />
-          <Button type="submit" variant={variant} disabled={busy} aria-describedby={`membership-${group.slug}-result`}>
+          <Button
+            type="submit"
+            variant={variant}
+            disabled={busy}
+            aria-label={`${label}: ${group.name}`}
+            aria-describedby={`membership-${group.slug}-result`}
+          >
             {busy ? "Working…" : label}
-            <span className="sr-only">: {group.name}</span>
           </Button>
         </fetcher.Form>
       ) : null}

@@ -53,7 +53,19 @@ export function requireViewer<V>(context: { viewer: V | null }, request: Request
   throw redirect(`/signin?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
 }
 
-/** Remix fetchers (and useSubmit) add `_data`; a plain HTML form submission doesn't. */
-export function isDataRequest(request: Request): boolean {
-  return new URL(request.url).searchParams.has("_data");
+/**
+ * The submitted form, or a thrown 415 when the body is not a form (JSON, text, no Content-Type):
+ * request.formData() would throw and become a 500.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  const type = request.headers.get("content-type") ?? "";
+  if (/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
+    try {
+      return await request.formData();
+    } catch {
+      /* malformed multipart: fall through to the 400 below */
+      throw json({ message: "The form could not be read. Please reload the page and try again." }, { status: 400 });
+    }
+  }
+  throw json({ message: "Please send this as a form." }, { status: 415 });
 }

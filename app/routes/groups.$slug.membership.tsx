@@ -1,15 +1,15 @@
 import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { isDataRequest, requireViewer } from "#app/lib/http.server";
+import { readForm, requireViewer } from "#app/lib/http.server";
 import { safeRedirect } from "#app/modules/auth/auth.schema";
 import { GroupSlugSchema, MembershipIntentSchema } from "#app/modules/groups/groups.schema";
 import { decideJoinRequest, joinGroup, leaveGroup } from "#app/modules/groups/groups.server";
 
 /** Resource route: join, ask to join, leave, approve or decline. Answers fetchers with JSON, forms with a redirect. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
+  const formData = await readForm(request);
   const viewer = requireViewer(context, request);
-  const formData = await request.formData();
   const returnTo = safeRedirect(String(formData.get("returnTo") ?? ""), `/groups/${params.slug}`);
   const slug = GroupSlugSchema.safeParse(params.slug);
   const submission = parseWithZod(formData, { schema: MembershipIntentSchema });
@@ -25,13 +25,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } else if (input.intent === "leave") {
       const { group, previous } = await leaveGroup(context.app, viewer, slug.data);
       message = previous === "pending" ? `You withdrew your request to join ${group.name}.` : `You left ${group.name}.`;
-      // Leaving a private group means its page is no longer yours to see.
-      if (group.visibility === "private" && !isDataRequest(request)) return redirect("/groups");
+      // Leaving a private group means its page is no longer yours to see: go back to the directory.
+      if (group.visibility === "private") return redirect("/groups");
     } else {
       const { displayName } = await decideJoinRequest(context.app, viewer, slug.data, { userId: input.userId, decision: input.intent });
       message = input.intent === "approve" ? `${displayName} is now a member.` : `You declined ${displayName}'s request.`;
     }
-    return isDataRequest(request) ? json({ ok: true, message }) : redirect(returnTo);
+    return context.isDataRequest ? json({ ok: true, message }) : redirect(returnTo);
   } catch (e) {
     if (!isDomainError(e)) throw e;
     return json({ ok: false, message: e.message }, { status: httpStatusOf[e.code] });

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { Button } from "#app/components/ui/button";
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
-import { formFailure } from "#app/lib/http.server";
+import { formFailure, readForm } from "#app/lib/http.server";
 import { signIn } from "#app/modules/accounts/accounts.server";
 import { safeRedirect, SignInSchema } from "#app/modules/auth/auth.schema";
 import { setSessionTokenCookie } from "#app/modules/auth/session.server";
@@ -18,7 +18,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: SignInSchema });
+  const submission = parseWithZod(await readForm(request), { schema: SignInSchema });
   if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   try {
     const { token, expiresAt } = await signIn(context.app, submission.value, context.clientIp);

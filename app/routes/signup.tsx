@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
-import { formFailure } from "#app/lib/http.server";
+import { formFailure, readForm } from "#app/lib/http.server";
 import { signUp } from "#app/modules/accounts/accounts.server";
 import { SignUpSchema } from "#app/modules/auth/auth.schema";
 import { setSessionTokenCookie } from "#app/modules/auth/session.server";
@@ -18,7 +18,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: SignUpSchema });
+  const submission = parseWithZod(await readForm(request), { schema: SignUpSchema });
   if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   try {
     const { token, expiresAt } = await signUp(context.app, submission.value, context.clientIp);

@@ -1,8 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test as base, type ConsoleMessage, type Page } from "@playwright/test";
 
-/** The origin the e2e server listens on (playwright.config.ts). Every POST must name it (CSRF check). */
-export const ORIGIN = "http://127.0.0.1:3199";
+/** The origin the e2e server listens on (playwright.config.ts, E2E_PORT). Every POST must name it (CSRF check). */
+export const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT || 3199}`;
 
 /** Seeded demo accounts (db/seed.ts). */
 export const DEMO_PASSWORD = "hearth-demo-password";
@@ -13,6 +13,20 @@ export const demo = {
   robin: { email: "robin@demo.hearth.test", name: "Robin" },
   kit: { email: "kit@demo.hearth.test", name: "Kit" },
 } as const;
+
+/** Escapes a string for use inside a RegExp. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The name of a membership button: visible label plus the group's name in a visually hidden span
+ * ("Join group: Cervical dystonia"). Chromium puts a space before the hidden span's text, so the
+ * computed name is "Join group : Cervical dystonia"; accept either.
+ */
+export function labelFor(label: string, group: string): RegExp {
+  return new RegExp(`^${escapeRegExp(label)}\\s*:\\s*${escapeRegExp(group)}$`);
+}
 
 export const INVALID_CREDENTIALS = "That email and password don't match an account.";
 
@@ -67,15 +81,32 @@ export async function signOut(page: Page): Promise<void> {
   await expect(page.getByRole("banner").getByText(/Signed in as/)).toHaveCount(0);
 }
 
-/** Runs axe on the page as it is now and fails with each violation's id, impact and targets. */
-export async function expectAccessible(page: Page): Promise<void> {
+/** Waits until no CSS transition or animation is running (axe would measure colours mid-fade). */
+export async function waitForAnimations(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
+}
+
+async function axeViolations(page: Page, scheme: "light" | "dark") {
+  await page.emulateMedia({ colorScheme: scheme });
+  await waitForAnimations(page);
   const results = await new AxeBuilder({ page }).analyze();
-  const violations = results.violations.map((v) => ({
+  return results.violations.map((v) => ({
+    scheme,
     id: v.id,
     impact: v.impact,
     help: v.help,
     targets: v.nodes.map((n) => n.target.map(String).join(" ")),
   }));
+}
+
+/**
+ * Runs axe on the page as it is now, in the light and the dark colour scheme (the app has both, for
+ * light-sensitive eyes), and fails with each violation's id, impact and targets.
+ */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = [...(await axeViolations(page, "light")), ...(await axeViolations(page, "dark"))];
+  await page.emulateMedia({ colorScheme: "light" });
+  await waitForAnimations(page);
   expect(violations, `axe violations on ${page.url()}`).toEqual([]);
 }
 
@@ -88,6 +119,7 @@ export async function expectAccessible(page: Page): Promise<void> {
 export class ConsoleErrors {
   private readonly seen: string[] = [];
   private readonly allowedStatuses = new Set<number>();
+  private scriptsDisabled = false;
 
   watch(page: Page): void {
     page.on("console", (m: ConsoleMessage) => {
@@ -102,6 +134,8 @@ export class ConsoleErrors {
       const reason = r.failure()?.errorText ?? "failed";
       // A navigation that replaces an in-flight request aborts it; that's not an error.
       if (reason === "net::ERR_ABORTED") return;
+      // With JavaScript switched off, Chromium refuses every script load and reports it as "csp".
+      if (this.scriptsDisabled && reason === "csp" && r.resourceType() === "script") return;
       this.seen.push(`request failed: ${r.method()} ${r.url()} (${reason})`);
     });
   }
@@ -109,6 +143,11 @@ export class ConsoleErrors {
   /** This test provokes these HTTP statuses on purpose: Chromium's "Failed to load resource" line for them is fine. */
   allowHttpStatus(...statuses: number[]): void {
     for (const s of statuses) this.allowedStatuses.add(s);
+  }
+
+  /** For a context with `javaScriptEnabled: false`, whose script loads Chromium blocks by design. */
+  javaScriptIsOff(): void {
+    this.scriptsDisabled = true;
   }
 
   get messages(): readonly string[] {

@@ -37,12 +37,13 @@ export const SignInSchema = z.object({
   email: EmailSchema,
   // No length rule beyond a sane cap: the message must not hint at what a valid password looks like.
   password: z.string({ required_error: "Enter your password." }).min(1, "Enter your password.").max(256, "That password is too long."),
-  redirectTo: z.string().optional(),
+  // An over-long or odd redirect target is dropped, not an error the person has to fix.
+  redirectTo: z.string().max(2048).optional().catch(undefined),
 });
 export type SignInInput = z.infer<typeof SignInSchema>;
 
 /** Only same-site paths may be redirect targets (no //evil.example or https://…). */
 export function safeRedirect(to: string | null | undefined, fallback = "/groups"): string {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (!to || to.length > 2048 || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
   return to;
 }
