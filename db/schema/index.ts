@@ -4,3 +4,4 @@ export * from "./groups";
 export * from "./forums";
 export * from "./chat";
 export * from "./moderation";
+export * from "./events";

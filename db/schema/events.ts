@@ -1,0 +1,113 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+import { groups } from "./groups";
+import { organizations } from "./organizations";
+
+export const eventFormat = pgEnum("event_format", ["online", "in_person", "hybrid"]);
+export const eventStatus = pgEnum("event_status", ["scheduled", "cancelled"]);
+export const rsvpStatus = pgEnum("rsvp_status", ["going", "waitlisted", "cancelled"]);
+
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    /** Optional: an event of one of the organization's groups (private groups' events stay private). */
+    groupId: text("group_id").references(() => groups.id, { onDelete: "set null" }),
+    title: text("title").notNull(),
+    /** Markdown source; rendered through app/lib/markdown.server.ts. */
+    description: text("description").notNull().default(""),
+    /** UTC instants; the wall-clock time is startsAt seen in timeZone. */
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    /** IANA zone the organizer planned in (Europe/Berlin). */
+    timeZone: text("time_zone").notNull(),
+    format: eventFormat("format").notNull(),
+    location: text("location"),
+    /** Shown only to members who are going and to organizers (policy: event.viewOnlineLink). */
+    onlineUrl: text("online_url"),
+    capacity: integer("capacity"),
+    registrationDeadline: timestamp("registration_deadline", { withTimezone: true }),
+    status: eventStatus("status").notNull().default("scheduled"),
+    /** Bumped under the row lock for every RSVP: the order of RSVPs, and so of the waitlist. */
+    rsvpSeq: bigint("rsvp_seq", { mode: "number" }).notNull().default(0),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    cancelledBy: text("cancelled_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    // Listing: upcoming/past by start time, keyset on (starts_at, id), optionally per group or organization.
+    index("events_starts_at_id_idx").on(t.startsAt, t.id),
+    index("events_group_starts_idx").on(t.groupId, t.startsAt, t.id),
+    index("events_organization_starts_idx").on(t.organizationId, t.startsAt, t.id),
+    index("events_created_by_idx").on(t.createdBy),
+    index("events_cancelled_by_idx").on(t.cancelledBy),
+    check("events_ends_after_start", sql`${t.endsAt} > ${t.startsAt}`),
+    check("events_capacity_positive", sql`${t.capacity} is null or ${t.capacity} >= 1`),
+  ],
+);
+
+export const eventRsvps = pgTable(
+  "event_rsvps",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: rsvpStatus("status").notNull(),
+    /** events.rsvp_seq at the time of this RSVP: waitlist order. */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.userId] }),
+    index("event_rsvps_user_id_idx").on(t.userId, t.status),
+    index("event_rsvps_event_status_seq_idx").on(t.eventId, t.status, t.seq),
+  ],
+);
+
+/** Per-user secret for the subscribable calendar feed; resetting replaces the token. */
+export const calendarFeeds = pgTable(
+  "calendar_feeds",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    token: text("token").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("calendar_feeds_token_key").on(t.token)],
+);
+
+/** In-app notifications (events now; the rest of the app later). */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** event_changed | event_cancelled | event_promoted | … */
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull().default(""),
+    /** A path inside the app (never an external URL). */
+    link: text("link"),
+    eventId: text("event_id").references(() => events.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("notifications_user_created_idx").on(t.userId, t.createdAt, t.id),
+    index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
+    index("notifications_event_id_idx").on(t.eventId),
+  ],
+);
