@@ -56,6 +56,11 @@ export default function GroupPage() {
           ) : null}
         </p>
         <MembershipControls group={group} signedIn={signedIn} returnTo={`/groups/${group.slug}`} />
+        <p>
+          <Link to={`/groups/${group.slug}/chat`} className="inline-flex min-h-11 items-center font-semibold">
+            Chat rooms
+          </Link>
+        </p>
       </section>
       {requests ? <JoinRequests slug={group.slug} requests={requests} /> : null}
     </div>

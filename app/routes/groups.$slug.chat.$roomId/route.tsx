@@ -1,0 +1,41 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ChatRoom } from "#app/components/chat/chat-room";
+import { NotFound } from "#app/lib/errors";
+import { loaderWork, requireViewer } from "#app/lib/http.server";
+import { RoomIdSchema } from "#app/modules/chat/chat.schema";
+import { openRoom } from "#app/modules/chat/chat.server";
+import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.room.name} · ${data.group.name} chat — Hearth` : "Room not found — Hearth" },
+];
+
+/** The room page: the latest messages are rendered on the server; the socket takes over from their last seq. */
+export async function loader({ params, context, request }: LoaderFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  const roomId = RoomIdSchema.safeParse(params.roomId);
+  if (!slug.success || !roomId.success) throw new Response("Not found", { status: 404 });
+  return loaderWork(async () => {
+    const opened = await openRoom(context.app, viewer, { roomId: roomId.data });
+    if (opened.group.slug !== slug.data) throw NotFound("That room");
+    return { ...opened, self: { id: viewer.id, displayName: viewer.displayName } };
+  });
+}
+
+export default function ChatRoomPage() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-4">
+      <p>
+        <Link to={`/groups/${data.group.slug}/chat`} className="inline-flex min-h-11 items-center">
+          ← All rooms in {data.group.name}
+        </Link>
+      </p>
+      <h1 className="text-3xl">{data.room.name}</h1>
+      <p className="text-base">Live chat. Be kind; nothing here is medical advice.</p>
+      <ChatRoom key={data.room.id} roomId={data.room.id} initial={data} self={data.self} />
+    </div>
+  );
+}

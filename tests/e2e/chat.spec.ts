@@ -1,0 +1,135 @@
+import type { Browser, Page } from "@playwright/test";
+import { DEMO_PASSWORD, demo, expect, expectAccessible, gotoAndHydrate, signIn, test } from "./helpers";
+
+/**
+ * Live chat in real browsers: three people in three browser contexts in the same room. Messages
+ * appear live for everyone; the moderator deletes one and mutes the other author; the muted person
+ * sees why they can't send. axe checks the room page as a member and as a moderator.
+ */
+const ROOM_PATH = "/groups/cervical-dystonia/chat/demo-room-cervical-general";
+
+async function personIn(browser: Browser, who: keyof typeof demo, options: { reducedMotion?: "reduce" } = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await signIn(page, demo[who].email, DEMO_PASSWORD, demo[who].name);
+  return { context, page };
+}
+
+async function openRoom(page: Page, name: string) {
+  await gotoAndHydrate(page, ROOM_PATH);
+  await expect(page.getByRole("heading", { level: 1, name: "General chat" })).toBeVisible();
+  // Joined: the presence list names us.
+  await expect(page.getByTestId("presence").getByText(`${name} (you)`)).toBeVisible();
+}
+
+const history = (page: Page) => page.getByRole("region", { name: "Message history" });
+const messageFrom = (page: Page, text: string) => history(page).getByTestId("chat-message").filter({ hasText: text });
+
+test.describe("live chat", () => {
+  test("two members chat live; a moderator deletes one message and mutes the other author", async ({ browser, page, consoleErrors }) => {
+    // Alex reaches the room from the group page, keyboard and reduced motion included.
+    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await gotoAndHydrate(page, "/groups/cervical-dystonia");
+    await page.getByRole("link", { name: "Chat rooms" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Chat rooms" })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "General chat" }).click();
+    await expect(page.getByTestId("presence").getByText(`${demo.alex.name} (you)`)).toBeVisible();
+    await expect(messageFrom(page, "Welcome to the live chat!")).toBeVisible();
+
+    const robin = await personIn(browser, "robin", { reducedMotion: "reduce" });
+    consoleErrors.watch(robin.page);
+    await openRoom(robin.page, demo.robin.name);
+    await expect(page.getByTestId("presence").getByText(demo.robin.name, { exact: true })).toBeVisible();
+
+    // Alex sends with the keyboard only: Enter sends.
+    const box = page.getByLabel("Message", { exact: true });
+    await box.focus();
+    await page.keyboard.type("Hello Robin, how was the appointment?");
+    await expect(robin.page.getByTestId("typing")).toHaveText(`${demo.alex.name} is typing…`);
+    await page.keyboard.press("Enter");
+    await expect(box).toHaveValue("");
+    await expect(messageFrom(page, "Hello Robin, how was the appointment?")).toBeVisible();
+    await expect(page.getByTestId("chat-pending")).toHaveCount(0);
+    await expect(messageFrom(robin.page, "Hello Robin, how was the appointment?")).toBeVisible();
+    // Announced politely to screen readers.
+    await expect(robin.page.getByTestId("chat-live")).toHaveText(`${demo.alex.name}: Hello Robin, how was the appointment?`);
+
+    // Robin answers over two lines: Shift+Enter is a new line, Enter sends.
+    const robinBox = robin.page.getByLabel("Message", { exact: true });
+    await robinBox.focus();
+    await robin.page.keyboard.type("It went well.");
+    await robin.page.keyboard.press("Shift+Enter");
+    await robin.page.keyboard.type("Buy my miracle neck cure!");
+    await expect(robinBox).toHaveValue("It went well.\nBuy my miracle neck cure!");
+    await robin.page.keyboard.press("Enter");
+    await expect(messageFrom(page, "Buy my miracle neck cure!")).toBeVisible();
+    await expect(page.getByTestId("chat-live")).toHaveText(`${demo.robin.name}: It went well.\nBuy my miracle neck cure!`);
+
+    // An oversize message stays in the box with an inline error.
+    await box.fill("x".repeat(4001));
+    await page.getByRole("button", { name: "Send", exact: true }).click();
+    await expect(page.getByText("A message can be at most 4,000 characters.")).toBeVisible();
+    await expect(box).toHaveValue("x".repeat(4001));
+    await box.fill("");
+
+    await expectAccessible(page);
+
+    // The moderator arrives.
+    const sam = await personIn(browser, "sam");
+    consoleErrors.watch(sam.page);
+    await openRoom(sam.page, demo.sam.name);
+    await expect(sam.page.getByRole("heading", { name: "Moderator tools" })).toBeVisible();
+    await expectAccessible(sam.page);
+
+    // Sam deletes Robin's advert, with a reason.
+    const advert = messageFrom(sam.page, "Buy my miracle neck cure!");
+    await advert.getByText("Options").click();
+    await advert.getByRole("button", { name: "Delete" }).click();
+    await sam.page.getByLabel("Reason (the person will see it)").fill("Advertising is not allowed here.");
+    await sam.page.getByRole("button", { name: "Delete message" }).click();
+    await expect(sam.page.getByRole("status").filter({ hasText: "Message deleted." })).toBeVisible();
+    for (const p of [page, robin.page, sam.page]) {
+      await expect(history(p).getByText("Buy my miracle neck cure!")).toHaveCount(0);
+      await expect(history(p).getByText("Message deleted by a moderator.")).toBeVisible();
+      await expect(p.getByRole("list", { name: "Room notices" }).getByText("A moderator removed a message.")).toBeVisible();
+    }
+
+    // Sam mutes Robin for an hour; Robin sees why the box is disabled.
+    const fromRobin = messageFrom(sam.page, "Same here, Alex.");
+    await fromRobin.getByText("Options").click();
+    await fromRobin.getByRole("button", { name: `Mute ${demo.robin.name}` }).click();
+    await sam.page.getByLabel("For how long").selectOption({ label: "1 hour" });
+    await sam.page.getByLabel("Reason (the person will see it)").fill("Please take a break after the advert.");
+    await sam.page.getByRole("button", { name: "Mute", exact: true }).click();
+    await expect(sam.page.getByRole("status").filter({ hasText: `${demo.robin.name} is muted.` })).toBeVisible();
+
+    await expect(robin.page.getByText(/A moderator muted you in this room for 1 hour .*Please take a break after the advert\./).first()).toBeVisible();
+    await expect(robinBox).toBeDisabled();
+    await expect(robin.page.getByRole("button", { name: "Send", exact: true })).toBeDisabled();
+    await expect(page.getByRole("list", { name: "Room notices" }).getByText(`${demo.robin.name} was muted for 1 hour by a moderator.`)).toBeVisible();
+
+    // After a reload the reason is still there (from the server's policy).
+    await gotoAndHydrate(robin.page, ROOM_PATH);
+    await expect(robin.page.getByText(/^You are muted in this room until /)).toBeVisible();
+    await expect(robin.page.getByLabel("Message", { exact: true })).toBeDisabled();
+    await expectAccessible(robin.page);
+
+    // Alex can still chat, and the moderator lifts the mute so later runs start clean.
+    await box.focus();
+    await page.keyboard.type("Take care, everyone.");
+    await page.keyboard.press("Enter");
+    await expect(messageFrom(sam.page, "Take care, everyone.")).toBeVisible();
+
+    await robin.context.close();
+    await sam.context.close();
+  });
+
+  test("outsiders of a private group get the not-found page for its room", async ({ page, consoleErrors }) => {
+    consoleErrors.allowHttpStatus(404);
+    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    const res = await page.goto("/groups/carers-and-family/chat/demo-room-carers-general");
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();
+  });
+});
