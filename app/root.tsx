@@ -70,6 +70,9 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink to="/groups" className={navClass}>
                 Groups
               </NavLink>
+              <NavLink to="/search" className={navClass}>
+                Search
+              </NavLink>
             </nav>
             <div className="flex flex-wrap items-center gap-3">
               {viewer ? (

@@ -23,7 +23,10 @@ export function safeUrl(href: string | null | undefined): string | null {
   if (!href) return null;
   // Browsers ignore ASCII control characters and whitespace inside schemes ("java\tscript:").
   const cleaned = href.trim();
-  if (/[\u0000-\u001f\u007f]/.test(cleaned)) return null;
+  for (let i = 0; i < cleaned.length; i++) {
+    const c = cleaned.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return null;
+  }
   let url: URL;
   try {
     url = new URL(cleaned);

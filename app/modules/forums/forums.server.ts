@@ -2,7 +2,7 @@ import { and, asc, desc, eq, isNotNull, isNull, or, sql, type SQL } from "drizzl
 import { groupMemberships, groups, organizationMembers, posts, reactions, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
-import { Invalid, NotFound } from "#app/lib/errors";
+import { Invalid, NotFound, RateLimited } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import type { RateRule } from "#app/lib/rate-limit.server";
@@ -39,6 +39,16 @@ export const replyRate: RateRule = {
   windowSeconds: 10 * 60,
   message: "You are replying faster than we allow. Your reply is kept here.",
 };
+
+/**
+ * Throws RateLimited when the person has used up the rule's window. Built from `peek` so the error
+ * is this bundle's DomainError: the limiter itself is created by server.ts, outside the Remix build,
+ * and an error class from that copy of errors.ts fails the build's `instanceof` check (a 500).
+ */
+function checkRate(app: AppContext, key: string, rule: RateRule) {
+  const { remaining, retryAfter } = app.limiter.peek(key, rule);
+  if (remaining <= 0) throw RateLimited(rule.message, retryAfter);
+}
 
 /** Keyset cursors carry timestamps at the database's microsecond precision, as text. */
 const utcText = (col: SQL | typeof threads.lastActivityAt | typeof posts.createdAt) =>
@@ -216,9 +226,25 @@ export async function getThreadPage(
     moderate,
     createThread: can(viewer, "forum.createThread", groupTarget),
   };
+  /** Why the viewer can't reply, in the policy's own words (locked, muted, not a member, signed out). */
+  let replyNotice: string | null = null;
+  if (!permissions.reply) {
+    try {
+      assertCan(viewer, "forum.reply", target, "That thread");
+    } catch (e) {
+      replyNotice = e instanceof Error ? e.message : null;
+    }
+  }
   if (removed && !moderate) {
     // Nothing of a removed thread's content leaves the server for non-moderators.
-    return { group, thread: { ...thread, title: "Removed thread" }, posts: [], paging: { older: null, newer: null }, permissions };
+    return {
+      group,
+      thread: { ...thread, title: "Removed thread" },
+      posts: [],
+      paging: { older: null, newer: null },
+      permissions,
+      replyNotice,
+    };
   }
 
   const pageSize = Math.max(1, Math.min(opts.pageSize ?? POSTS_PAGE_SIZE, 100));
@@ -314,7 +340,7 @@ export async function getThreadPage(
       },
     };
   });
-  return { group, thread, posts: postViews, paging, permissions };
+  return { group, thread, posts: postViews, paging, permissions, replyNotice };
 }
 
 /** One post with its thread, group and the viewer's relationship to the group: one query. */
@@ -370,7 +396,7 @@ export async function createThread(app: AppContext, viewer: Actor | null, slug: 
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "forum.createThread", group.target);
   const key = `forum:thread:${viewer!.id}`;
-  app.limiter.check(key, threadRate);
+  checkRate(app, key, threadRate);
   const threadId = newId();
   const postId = newId();
   await app.db.transaction(async (tx) => {
@@ -387,7 +413,7 @@ export async function createReply(app: AppContext, viewer: Actor | null, slug: s
   if (row.deletedAt && !can(viewer, "forum.moderate", target)) throw NotFound("That thread");
   assertCan(viewer, "forum.reply", target, "That thread");
   const key = `forum:reply:${viewer!.id}`;
-  app.limiter.check(key, replyRate);
+  checkRate(app, key, replyRate);
   const postId = newId();
   await app.db.transaction(async (tx) => {
     // Re-check the lock inside the transaction: a moderator may have locked it a moment ago.

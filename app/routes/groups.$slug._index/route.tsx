@@ -61,6 +61,11 @@ export default function GroupPage() {
             Chat rooms
           </Link>
         </p>
+        <p>
+          <Link to={`/groups/${group.slug}/forum`} className="inline-flex min-h-11 items-center text-lg font-semibold">
+            Go to the {group.name} forum →
+          </Link>
+        </p>
       </section>
       {requests ? <JoinRequests slug={group.slug} requests={requests} /> : null}
     </div>

@@ -1,0 +1,182 @@
+import { Link, useFetcher } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { Badge } from "#app/components/ui/badge";
+import { Button } from "#app/components/ui/button";
+import { MarkdownContent } from "./markdown-content";
+import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
+import { RelativeTime } from "./relative-time";
+
+export interface PostView {
+  id: string;
+  authorName: string;
+  isOpening: boolean;
+  createdAt: string;
+  editedAt: string | null;
+  state: "visible" | "deleted_by_author" | "removed";
+  html: string | null;
+  removalReason: string | null;
+  reactions: Record<ReactionKind, number>;
+  mine: ReactionKind[];
+  permissions: { edit: boolean; delete: boolean; react: boolean; report: boolean };
+}
+
+export interface ReportReason {
+  value: string;
+  label: string;
+}
+
+type ActionResult = { ok: boolean; message: string; fieldErrors?: Record<string, string[]> };
+
+const summaryClass =
+  "inline-flex min-h-11 cursor-pointer items-center rounded-lg px-3 font-semibold text-brand-800 underline underline-offset-2 hover:bg-brand-50 dark:text-brand-100 dark:hover:bg-stone-800";
+
+/** A small form posting one intent through a fetcher, with its result announced next to it. */
+function IntentForm({ intent, postId, children, className = "" }: { intent: string; postId: string; children: (busy: boolean, result?: ActionResult) => ReactNode; className?: string }) {
+  const fetcher = useFetcher<ActionResult>();
+  const busy = fetcher.state !== "idle";
+  return (
+    <fetcher.Form method="post" preventScrollReset className={className}>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="postId" value={postId} />
+      {children(busy, fetcher.state === "idle" ? fetcher.data : undefined)}
+      <p role="status" className={fetcher.data && !fetcher.data.ok ? "text-red-800 dark:text-red-300" : ""}>
+        {fetcher.state === "idle" ? fetcher.data?.message : null}
+      </p>
+    </fetcher.Form>
+  );
+}
+
+export function PostCard({
+  post,
+  now,
+  editHref,
+  moderate,
+  reportReasons,
+}: {
+  post: PostView;
+  now: string;
+  editHref: string;
+  moderate: boolean;
+  reportReasons: ReportReason[];
+}) {
+  const headingId = `post-${post.id}-by`;
+  const isVisible = post.state === "visible";
+  return (
+    <article id={`post-${post.id}`} aria-labelledby={headingId} className="scroll-mt-4 space-y-3 rounded-xl border-2 border-stone-200 bg-white p-4 dark:border-stone-700 dark:bg-stone-950">
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <h2 id={headingId} className="text-xl">
+          {post.authorName}
+          <span className="sr-only">{post.isOpening ? ", opening post" : ", reply"}</span>
+        </h2>
+        {post.isOpening ? <Badge>Opening post</Badge> : null}
+        <span className="text-base">
+          <RelativeTime iso={post.createdAt} now={now} />
+        </span>
+        {post.editedAt && isVisible ? (
+          <span className="text-base italic">
+            (edited <RelativeTime iso={post.editedAt} now={now} />)
+          </span>
+        ) : null}
+      </header>
+
+      {post.state === "deleted_by_author" ? <p className="italic">This post was deleted by its author.</p> : null}
+      {post.state === "removed" ? (
+        <p className="italic">
+          This post was removed by a moderator.
+          {post.removalReason ? <> Reason: {post.removalReason}</> : null}
+        </p>
+      ) : null}
+      {post.html !== null ? (
+        isVisible ? (
+          <MarkdownContent html={post.html} />
+        ) : (
+          <details className="rounded-lg bg-stone-100 p-3 dark:bg-stone-800">
+            <summary className={summaryClass}>Show the hidden content (moderators only)</summary>
+            <MarkdownContent html={post.html} />
+          </details>
+        )
+      ) : null}
+
+      {isVisible ? <ReactionButtons postId={post.id} counts={post.reactions} mine={post.mine} canReact={post.permissions.react} /> : null}
+
+      <div className="flex flex-wrap items-start gap-2">
+        {post.permissions.edit ? (
+          <Link to={editHref} className="inline-flex min-h-11 items-center rounded-lg px-3 font-semibold">
+            Edit<span className="sr-only"> your post</span>
+          </Link>
+        ) : null}
+        {post.permissions.delete ? (
+          <details>
+            <summary className={summaryClass}>Delete…</summary>
+            <IntentForm intent="delete" postId={post.id} className="mt-2 space-y-2">
+              {(busy) => (
+                <>
+                  <p>Delete this post? It will show as deleted by its author; replies stay.</p>
+                  <Button type="submit" variant="danger" disabled={busy}>
+                    {busy ? "Deleting…" : "Yes, delete my post"}
+                  </Button>
+                </>
+              )}
+            </IntentForm>
+          </details>
+        ) : null}
+        {post.permissions.report ? (
+          <details>
+            <summary className={summaryClass}>Report…</summary>
+            <IntentForm intent="report" postId={post.id} className="mt-2 space-y-3">
+              {(busy, result) => (
+                <>
+                  <fieldset className="space-y-1">
+                    <legend className="font-semibold">Why are you reporting this post?</legend>
+                    {reportReasons.map((r) => (
+                      <label key={r.value} className="flex min-h-11 items-center gap-3">
+                        <input type="radio" name="reason" value={r.value} required className="h-6 w-6" />
+                        {r.label}
+                      </label>
+                    ))}
+                  </fieldset>
+                  {result?.fieldErrors?.reason ? <p className="text-red-800 dark:text-red-300">{result.fieldErrors.reason.join(" ")}</p> : null}
+                  <label className="flex flex-col gap-1">
+                    <span className="font-semibold">Anything the moderators should know? (optional)</span>
+                    <textarea name="details" rows={3} maxLength={1000} className="w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg dark:bg-stone-800" />
+                  </label>
+                  <Button type="submit" disabled={busy}>
+                    {busy ? "Sending…" : "Send report"}
+                  </Button>
+                </>
+              )}
+            </IntentForm>
+          </details>
+        ) : null}
+        {moderate && post.state === "visible" ? (
+          <details>
+            <summary className={summaryClass}>Remove (moderator)…</summary>
+            <IntentForm intent="remove-post" postId={post.id} className="mt-2 space-y-2">
+              {(busy, result) => (
+                <>
+                  <label className="flex flex-col gap-1">
+                    <span className="font-semibold">Reason for removing (the author sees it)</span>
+                    <input name="reason" required minLength={3} maxLength={500} className="min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg dark:bg-stone-800" />
+                  </label>
+                  {result?.fieldErrors?.reason ? <p className="text-red-800 dark:text-red-300">{result.fieldErrors.reason.join(" ")}</p> : null}
+                  <Button type="submit" variant="danger" disabled={busy}>
+                    {busy ? "Removing…" : "Remove post"}
+                  </Button>
+                </>
+              )}
+            </IntentForm>
+          </details>
+        ) : null}
+        {moderate && post.state === "removed" ? (
+          <IntentForm intent="restore-post" postId={post.id}>
+            {(busy) => (
+              <Button type="submit" variant="secondary" disabled={busy}>
+                {busy ? "Restoring…" : "Restore post"}
+              </Button>
+            )}
+          </IntentForm>
+        ) : null}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,54 @@
+import { useEffect, useState } from "react";
+
+const LOCALE = "en-GB";
+
+function relativeText(then: number, now: number, timeZone: string | undefined): string {
+  const seconds = Math.round((then - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return "just now";
+  const rtf = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
+  if (abs < 45 * 60) return rtf.format(Math.round(seconds / 60), "minute");
+  if (abs < 22 * 3600) return rtf.format(Math.round(seconds / 3600), "hour");
+  if (abs < 26 * 86400) return rtf.format(Math.round(seconds / 86400), "day");
+  return new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric", timeZone }).format(then);
+}
+
+function exactText(date: Date, timeZone: string | undefined): string {
+  return new Intl.DateTimeFormat(LOCALE, {
+    weekday: "short",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(date);
+}
+
+/**
+ * "3 hours ago", with the exact date and time shown on hover and on keyboard focus (the element is
+ * focusable) and always read out to screen readers. The server renders it against its own clock in
+ * UTC (`now` comes from the loader, so hydration matches); after hydration it switches to the
+ * reader's clock and time zone.
+ */
+export function RelativeTime({ iso, now }: { iso: string; now: string }) {
+  const [local, setLocal] = useState<{ now: number } | null>(null);
+  useEffect(() => setLocal({ now: Date.now() }), []);
+  const date = new Date(iso);
+  const zone = local ? undefined : "UTC";
+  const relative = relativeText(date.getTime(), local?.now ?? Date.parse(now), zone);
+  const exact = exactText(date, zone);
+  return (
+    <time dateTime={iso} tabIndex={0} className="group relative inline-block cursor-help underline decoration-dotted underline-offset-4">
+      {relative}
+      <span className="sr-only"> ({exact})</span>
+      <span
+        aria-hidden="true"
+        className="absolute bottom-full left-0 z-10 mb-1 hidden w-max max-w-xs rounded-md bg-stone-900 px-2 py-1 text-sm text-white no-underline shadow-lg group-hover:block group-focus:block dark:bg-stone-100 dark:text-stone-900"
+      >
+        {exact}
+      </span>
+    </time>
+  );
+}

@@ -1,0 +1,46 @@
+import { Link } from "@remix-run/react";
+import { Badge } from "#app/components/ui/badge";
+import { RelativeTime } from "./relative-time";
+
+export interface ThreadListItem {
+  id: string;
+  title: string;
+  authorName: string;
+  replyCount: number;
+  lastActivityAt: string;
+  pinned: boolean;
+  locked: boolean;
+  removed: boolean;
+}
+
+/** The forum's threads: pinned first, then by last activity (the order comes from the server). */
+export function ThreadList({ slug, threads, now }: { slug: string; threads: ThreadListItem[]; now: string }) {
+  if (threads.length === 0) return <p>No threads yet. Start the first one!</p>;
+  return (
+    <ol aria-label="Threads" className="divide-y-2 divide-stone-200 rounded-xl border-2 border-stone-200 bg-white dark:divide-stone-700 dark:border-stone-700 dark:bg-stone-950">
+      {threads.map((t) => (
+        <li key={t.id} className="space-y-1 px-4 py-3">
+          <h2 className="text-xl">
+            <Link to={`/groups/${slug}/forum/${t.id}`} className="inline-flex min-h-11 items-center">
+              {t.title}
+            </Link>
+          </h2>
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-base">
+            {t.pinned ? <Badge tone="brand">Pinned</Badge> : null}
+            {t.locked ? <Badge tone="warning">Locked</Badge> : null}
+            {t.removed ? <Badge tone="warning">Removed by a moderator</Badge> : null}
+            <span>
+              Started by <strong>{t.authorName}</strong>
+            </span>
+            <span>
+              {t.replyCount} {t.replyCount === 1 ? "reply" : "replies"}
+            </span>
+            <span>
+              Last activity <RelativeTime iso={t.lastActivityAt} now={now} />
+            </span>
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}

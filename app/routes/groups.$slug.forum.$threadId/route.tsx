@@ -1,0 +1,146 @@
+import { parseWithZod } from "@conform-to/zod";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { httpStatusOf, isDomainError } from "#app/lib/errors";
+import { formFailure, loaderWork, requireViewer, waitText } from "#app/lib/http.server";
+import { renderMarkdown } from "#app/lib/markdown.server";
+import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
+import {
+  createReply,
+  deletePost,
+  getThreadPage,
+  moderatePost,
+  moderateThread,
+  reportPost,
+  toggleReaction,
+} from "#app/modules/forums/forums.server";
+import { GroupSlugSchema, CursorSchema } from "#app/modules/groups/groups.schema";
+import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
+import { ThreadView } from "./thread-view";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.thread.title} — ${data.group.name} forum — Hearth` : "Thread not found — Hearth" },
+];
+
+function parseParams(params: Record<string, string | undefined>) {
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  const threadId = ThreadIdSchema.safeParse(params.threadId);
+  if (!slug.success || !threadId.success) throw new Response("Not found", { status: 404 });
+  return { slug: slug.data, threadId: threadId.data };
+}
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const { slug, threadId } = parseParams(params);
+  const search = new URL(request.url).searchParams;
+  const after = CursorSchema.safeParse(search.get("after") ?? undefined);
+  const before = CursorSchema.safeParse(search.get("before") ?? undefined);
+  return loaderWork(async () => {
+    const page = await getThreadPage(context.app, context.viewer, slug, threadId, {
+      after: after.success ? after.data : null,
+      before: before.success ? before.data : null,
+      latest: search.get("from") === "latest",
+    });
+    return {
+      now: new Date().toISOString(),
+      signedIn: context.viewer !== null,
+      group: { slug: page.group.slug, name: page.group.name },
+      thread: {
+        ...page.thread,
+        createdAt: page.thread.createdAt.toISOString(),
+        lastActivityAt: page.thread.lastActivityAt.toISOString(),
+      },
+      posts: page.posts.map((p) => ({
+        ...p,
+        createdAt: p.createdAt.toISOString(),
+        editedAt: p.editedAt?.toISOString() ?? null,
+      })),
+      paging: page.paging,
+      permissions: page.permissions,
+      replyNotice: page.replyNotice,
+      reportReasons: reportReasons.map((value) => ({ value, label: reportReasonLabels[value] })),
+    };
+  });
+}
+
+const done: Record<string, string> = {
+  delete: "Your post was deleted.",
+  report: "Thank you. The moderators will look at your report.",
+  pin: "Thread pinned.",
+  unpin: "Thread unpinned.",
+  lock: "Thread locked: members can no longer reply.",
+  unlock: "Thread unlocked: members can reply again.",
+  "remove-thread": "Thread removed. Members no longer see it.",
+  "restore-thread": "Thread restored.",
+  "remove-post": "Post removed. Members no longer see it.",
+  "restore-post": "Post restored.",
+  react: "",
+};
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { slug, threadId } = parseParams(params);
+  const viewer = requireViewer(context, request);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+
+  // The reply form: Preview or Post, errors back into the form, the draft never lost.
+  if (intent === "preview" || intent === "post") {
+    const submission = parseWithZod(formData, { schema: ReplySchema });
+    if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
+    if (submission.value.intent === "preview") {
+      return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
+    }
+    try {
+      const { postId } = await createReply(context.app, viewer, slug, threadId, { body: submission.value.body });
+      return redirect(`/groups/${slug}/forum/${threadId}?from=latest#post-${postId}`);
+    } catch (e) {
+      return formFailure(submission, e);
+    }
+  }
+
+  const parsed = ThreadActionSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) {
+    const fieldErrors = parsed.error.flatten().fieldErrors as Record<string, string[]>;
+    const first = Object.values(fieldErrors).flat()[0];
+    return json({ ok: false, message: first ?? "That request was not understood. Please reload the page and try again.", fieldErrors }, { status: 400 });
+  }
+  const input = parsed.data;
+  const { app } = context;
+  try {
+    switch (input.intent) {
+      case "react": {
+        const r = await toggleReaction(app, viewer, slug, threadId, input.postId, input.kind);
+        return json({ ok: true, message: "", reaction: r });
+      }
+      case "delete":
+        await deletePost(app, viewer, slug, threadId, input.postId);
+        break;
+      case "report":
+        await reportPost(app, viewer, slug, threadId, input.postId, { reason: input.reason, details: input.details });
+        break;
+      case "pin":
+      case "unpin":
+      case "lock":
+      case "unlock":
+        await moderateThread(app, viewer, slug, threadId, input.intent);
+        break;
+      case "remove-thread":
+        await moderateThread(app, viewer, slug, threadId, "remove", input.reason);
+        break;
+      case "restore-thread":
+        await moderateThread(app, viewer, slug, threadId, "restore");
+        break;
+      case "remove-post":
+        await moderatePost(app, viewer, slug, threadId, input.postId, "remove", input.reason);
+        break;
+      case "restore-post":
+        await moderatePost(app, viewer, slug, threadId, input.postId, "restore");
+        break;
+    }
+    return json({ ok: true, message: done[input.intent] ?? "Done." });
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
+    return json({ ok: false, message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code] });
+  }
+}
+
+export default ThreadView;

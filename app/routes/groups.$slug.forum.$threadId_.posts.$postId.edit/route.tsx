@@ -1,0 +1,79 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ComposeButtons, MARKDOWN_HINT, PreviewPanel, TextareaField } from "#app/components/forum/compose-fields";
+import { Field } from "#app/components/ui/field";
+import { FormErrors } from "#app/components/ui/form-errors";
+import { formFailure, loaderWork, requireViewer } from "#app/lib/http.server";
+import { renderMarkdown } from "#app/lib/markdown.server";
+import { EditPostSchema, PostIdSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
+import { editPost, getPostForEdit } from "#app/modules/forums/forums.server";
+import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit your post in “${data.thread.title}” — Hearth` : "Not found — Hearth" }];
+
+function parseParams(params: Record<string, string | undefined>) {
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  const threadId = ThreadIdSchema.safeParse(params.threadId);
+  const postId = PostIdSchema.safeParse(params.postId);
+  if (!slug.success || !threadId.success || !postId.success) throw new Response("Not found", { status: 404 });
+  return { slug: slug.data, threadId: threadId.data, postId: postId.data };
+}
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const { slug, threadId, postId } = parseParams(params);
+  const viewer = requireViewer(context, request);
+  return loaderWork(() => getPostForEdit(context.app, viewer, slug, threadId, postId));
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const { slug, threadId, postId } = parseParams(params);
+  const viewer = requireViewer(context, request);
+  const submission = parseWithZod(await request.formData(), { schema: EditPostSchema });
+  if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
+  if (submission.value.intent === "preview") return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
+  try {
+    const { title, body } = submission.value;
+    const post = await getPostForEdit(context.app, viewer, slug, threadId, postId);
+    await editPost(context.app, viewer, slug, threadId, postId, { body, title: post.post.isOpening ? title : undefined });
+    const page = post.post.isOpening ? "" : "?from=latest";
+    return redirect(`/groups/${slug}/forum/${threadId}${page}#post-${postId}`);
+  } catch (e) {
+    return formFailure(submission, e);
+  }
+}
+
+export default function EditPost() {
+  const { group, thread, post } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "post";
+  const [form, fields] = useForm({
+    lastResult: lastResult ?? null,
+    defaultValue: { body: post.body, ...(post.isOpening ? { title: thread.title } : {}) },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: EditPostSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const preview = (lastResult as { preview?: string | null } | undefined)?.preview ?? null;
+  return (
+    <section aria-labelledby="edit-title" className="max-w-3xl space-y-6">
+      <p>
+        <Link to={`/groups/${group.slug}/forum/${thread.id}`} className="inline-flex min-h-11 items-center">
+          ← {thread.title}
+        </Link>
+      </p>
+      <h1 id="edit-title" className="text-3xl">
+        Edit your {post.isOpening ? "thread" : "reply"}
+      </h1>
+      <Form method="post" {...getFormProps(form)} className="space-y-5">
+        <FormErrors id={form.errorId} errors={form.errors} />
+        {post.isOpening ? <Field label="Title" meta={fields.title} inputProps={{ autoComplete: "off" }} /> : null}
+        <TextareaField label="Your post" meta={fields.body} hint={MARKDOWN_HINT} rows={10} />
+        <ComposeButtons busy={busy} submitLabel="Save changes" busyLabel="Saving…" />
+        <PreviewPanel html={preview} />
+      </Form>
+    </section>
+  );
+}

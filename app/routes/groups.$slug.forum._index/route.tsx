@@ -1,0 +1,96 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ThreadList } from "#app/components/forum/thread-list";
+import { Button, ButtonLink } from "#app/components/ui/button";
+import { loaderWork } from "#app/lib/http.server";
+import { listThreads } from "#app/modules/forums/forums.server";
+import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} forum — Hearth` : "Forum not found — Hearth" }];
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const after = CursorSchema.safeParse(new URL(request.url).searchParams.get("after") ?? undefined);
+  return loaderWork(async () => {
+    const page = await listThreads(context.app, context.viewer, slug.data, { after: after.success ? after.data : null });
+    return {
+      now: new Date().toISOString(),
+      signedIn: context.viewer !== null,
+      isMember: page.group.membership?.status === "active",
+      group: { slug: page.group.slug, name: page.group.name },
+      permissions: page.permissions,
+      threads: page.threads.map((t) => ({
+        id: t.id,
+        title: t.title,
+        authorName: t.authorName,
+        replyCount: t.replyCount,
+        pinned: t.pinned,
+        locked: t.locked,
+        removed: t.removed,
+        lastActivityAt: t.lastActivityAt.toISOString(),
+      })),
+      nextCursor: page.nextCursor,
+      firstPage: !after.success || !after.data,
+    };
+  });
+}
+
+export default function Forum() {
+  const { group, threads, nextCursor, permissions, signedIn, now, firstPage } = useLoaderData<typeof loader>();
+  const here = `/groups/${group.slug}/forum`;
+  return (
+    <div className="space-y-6">
+      <p>
+        <Link to={`/groups/${group.slug}`} className="inline-flex min-h-11 items-center">
+          ← {group.name}
+        </Link>
+      </p>
+      <h1 className="text-3xl">{group.name} forum</h1>
+
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <Form method="get" action="/search" role="search" aria-label="Search this forum" className="flex flex-wrap items-end gap-2">
+          <input type="hidden" name="group" value={group.slug} />
+          <label className="flex flex-col gap-1">
+            <span className="font-semibold">Search this forum</span>
+            <input
+              type="search"
+              name="q"
+              maxLength={200}
+              className="min-h-11 w-72 max-w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50"
+            />
+          </label>
+          <Button type="submit" variant="secondary">
+            Search
+          </Button>
+        </Form>
+        {permissions.createThread ? (
+          <ButtonLink to={`${here}/new`}>Start a thread</ButtonLink>
+        ) : signedIn ? (
+          <p>
+            <Link to={`/groups/${group.slug}`}>Join the group</Link> to start threads and reply.
+          </p>
+        ) : (
+          <p>
+            <a href={`/signin?redirectTo=${encodeURIComponent(here)}`}>Sign in</a> to start threads and reply.
+          </p>
+        )}
+      </div>
+
+      <ThreadList slug={group.slug} threads={threads} now={now} />
+
+      <nav aria-label="More threads" className="flex gap-4">
+        {!firstPage ? (
+          <Link to={here} className="inline-flex min-h-11 items-center">
+            Back to the newest threads
+          </Link>
+        ) : null}
+        {nextCursor ? (
+          <Link to={`${here}?after=${nextCursor}`} className="inline-flex min-h-11 items-center">
+            Older threads →
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ComposeButtons, MARKDOWN_HINT, PreviewPanel, TextareaField } from "#app/components/forum/compose-fields";
+import { Field } from "#app/components/ui/field";
+import { FormErrors } from "#app/components/ui/form-errors";
+import { Forbidden } from "#app/lib/errors";
+import { formFailure, loaderWork, requireViewer } from "#app/lib/http.server";
+import { renderMarkdown } from "#app/lib/markdown.server";
+import { NewThreadSchema, TITLE_MAX } from "#app/modules/forums/forums.schema";
+import { createThread, getForum } from "#app/modules/forums/forums.server";
+import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Start a thread in ${data.group.name} — Hearth` : "Not found — Hearth" }];
+
+function slugOf(params: Record<string, string | undefined>) {
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  if (!slug.success) throw new Response("Not found", { status: 404 });
+  return slug.data;
+}
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const slug = slugOf(params);
+  const viewer = requireViewer(context, request);
+  return loaderWork(async () => {
+    const forum = await getForum(context.app, viewer, slug);
+    if (!forum.permissions.createThread) throw Forbidden("Only members of this group can start threads. Join the group first.");
+    return { group: { slug: forum.group.slug, name: forum.group.name } };
+  });
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const slug = slugOf(params);
+  const viewer = requireViewer(context, request);
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: NewThreadSchema });
+  // Preview needs only the body; a missing title shouldn't stand in its way.
+  if (formData.get("intent") === "preview") {
+    const body = String(formData.get("body") ?? "").trim();
+    const reply = submission.reply();
+    return json({ ...reply, error: undefined, preview: body ? renderMarkdown(body.slice(0, 20_000)) : "" });
+  }
+  if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
+  try {
+    const { threadId } = await createThread(context.app, viewer, slug, submission.value);
+    return redirect(`/groups/${slug}/forum/${threadId}`);
+  } catch (e) {
+    return formFailure(submission, e);
+  }
+}
+
+export default function NewThread() {
+  const { group } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "post";
+  const [form, fields] = useForm({
+    lastResult: lastResult ?? null,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: NewThreadSchema }),
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+  });
+  const preview = (lastResult as { preview?: string | null } | undefined)?.preview ?? null;
+  return (
+    <section aria-labelledby="new-thread-title" className="max-w-3xl space-y-6">
+      <p>
+        <Link to={`/groups/${group.slug}/forum`} className="inline-flex min-h-11 items-center">
+          ← {group.name} forum
+        </Link>
+      </p>
+      <h1 id="new-thread-title" className="text-3xl">
+        Start a thread in {group.name}
+      </h1>
+      <Form method="post" {...getFormProps(form)} className="space-y-5">
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <Field label="Title" meta={fields.title} hint={`What is it about? Up to ${TITLE_MAX} characters.`} inputProps={{ autoComplete: "off" }} />
+        <TextareaField label="Your post" meta={fields.body} hint={MARKDOWN_HINT} rows={10} />
+        <ComposeButtons busy={busy} submitLabel="Post thread" busyLabel="Posting…" />
+        <PreviewPanel html={preview} />
+      </Form>
+    </section>
+  );
+}
