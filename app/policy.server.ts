@@ -44,6 +44,29 @@ export interface RoomTarget extends GroupTarget {
   sanction: { mutedUntil: Date | null; banned: boolean } | null;
 }
 
+// ── events (types) ───────────────────────────────────────────────────────────────────────
+/** An organization as seen by one actor: who may post events for it. */
+export interface OrganizationTarget {
+  /** The actor's role in the organization, if any. */
+  orgRole: OrgRole | null;
+}
+
+/** One event as seen by one actor. */
+export interface EventTarget {
+  kind: "event";
+  /** The actor's role in the organization that runs the event. */
+  orgRole: OrgRole | null;
+  /** For an event tied to a group: that group as the actor sees it (private groups' events are private). */
+  group: GroupTarget | null;
+  event: {
+    cancelled: boolean;
+    /** RSVPs are closed: the event has started, or its registration deadline has passed. */
+    closed: boolean;
+  };
+  /** The actor's own live RSVP (cancelled RSVPs count as none). */
+  rsvp: "going" | "waitlisted" | null;
+}
+
 const active = (a: Actor | null): a is Actor => a !== null && a.status === "active";
 const siteAdmin = (a: Actor | null) => active(a) && a.siteRole === "admin";
 const activeMember = (t: GroupTarget) => t.membership?.status === "active";
@@ -60,6 +83,10 @@ const canSee = (a: Actor | null, t: GroupTarget) => t.visibility === "public" ||
 const readsRoom = (a: Actor | null, t: RoomTarget) => insider(a, t) && !t.sanction?.banned && (!t.room.archived || moderates(a, t));
 /** Who may write in a group at all: active members who are not muted; moderators always. */
 const mayWrite = (a: Actor | null, t: GroupTarget) => moderates(a, t) || (active(a) && activeMember(t) && !mutedInGroup(t));
+/** Events: visible unless tied to a private group the actor is not inside (org staff always see their own). */
+const eventVisible = (a: Actor | null, t: EventTarget) => t.group === null || canSee(a, t.group) || (active(a) && t.orgRole !== null);
+const eventOrganizer = (a: Actor | null, t: EventTarget) => active(a) && t.orgRole !== null;
+const isEventTarget = (t: unknown): t is EventTarget => typeof t === "object" && t !== null && (t as { kind?: unknown }).kind === "event";
 
 export const rules = {
   // ── groups ───────────────────────────────────────────────────────────────────────────────
@@ -127,6 +154,25 @@ export const rules = {
   "chat.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
   /** Create, rename and archive rooms. */
   "chat.manageRooms": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+
+  // ── events ───────────────────────────────────────────────────────────────────────────────
+  /** See an event: everyone, except events of a private group (insiders only; 404 for others). */
+  "event.view": (a: Actor | null, t: EventTarget) => eventVisible(a, t),
+  /** Post an event for an organization: its owner, admins and moderators. */
+  "event.create": (a: Actor | null, t: OrganizationTarget) => active(a) && t.orgRole !== null,
+  /** Edit or cancel: the organization's staff, while the event is not cancelled. */
+  "event.edit": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t) && !t.event.cancelled,
+  "event.cancel": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t) && !t.event.cancelled,
+  /** RSVP "going" (or join the waitlist): signed-in people who can see it, not banned from its group, while open. */
+  "event.rsvp": (a: Actor | null, t: EventTarget) =>
+    active(a) && eventVisible(a, t) && !(t.group && banned(t.group)) && !t.event.cancelled && !t.event.closed && t.rsvp === null,
+  /** Withdraw one's own RSVP (going or waitlisted), until the event starts. */
+  "event.cancelRsvp": (a: Actor | null, t: EventTarget) => active(a) && eventVisible(a, t) && t.rsvp !== null && !t.event.cancelled,
+  /** Attendee list, waitlist and CSV export (display names only): the organization's staff. */
+  "event.viewAttendees": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t),
+  /** The online link: members who are going, and organizers. Never the waitlist, never visitors. */
+  "event.viewOnlineLink": (a: Actor | null, t: EventTarget) =>
+    eventOrganizer(a, t) || (active(a) && eventVisible(a, t) && t.rsvp === "going" && !(t.group && banned(t.group))),
 };
 
 export type Action = keyof typeof rules;
@@ -152,10 +198,25 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "chat.report": "You can't report this message.",
   "chat.moderate": "Only the group's moderators can do that.",
   "chat.manageRooms": "Only the group's moderators can manage chat rooms.",
+  "event.create": "Only an organization's staff can post events for it.",
+  "event.edit": "Only the organization's staff can change this event.",
+  "event.cancel": "Only the organization's staff can cancel this event.",
+  "event.rsvp": "You can't RSVP to this event.",
+  "event.cancelRsvp": "You have no RSVP to cancel for this event.",
+  "event.viewAttendees": "Only the organizers can see who is coming.",
+  "event.viewOnlineLink": "The online link is only for members who are going.",
 };
 
 /** A reason a person can act on, for the denials where the state (not the role) is what says no. */
-function stateReason(action: Action, target: GroupTarget): string | undefined {
+function stateReason(action: Action, target: GroupTarget | EventTarget | OrganizationTarget): string | undefined {
+  if (isEventTarget(target)) {
+    if (target.event.cancelled && action !== "event.view") return "This event has been cancelled.";
+    if (action === "event.rsvp" && target.rsvp !== null) return "You have already replied to this event.";
+    if (action === "event.rsvp" && target.event.closed) return "RSVPs for this event are closed.";
+    if (action === "event.rsvp" && target.group && banned(target.group)) return "You can't RSVP to this group's events.";
+    return undefined;
+  }
+  if (!("visibility" in target)) return undefined;
   const t = target as Partial<ThreadTarget & PostTarget & RoomTarget>;
   if (mutedInGroup(target)) return `You are muted in this group until ${target.membership!.mutedUntil!.toISOString()}.`;
   if (action === "forum.reply" && t.thread?.deleted) return "This thread was removed by a moderator: it takes no new replies.";
@@ -199,7 +260,8 @@ const discoverable = new Set<Action>(["group.join", "group.requestJoin", "group.
  */
 export function assertCan<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>, what = "That group"): void {
   if (can(actor, action, target)) return;
-  if (!discoverable.has(action) && !canSee(actor, target)) throw NotFound(what);
+  const visible = isEventTarget(target) ? eventVisible(actor, target) : !("visibility" in target) || canSee(actor, target);
+  if (!discoverable.has(action) && !visible) throw NotFound(what);
   if (actor === null) throw new DomainError("unauthenticated", "Please sign in first.");
   if (actor.status !== "active") throw Forbidden("Your account is suspended.");
   throw Forbidden(stateReason(action, target) ?? forbiddenMessages[action]);

@@ -1,0 +1,111 @@
+/**
+ * iCalendar (RFC 5545) writer for event exports and feeds: CRLF line ends, lines folded at 75
+ * octets without splitting a UTF-8 character, TEXT values escaped (\\ ; , and newlines), a stable
+ * UID per event, DTSTAMP, and times in UTC (…Z), which every client converts to its reader's zone
+ * (so no VTIMEZONE blocks are needed). Cancelled events carry STATUS:CANCELLED.
+ */
+
+export interface IcsEvent {
+  /** Stable across exports and edits: calendar apps update the entry instead of adding another. */
+  uid: string;
+  /** Bumped when the event changes (RFC 5545 SEQUENCE). */
+  sequence: number;
+  start: Date;
+  end: Date;
+  summary: string;
+  description: string;
+  location?: string | null;
+  /** The event's page. */
+  url?: string | null;
+  cancelled: boolean;
+  lastModified: Date;
+  created: Date;
+  /** The event's own IANA zone, as a hint for clients that show it (X-HEARTH-TIMEZONE). */
+  timeZone?: string;
+}
+
+/** Escapes a TEXT value: backslash, semicolon, comma and newlines. */
+export function escapeText(value: string): string {
+  return value
+    .replace(/\\/g, "\\\\")
+    .replace(/;/g, "\\;")
+    .replace(/,/g, "\\,")
+    .replace(/\r\n|\r|\n/g, "\\n")
+    // Other control characters are not allowed in TEXT; drop them.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+}
+
+/** Folds one content line to at most 75 octets per physical line (continuations start with a space). */
+export function foldLine(line: string): string {
+  const encoder = new TextEncoder();
+  if (encoder.encode(line).length <= 75) return line;
+  const out: string[] = [];
+  let current = "";
+  let bytes = 0;
+  for (const ch of line) {
+    const size = encoder.encode(ch).length;
+    const limit = out.length === 0 ? 75 : 74; // continuation lines spend one octet on the leading space
+    if (bytes + size > limit) {
+      out.push(current);
+      current = "";
+      bytes = 0;
+    }
+    current += ch;
+    bytes += size;
+  }
+  out.push(current);
+  return out.join("\r\n ");
+}
+
+/** 20261025T170000Z */
+export function formatUtc(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+
+function eventLines(e: IcsEvent, dtstamp: Date): string[] {
+  const lines = [
+    "BEGIN:VEVENT",
+    `UID:${e.uid}`,
+    `SEQUENCE:${Math.max(0, Math.floor(e.sequence))}`,
+    `DTSTAMP:${formatUtc(dtstamp)}`,
+    `CREATED:${formatUtc(e.created)}`,
+    `LAST-MODIFIED:${formatUtc(e.lastModified)}`,
+    `DTSTART:${formatUtc(e.start)}`,
+    `DTEND:${formatUtc(e.end)}`,
+    `SUMMARY:${escapeText(e.cancelled ? `Cancelled: ${e.summary}` : e.summary)}`,
+  ];
+  if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
+  if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
+  if (e.url) lines.push(`URL:${e.url}`);
+  if (e.timeZone) lines.push(`X-HEARTH-TIMEZONE:${escapeText(e.timeZone)}`);
+  lines.push(`STATUS:${e.cancelled ? "CANCELLED" : "CONFIRMED"}`, "TRANSP:OPAQUE", "END:VEVENT");
+  return lines;
+}
+
+/** A whole VCALENDAR: one event (a download) or many (a feed). */
+export function buildCalendar(opts: { name: string; events: readonly IcsEvent[]; now?: Date; method?: "PUBLISH" }): string {
+  const dtstamp = opts.now ?? new Date();
+  const lines = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Hearth//Events//EN",
+    "CALSCALE:GREGORIAN",
+    `METHOD:${opts.method ?? "PUBLISH"}`,
+    `X-WR-CALNAME:${escapeText(opts.name)}`,
+    ...opts.events.flatMap((e) => eventLines(e, dtstamp)),
+    "END:VCALENDAR",
+  ];
+  return lines.map(foldLine).join("\r\n") + "\r\n";
+}
+
+/** Response headers for calendar downloads and feeds (never cached by shared caches: links are personal). */
+export function icsHeaders(filename: string, disposition: "attachment" | "inline" = "attachment"): HeadersInit {
+  const safe = filename.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 80) || "event.ics";
+  return {
+    "Content-Type": "text/calendar; charset=utf-8",
+    "Content-Disposition": `${disposition}; filename="${safe}"`,
+    "Cache-Control": "private, no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
+}
