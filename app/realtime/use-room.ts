@@ -202,6 +202,8 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   const socketRef = useRef<RoomSocket | null>(null);
   const lastSeqRef = useRef(state.lastSeq);
   lastSeqRef.current = state.lastSeq;
+  const roomRef = useRef(state.room);
+  roomRef.current = state.room;
   const oldestRef = useRef(state.messages[0]?.seq);
   oldestRef.current = state.messages[0]?.seq;
 
@@ -249,7 +251,11 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       if (e.roomId === roomId) dispatch({ type: "deleted", messageId: e.messageId });
     });
     socket.on("room:updated", (room) => {
-      if (room.id === roomId) dispatch({ type: "room", room });
+      if (room.id !== roomId) return;
+      const before = roomRef.current;
+      dispatch({ type: "room", room });
+      // Locking or archiving changes who may send: ask the server for our standing again.
+      if (before.locked !== room.locked || before.archived !== room.archived) void join();
     });
     socket.on("presence", (p) => {
       if (p.roomId === roomId) dispatch({ type: "presence", presence: p });

@@ -231,30 +231,30 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
 
   let row: MessageRow;
   try {
-    row = await app.db.transaction(async (tx) => {
-      const [bumped] = await tx
-        .update(chatRooms)
-        .set({ lastSeq: sql`${chatRooms.lastSeq} + 1` })
-        .where(eq(chatRooms.id, room.id))
-        .returning({ seq: chatRooms.lastSeq });
-      if (!bumped) throw NotFound(ROOM);
-      const id = newId();
-      const [inserted] = await tx
-        .insert(chatMessages)
-        .values({ id, roomId: room.id, seq: bumped.seq, authorId: actor.id, body: input.body, clientId: input.clientId })
-        .returning({ createdAt: chatMessages.createdAt });
-      return {
-        id,
-        roomId: room.id,
-        seq: Number(bumped.seq),
-        authorId: actor.id,
-        authorName: actor.displayName ?? (await authorName(app, actor.id)),
-        body: input.body,
-        clientId: input.clientId,
-        createdAt: inserted!.createdAt,
-        deletedAt: null,
-      };
-    });
+    // One statement, so one implicit transaction: bump the room's last_seq (row lock) and insert
+    // with it. The lock is held for this statement only, and a failed insert (a concurrent retry
+    // with the same clientId) rolls the bump back: seqs stay gap-free and commit in order.
+    const id = newId();
+    const result = await app.db.execute(sql`
+      with bumped as (
+        update ${chatRooms} set last_seq = last_seq + 1 where id = ${room.id} returning last_seq
+      )
+      insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id)
+      select ${id}, ${room.id}, bumped.last_seq, ${actor.id}, ${input.body}, ${input.clientId} from bumped
+      returning seq, created_at`);
+    const [inserted] = rowsOf<{ seq: number | string; created_at: Date | string }>(result);
+    if (!inserted) throw NotFound(ROOM);
+    row = {
+      id,
+      roomId: room.id,
+      seq: Number(inserted.seq),
+      authorId: actor.id,
+      authorName: actor.displayName ?? (await authorName(app, actor.id)),
+      body: input.body,
+      clientId: input.clientId,
+      createdAt: new Date(inserted.created_at),
+      deletedAt: null,
+    };
   } catch (e) {
     // A concurrent retry with the same clientId won the race: answer with its message.
     if (isUniqueViolation(e, "chat_messages_author_client_key")) {
@@ -266,6 +266,11 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
   const message = toChatMessage(row);
   app.realtime.chat.messageCreated(message);
   return { message, duplicate: false };
+}
+
+/** db.execute() returns an array on postgres-js and { rows } on PGlite. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
 
 async function authorName(app: AppContext, userId: string) {

@@ -1,0 +1,221 @@
+/**
+ * Chat fan-out benchmark: 1,000 socket.io-client connections in one room on one node (ramped), one
+ * sending loop at a steady rate, end-to-end latency (send → every reader's message:new) p50/p99 and
+ * messages delivered per second; the real Hearth server and a bare Socket.IO broadcast server side
+ * by side in the same run, each in its own child process (bench/chat-servers.ts), so memory per
+ * connection is the server's alone. Traffic stays on 127.0.0.1; bounded in count and time.
+ *
+ *   npx tsx bench/chat-fanout.ts            (PGlite; BENCH_DATABASE_URL=postgres://… for Postgres)
+ *   BENCH_READERS=1000 BENCH_RATES=5,20,100 BENCH_SECONDS=10 npx tsx bench/chat-fanout.ts
+ *
+ * Hearth allows 5 messages per 5 s per person, so the one sending loop takes turns over a pool of
+ * sender accounts (one message per account per second at most); the bare server has no limit.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { io, type Socket } from "socket.io-client";
+
+const READERS = Number(process.env.BENCH_READERS ?? 1000);
+const RATES = (process.env.BENCH_RATES ?? "5,20,100").split(",").map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SENDERS = Math.max(...RATES) + 20;
+const RAMP_BATCH = 50;
+const RAMP_PAUSE_MS = 100;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Ready {
+  port: number;
+  readerTokens: string[];
+  senderTokens: string[];
+  roomId: string;
+}
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+function startServer(kind: "hearth" | "bare") {
+  const env = { ...process.env, DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "", REDIS_URL: "" };
+  const child = fork(path.join(here, "chat-servers.ts"), [kind, String(READERS), String(SENDERS)], {
+    execArgv: ["--import", "tsx", "--expose-gc"],
+    env,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = new Promise<Ready>((resolve, reject) => {
+    child.on("message", (m: unknown) => {
+      if (m && typeof m === "object" && "ready" in m) resolve((m as { ready: Ready }).ready);
+    });
+    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  return { child, ready };
+}
+
+function memoryOf(child: ChildProcess): Promise<Memory> {
+  return new Promise((resolve) => {
+    const listener = (m: unknown) => {
+      if (m && typeof m === "object" && "memory" in m) {
+        child.off("message", listener);
+        resolve((m as { memory: Memory }).memory);
+      }
+    };
+    child.on("message", listener);
+    child.send("memory");
+  });
+}
+
+function connect(port: number, token?: string): Promise<Socket> {
+  const socket = io(`http://127.0.0.1:${port}`, {
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: token ? { cookie: `hearth_session=${token}` } : {},
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", reject);
+  });
+}
+
+function percentile(sorted: number[], p: number) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface PhaseResult {
+  rate: number;
+  sent: number;
+  acked: number;
+  failed: number;
+  expected: number;
+  delivered: number;
+  deliveredPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+async function run(kind: "hearth" | "bare") {
+  const { child, ready } = startServer(kind);
+  const server = await ready;
+  const memBefore = await memoryOf(child);
+
+  // Per phase: latencies of deliveries of that phase's messages.
+  let phase = "";
+  let latencies: number[] = [];
+  let delivered = 0;
+  const onMessage = (m: { body: string }) => {
+    const [tag, sentAt, p] = m.body.split(":");
+    if (tag !== "bench" || p !== phase) return;
+    latencies.push(performance.now() - Number(sentAt));
+    delivered += 1;
+  };
+
+  // Ramp the readers up in batches.
+  const readers: Socket[] = [];
+  const rampStart = performance.now();
+  for (let i = 0; i < READERS; i += RAMP_BATCH) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(RAMP_BATCH, READERS - i) }, async (_, k) => {
+        const s = await connect(server.port, server.readerTokens[i + k]);
+        const ack = (await s.timeout(30_000).emitWithAck("room:join", { roomId: server.roomId })) as { ok: boolean; error?: { message: string } };
+        if (!ack.ok) throw new Error(`join failed: ${ack.error?.message}`);
+        s.on("message:new", onMessage);
+        return s;
+      }),
+    );
+    readers.push(...batch);
+    await sleep(RAMP_PAUSE_MS);
+  }
+  const rampSeconds = (performance.now() - rampStart) / 1000;
+  await sleep(1500); // let presence broadcasts from the ramp settle
+  const memAfter = await memoryOf(child);
+
+  const senders: Socket[] = [];
+  for (const token of kind === "hearth" ? server.senderTokens : [undefined]) senders.push(await connect(server.port, token));
+
+  const results: PhaseResult[] = [];
+  let turn = 0;
+  for (const rate of RATES) {
+    phase = `r${rate}`;
+    latencies = [];
+    delivered = 0;
+    let sent = 0;
+    let acked = 0;
+    let failed = 0;
+    const pad = "x".repeat(80);
+    const start = performance.now();
+    const total = rate * SECONDS;
+    const inflight: Promise<void>[] = [];
+    while (sent < total) {
+      const due = start + (sent * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const s = senders[turn++ % senders.length]!;
+      sent += 1;
+      const clientId = `bench${kind}${rate}n${sent}t${Date.now().toString(36)}`;
+      inflight.push(
+        (s.timeout(10_000).emitWithAck("message:send", { roomId: server.roomId, body: `bench:${performance.now()}:${phase}:${pad}`, clientId }) as Promise<{ ok: boolean }>).then(
+          (r) => void (r.ok ? (acked += 1) : (failed += 1)),
+          () => void (failed += 1),
+        ),
+      );
+    }
+    const sendSeconds = (performance.now() - start) / 1000;
+    await Promise.all(inflight);
+    const expected = acked * READERS;
+    const drainUntil = performance.now() + 5000;
+    while (delivered < expected && performance.now() < drainUntil) await sleep(50);
+    const sorted = latencies.sort((a, b) => a - b);
+    results.push({
+      rate,
+      sent,
+      acked,
+      failed,
+      expected,
+      delivered,
+      deliveredPerSecond: delivered / sendSeconds,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? NaN,
+    });
+    await sleep(1000);
+  }
+
+  for (const s of [...readers, ...senders]) s.disconnect();
+  child.disconnect();
+  await new Promise((r) => child.once("exit", r));
+  return {
+    kind,
+    rampSeconds,
+    perConnectionKiB: {
+      rss: (memAfter.rss - memBefore.rss) / READERS / 1024,
+      heap: (memAfter.heapUsed - memBefore.heapUsed) / READERS / 1024,
+    },
+    results,
+  };
+}
+
+const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "–");
+console.log(`Chat fan-out: ${READERS} readers in one room, rates ${RATES.join("/")} msg/s for ${SECONDS} s each, ${os.cpus().length} CPUs, Node ${process.version}`);
+const hearth = await run("hearth");
+const bare = await run("bare");
+console.log("\n| server | offered msg/s | acked | delivered / expected | delivered per s | p50 ms | p99 ms | max ms |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const r of [hearth, bare]) {
+  for (const x of r.results) {
+    console.log(`| ${r.kind} | ${x.rate} | ${x.acked}/${x.sent} | ${x.delivered}/${x.expected} | ${fmt(x.deliveredPerSecond, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${fmt(x.max)} |`);
+  }
+}
+console.log("\n| offered msg/s | hearth / bare delivered per s | hearth p99 / bare p99 |");
+console.log("|---|---|---|");
+hearth.results.forEach((h, i) => {
+  const b = bare.results[i]!;
+  console.log(`| ${h.rate} | ${fmt((100 * h.deliveredPerSecond) / b.deliveredPerSecond, 0)} % | ${fmt(h.p99)} / ${fmt(b.p99)} ms |`);
+});
+console.log(`\nMemory per connection (server process, after ramp): hearth ${fmt(hearth.perConnectionKiB.rss)} KiB RSS / ${fmt(hearth.perConnectionKiB.heap)} KiB heap; bare ${fmt(bare.perConnectionKiB.rss)} KiB RSS / ${fmt(bare.perConnectionKiB.heap)} KiB heap.`);
+console.log(`Ramp: hearth ${fmt(hearth.rampSeconds)} s, bare ${fmt(bare.rampSeconds)} s for ${READERS} connections + joins.`);
+process.exit(0);
