@@ -15,6 +15,7 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
 import { Button, ButtonLink } from "./components/ui/button";
+import { unreadCount } from "./modules/notifications/notifications.server";
 import stylesheet from "./tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -29,7 +30,8 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ context }: LoaderFunctionArgs) {
   // Only what the header needs; never email or anything else personal.
-  return { viewer: context.viewer ? { displayName: context.viewer.displayName } : null };
+  const unread = context.viewer ? await unreadCount(context.app, context.viewer) : 0;
+  return { viewer: context.viewer ? { displayName: context.viewer.displayName, unread } : null };
 }
 
 function navClass({ isActive }: { isActive: boolean }) {
@@ -70,6 +72,9 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink to="/groups" className={navClass}>
                 Groups
               </NavLink>
+              <NavLink to="/events" className={navClass}>
+                Events
+              </NavLink>
               <NavLink to="/search" className={navClass}>
                 Search
               </NavLink>
@@ -77,6 +82,15 @@ export function Layout({ children }: { children: ReactNode }) {
             <div className="flex flex-wrap items-center gap-3">
               {viewer ? (
                 <>
+                  <NavLink to="/notifications" className={navClass} data-testid="notifications-link">
+                    Notifications
+                    {viewer.unread > 0 ? (
+                      <span className="ml-2 rounded-full bg-brand-700 px-2 text-sm text-white dark:bg-brand-100 dark:text-stone-900">
+                        {viewer.unread >= 100 ? "99+" : viewer.unread}
+                        <span className="sr-only"> unread</span>
+                      </span>
+                    ) : null}
+                  </NavLink>
                   <p className="text-base" data-testid="signed-in-as">
                     Signed in as <strong>{viewer.displayName}</strong>
                   </p>

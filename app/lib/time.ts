@@ -150,3 +150,25 @@ export function runtimeTimeZone(): string {
     return "UTC";
   }
 }
+
+/** "Thu 4 Dec 2025, 19:00–21:00" (or across days, "Thu 4 Dec 2025, 19:00 – Fri 5 Dec, 10:00") in `zone`. */
+export function formatRange(start: Date, end: Date, zone: string): string {
+  const a = wallClockAt(start, zone);
+  const b = wallClockAt(end, zone);
+  const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
+  return sameDay ? `${formatDayTime(start, zone, { year: true })}–${formatTime(end, zone)}` : `${formatDayTime(start, zone, { year: true })} – ${formatDayTime(end, zone)}`;
+}
+
+/** The event's time in its own zone: "Thu 4 Dec 2025, 19:00–21:00 CET". */
+export function describeInZone(start: Date, end: Date, zone: string): string {
+  return `${formatRange(start, end, zone)} ${zoneAbbreviation(start, zone)}`;
+}
+
+/**
+ * The event's time for a reader in `viewerZone`: their own clock first, the event's clock in brackets
+ * when the two differ ("Thu 4 Dec 2025, 18:00–20:00 your time (19:00 CET)"); null when they agree.
+ */
+export function describeForViewer(start: Date, end: Date, eventZone: string, viewerZone: string): string | null {
+  if (sameClock(start, eventZone, viewerZone) && sameClock(end, eventZone, viewerZone)) return null;
+  return `${formatRange(start, end, viewerZone)} your time (${formatTime(start, eventZone)} ${zoneAbbreviation(start, eventZone)})`;
+}

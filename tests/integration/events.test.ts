@@ -261,7 +261,7 @@ describe(`events on ${testDatabaseKind}`, () => {
       const seen: string[] = [];
       let after: string | null | undefined;
       do {
-        const page = await listEvents(fresh.app, null, { after });
+        const page = await listEvents(fresh.app, null, { after: after ?? undefined });
         seen.push(...page.events.map((e) => e.id));
         after = page.nextCursor;
       } while (after);

@@ -62,6 +62,11 @@ export default function GroupPage() {
           </Link>
         </p>
         <p>
+          <Link to={`/events?group=${group.slug}`} className="inline-flex min-h-11 items-center font-semibold">
+            Events
+          </Link>
+        </p>
+        <p>
           <Link to={`/groups/${group.slug}/forum`} className="inline-flex min-h-11 items-center text-lg font-semibold">
             Go to the {group.name} forum →
           </Link>

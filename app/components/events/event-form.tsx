@@ -1,0 +1,182 @@
+import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
+import { useEffect, useRef, type ReactNode } from "react";
+import { FormErrors } from "#app/components/ui/form-errors";
+import { runtimeTimeZone } from "#app/lib/time";
+
+const inputClass = (invalid: boolean) =>
+  "min-h-11 w-full rounded-lg border-2 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50 " +
+  (invalid ? "border-red-700 dark:border-red-400" : "border-stone-500");
+
+/** Label, hint, control and inline error, tied together for screen readers. */
+function FieldShell({ label, meta, hint, children }: { label: string; meta: Meta; hint?: string; children: ReactNode }) {
+  const errors = meta.errors?.filter(Boolean) ?? [];
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={meta.id} className="text-base font-semibold">
+        {label}
+      </label>
+      {hint ? (
+        <p id={meta.descriptionId} className="text-sm text-stone-700 dark:text-stone-300">
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      <p id={meta.errorId} className="text-base font-medium text-red-800 dark:text-red-300" aria-live="polite">
+        {errors.length ? errors.join(" ") : null}
+      </p>
+    </div>
+  );
+}
+
+export interface OrganizerChoice {
+  id: string;
+  name: string;
+  groups: { id: string; name: string; private: boolean }[];
+}
+
+type EventFieldName =
+  | "organizationId"
+  | "groupId"
+  | "title"
+  | "description"
+  | "timeZone"
+  | "startsAt"
+  | "endsAt"
+  | "format"
+  | "location"
+  | "onlineUrl"
+  | "capacity"
+  | "registrationDeadline";
+// The form's schema output (Dates, numbers) differs from its field values (strings); Conform's
+// metadata types are invariant in it, so the fields are taken untyped here and rendered as strings.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Meta = FieldMetadata<any, any, string[]>;
+
+export const MARKDOWN_HINT = "Markdown works: **bold**, *italic*, lists starting with -, [a link](https://example.org). HTML is shown as text.";
+
+/**
+ * The event form's fields (create and edit). `zones` comes from the server so the option list is
+ * identical on both sides; a new event defaults to the browser's own zone after hydration.
+ */
+export function EventFormFields({
+  form,
+  fields,
+  organizers,
+  zones,
+  defaultToBrowserZone,
+  organizationLocked,
+}: {
+  form: Pick<FormMetadata, "errorId" | "errors">;
+  fields: Record<EventFieldName, Meta>;
+  organizers: OrganizerChoice[];
+  zones: string[];
+  defaultToBrowserZone: boolean;
+  organizationLocked: boolean;
+}) {
+  const zoneRef = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    const select = zoneRef.current;
+    if (!defaultToBrowserZone || !select) return;
+    const mine = runtimeTimeZone();
+    if (zones.includes(mine)) select.value = mine;
+  }, [defaultToBrowserZone, zones]);
+  const described = (meta: Meta, hint: boolean) => ({ ariaDescribedBy: hint ? meta.descriptionId : undefined });
+  const formatValue = String(fields.format.initialValue ?? "online");
+  const formatErrors = fields.format.errors?.filter(Boolean) ?? [];
+  const { key: _orgKey, ...orgProps } = getSelectProps(fields.organizationId);
+  const { key: _groupKey, ...groupProps } = getSelectProps(fields.groupId);
+  const { key: _zoneKey, ...zoneProps } = getSelectProps(fields.timeZone, described(fields.timeZone, true));
+  const { key: _descKey, ...descProps } = getTextareaProps(fields.description, described(fields.description, true));
+  const input = (meta: Meta, type: "text" | "url" | "number" | "datetime-local", hint: boolean) => {
+    const { key: _key, ...props } = getInputProps(meta, { type, ...described(meta, hint) });
+    return <input {...props} className={inputClass(!!meta.errors?.length)} />;
+  };
+  return (
+    <>
+      <FormErrors id={form.errorId} errors={form.errors} />
+      {organizationLocked && organizers.length <= 1 ? (
+        <input type="hidden" name={fields.organizationId.name} value={String(fields.organizationId.initialValue ?? organizers[0]?.id ?? "")} />
+      ) : (
+        <FieldShell label="Organization" meta={fields.organizationId}>
+          <select {...orgProps} className={inputClass(!!fields.organizationId.errors?.length)}>
+            {organizers.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </FieldShell>
+      )}
+      <FieldShell label="Group (optional)" meta={fields.groupId}>
+        <select {...groupProps} className={inputClass(!!fields.groupId.errors?.length)}>
+          <option value="">No group: the whole organization</option>
+          {organizers.map((o) => (
+            <optgroup key={o.id} label={o.name}>
+              {o.groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                  {g.private ? " (private: members only)" : ""}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </FieldShell>
+      <FieldShell label="Title" meta={fields.title}>
+        {input(fields.title, "text", false)}
+      </FieldShell>
+      <FieldShell label="Description (optional)" meta={fields.description} hint={MARKDOWN_HINT}>
+        <textarea {...descProps} rows={6} className={inputClass(!!fields.description.errors?.length)} />
+      </FieldShell>
+      <FieldShell label="Time zone" meta={fields.timeZone} hint="The start and end below are in this zone. People see it in their own time too.">
+        <select {...zoneProps} ref={zoneRef} className={inputClass(!!fields.timeZone.errors?.length)}>
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z.replace(/_/g, " ")}
+            </option>
+          ))}
+        </select>
+      </FieldShell>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FieldShell label="Starts" meta={fields.startsAt}>
+          {input(fields.startsAt, "datetime-local", false)}
+        </FieldShell>
+        <FieldShell label="Ends" meta={fields.endsAt}>
+          {input(fields.endsAt, "datetime-local", false)}
+        </FieldShell>
+      </div>
+      <fieldset className="flex flex-col gap-2" aria-describedby={fields.format.errorId}>
+        <legend className="text-base font-semibold">Format</legend>
+        {(
+          [
+            ["online", "Online"],
+            ["in_person", "In person"],
+            ["hybrid", "Hybrid (in person and online)"],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} className="inline-flex min-h-11 w-fit cursor-pointer items-center gap-3 text-lg">
+            <input type="radio" name={fields.format.name} value={value} defaultChecked={formatValue === value} className="h-6 w-6" />
+            {label}
+          </label>
+        ))}
+        <p id={fields.format.errorId} className="text-base font-medium text-red-800 dark:text-red-300" aria-live="polite">
+          {formatErrors.length ? formatErrors.join(" ") : null}
+        </p>
+      </fieldset>
+      <FieldShell label="Address (in person and hybrid)" meta={fields.location}>
+        {input(fields.location, "text", false)}
+      </FieldShell>
+      <FieldShell label="Online link (online and hybrid)" meta={fields.onlineUrl} hint="Only people who are going, and organizers, ever see this link.">
+        {input(fields.onlineUrl, "url", true)}
+      </FieldShell>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FieldShell label="Capacity (optional)" meta={fields.capacity} hint="Leave empty for no limit. When full, people join a waitlist.">
+          {input(fields.capacity, "number", true)}
+        </FieldShell>
+        <FieldShell label="Registration deadline (optional)" meta={fields.registrationDeadline} hint="In the event's time zone. RSVPs close then.">
+          {input(fields.registrationDeadline, "datetime-local", true)}
+        </FieldShell>
+      </div>
+    </>
+  );
+}

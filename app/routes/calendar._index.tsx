@@ -1,0 +1,76 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Button } from "#app/components/ui/button";
+import { StatusMessage } from "#app/components/ui/form-errors";
+import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { getFeedToken, listEventFilters, resetFeedToken } from "#app/modules/events/events.server";
+
+export const meta: MetaFunction = () => [{ title: "Calendar feeds — Hearth" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const origin = new URL(request.url).origin;
+  return loaderWork(async () => {
+    const [token, filters] = await Promise.all([getFeedToken(context.app, viewer), listEventFilters(context.app, viewer)]);
+    return { personal: `${origin}/calendar/${token}/events.ics`, groups: filters.groups.map((g) => ({ name: g.name, url: `${origin}/groups/${g.slug}/events.ics` })) };
+  });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const form = await readForm(request);
+  if (form.get("intent") !== "reset") return json({ message: "Unknown request." }, { status: 400 });
+  await resetFeedToken(context.app, viewer);
+  return json({ message: "Done: you have a new feed address. The old one no longer works." });
+}
+
+export default function CalendarFeeds() {
+  const { personal, groups } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section aria-labelledby="calendar-title" className="max-w-3xl space-y-6">
+      <p>
+        <Link to="/events" className="inline-flex min-h-11 items-center">
+          ← All events
+        </Link>
+      </p>
+      <h1 id="calendar-title" className="text-3xl">
+        Calendar feeds
+      </h1>
+      <p>Subscribe in your calendar app (“add calendar from URL”) and events appear there by themselves.</p>
+      <section aria-labelledby="personal-title" className="space-y-3">
+        <h2 id="personal-title" className="text-2xl">
+          Your events
+        </h2>
+        <p>The events you are going to or waiting for. This address is secret: it works without signing in, so only share it with your own calendar.</p>
+        <label htmlFor="personal-feed" className="block font-semibold">
+          Your personal feed address
+        </label>
+        <input id="personal-feed" readOnly value={personal} className="min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-base text-stone-900 dark:bg-stone-800 dark:text-stone-50" />
+        <StatusMessage message={result?.message} />
+        <Form method="post">
+          <input type="hidden" name="intent" value="reset" />
+          <Button type="submit" variant="secondary" disabled={busy}>
+            Make a new address (the old one stops working)
+          </Button>
+        </Form>
+      </section>
+      <section aria-labelledby="group-feeds-title" className="space-y-3">
+        <h2 id="group-feeds-title" className="text-2xl">
+          Group feeds
+        </h2>
+        <p>Every event of one group. These never include online links.</p>
+        <ul className="space-y-2">
+          {groups.map((g) => (
+            <li key={g.url}>
+              <a href={g.url} className="inline-flex min-h-11 items-center">
+                {g.name} events (.ics)
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { EventFormFields } from "#app/components/events/event-form";
+import { Button } from "#app/components/ui/button";
+import { Forbidden } from "#app/lib/errors";
+import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { timeZoneList, toWallClockInput } from "#app/lib/time";
+import { EventIdSchema, eventFormSchema } from "#app/modules/events/events.schema";
+import { getEvent, listOrganizerChoices, updateEvent } from "#app/modules/events/events.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.event.title} — Hearth` : "Event not found — Hearth" }];
+
+function eventIdOf(params: Record<string, string | undefined>) {
+  const id = EventIdSchema.safeParse(params.eventId);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  return id.data;
+}
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const id = eventIdOf(params);
+  const viewer = requireViewer(context, request);
+  return loaderWork(async () => {
+    const e = await getEvent(context.app, viewer, id);
+    if (!e.permissions.edit) throw Forbidden(e.status === "cancelled" ? "This event has been cancelled; it can't be edited." : "Only the organization's staff can change this event.");
+    const organizers = (await listOrganizerChoices(context.app, viewer)).filter((o) => o.id === e.organizationId);
+    return {
+      organizers,
+      zones: timeZoneList(),
+      event: {
+        id: e.id,
+        title: e.title,
+        values: {
+          organizationId: e.organizationId,
+          groupId: e.group?.id ?? "",
+          title: e.title,
+          description: e.description,
+          timeZone: e.timeZone,
+          startsAt: toWallClockInput(e.startsAt, e.timeZone),
+          endsAt: toWallClockInput(e.endsAt, e.timeZone),
+          format: e.format,
+          location: e.location ?? "",
+          onlineUrl: e.onlineUrl ?? "",
+          capacity: e.capacity === null ? "" : String(e.capacity),
+          registrationDeadline: e.registrationDeadline ? toWallClockInput(e.registrationDeadline, e.timeZone) : "",
+        },
+      },
+    };
+  });
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const id = eventIdOf(params);
+  const viewer = requireViewer(context, request);
+  const submission = parseWithZod(await readForm(request), { schema: eventFormSchema({ requireFuture: false }) });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  try {
+    await updateEvent(context.app, viewer, id, submission.value);
+    return redirect(`/events/${id}`);
+  } catch (e) {
+    return formFailure(submission, e);
+  }
+}
+
+export default function EditEvent() {
+  const { organizers, zones, event } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useForm({
+    lastResult: lastResult ?? null,
+    defaultValue: event.values,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: eventFormSchema({ requireFuture: false }) }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <section aria-labelledby="edit-event-title" className="max-w-3xl space-y-6">
+      <p>
+        <Link to={`/events/${event.id}`} className="inline-flex min-h-11 items-center">
+          ← Back to the event
+        </Link>
+      </p>
+      <h1 id="edit-event-title" className="text-3xl">
+        Edit “{event.title}”
+      </h1>
+      <p>People who are going get a notice when you change the time, place, link or title.</p>
+      <Form method="post" {...getFormProps(form)} className="space-y-5">
+        <EventFormFields form={form} fields={fields} organizers={organizers} zones={zones} defaultToBrowserZone={false} organizationLocked />
+        <Button type="submit" disabled={busy}>
+          {busy ? "Saving…" : "Save changes"}
+        </Button>
+      </Form>
+    </section>
+  );
+}
