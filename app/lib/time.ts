@@ -128,7 +128,10 @@ const LOCALE = "en-GB";
 
 /** "Thu 4 Dec, 19:00" in `zone`. */
 export function formatDayTime(instant: Date, zone: string, opts: { year?: boolean } = {}): string {
-  const day = new Intl.DateTimeFormat(LOCALE, { timeZone: zone, weekday: "short", day: "numeric", month: "short", year: opts.year ? "numeric" : undefined }).format(instant);
+  // Assembled from parts: ICU versions disagree on the commas ("Thu, 4 Dec 2025" vs "Thu 4 Dec 2025").
+  const parts = new Intl.DateTimeFormat(LOCALE, { timeZone: zone, weekday: "short", day: "numeric", month: "short", year: opts.year ? "numeric" : undefined }).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const day = [part("weekday"), part("day"), part("month"), opts.year ? part("year") : ""].filter(Boolean).join(" ");
   return `${day}, ${formatTime(instant, zone)}`;
 }
 
