@@ -1,7 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { formFailure, loaderWork, requireViewer, waitText } from "#app/lib/http.server";
+import { formFailure, loaderWork, readForm, requireViewer, waitText } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import {
@@ -78,7 +78,7 @@ const done: Record<string, string> = {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { slug, threadId } = parseParams(params);
   const viewer = requireViewer(context, request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = formData.get("intent");
 
   // The reply form: Preview or Post, errors back into the form, the draft never lost.

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ComposeButtons, MARKDOWN_HINT, PreviewPanel, TextareaField } from "#app/components/forum/compose-fields";
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
-import { formFailure, loaderWork, requireViewer } from "#app/lib/http.server";
+import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { EditPostSchema, PostIdSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import { editPost, getPostForEdit } from "#app/modules/forums/forums.server";
@@ -30,7 +30,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { slug, threadId, postId } = parseParams(params);
   const viewer = requireViewer(context, request);
-  const submission = parseWithZod(await request.formData(), { schema: EditPostSchema });
+  const submission = parseWithZod(await readForm(request), { schema: EditPostSchema });
   if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
   if (submission.value.intent === "preview") return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
   try {

@@ -6,7 +6,7 @@ import { ComposeButtons, MARKDOWN_HINT, PreviewPanel, TextareaField } from "#app
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { Forbidden } from "#app/lib/errors";
-import { formFailure, loaderWork, requireViewer } from "#app/lib/http.server";
+import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { NewThreadSchema, TITLE_MAX } from "#app/modules/forums/forums.schema";
 import { createThread, getForum } from "#app/modules/forums/forums.server";
@@ -33,7 +33,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const slug = slugOf(params);
   const viewer = requireViewer(context, request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: NewThreadSchema });
   // Preview needs only the body; a missing title shouldn't stand in its way.
   if (formData.get("intent") === "preview") {
