@@ -18,12 +18,16 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     );
     const list = rowsOf<{ table_name: string }>(rows).map((r) => r.table_name);
     expect(list).toEqual([
+      "calendar_feeds",
       "chat_messages",
       "chat_room_sanctions",
       "chat_rooms",
+      "event_rsvps",
+      "events",
       "group_memberships",
       "groups",
       "moderation_actions",
+      "notifications",
       "organization_members",
       "organizations",
       "posts",
@@ -39,7 +43,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     await Promise.all([migrate(handle), migrate(handle)]);
     const rows = await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     const n = rowsOf<{ n: number }>(rows)[0]!.n;
-    expect(n).toBe(2); // one row per migration file
+    expect(n).toBe(3); // one row per migration file
   });
 
   it("seeds the demo community once, however often it runs", async () => {
