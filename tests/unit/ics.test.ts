@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildCalendar, escapeText, foldLine, type IcsEvent } from "#app/lib/ics.server";
 import { csvCell, toCsv } from "#app/modules/events/csv.server";
@@ -65,7 +66,7 @@ describe("iCalendar writer", () => {
   });
 
   it.skipIf(!icalAvailable)("parses back with ical.js to the same values (SKIPPED until the ical.js devDependency is installed)", async () => {
-    const ICAL = ((await import(/* @vite-ignore */ "ical.js" as string)) as { default: IcalModule }).default;
+    const ICAL = ((await import(/* @vite-ignore */ pathToFileURL(require.resolve("ical.js")).href)) as { default: IcalModule }).default;
     const ics = buildCalendar({ name: "Test", events: [event(), event({ uid: "event-def@hearth", cancelled: true })] });
     const calendar = new ICAL.Component(ICAL.parse(ics));
     const [first, second] = calendar.getAllSubcomponents("vevent");
