@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Database } from "./client";
 import { groupMemberships, groups, organizationMembers, organizations, users } from "./schema/index";
 import { seedChat } from "./seed-chat";
+import { seedEvents } from "./seed-events";
 import { seedForums } from "./seed-forums";
 // The seed is a script, not schema: it reuses the app's password hashing so demo accounts are
 // hashed exactly like real ones (the one exception to "db/ imports no app code").
@@ -101,6 +102,7 @@ export async function seedDemo(db: Database): Promise<{ created: boolean }> {
   await db.insert(groupMemberships).values(memberships.map((m) => ({ ...m, status: "active" as const }))).onConflictDoNothing();
   await seedForums(db);
   await seedChat(db);
+  await seedEvents(db);
   return { created: created.length > 0 };
 }
 
