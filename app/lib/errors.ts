@@ -38,6 +38,12 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   busy: 503,
 };
 
+/**
+ * Checked by shape, not `instanceof`: server.ts runs the source modules while routes run in the
+ * Remix build, so one error can come from two copies of this class.
+ */
 export function isDomainError(e: unknown): e is DomainError {
-  return e instanceof DomainError;
+  if (!(e instanceof Error) || e.name !== "DomainError") return false;
+  const code: unknown = (e as Error & { code?: unknown }).code;
+  return typeof code === "string" && code in httpStatusOf;
 }
