@@ -45,6 +45,9 @@ Object.assign(serverEnv, {
   SEED_DEMO: "true",
   SIGNUPS_PER_IP_PER_HOUR: "1000",
   LOG_LEVEL: "error",
+  // Tests check what a visitor sees right after a change; the 1 s visitor microcache would make
+  // that timing-dependent. Its behaviour is tested in tests/integration/visitor-cache.test.ts.
+  VISITOR_PAGE_CACHE_MS: "0",
   PUBLIC_ORIGIN: "",
 });
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +21,7 @@ import type { HearthLoadContext } from "#app/load-context";
 import { errorFields, log, setLogLevel } from "#app/lib/log.server";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
+import { visitorPageCache } from "#app/lib/visitor-cache.server";
 import {
   deleteSessionTokenCookie,
   readSessionToken,
@@ -162,8 +164,20 @@ export async function createHearthServer({ config, database, remix }: HearthServ
       const buildDir = path.resolve(root, config.BUILD_DIR);
       const client = path.join(buildDir, "client");
       expressApp.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }));
-      expressApp.use(express.static(client, { maxAge: "1h" }));
+      // Only the build's top-level files (favicon…): a catch-all static handler would stat the
+      // disk for every page request.
+      const topLevelFiles = new Set(
+        fs.readdirSync(client, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${e.name}`),
+      );
+      const serveTopLevel = express.static(client, { maxAge: "1h", index: false });
+      expressApp.use((req, res, next) => (topLevelFiles.has(req.path) ? serveTopLevel(req, res, next) : next()));
       build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
+      expressApp.use(
+        visitorPageCache({
+          ttlMs: config.VISITOR_PAGE_CACHE_MS,
+          isVisitor: (req, res) => res.locals.viewer === null && readSessionToken(req.headers.cookie, res.locals.secure) === null,
+        }),
+      );
     }
     expressApp.all(
       "*",

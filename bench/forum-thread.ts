@@ -89,7 +89,9 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-forum-"));
   const threadPath = await prepare(dataDir);
   const base = `http://127.0.0.1:${PORT}`;
-  const server = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
+  const server = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], {
     cwd: root,
     env: {
       ...process.env,
@@ -113,6 +115,11 @@ async function main() {
     console.log(`Thread page ${threadPath}: ${articles} replies on the page, ${Math.round(html.length / 1024)} KiB of HTML.`);
 
     const targets = { bare: `${base}/bench/bare`, page: `${base}/bench/page`, thread: base + threadPath };
+    if (process.env.BENCH_PROFILE_ONLY_THREAD) {
+      // Profiling aid: load only the thread page so the CPU profile shows its cost alone.
+      await run(targets.thread, SECONDS);
+      return;
+    }
     // Warm up (JIT, markdown cache, database caches).
     for (const url of Object.values(targets)) await run(url, 2);
     const results: Record<keyof typeof targets, Awaited<ReturnType<typeof run>>[]> = { bare: [], page: [], thread: [] };

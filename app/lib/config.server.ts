@@ -62,6 +62,8 @@ const ConfigSchema = z.object({
    * chat-only nodes in tests and benchmarks.
    */
   SERVE_REMIX: booleanFromEnv.default("true"),
+  /** How long one rendered page may serve every visitor (not signed in); 0 turns the microcache off. */
+  VISITOR_PAGE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
 });
 

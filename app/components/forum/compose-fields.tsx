@@ -1,6 +1,6 @@
 import { getTextareaProps, type FieldMetadata } from "@conform-to/react";
 import { Button } from "#app/components/ui/button";
-import { MarkdownContent } from "./markdown-content";
+import { MarkdownContent } from "#app/components/ui/markdown-content";
 
 export const MARKDOWN_HINT =
   "You can use Markdown: **bold**, *italic*, lists starting with -, > for quotes, [a link](https://example.org). HTML and images are shown as text or links.";

@@ -2,7 +2,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
-import { MarkdownContent } from "./markdown-content";
+import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
 import { RelativeTime } from "./relative-time";
 

@@ -51,11 +51,10 @@ function ReactionButton({
   const sending = fetcher.formData?.get("kind") === kind;
   const shownPressed = sending ? !pressed : pressed;
   const shownCount = sending ? count + (pressed ? -1 : 1) : count;
-  const base =
-    "inline-flex min-h-11 min-w-11 items-center gap-2 rounded-full border-2 px-4 py-1 text-base font-semibold no-underline";
+  // Component classes in tailwind.css: a thread shows 150 of these, so their markup is kept short.
   if (!canReact) {
     return (
-      <span className={`${base} border-stone-300 dark:border-stone-600`}>
+      <span className="reaction-chip reaction-chip-static">
         <span aria-hidden="true">{icon}</span> {label} <span className="sr-only">:</span> {count}
       </span>
     );
@@ -68,12 +67,7 @@ function ReactionButton({
       <button
         type="submit"
         aria-pressed={shownPressed}
-        className={
-          `${base} ` +
-          (shownPressed
-            ? "border-brand-700 bg-brand-700 text-white dark:border-brand-100 dark:bg-brand-100 dark:text-stone-900"
-            : "border-stone-500 bg-white text-stone-900 hover:bg-brand-50 dark:bg-stone-800 dark:text-stone-50 dark:hover:bg-stone-700")
-        }
+        className={shownPressed ? "reaction-chip reaction-chip-on" : "reaction-chip reaction-chip-off"}
       >
         <span aria-hidden="true">{icon}</span> {label} <span className="sr-only">:</span> {shownCount}
       </button>

@@ -64,12 +64,12 @@ export function RelativeTime({ iso, now }: { iso: string; now: string }) {
   const relative = relativeText(date.getTime(), local?.now ?? Date.parse(now), zone);
   const exact = exactText(date, zone);
   return (
-    <time dateTime={iso} tabIndex={0} className="group relative inline-block cursor-help underline decoration-dotted underline-offset-4">
+    <time dateTime={iso} tabIndex={0} className="time-tip group">
       {relative}
       <span className="sr-only"> ({exact})</span>
       <span
         aria-hidden="true"
-        className="absolute bottom-full left-0 z-10 mb-1 hidden w-max max-w-xs rounded-md bg-stone-900 px-2 py-1 text-sm text-white no-underline shadow-lg group-hover:block group-focus:block dark:bg-stone-100 dark:text-stone-900"
+        className="time-tip-bubble"
       >
         {exact}
       </span>

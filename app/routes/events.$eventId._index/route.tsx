@@ -3,7 +3,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useLoaderData } from "@remix-run/react";
 import { EventTime } from "#app/components/events/event-time";
 import { formatNames } from "#app/components/events/event-card";
-import { MarkdownContent } from "#app/components/forum/markdown-content";
+import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { Badge } from "#app/components/ui/badge";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
