@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "#app/lib/errors";
 import {
   DISPLAY_NAME_TAKEN,
   EMAIL_IN_USE,
@@ -12,16 +11,8 @@ import { invalidateSession, invalidateUserSessions, validateSessionToken } from 
 import { sessions, users } from "#db/schema/index";
 import { createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { failure } from "#tests/helpers/errors";
 
-async function failure(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a DomainError");
-}
 
 describe(`accounts on ${testDatabaseKind}`, () => {
   let t: TestApp;

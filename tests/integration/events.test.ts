@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "#app/lib/errors";
 import { eventFormSchema, type EventInput } from "#app/modules/events/events.schema";
 import {
   attendeesCsv,
@@ -22,18 +21,11 @@ import { listNotifications, markRead, unreadCount } from "#app/modules/notificat
 import { eventRsvps, events, groupMemberships, groups, organizationMembers, organizations, users } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { outcome } from "#tests/helpers/errors";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-}
+const code = outcome;
 
 const DAY = 86_400_000;
 const ORIGIN = "https://hearth.example";

@@ -19,18 +19,11 @@ import {
 import { groupMemberships, groups, moderationActions, organizationMembers, organizations, posts, reports, threads } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { outcome } from "#tests/helpers/errors";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-}
+const code = outcome;
 
 describe(`forums on ${testDatabaseKind}`, () => {
   let t: TestApp;

@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "#app/lib/errors";
 import {
   decideJoinRequest,
   getGroupPage,
@@ -13,16 +12,9 @@ import {
 import { groupMemberships, groups, organizationMembers, organizations } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { outcome } from "#tests/helpers/errors";
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-}
+const code = outcome;
 
 describe(`groups on ${testDatabaseKind}`, () => {
   let t: TestApp;
