@@ -33,6 +33,9 @@ import { attachRealtime } from "#app/realtime/io.server";
 const root = path.dirname(fileURLToPath(import.meta.url));
 /** Largest form body accepted: room for a 1 MB field to reach validation and get an inline error. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Upload forms (library documents: 10 MB file plus the typed fields); the route enforces 10 MB while streaming. */
+const MAX_UPLOAD_BODY_BYTES = 10.5 * 1024 * 1024;
+const UPLOAD_PATHS = [/^\/library\/new\/?$/, /^\/library\/[A-Za-z0-9_-]{1,64}\/edit\/?$/];
 
 export interface HearthServerOptions {
   config: Config;
@@ -126,7 +129,8 @@ export async function createHearthServer({ config, database, remix }: HearthServ
       res.status(411).type("text/plain").send("Please send a Content-Length with the request body.");
       return;
     }
-    if (Number(length ?? 0) > MAX_BODY_BYTES) {
+    const cap = UPLOAD_PATHS.some((p) => p.test(req.path)) ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES;
+    if (Number(length ?? 0) > cap) {
       res.status(413).type("text/plain").send("That was too large to send. Please shorten it and try again.");
       return;
     }

@@ -67,6 +67,17 @@ export interface EventTarget {
   rsvp: "going" | "waitlisted" | null;
 }
 
+// ── library (types) ──────────────────────────────────────────────────────────────────────
+/** One library resource as seen by one actor. */
+export interface ResourceTarget {
+  kind: "resource";
+  /** The actor's role in the organization that curates the resource. */
+  orgRole: OrgRole | null;
+  /** For a resource scoped to a group: that group as the actor sees it (private groups' resources are private). */
+  group: GroupTarget | null;
+  resource: { retired: boolean };
+}
+
 const active = (a: Actor | null): a is Actor => a !== null && a.status === "active";
 const siteAdmin = (a: Actor | null) => active(a) && a.siteRole === "admin";
 const activeMember = (t: GroupTarget) => t.membership?.status === "active";
@@ -86,6 +97,12 @@ const mayWrite = (a: Actor | null, t: GroupTarget) => moderates(a, t) || (active
 /** Events: visible unless tied to a private group the actor is not inside (org staff always see their own). */
 const eventVisible = (a: Actor | null, t: EventTarget) => t.group === null || canSee(a, t.group) || (active(a) && t.orgRole !== null);
 const eventOrganizer = (a: Actor | null, t: EventTarget) => active(a) && t.orgRole !== null;
+/** Library: the organization's staff (owner, admin, moderator) curate; site admins may too. */
+const libraryStaff = (a: Actor | null, t: ResourceTarget) => (active(a) && t.orgRole !== null) || siteAdmin(a);
+/** Resources: visible unless retired (staff only) or scoped to a private group the actor is not inside. */
+const resourceVisible = (a: Actor | null, t: ResourceTarget) =>
+  libraryStaff(a, t) || (!t.resource.retired && (t.group === null || canSee(a, t.group)));
+const isResourceTarget = (t: unknown): t is ResourceTarget => typeof t === "object" && t !== null && (t as { kind?: unknown }).kind === "resource";
 const isEventTarget = (t: unknown): t is EventTarget => typeof t === "object" && t !== null && (t as { kind?: unknown }).kind === "event";
 
 export const rules = {
@@ -173,6 +190,22 @@ export const rules = {
   /** The online link: members who are going, and organizers. Never the waitlist, never visitors. */
   "event.viewOnlineLink": (a: Actor | null, t: EventTarget) =>
     eventOrganizer(a, t) || (active(a) && eventVisible(a, t) && t.rsvp === "going" && !(t.group && banned(t.group))),
+
+  // ── library ──────────────────────────────────────────────────────────────────────────────
+  /** See a resource (listing, page, search): everyone, except private groups' resources (insiders) and retired ones (staff). */
+  "library.view": (a: Actor | null, t: ResourceTarget) => resourceVisible(a, t),
+  /** Download a resource's document: exactly who may see the resource (404 for everyone else). */
+  "library.downloadFile": (a: Actor | null, t: ResourceTarget) => resourceVisible(a, t),
+  /** Add a resource for an organization: its owner, admins and moderators (and site admins). */
+  "library.create": (a: Actor | null, t: OrganizationTarget) => (active(a) && t.orgRole !== null) || siteAdmin(a),
+  /** Edit, or renew the "reviewed by" stamp: the organization's staff, while the resource is not retired. */
+  "library.edit": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t) && !t.resource.retired,
+  "library.review": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t) && !t.resource.retired,
+  /** Retire (hide from readers) and restore: the organization's staff. */
+  "library.retire": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t) && !t.resource.retired,
+  "library.restore": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t) && t.resource.retired,
+  /** Bookmark (or remove a bookmark): signed-in, active people who can see the resource. */
+  "library.bookmark": (a: Actor | null, t: ResourceTarget) => active(a) && !t.resource.retired && resourceVisible(a, t),
 };
 
 export type Action = keyof typeof rules;
@@ -205,10 +238,17 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "event.cancelRsvp": "You have no RSVP to cancel for this event.",
   "event.viewAttendees": "Only the organizers can see who is coming.",
   "event.viewOnlineLink": "The online link is only for members who are going.",
+  "library.create": "Only an organization's staff can add resources to its library.",
+  "library.edit": "Only the organization's staff can change this resource.",
+  "library.review": "Only the organization's staff can review this resource.",
+  "library.retire": "Only the organization's staff can retire this resource.",
+  "library.restore": "Only the organization's staff can restore this resource.",
+  "library.bookmark": "You can't bookmark this resource.",
 };
 
 /** A reason a person can act on, for the denials where the state (not the role) is what says no. */
-function stateReason(action: Action, target: GroupTarget | EventTarget | OrganizationTarget): string | undefined {
+function stateReason(action: Action, target: GroupTarget | EventTarget | OrganizationTarget | ResourceTarget): string | undefined {
+  if (isResourceTarget(target)) return target.resource.retired && action !== "library.restore" ? "This resource has been retired." : undefined;
   if (isEventTarget(target)) {
     if (target.event.cancelled && action !== "event.view") return "This event has been cancelled.";
     if (action === "event.rsvp" && target.rsvp !== null) return "You have already replied to this event.";
@@ -260,7 +300,11 @@ const discoverable = new Set<Action>(["group.join", "group.requestJoin", "group.
  */
 export function assertCan<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>, what = "That group"): void {
   if (can(actor, action, target)) return;
-  const visible = isEventTarget(target) ? eventVisible(actor, target) : !("visibility" in target) || canSee(actor, target);
+  const visible = isEventTarget(target)
+    ? eventVisible(actor, target)
+    : isResourceTarget(target)
+      ? resourceVisible(actor, target)
+      : !("visibility" in target) || canSee(actor, target);
   if (!discoverable.has(action) && !visible) throw NotFound(what);
   if (actor === null) throw new DomainError("unauthenticated", "Please sign in first.");
   if (actor.status !== "active") throw Forbidden("Your account is suspended.");

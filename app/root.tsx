@@ -75,6 +75,9 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink to="/events" className={navClass}>
                 Events
               </NavLink>
+              <NavLink to="/library" className={navClass}>
+                Library
+              </NavLink>
               <NavLink to="/search" className={navClass}>
                 Search
               </NavLink>

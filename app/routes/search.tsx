@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "#app/components/forum/relative-time";
+import { Highlighted } from "#app/components/highlighted";
 import { Button } from "#app/components/ui/button";
 import { loaderWork } from "#app/lib/http.server";
 import { SEARCH_MAX_PAGES, SearchQuerySchema } from "#app/modules/forums/forums.schema";
-import { searchForums, type SnippetPart } from "#app/modules/forums/forums.server";
+import { searchForums } from "#app/modules/forums/forums.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.q ? `Search: ${data.q} — Hearth` : "Search the forums — Hearth" },
@@ -26,23 +27,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       results: res.results.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
     };
   });
-}
-
-/** Highlighted text: the server sends plain parts and a flag; React escapes the text. */
-function Highlighted({ parts }: { parts: SnippetPart[] }) {
-  return (
-    <>
-      {parts.map((p, i) =>
-        p.hit ? (
-          <mark key={i} className="rounded bg-amber-200 px-0.5 text-stone-950">
-            {p.text}
-          </mark>
-        ) : (
-          <span key={i}>{p.text}</span>
-        ),
-      )}
-    </>
-  );
 }
 
 export default function Search() {

@@ -5,3 +5,4 @@ export * from "./forums";
 export * from "./chat";
 export * from "./moderation";
 export * from "./events";
+export * from "./library";

@@ -33,6 +33,8 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "posts",
       "reactions",
       "reports",
+      "resource_bookmarks",
+      "resources",
       "sessions",
       "threads",
       "users",
@@ -43,7 +45,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     await Promise.all([migrate(handle), migrate(handle)]);
     const rows = await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     const n = rowsOf<{ n: number }>(rows)[0]!.n;
-    expect(n).toBe(3); // one row per migration file
+    expect(n).toBe(4); // one row per migration file
   });
 
   it("seeds the demo community once, however often it runs", async () => {

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Invalid, NotFound, RateLimited } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
+import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import type { RateRule } from "#app/lib/rate-limit.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { fileReport, recordModerationAction } from "#app/modules/moderation/moderation.server";
@@ -575,38 +576,6 @@ export async function moderatePost(
 }
 
 // ── search ───────────────────────────────────────────────────────────────────────────────────
-
-/** Highlight markers: private-use characters, removed from the text before ts_headline adds them. */
-const MARK_START = "\uE000";
-const MARK_END = "\uE001";
-/** Markdown emphasis and code punctuation dropped from snippets, plus the markers themselves. */
-const SNIPPET_STRIP = `*_\`#~${MARK_START}${MARK_END}`;
-const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "`;
-const TITLE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`;
-
-export interface SnippetPart {
-  text: string;
-  hit: boolean;
-}
-
-/**
- * Splits ts_headline output into plain-text parts. The browser gets text only (React escapes it)
- * and the highlight is a flag, so no HTML from a post can ever ride along with a snippet.
- */
-export function snippetParts(headline: string): SnippetPart[] {
-  const parts: SnippetPart[] = [];
-  let hit = false;
-  let text = "";
-  for (const ch of headline) {
-    if (ch === MARK_START || ch === MARK_END) {
-      if (text) parts.push({ text, hit });
-      text = "";
-      hit = ch === MARK_START;
-    } else text += ch;
-  }
-  if (text) parts.push({ text, hit });
-  return parts;
-}
 
 /**
  * Full-text search over thread titles and post bodies (websearch syntax: "quoted phrases", -not, or),

@@ -67,6 +67,11 @@ export default function GroupPage() {
           </Link>
         </p>
         <p>
+          <Link to={`/library?organization=${group.organization.slug}`} className="inline-flex min-h-11 items-center font-semibold">
+            Resource library
+          </Link>
+        </p>
+        <p>
           <Link to={`/groups/${group.slug}/forum`} className="inline-flex min-h-11 items-center text-lg font-semibold">
             Go to the {group.name} forum →
           </Link>

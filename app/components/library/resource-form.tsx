@@ -1,0 +1,145 @@
+import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
+import type { ReactNode } from "react";
+import { FormErrors } from "#app/components/ui/form-errors";
+import { categoryLabels, resourceCategories, type ResourceKind } from "#app/modules/library/library.schema";
+
+const inputClass = (invalid: boolean) =>
+  "min-h-11 w-full rounded-lg border-2 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50 " +
+  (invalid ? "border-red-700 dark:border-red-400" : "border-stone-500");
+
+// The schema's output (tags as a list) differs from its field values (strings); Conform's metadata
+// types are invariant in it, so the fields are taken untyped here and rendered as strings.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Meta = FieldMetadata<any, any, string[]>;
+
+/** Label, hint, control and inline error, tied together for screen readers. */
+function FieldShell({ label, meta, hint, children }: { label: string; meta: Meta; hint?: string; children: ReactNode }) {
+  const errors = meta.errors?.filter(Boolean) ?? [];
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={meta.id} className="text-base font-semibold">
+        {label}
+      </label>
+      {hint ? (
+        <p id={meta.descriptionId} className="text-sm text-stone-700 dark:text-stone-300">
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      <p id={meta.errorId} className="text-base font-medium text-red-800 dark:text-red-300" aria-live="polite">
+        {errors.length ? errors.join(" ") : null}
+      </p>
+    </div>
+  );
+}
+
+export interface CuratorChoice {
+  id: string;
+  name: string;
+  groups: { id: string; name: string; private: boolean }[];
+}
+
+type ResourceFieldName = "kind" | "organizationId" | "groupId" | "category" | "title" | "summary" | "body" | "url" | "tags" | "file";
+
+export const MARKDOWN_HINT = "Markdown works: **bold**, *italic*, lists starting with -, [a link](https://example.org). HTML is shown as text.";
+
+/** The resource form's fields for one kind (add and edit). The file goes last so the typed fields arrive first. */
+export function ResourceFormFields({
+  form,
+  fields,
+  kind,
+  curators,
+  organizationLocked,
+  replacingFile,
+}: {
+  form: Pick<FormMetadata, "errorId" | "errors">;
+  fields: Record<ResourceFieldName, Meta>;
+  kind: ResourceKind;
+  curators: CuratorChoice[];
+  organizationLocked: boolean;
+  replacingFile?: string;
+}) {
+  const described = (meta: Meta, hint: boolean) => ({ ariaDescribedBy: hint ? meta.descriptionId : undefined });
+  const { key: _orgKey, ...orgProps } = getSelectProps(fields.organizationId);
+  const { key: _groupKey, ...groupProps } = getSelectProps(fields.groupId, described(fields.groupId, true));
+  const { key: _catKey, ...categoryProps } = getSelectProps(fields.category);
+  const { key: _sumKey, ...summaryProps } = getTextareaProps(fields.summary, described(fields.summary, true));
+  const { key: _bodyKey, ...bodyProps } = getTextareaProps(fields.body, described(fields.body, true));
+  const input = (meta: Meta, type: "text" | "url", hint: boolean) => {
+    const { key: _key, ...props } = getInputProps(meta, { type, ...described(meta, hint) });
+    return <input {...props} className={inputClass(!!meta.errors?.length)} />;
+  };
+  const { key: _fileKey, defaultValue: _fileDefault, ...fileProps } = getInputProps(fields.file, { type: "file", ...described(fields.file, true) });
+  return (
+    <>
+      <FormErrors id={form.errorId} errors={form.errors} />
+      <input type="hidden" name={fields.kind.name} value={kind} />
+      {organizationLocked || curators.length <= 1 ? (
+        <input type="hidden" name={fields.organizationId.name} value={String(fields.organizationId.initialValue ?? curators[0]?.id ?? "")} />
+      ) : (
+        <FieldShell label="Organization" meta={fields.organizationId}>
+          <select {...orgProps} className={inputClass(!!fields.organizationId.errors?.length)}>
+            {curators.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </FieldShell>
+      )}
+      <FieldShell label="Title" meta={fields.title}>
+        {input(fields.title, "text", false)}
+      </FieldShell>
+      {kind === "link" ? (
+        <FieldShell label="Web address" meta={fields.url} hint="The page this resource links to, starting with https://.">
+          {input(fields.url, "url", true)}
+        </FieldShell>
+      ) : null}
+      <FieldShell label="Category" meta={fields.category}>
+        <select {...categoryProps} className={inputClass(!!fields.category.errors?.length)}>
+          <option value="">Choose a category</option>
+          {resourceCategories.map((c) => (
+            <option key={c} value={c}>
+              {categoryLabels[c]}
+            </option>
+          ))}
+        </select>
+      </FieldShell>
+      <FieldShell label={kind === "guide" ? "Summary (optional)" : "Summary"} meta={fields.summary} hint={`What readers will find, in a few sentences. ${MARKDOWN_HINT}`}>
+        <textarea {...summaryProps} rows={3} className={inputClass(!!fields.summary.errors?.length)} />
+      </FieldShell>
+      {kind === "guide" ? (
+        <FieldShell label="Guide" meta={fields.body} hint={MARKDOWN_HINT}>
+          <textarea {...bodyProps} rows={14} className={inputClass(!!fields.body.errors?.length)} />
+        </FieldShell>
+      ) : null}
+      <FieldShell label="Tags (optional)" meta={fields.tags} hint="Separated by commas, e.g. botox, posture. Threads and events with these words are shown alongside.">
+        {input(fields.tags, "text", true)}
+      </FieldShell>
+      <FieldShell label="Group (optional)" meta={fields.groupId} hint="A resource for one group only. A private group's resources are seen only by its members.">
+        <select {...groupProps} className={inputClass(!!fields.groupId.errors?.length)}>
+          <option value="">Everyone: the whole library</option>
+          {curators.map((o) => (
+            <optgroup key={o.id} label={o.name}>
+              {o.groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                  {g.private ? " (private: members only)" : ""}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </FieldShell>
+      {kind === "document" ? (
+        <FieldShell
+          label={replacingFile ? "Replace the file (optional)" : "File"}
+          meta={fields.file}
+          hint={`PDF, PNG or JPEG, at most 10 MB.${replacingFile ? ` Now: ${replacingFile}.` : ""}`}
+        >
+          <input {...fileProps} accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" className={inputClass(!!fields.file.errors?.length)} />
+        </FieldShell>
+      ) : null}
+    </>
+  );
+}

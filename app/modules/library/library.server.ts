@@ -1,0 +1,481 @@
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { events, groupMemberships, groups, organizationMembers, organizations, resourceBookmarks, resources, threads } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { decodeCursor, encodeCursor } from "#app/lib/cursor";
+import { Invalid, NotFound } from "#app/lib/errors";
+import { newId } from "#app/lib/ids.server";
+import { renderMarkdown } from "#app/lib/markdown.server";
+import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
+import { assertCan, can, type Actor, type GroupTarget, type OrgRole, type ResourceTarget } from "#app/policy.server";
+import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, type ResourceInput } from "./library.schema";
+import { storageFor } from "./storage.server";
+import type { UploadOutcome } from "./upload.server";
+
+/**
+ * The resource library: organization-curated links, guides and documents. Every function takes the
+ * AppContext and the viewer and asks the policy; lists are one query (joins, no query per row) and
+ * keyset-paginated; the SQL visibility filter is the twin of `library.view` (checked again per row).
+ */
+
+type Upload = Extract<UploadOutcome, { ok: true }>;
+
+/** Keyset cursors carry timestamps at the database's microsecond precision, as text. */
+const utcText = (col: SQL | typeof resources.createdAt) => sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const isSiteAdmin = (v: Actor | null) => v?.status === "active" && v.siteRole === "admin";
+
+/** One query for a resource (or a page of them) with everything the policy and the page need. */
+function baseResourceQuery(app: AppContext, viewer: Actor | null, extra: { bookmarkedAt?: boolean } = {}) {
+  const id = viewer?.id ?? "";
+  const query = app.db
+    .select({
+      id: resources.id,
+      organizationId: resources.organizationId,
+      groupId: resources.groupId,
+      kind: resources.kind,
+      category: resources.category,
+      title: resources.title,
+      summary: resources.summary,
+      body: resources.body,
+      url: resources.url,
+      fileName: resources.fileName,
+      fileSize: resources.fileSize,
+      fileMime: resources.fileMime,
+      tags: resources.tags,
+      reviewedAt: resources.reviewedAt,
+      retiredAt: resources.retiredAt,
+      createdAt: resources.createdAt,
+      createdKey: utcText(resources.createdAt),
+      updatedAt: resources.updatedAt,
+      organization: { slug: organizations.slug, name: organizations.name, verified: sql<boolean>`${organizations.verifiedAt} is not null` },
+      groupSlug: groups.slug,
+      groupName: groups.name,
+      groupVisibility: groups.visibility,
+      groupJoinPolicy: groups.joinPolicy,
+      membershipRole: groupMemberships.role,
+      membershipStatus: groupMemberships.status,
+      mutedUntil: groupMemberships.mutedUntil,
+      orgRole: organizationMembers.role,
+      bookmarkedAt: resourceBookmarks.createdAt,
+      bookmarkKey: utcText(sql`${resourceBookmarks.createdAt}`),
+    })
+    .from(resources)
+    .innerJoin(organizations, eq(organizations.id, resources.organizationId))
+    .leftJoin(groups, eq(groups.id, resources.groupId))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, resources.groupId), eq(groupMemberships.userId, id)))
+    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, resources.organizationId), eq(organizationMembers.userId, id)));
+  const bookmarkOn = and(eq(resourceBookmarks.resourceId, resources.id), eq(resourceBookmarks.userId, id));
+  return extra.bookmarkedAt ? query.innerJoin(resourceBookmarks, bookmarkOn) : query.leftJoin(resourceBookmarks, bookmarkOn);
+}
+
+type ResourceRow = Awaited<ReturnType<ReturnType<typeof baseResourceQuery>["execute"]>>[number];
+
+function targetOf(row: ResourceRow): ResourceTarget {
+  const orgRole: OrgRole | null = row.orgRole ?? null;
+  const group: GroupTarget | null =
+    row.groupId && row.groupVisibility && row.groupJoinPolicy
+      ? {
+          visibility: row.groupVisibility,
+          joinPolicy: row.groupJoinPolicy,
+          membership:
+            row.membershipStatus && row.membershipRole ? { role: row.membershipRole, status: row.membershipStatus, mutedUntil: row.mutedUntil } : null,
+          orgRole,
+        }
+      : null;
+  return { kind: "resource", orgRole, group, resource: { retired: row.retiredAt !== null } };
+}
+
+/** True when the last review is more than REVIEW_DUE_MONTHS ago (or there never was one). */
+export function isReviewDue(reviewedAt: Date | null, now = new Date()): boolean {
+  if (!reviewedAt) return true;
+  const due = new Date(reviewedAt);
+  due.setUTCMonth(due.getUTCMonth() + REVIEW_DUE_MONTHS);
+  return now.getTime() >= due.getTime();
+}
+
+function toResourceView(viewer: Actor | null, row: ResourceRow, now = new Date()) {
+  const target = targetOf(row);
+  const permissions = {
+    view: can(viewer, "library.view", target),
+    edit: can(viewer, "library.edit", target),
+    review: can(viewer, "library.review", target),
+    retire: can(viewer, "library.retire", target),
+    restore: can(viewer, "library.restore", target),
+    bookmark: can(viewer, "library.bookmark", target),
+    downloadFile: can(viewer, "library.downloadFile", target),
+  };
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    kind: row.kind,
+    category: row.category,
+    title: row.title,
+    /** Markdown source: render with renderMarkdown before showing. */
+    summary: row.summary,
+    body: row.body,
+    url: row.url,
+    file: row.kind === "document" && row.fileName ? { name: row.fileName, size: row.fileSize ?? 0, mime: row.fileMime ?? "" } : null,
+    tags: row.tags,
+    reviewedAt: row.reviewedAt,
+    /** Shown to the organization's staff as "review due"; readers see "last reviewed <date>". */
+    reviewDue: isReviewDue(row.reviewedAt, now),
+    retiredAt: row.retiredAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    organization: row.organization,
+    group: row.groupId && row.groupSlug ? { id: row.groupId, slug: row.groupSlug, name: row.groupName ?? "", private: row.groupVisibility === "private" } : null,
+    bookmarked: row.bookmarkedAt !== null,
+    target,
+    permissions,
+  };
+}
+export type ResourceView = ReturnType<typeof toResourceView>;
+
+/**
+ * SQL twin of `library.view` (policy.server.ts): staff of the resource's organization and site admins
+ * see everything of it; everyone else sees resources that are not retired and not scoped to a
+ * private group they are not an active member of. tests/integration/library.test.ts checks they agree.
+ */
+function visibleToSql(viewer: Actor | null): SQL | undefined {
+  if (isSiteAdmin(viewer)) return undefined;
+  if (viewer?.status !== "active") return and(isNull(resources.retiredAt), or(isNull(resources.groupId), eq(groups.visibility, "public")));
+  return or(
+    isNotNull(organizationMembers.role),
+    and(isNull(resources.retiredAt), or(isNull(resources.groupId), eq(groups.visibility, "public"), eq(groupMemberships.status, "active"))),
+  );
+}
+
+/** The same rule for any table with a group column (related threads and events). */
+function groupVisibleSql(viewer: Actor | null, groupIdCol: SQL | typeof threads.groupId, orgIdCol: SQL | typeof events.organizationId) {
+  if (isSiteAdmin(viewer)) return sql`true`;
+  const public_ = sql`exists (select 1 from ${groups} g where g.id = ${groupIdCol} and g.visibility = 'public')`;
+  if (viewer?.status !== "active") return sql`(${groupIdCol} is null or ${public_})`;
+  return sql`(${groupIdCol} is null or ${public_}
+    or exists (select 1 from ${groupMemberships} m where m.group_id = ${groupIdCol} and m.user_id = ${viewer.id} and m.status = 'active')
+    or exists (select 1 from ${organizationMembers} om where om.organization_id = ${orgIdCol} and om.user_id = ${viewer.id}))`;
+}
+
+// ── reading ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The library listing: newest first, keyset-paginated on (created_at, id); with `q`, full-text
+ * search over title, summary and guide body (websearch syntax), ranked, keyset on (rank, id), with
+ * highlighted title and snippet. Filters by category and organization slug. One query.
+ */
+export async function listResources(app: AppContext, viewer: Actor | null, query: Partial<LibraryQuery> = {}, now = new Date()) {
+  const q = query.q?.trim() ?? "";
+  const filters = and(
+    visibleToSql(viewer),
+    query.category ? eq(resources.category, query.category) : undefined,
+    query.organization ? eq(organizations.slug, query.organization) : undefined,
+  );
+  if (!q) {
+    const cursor = decodeCursor(query.after, 2);
+    const keyset = cursor
+      ? or(
+          lt(resources.createdAt, sql`${String(cursor[0])}::timestamptz`),
+          and(eq(resources.createdAt, sql`${String(cursor[0])}::timestamptz`), lt(resources.id, String(cursor[1]))),
+        )
+      : undefined;
+    const rows = await baseResourceQuery(app, viewer)
+      .where(and(filters, keyset))
+      .orderBy(desc(resources.createdAt), desc(resources.id))
+      .limit(LIBRARY_PAGE_SIZE + 1);
+    const page = rows.slice(0, LIBRARY_PAGE_SIZE);
+    const last = page.at(-1);
+    return {
+      q,
+      resources: page.map((r) => ({ ...toResourceView(viewer, r, now), match: null })).filter((r) => r.permissions.view),
+      nextCursor: rows.length > LIBRARY_PAGE_SIZE && last ? encodeCursor([last.createdKey, last.id]) : null,
+    };
+  }
+  const tsq = sql`websearch_to_tsquery('english', ${q})`;
+  const rank = sql<number>`ts_rank(${resources.search}, ${tsq})`;
+  const cursor = decodeCursor(query.after, 2);
+  const cursorRank = cursor && typeof cursor[0] === "number" && Number.isFinite(cursor[0]) ? cursor[0] : null;
+  const keyset =
+    cursor && cursorRank !== null
+      ? or(sql`${rank} < ${cursorRank}::real`, and(sql`${rank} = ${cursorRank}::real`, gt(resources.id, String(cursor[1]))))
+      : undefined;
+  const rows = await baseResourceQuery(app, viewer)
+    .where(and(sql`${resources.search} @@ ${tsq}`, filters, keyset))
+    .orderBy(desc(rank), asc(resources.id))
+    .limit(LIBRARY_PAGE_SIZE + 1);
+  // Highlights for this page only, in a second bounded query (ts_headline is costly; never per row).
+  const page = rows.slice(0, LIBRARY_PAGE_SIZE);
+  const ids = page.map((r) => r.id);
+  const highlights = ids.length
+    ? await app.db
+        .select({
+          id: resources.id,
+          rank,
+          title: sql<string>`ts_headline('english', translate(${resources.title}, ${SNIPPET_STRIP}, ''), ${tsq}, ${TITLE_OPTIONS})`,
+          snippet: sql<string>`ts_headline('english', translate(${resources.summary} || E'\n' || ${resources.body}, ${SNIPPET_STRIP}, ''), ${tsq}, ${HEADLINE_OPTIONS})`,
+        })
+        .from(resources)
+        .where(sql`${resources.id} in ${ids}`)
+    : [];
+  const byId = new Map(highlights.map((h) => [h.id, h]));
+  const last = page.at(-1);
+  const lastRank = last ? byId.get(last.id)?.rank : undefined;
+  return {
+    q,
+    resources: page
+      .map((r) => {
+        const h = byId.get(r.id);
+        return { ...toResourceView(viewer, r, now), match: h ? { title: snippetParts(h.title), snippet: snippetParts(h.snippet) } : null };
+      })
+      .filter((r) => r.permissions.view),
+    nextCursor: rows.length > LIBRARY_PAGE_SIZE && last && lastRank !== undefined ? encodeCursor([Number(lastRank), last.id]) : null,
+  };
+}
+
+/** Organizations that have resources the viewer may see, for the filter. */
+export async function listLibraryOrganizations(app: AppContext, viewer: Actor | null) {
+  const rows = await app.db
+    .selectDistinct({ slug: organizations.slug, name: organizations.name })
+    .from(resources)
+    .innerJoin(organizations, eq(organizations.id, resources.organizationId))
+    .leftJoin(groups, eq(groups.id, resources.groupId))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, resources.groupId), eq(groupMemberships.userId, viewer?.id ?? "")))
+    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, resources.organizationId), eq(organizationMembers.userId, viewer?.id ?? "")))
+    .where(visibleToSql(viewer))
+    .orderBy(asc(organizations.name))
+    .limit(200);
+  return rows;
+}
+
+async function findResource(app: AppContext, viewer: Actor | null, resourceId: string) {
+  const [row] = await baseResourceQuery(app, viewer).where(eq(resources.id, resourceId)).limit(1);
+  if (!row) throw NotFound("That resource");
+  return toResourceView(viewer, row);
+}
+
+/** Threads and upcoming events whose titles mention one of the resource's tags, from groups the viewer can see. */
+async function relatedTo(app: AppContext, viewer: Actor | null, tags: string[]) {
+  const words = tags.map((t) => t.replace(/["']/g, " ").trim()).filter(Boolean);
+  if (words.length === 0) return { threads: [], events: [] };
+  const tsq = sql`websearch_to_tsquery('english', ${words.map((w) => `"${w}"`).join(" or ")})`;
+  const [threadRows, eventRows] = await Promise.all([
+    app.db
+      .select({ id: threads.id, title: threads.title, groupSlug: groups.slug, groupName: groups.name })
+      .from(threads)
+      .innerJoin(groups, eq(groups.id, threads.groupId))
+      .where(and(sql`${threads.search} @@ ${tsq}`, isNull(threads.deletedAt), groupVisibleSql(viewer, sql`${threads.groupId}`, sql`${groups.organizationId}`)))
+      .orderBy(desc(threads.lastActivityAt))
+      .limit(5),
+    app.db
+      .select({ id: events.id, title: events.title, startsAt: events.startsAt, timeZone: events.timeZone })
+      .from(events)
+      .where(
+        and(
+          sql`to_tsvector('english', ${events.title}) @@ ${tsq}`,
+          ne(events.status, "cancelled"),
+          gt(events.endsAt, new Date()),
+          groupVisibleSql(viewer, sql`${events.groupId}`, sql`${events.organizationId}`),
+        ),
+      )
+      .orderBy(asc(events.startsAt))
+      .limit(5),
+  ]);
+  return { threads: threadRows, events: eventRows };
+}
+
+/** One resource page: 404 for private groups' resources (outsiders) and retired ones (readers). */
+export async function getResource(app: AppContext, viewer: Actor | null, resourceId: string) {
+  const resource = await findResource(app, viewer, resourceId);
+  assertCan(viewer, "library.view", resource.target, "That resource");
+  const related = await relatedTo(app, viewer, resource.tags);
+  return {
+    ...resource,
+    summaryHtml: resource.summary ? renderMarkdown(resource.summary) : "",
+    bodyHtml: resource.body ? renderMarkdown(resource.body) : "",
+    related,
+  };
+}
+
+/** The viewer's bookmarks, newest first, keyset on (bookmarked_at, id); resources they can no longer see drop out. */
+export async function listBookmarks(app: AppContext, viewer: Actor, after?: string | null) {
+  const cursor = decodeCursor(after, 2);
+  const keyset = cursor
+    ? or(
+        lt(resourceBookmarks.createdAt, sql`${String(cursor[0])}::timestamptz`),
+        and(eq(resourceBookmarks.createdAt, sql`${String(cursor[0])}::timestamptz`), lt(resources.id, String(cursor[1]))),
+      )
+    : undefined;
+  const rows = await baseResourceQuery(app, viewer, { bookmarkedAt: true })
+    .where(and(visibleToSql(viewer), keyset))
+    .orderBy(desc(resourceBookmarks.createdAt), desc(resources.id))
+    .limit(LIBRARY_PAGE_SIZE + 1);
+  const page = rows.slice(0, LIBRARY_PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    resources: page.map((r) => toResourceView(viewer, r)).filter((r) => r.permissions.view),
+    nextCursor: rows.length > LIBRARY_PAGE_SIZE && last ? encodeCursor([last.bookmarkKey, last.id]) : null,
+  };
+}
+
+/** The organizations (and their groups) the viewer may add resources for. */
+export async function listCuratorChoices(app: AppContext, viewer: Actor | null) {
+  if (!viewer || viewer.status !== "active") return [];
+  const rows = await app.db
+    .select({ orgId: organizations.id, orgName: organizations.name, groupId: groups.id, groupName: groups.name, visibility: groups.visibility })
+    .from(organizations)
+    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, organizations.id), eq(organizationMembers.userId, viewer.id)))
+    .leftJoin(groups, eq(groups.organizationId, organizations.id))
+    .where(isSiteAdmin(viewer) ? undefined : isNotNull(organizationMembers.role))
+    .orderBy(asc(organizations.name), asc(groups.name))
+    .limit(500);
+  const byOrg = new Map<string, { id: string; name: string; groups: { id: string; name: string; private: boolean }[] }>();
+  for (const r of rows) {
+    const org = byOrg.get(r.orgId) ?? { id: r.orgId, name: r.orgName, groups: [] };
+    if (r.groupId && r.groupName) org.groups.push({ id: r.groupId, name: r.groupName, private: r.visibility === "private" });
+    byOrg.set(r.orgId, org);
+  }
+  return [...byOrg.values()];
+}
+
+// ── curating ─────────────────────────────────────────────────────────────────────────────────
+
+async function orgRoleOf(app: AppContext, viewer: Actor | null, organizationId: string): Promise<OrgRole | null> {
+  const [org] = await app.db
+    .select({ id: organizations.id, role: organizationMembers.role })
+    .from(organizations)
+    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, organizations.id), eq(organizationMembers.userId, viewer?.id ?? "")))
+    .where(eq(organizations.id, organizationId))
+    .limit(1);
+  if (!org) throw Invalid("Choose one of your organizations.", { organizationId: ["Choose one of your organizations."] });
+  return org.role ?? null;
+}
+
+async function assertGroupOfOrganization(app: AppContext, groupId: string | null | undefined, organizationId: string) {
+  if (!groupId) return;
+  const [g] = await app.db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.organizationId, organizationId))).limit(1);
+  if (!g) throw Invalid("Choose one of the organization's groups.", { groupId: ["Choose one of this organization's groups, or none."] });
+}
+
+/** Only the fields of the resource's kind are kept. */
+function contentOf(kind: ResourceInput["kind"], input: ResourceInput) {
+  return {
+    title: input.title,
+    summary: input.summary ?? "",
+    body: kind === "guide" ? (input.body ?? "") : "",
+    url: kind === "link" ? (input.url ?? null) : null,
+    category: input.category,
+    tags: parseTags(input.tags),
+    groupId: input.groupId || null,
+  };
+}
+
+/** Moves an accepted upload into storage under a new random key. */
+async function storeUpload(app: AppContext, upload: Upload) {
+  const key = newId(18);
+  await storageFor(app).put(key, upload.tempPath);
+  return { fileKey: key, fileName: upload.fileName, fileSize: upload.size, fileMime: upload.mime };
+}
+
+function requireDocument(upload: UploadOutcome | null): Upload {
+  if (!upload) throw Invalid("Choose the document to upload.", { file: ["Choose a PDF, PNG or JPEG file (at most 10 MB)."] });
+  if (!upload.ok) throw Invalid(upload.message, { file: [upload.message] });
+  return upload;
+}
+
+/** Adds a resource for an organization the viewer is staff of; new resources count as reviewed now. */
+export async function createResource(app: AppContext, viewer: Actor | null, input: ResourceInput, upload: UploadOutcome | null = null) {
+  const orgRole = await orgRoleOf(app, viewer, input.organizationId);
+  assertCan(viewer, "library.create", { orgRole }, "That organization");
+  await assertGroupOfOrganization(app, input.groupId, input.organizationId);
+  const file = input.kind === "document" ? await storeUpload(app, requireDocument(upload)) : null;
+  const id = newId();
+  try {
+    await app.db.insert(resources).values({
+      id,
+      organizationId: input.organizationId,
+      kind: input.kind,
+      ...contentOf(input.kind, input),
+      ...(file ?? {}),
+      reviewedAt: new Date(),
+      reviewedBy: viewer!.id,
+      createdBy: viewer!.id,
+    });
+  } catch (e) {
+    if (file) await storageFor(app).delete(file.fileKey);
+    throw e;
+  }
+  return { id };
+}
+
+/** Edits a resource (its kind and organization stay); a document may get a new file. */
+export async function updateResource(app: AppContext, viewer: Actor | null, resourceId: string, input: ResourceInput, upload: UploadOutcome | null = null) {
+  const before = await findResource(app, viewer, resourceId);
+  assertCan(viewer, "library.edit", before.target, "That resource");
+  if (input.organizationId !== before.organizationId) {
+    throw Invalid("A resource can't move to another organization.", { organizationId: ["A resource can't move to another organization."] });
+  }
+  if (input.kind !== before.kind) throw Invalid("A resource can't change its kind.", { kind: ["A resource can't change its kind."] });
+  await assertGroupOfOrganization(app, input.groupId, before.organizationId);
+  if (upload && !upload.ok) throw Invalid(upload.message, { file: [upload.message] });
+  const file = before.kind === "document" && upload?.ok ? await storeUpload(app, upload) : null;
+  const [old] = file ? await app.db.select({ fileKey: resources.fileKey }).from(resources).where(eq(resources.id, resourceId)) : [];
+  try {
+    await app.db
+      .update(resources)
+      .set({ ...contentOf(before.kind, input), ...(file ?? {}), updatedAt: sql`now()` })
+      .where(eq(resources.id, resourceId));
+  } catch (e) {
+    if (file) await storageFor(app).delete(file.fileKey);
+    throw e;
+  }
+  if (file && old?.fileKey) await storageFor(app).delete(old.fileKey);
+  return { id: resourceId };
+}
+
+/** Renews the "reviewed by <organization> on <date>" stamp. */
+export async function reviewResource(app: AppContext, viewer: Actor | null, resourceId: string, now = new Date()) {
+  const r = await findResource(app, viewer, resourceId);
+  assertCan(viewer, "library.review", r.target, "That resource");
+  await app.db.update(resources).set({ reviewedAt: now, reviewedBy: viewer!.id }).where(eq(resources.id, resourceId));
+  return { reviewedAt: now };
+}
+
+/** Retires a resource: readers no longer see it (nor its file); staff can restore it. */
+export async function retireResource(app: AppContext, viewer: Actor | null, resourceId: string) {
+  const r = await findResource(app, viewer, resourceId);
+  assertCan(viewer, "library.retire", r.target, "That resource");
+  await app.db.update(resources).set({ retiredAt: new Date(), retiredBy: viewer!.id }).where(eq(resources.id, resourceId));
+}
+
+export async function restoreResource(app: AppContext, viewer: Actor | null, resourceId: string) {
+  const r = await findResource(app, viewer, resourceId);
+  assertCan(viewer, "library.restore", r.target, "That resource");
+  await app.db.update(resources).set({ retiredAt: null, retiredBy: null }).where(eq(resources.id, resourceId));
+}
+
+export async function bookmarkResource(app: AppContext, viewer: Actor | null, resourceId: string) {
+  const r = await findResource(app, viewer, resourceId);
+  assertCan(viewer, "library.bookmark", r.target, "That resource");
+  await app.db.insert(resourceBookmarks).values({ userId: viewer!.id, resourceId }).onConflictDoNothing();
+}
+
+export async function unbookmarkResource(app: AppContext, viewer: Actor | null, resourceId: string) {
+  const r = await findResource(app, viewer, resourceId);
+  assertCan(viewer, "library.view", r.target, "That resource");
+  if (!viewer) throw NotFound("That bookmark");
+  await app.db.delete(resourceBookmarks).where(and(eq(resourceBookmarks.userId, viewer.id), eq(resourceBookmarks.resourceId, resourceId)));
+}
+
+/** A document's bytes for those who may see the resource; 404 for everyone else (and for links and guides). */
+export async function getResourceFile(app: AppContext, viewer: Actor | null, resourceId: string) {
+  const [row] = await baseResourceQuery(app, viewer).where(eq(resources.id, resourceId)).limit(1);
+  if (!row) throw NotFound("That file");
+  const view = toResourceView(viewer, row);
+  assertCan(viewer, "library.downloadFile", view.target, "That file");
+  const [file] = await app.db
+    .select({ key: resources.fileKey, name: resources.fileName, mime: resources.fileMime })
+    .from(resources)
+    .where(eq(resources.id, resourceId));
+  if (!file?.key || !file.name || !file.mime) throw NotFound("That file");
+  const stored = await storageFor(app).get(file.key);
+  if (!stored) throw NotFound("That file");
+  return { ...stored, name: file.name, mime: file.mime };
+}

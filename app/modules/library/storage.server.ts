@@ -1,0 +1,90 @@
+import { createReadStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { AppContext } from "#app/lib/app-context.server";
+
+/**
+ * Where uploaded documents live. Keys are random ids chosen by the app (never a user's file name).
+ * The filesystem implementation keeps them under `${DATA_DIR}/uploads`; an object store can replace
+ * it by implementing the same four methods.
+ */
+export interface FileStorage {
+  /** Moves a finished local file (a temp upload) into storage under `key`. */
+  put(key: string, localPath: string): Promise<void>;
+  /** The stored bytes, or null when there is no such key. */
+  get(key: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number } | null>;
+  /** Removes the key; a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** A directory for in-flight uploads (on the same filesystem, so `put` is a rename). */
+  tempDir(): Promise<string>;
+}
+
+const KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+function assertKey(key: string) {
+  if (!KEY.test(key)) throw new Error("invalid storage key");
+}
+
+export class FilesystemStorage implements FileStorage {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Two-character fan-out so no directory grows without bound. */
+  private pathOf(key: string) {
+    assertKey(key);
+    return path.join(this.root, key.slice(0, 2), key);
+  }
+
+  async tempDir() {
+    const dir = path.join(this.root, "tmp");
+    await fs.mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  async put(key: string, localPath: string) {
+    const target = this.pathOf(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fs.rename(localPath, target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+      // Another filesystem: copy to a neighbour, then rename into place (never a half-written target).
+      const partial = `${target}.part`;
+      await fs.copyFile(localPath, partial);
+      await fs.rename(partial, target);
+      await fs.rm(localPath, { force: true });
+    }
+  }
+
+  async get(key: string) {
+    const file = this.pathOf(key);
+    let size: number;
+    try {
+      size = (await fs.stat(file)).size;
+    } catch {
+      return null;
+    }
+    const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    return { stream, size };
+  }
+
+  async delete(key: string) {
+    await fs.rm(this.pathOf(key), { force: true });
+  }
+}
+
+const byRoot = new Map<string, FileStorage>();
+
+/** The storage for this app's configuration: `${DATA_DIR}/uploads` on the filesystem. */
+export function storageFor(app: AppContext): FileStorage {
+  const root = path.resolve(app.config.DATA_DIR, "uploads");
+  let storage = byRoot.get(root);
+  if (!storage) {
+    storage = new FilesystemStorage(root);
+    byRoot.set(root, storage);
+  }
+  return storage;
+}

@@ -1,0 +1,93 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ResourceFormFields } from "#app/components/library/resource-form";
+import { Button } from "#app/components/ui/button";
+import { Forbidden, NotFound } from "#app/lib/errors";
+import { formFailure, loaderWork, requireViewer, toResponse } from "#app/lib/http.server";
+import { readResourceSubmission } from "#app/modules/library/form.server";
+import { ResourceFormSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
+import { getResource, listCuratorChoices, updateResource } from "#app/modules/library/library.server";
+import { discardUpload } from "#app/modules/library/upload.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.resource.title} — Hearth` : "Edit — Hearth" }];
+
+function resourceIdOf(params: { resourceId?: string }) {
+  const parsed = ResourceIdSchema.safeParse(params.resourceId);
+  if (!parsed.success) throw toResponse(NotFound("That resource"));
+  return parsed.data;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const id = resourceIdOf(params);
+  return loaderWork(async () => {
+    const r = await getResource(context.app, viewer, id);
+    if (!r.permissions.edit) throw Forbidden("Only the organization's staff can change this resource.");
+    const curators = (await listCuratorChoices(context.app, viewer)).filter((c) => c.id === r.organizationId);
+    return {
+      curators,
+      resource: {
+        id: r.id,
+        kind: r.kind,
+        title: r.title,
+        organizationId: r.organizationId,
+        groupId: r.group?.id ?? "",
+        category: r.category,
+        summary: r.summary,
+        body: r.body,
+        url: r.url ?? "",
+        tags: r.tags.join(", "),
+        fileName: r.file?.name,
+      },
+    };
+  });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const id = resourceIdOf(params);
+  const read = await readResourceSubmission(context.app, request);
+  try {
+    if (read.failure) return read.failure;
+    await updateResource(context.app, viewer, id, read.input, read.relevantUpload);
+    return redirect(`/library/${id}`);
+  } catch (e) {
+    return formFailure(read.submission, e);
+  } finally {
+    await discardUpload(read.upload);
+  }
+}
+
+export default function EditResource() {
+  const { curators, resource } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const { fileName, id, ...defaults } = resource;
+  const [form, fields] = useForm({
+    lastResult: lastResult ?? null,
+    defaultValue: { ...defaults, file: undefined },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ResourceFormSchema }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
+  return (
+    <section aria-labelledby="edit-resource-title" className="max-w-3xl space-y-6">
+      <p>
+        <Link to={`/library/${id}`} className="inline-flex min-h-11 items-center">
+          ← Back to the resource
+        </Link>
+      </p>
+      <h1 id="edit-resource-title" className="text-3xl">
+        Edit “{resource.title}”
+      </h1>
+      <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="space-y-5">
+        <ResourceFormFields form={form} fields={fields} kind={resource.kind} curators={curators} organizationLocked replacingFile={fileName} />
+        <Button type="submit" disabled={busy}>
+          {busy ? "Saving…" : "Save changes"}
+        </Button>
+      </Form>
+    </section>
+  );
+}

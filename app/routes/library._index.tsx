@@ -1,0 +1,142 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ResourceCard } from "#app/components/library/resource-card";
+import { Button, ButtonLink } from "#app/components/ui/button";
+import { loaderWork } from "#app/lib/http.server";
+import { categoryLabels, LibraryQuerySchema, resourceCategories } from "#app/modules/library/library.schema";
+import { listCuratorChoices, listLibraryOrganizations, listResources } from "#app/modules/library/library.server";
+import { toCard } from "#app/modules/library/present.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.q ? `Library search: ${data.q} — Hearth` : "Resource library — Hearth" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const query = LibraryQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return loaderWork(async () => {
+    const [list, organizations, curators] = await Promise.all([
+      listResources(context.app, context.viewer, query),
+      listLibraryOrganizations(context.app, context.viewer),
+      listCuratorChoices(context.app, context.viewer),
+    ]);
+    return {
+      q: list.q,
+      category: query.category ?? "",
+      organization: query.organization ?? "",
+      resources: list.resources.map(toCard),
+      nextCursor: list.nextCursor,
+      organizations,
+      canCreate: curators.length > 0,
+      signedIn: context.viewer !== null,
+    };
+  });
+}
+
+const selectClass = "min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50";
+
+export default function Library() {
+  const { q, category, organization, resources, nextCursor, organizations, canCreate, signedIn } = useLoaderData<typeof loader>();
+  const nextLink = nextCursor
+    ? `/library?${new URLSearchParams({ ...(q ? { q } : {}), ...(category ? { category } : {}), ...(organization ? { organization } : {}), after: nextCursor })}`
+    : null;
+  const filtered = !!(q || category || organization);
+  return (
+    <section aria-labelledby="library-title" className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 id="library-title" className="text-3xl">
+          Resource library
+        </h1>
+        <div className="flex flex-wrap gap-3">
+          {signedIn ? (
+            <ButtonLink to="/library/bookmarks" variant="secondary">
+              My bookmarks
+            </ButtonLink>
+          ) : null}
+          {canCreate ? <ButtonLink to="/library/new">Add a resource</ButtonLink> : null}
+        </div>
+      </div>
+      <p className="max-w-3xl text-lg">
+        Guides, links and documents chosen and reviewed by patient organizations. Nothing here replaces advice from your own care team.
+      </p>
+      <Form method="get" role="search" aria-label="Search and filter the library" className="grid gap-4 rounded-xl border-2 border-stone-300 p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-stone-600">
+        <div className="flex flex-col gap-1 sm:col-span-2">
+          <label htmlFor="library-q" className="text-base font-semibold">
+            Search the library
+          </label>
+          <input id="library-q" name="q" type="search" defaultValue={q} maxLength={200} className={selectClass} />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="library-category" className="text-base font-semibold">
+            Category
+          </label>
+          <select id="library-category" name="category" defaultValue={category} className={selectClass}>
+            <option value="">All categories</option>
+            {resourceCategories.map((c) => (
+              <option key={c} value={c}>
+                {categoryLabels[c]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="library-organization" className="text-base font-semibold">
+            Organization
+          </label>
+          <select id="library-organization" name="organization" defaultValue={organization} className={selectClass}>
+            <option value="">All organizations</option>
+            {organizations.map((o) => (
+              <option key={o.slug} value={o.slug}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-wrap items-end gap-3 sm:col-span-2 lg:col-span-4">
+          <Button type="submit">{q ? "Search" : "Show resources"}</Button>
+          {filtered ? (
+            <ButtonLink to="/library" variant="quiet">
+              Clear search and filters
+            </ButtonLink>
+          ) : null}
+        </div>
+      </Form>
+      <nav aria-label="Categories">
+        <ul className="flex flex-wrap gap-2">
+          {resourceCategories.map((c) => (
+            <li key={c}>
+              <Link
+                to={`/library?category=${c}`}
+                aria-current={category === c && !q ? "page" : undefined}
+                className="inline-flex min-h-11 items-center rounded-full border-2 border-stone-400 px-4 font-semibold no-underline aria-[current=page]:border-brand-700 aria-[current=page]:bg-brand-50 dark:aria-[current=page]:bg-stone-700"
+              >
+                {categoryLabels[c]}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <h2 className="text-2xl" aria-live="polite">
+        {q ? `Results for “${q}”` : category ? categoryLabels[category as keyof typeof categoryLabels] : "All resources"}
+        <span className="sr-only">: {resources.length} shown</span>
+      </h2>
+      {resources.length === 0 ? (
+        <p className="text-lg">{q ? "Nothing in the library matches that search. Try fewer or other words." : "No resources here yet."}</p>
+      ) : (
+        <ul className="space-y-4">
+          {resources.map((r) => (
+            <li key={r.id}>
+              <ResourceCard r={r} headingLevel={3} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {nextLink ? (
+        <p>
+          <ButtonLink to={nextLink} variant="secondary">
+            More resources
+          </ButtonLink>
+        </p>
+      ) : null}
+    </section>
+  );
+}

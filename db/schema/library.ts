@@ -1,0 +1,96 @@
+import { sql, type SQL } from "drizzle-orm";
+import { bigint, check, index, pgEnum, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { users } from "./accounts";
+import { groups } from "./groups";
+import { organizations } from "./organizations";
+import { tsvector } from "./types";
+
+export const resourceKind = pgEnum("resource_kind", ["link", "guide", "document"]);
+/** The managed category list (labels in app/modules/library/library.schema.ts). */
+export const resourceCategory = pgEnum("resource_category", [
+  "understanding",
+  "medications",
+  "therapy",
+  "surgery",
+  "research",
+  "living",
+  "support",
+  "carers",
+]);
+
+/**
+ * Organization-curated resources: an external link, a guide written in the app (Markdown body), or
+ * an uploaded document (PDF, PNG, JPEG) kept in file storage under file_key. A resource scoped to a
+ * group is visible only to those who can see that group.
+ */
+export const resources = pgTable(
+  "resources",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    kind: resourceKind("kind").notNull(),
+    category: resourceCategory("category").notNull(),
+    title: text("title").notNull(),
+    /** Markdown, rendered through app/lib/markdown.server.ts. */
+    summary: text("summary").notNull().default(""),
+    /** Guides: Markdown body. Empty for links and documents. */
+    body: text("body").notNull().default(""),
+    /** Links: the external http(s) URL. */
+    url: text("url"),
+    /** Documents: the storage key (random, never the uploader's file name). */
+    fileKey: text("file_key"),
+    /** Documents: the sanitized display name offered on download. */
+    fileName: text("file_name"),
+    fileSize: bigint("file_size", { mode: "number" }),
+    /** Detected from the file's first bytes, never from the name or the browser's claim. */
+    fileMime: text("file_mime"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    reviewedBy: text("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+    retiredAt: timestamp("retired_at", { withTimezone: true }),
+    retiredBy: text("retired_by").references(() => users.id, { onDelete: "set null" }),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    search: tsvector("search").generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', ${resources.title}), 'A') || setweight(to_tsvector('english', ${resources.summary}), 'B') || setweight(to_tsvector('english', ${resources.body}), 'C')`,
+    ),
+  },
+  (t) => [
+    // Listing: newest first, keyset on (created_at, id), optionally per category or organization.
+    index("resources_created_id_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("resources_category_created_idx").on(t.category, t.createdAt.desc(), t.id.desc()),
+    index("resources_organization_created_idx").on(t.organizationId, t.createdAt.desc(), t.id.desc()),
+    index("resources_group_id_idx").on(t.groupId),
+    index("resources_reviewed_by_idx").on(t.reviewedBy),
+    index("resources_retired_by_idx").on(t.retiredBy),
+    index("resources_created_by_idx").on(t.createdBy),
+    index("resources_tags_idx").using("gin", t.tags),
+    index("resources_search_idx").using("gin", t.search),
+    check("resources_link_has_url", sql`${t.kind} <> 'link' or ${t.url} is not null`),
+    check("resources_document_has_file", sql`${t.kind} <> 'document' or ${t.fileKey} is not null`),
+  ],
+);
+
+export const resourceBookmarks = pgTable(
+  "resource_bookmarks",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    resourceId: text("resource_id")
+      .notNull()
+      .references(() => resources.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.resourceId] }),
+    // "My bookmarks": newest first, keyset on (created_at, resource_id).
+    index("resource_bookmarks_user_created_idx").on(t.userId, t.createdAt.desc(), t.resourceId.desc()),
+    index("resource_bookmarks_resource_id_idx").on(t.resourceId),
+  ],
+);
