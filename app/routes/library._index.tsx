@@ -92,7 +92,7 @@ export default function Library() {
           </select>
         </div>
         <div className="flex flex-wrap items-end gap-3 sm:col-span-2 lg:col-span-4">
-          <Button type="submit">{q ? "Search" : "Show resources"}</Button>
+          <Button type="submit">Search</Button>
           {filtered ? (
             <ButtonLink to="/library" variant="quiet">
               Clear search and filters

@@ -1,0 +1,120 @@
+import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, newPerson, signIn, signOut, test, waitForHydration } from "./helpers";
+
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+test.describe("library", () => {
+  test("organizer adds a link, a guide and a PDF; a reader finds them by category and search, bookmarks one and downloads the PDF; axe clean", async ({ page, consoleErrors }) => {
+    consoleErrors.allowHttpStatus(400);
+    const tag = Date.now().toString(36);
+    const word = `quokka${tag}`;
+    await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+
+    await page.getByRole("banner").getByRole("link", { name: "Library", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Resource library" })).toBeVisible();
+    await waitForHydration(page);
+    await expectAccessible(page);
+
+    // A link: a javascript: URL is refused inline, then a real one is accepted.
+    await page.getByRole("link", { name: "Add a resource" }).click();
+    await page.getByRole("link", { name: "Add a link" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Add a link" })).toBeVisible();
+    await waitForHydration(page);
+    await expectAccessible(page);
+    await page.getByLabel("Title").fill(`Stretching videos ${word}`);
+    await page.getByLabel("Web address").fill("javascript:alert(1)");
+    await page.getByLabel("Category").selectOption({ label: "Physical & occupational therapy" });
+    await page.getByLabel("Summary").fill("Gentle neck stretches, filmed by physiotherapists.");
+    await page.getByRole("button", { name: "Add link" }).click();
+    await expect(page.getByText("Enter a full web address starting with https:// (or http://).")).toBeVisible();
+    await page.getByLabel("Web address").fill("https://example.org/stretches");
+    await page.getByRole("button", { name: "Add link" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Stretching videos ${word}` })).toBeVisible();
+    const external = page.getByRole("link", { name: /Visit example\.org/ });
+    await expect(external).toHaveAttribute("rel", "noopener noreferrer");
+    await expect(page.getByText(/^Reviewed by .+ on /)).toBeVisible();
+    await waitForHydration(page);
+    await expectAccessible(page);
+
+    // A guide with hostile Markdown: shown inert.
+    await gotoAndHydrate(page, "/library/new?kind=guide");
+    await page.getByLabel("Title").fill(`Sleeping positions ${word}`);
+    await page.getByLabel("Category").selectOption({ label: "Living with dystonia" });
+    await page.getByRole("textbox", { name: "Guide", exact: true }).fill(`Pillows that **help**.\n\n<script>alert('xss')</script>\n\n[bad](javascript:alert(1))`);
+    await page.getByLabel("Tags (optional)").fill("sleep, pillows");
+    await page.getByRole("button", { name: "Add guide" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Sleeping positions ${word}` })).toBeVisible();
+    await expect(page.getByText("<script>alert('xss')</script>")).toBeVisible();
+    await expect(page.locator("main script")).toHaveCount(0);
+    await expect(page.locator('main a[href^="javascript:"]')).toHaveCount(0);
+
+    // A PDF: first an HTML file dressed as a PDF (refused by content), then a real one.
+    await gotoAndHydrate(page, "/library/new?kind=document");
+    await page.getByLabel("Title").fill(`Medication diary ${word}`);
+    await page.getByLabel("Category").selectOption({ label: "Medications" });
+    await page.getByLabel("Summary").fill("A printable diary to bring to appointments.");
+    await page.getByLabel("File").setInputFiles({ name: "diary.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html><script>alert(1)</script></html>") });
+    await page.getByRole("button", { name: "Add document" }).click();
+    await expect(page.getByText(/Only PDF, PNG or JPEG files can be uploaded/)).toBeVisible();
+    await expect(page.getByLabel("Title")).toHaveValue(`Medication diary ${word}`);
+    await expectAccessible(page);
+    await page.getByLabel("File").setInputFiles({ name: "diary.pdf", mimeType: "application/pdf", buffer: PDF });
+    await page.getByRole("button", { name: "Add document" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Medication diary ${word}` })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Download diary.pdf" })).toBeVisible();
+    await signOut(page);
+
+    // A reader: by category, then by search.
+    const reader = newPerson("Reader");
+    await gotoAndHydrate(page, "/signup");
+    await page.getByLabel("Email").fill(reader.email);
+    await page.getByLabel("Display name").fill(reader.displayName);
+    await page.getByLabel("Password", { exact: true }).fill(reader.password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByRole("banner").getByText(`Signed in as ${reader.displayName}`)).toBeVisible();
+
+    await page.getByRole("banner").getByRole("link", { name: "Library", exact: true }).click();
+    await page.getByRole("navigation", { name: "Categories" }).getByRole("link", { name: "Medications" }).click();
+    await expect(page.getByRole("heading", { level: 2, name: /^Medications/ })).toBeVisible();
+    await expect(page.getByRole("link", { name: `Medication diary ${word}` })).toBeVisible();
+    await expect(page.getByRole("link", { name: `Sleeping positions ${word}` })).toHaveCount(0);
+    await waitForHydration(page);
+    await expectAccessible(page);
+
+    await page.getByLabel("Search the library").fill(word);
+    await page.getByLabel("Category").selectOption("");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByRole("heading", { level: 2, name: new RegExp(`Results for “${word}”`) })).toBeVisible();
+    const results = page.getByRole("main").getByRole("article");
+    await expect(results).toHaveCount(3);
+    await expect(page.locator("main mark").first()).toBeVisible();
+    await waitForHydration(page);
+    await expectAccessible(page);
+
+    // Bookmark the guide.
+    await gotoAndHydrate(page, `/library?q=${word}`);
+    await page.getByRole("link", { name: `Sleeping positions ${word}` }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Sleeping positions ${word}` })).toBeVisible();
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Bookmark" }).click();
+    await expect(page.getByRole("status")).toHaveText(/Bookmarked/);
+    await expect(page.getByRole("button", { name: "Remove bookmark" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Retire" })).toHaveCount(0);
+    await expectAccessible(page);
+    await gotoAndHydrate(page, "/library/bookmarks");
+    await expect(page.getByRole("heading", { level: 1, name: "My bookmarks" })).toBeVisible();
+    await expect(page.getByRole("link", { name: `Sleeping positions ${word}` })).toBeVisible();
+    await expectAccessible(page);
+
+    // Download the PDF.
+    await gotoAndHydrate(page, `/library?q=${word}`);
+    await page.getByRole("link", { name: `Medication diary ${word}` }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Medication diary ${word}` })).toBeVisible();
+    await waitForHydration(page);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download diary.pdf" }).click()]);
+    expect(download.suggestedFilename()).toBe("diary.pdf");
+    const path = await download.path();
+    const fs = await import("node:fs");
+    expect(fs.readFileSync(path).equals(PDF)).toBe(true);
+    await expectAccessible(page);
+  });
+});
