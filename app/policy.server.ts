@@ -44,6 +44,23 @@ export interface RoomTarget extends GroupTarget {
   sanction: { mutedUntil: Date | null; banned: boolean } | null;
 }
 
+// ── organizations and moderation (types) ─────────────────────────────────────────────────
+/** Site-wide actions (applications, suspensions, the whole audit log, escalations): only the actor matters. */
+export interface SiteTarget {
+  kind: "site";
+}
+
+/** A moderation decision as seen by one person: was it about them, may it be appealed, was it already? */
+export interface NoticeTarget {
+  kind: "notice";
+  /** Whose content or account the decision concerned. */
+  subjectId: string | null;
+  /** Removals, warnings, mutes and bans can be appealed; dismissals and restorations can't. */
+  appealable: boolean;
+  /** One appeal per decision. */
+  appealed: boolean;
+}
+
 // ── events (types) ───────────────────────────────────────────────────────────────────────
 /** An organization as seen by one actor: who may post events for it. */
 export interface OrganizationTarget {
@@ -85,6 +102,8 @@ const groupModerator = (t: GroupTarget) => activeMember(t) && t.membership?.role
 const orgStaff = (t: GroupTarget) => t.orgRole !== null;
 const banned = (t: GroupTarget) => t.membership?.status === "banned";
 const mutedInGroup = (t: GroupTarget) => !!t.membership?.mutedUntil && t.membership.mutedUntil.getTime() > Date.now();
+/** Organization owners and admins (team, groups, helplines, their audit log); site admins too. Moderators are not managers. */
+const orgManager = (a: Actor | null, t: OrganizationTarget) => (active(a) && (t.orgRole === "owner" || t.orgRole === "admin")) || siteAdmin(a);
 
 /** Those who may see everything in a group, whatever its visibility. */
 const insider = (a: Actor | null, t: GroupTarget) => (active(a) && (activeMember(t) || orgStaff(t))) || siteAdmin(a);
@@ -172,6 +191,45 @@ export const rules = {
   /** Create, rename and archive rooms. */
   "chat.manageRooms": (a: Actor | null, t: GroupTarget) => moderates(a, t),
 
+  // ── organizations ────────────────────────────────────────────────────────────────────────
+  /** Ask to register a patient organization: anyone signed in. */
+  "organization.apply": (a: Actor | null, _t: SiteTarget) => active(a),
+  /** Verify or decline applications: site admins. */
+  "organization.reviewApplications": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
+  /** The organization's staff page (team, groups, links to the queue and the log): its staff and site admins. */
+  "organization.viewStaffPage": (a: Actor | null, t: OrganizationTarget) => (active(a) && t.orgRole !== null) || siteAdmin(a),
+  /** Invite staff by display name, change roles, remove: owners and admins. */
+  "organization.manageTeam": (a: Actor | null, t: OrganizationTarget) => orgManager(a, t),
+  /** Create groups the organization runs: owners and admins. */
+  "organization.createGroup": (a: Actor | null, t: OrganizationTarget) => orgManager(a, t),
+  /** The "Get help now" page's helplines text: owners and admins. */
+  "organization.editHelplines": (a: Actor | null, t: OrganizationTarget) => orgManager(a, t),
+  /** The audit log of the organization's groups: owners and admins (and site admins, who see all). */
+  "organization.viewAudit": (a: Actor | null, t: OrganizationTarget) => orgManager(a, t),
+  /** Edit a group's name, description, visibility and join policy: the owners and admins of the organization running it. */
+  "organization.editGroup": (a: Actor | null, t: GroupTarget) => orgManager(a, t),
+  /** Appoint or stand down group moderators (from the group's members): the organization's owners and admins. */
+  "organization.appointModerators": (a: Actor | null, t: GroupTarget) => orgManager(a, t),
+
+  // ── moderation ───────────────────────────────────────────────────────────────────────────
+  /** See a group's reports and appeals (content in context, removed content too): whoever moderates the group. */
+  "moderation.viewQueue": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  "moderation.dismiss": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  "moderation.removeContent": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  "moderation.warn": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** Group-wide mute (group_memberships.muted_until) and ban (status banned). */
+  "moderation.mute": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  "moderation.ban": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  "moderation.escalate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** Uphold or overturn a member's appeal against a decision in the group. */
+  "moderation.decideAppeal": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** Escalated reports, reports outside any group, the whole audit log, suspensions: site admins. */
+  "moderation.viewEscalated": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
+  "moderation.viewSiteAudit": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
+  "account.suspend": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
+  /** Appeal a decision that concerned oneself, once. */
+  "moderation.appeal": (a: Actor | null, t: NoticeTarget) => active(a) && t.subjectId === a.id && t.appealable && !t.appealed,
+
   // ── events ───────────────────────────────────────────────────────────────────────────────
   /** See an event: everyone, except events of a private group (insiders only; 404 for others). */
   "event.view": (a: Actor | null, t: EventTarget) => eventVisible(a, t),
@@ -231,6 +289,27 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "chat.report": "You can't report this message.",
   "chat.moderate": "Only the group's moderators can do that.",
   "chat.manageRooms": "Only the group's moderators can manage chat rooms.",
+  "organization.apply": "Please sign in to apply.",
+  "organization.reviewApplications": "Only site administrators can review applications.",
+  "organization.viewStaffPage": "Only the organization's staff can see this page.",
+  "organization.manageTeam": "Only the organization's owners and admins can manage its team.",
+  "organization.createGroup": "Only the organization's owners and admins can create groups.",
+  "organization.editHelplines": "Only the organization's owners and admins can change its helplines.",
+  "organization.viewAudit": "Only the organization's owners and admins can read its audit log.",
+  "organization.editGroup": "Only the organization's owners and admins can change this group.",
+  "organization.appointModerators": "Only the organization's owners and admins can appoint moderators.",
+  "moderation.viewQueue": "Only the group's moderators can see its moderation queue.",
+  "moderation.dismiss": "Only the group's moderators can do that.",
+  "moderation.removeContent": "Only the group's moderators can do that.",
+  "moderation.warn": "Only the group's moderators can do that.",
+  "moderation.mute": "Only the group's moderators can do that.",
+  "moderation.ban": "Only the group's moderators can do that.",
+  "moderation.escalate": "Only the group's moderators can do that.",
+  "moderation.decideAppeal": "Only the group's moderators can decide appeals.",
+  "moderation.viewEscalated": "Only site administrators can see escalated reports.",
+  "moderation.viewSiteAudit": "Only site administrators can read the whole audit log.",
+  "account.suspend": "Only site administrators can suspend accounts.",
+  "moderation.appeal": "You can't appeal this decision.",
   "event.create": "Only an organization's staff can post events for it.",
   "event.edit": "Only the organization's staff can change this event.",
   "event.cancel": "Only the organization's staff can cancel this event.",
@@ -308,5 +387,5 @@ export function assertCan<A extends Action>(actor: Actor | null, action: A, targ
   if (!discoverable.has(action) && !visible) throw NotFound(what);
   if (actor === null) throw new DomainError("unauthenticated", "Please sign in first.");
   if (actor.status !== "active") throw Forbidden("Your account is suspended.");
-  throw Forbidden(stateReason(action, target) ?? forbiddenMessages[action]);
+  throw Forbidden(stateReason(action, target as Parameters<typeof stateReason>[1]) ?? forbiddenMessages[action]);
 }

@@ -55,5 +55,39 @@ export const moderationActions = pgTable(
     index("moderation_actions_group_created_idx").on(t.groupId, t.createdAt),
     index("moderation_actions_subject_idx").on(t.subjectUserId, t.createdAt),
     index("moderation_actions_actor_idx").on(t.actorId),
+    // The site-wide audit log is read newest first, filtered by action.
+    index("moderation_actions_created_idx").on(t.createdAt, t.id),
+  ],
+);
+
+export const appealStatus = pgEnum("appeal_status", ["open", "upheld", "overturned"]);
+
+/**
+ * A member's appeal against one moderation action that concerned them: at most one per action
+ * (unique moderation_action_id). Open appeals go back into the group's moderation queue.
+ */
+export const appeals = pgTable(
+  "appeals",
+  {
+    id: text("id").primaryKey(),
+    moderationActionId: text("moderation_action_id")
+      .notNull()
+      .references(() => moderationActions.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    status: appealStatus("status").notNull().default("open"),
+    decisionNote: text("decision_note").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedBy: text("resolved_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("appeals_moderation_action_key").on(t.moderationActionId),
+    index("appeals_queue_idx").on(t.groupId, t.status, t.createdAt),
+    index("appeals_user_id_idx").on(t.userId),
+    index("appeals_resolved_by_idx").on(t.resolvedBy),
   ],
 );

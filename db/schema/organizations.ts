@@ -12,6 +12,8 @@ export const organizations = pgTable(
     description: text("description").notNull().default(""),
     website: text("website"),
     verifiedAt: timestamp("verified_at", { withTimezone: true }),
+    /** Plain text shown on the "Get help now" page: the organization's helplines and crisis contacts. */
+    helplines: text("helplines").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("organizations_slug_key").on(t.slug)],
@@ -32,5 +34,37 @@ export const organizationMembers = pgTable(
   (t) => [
     primaryKey({ columns: [t.organizationId, t.userId] }),
     index("organization_members_user_id_idx").on(t.userId),
+  ],
+);
+
+// ── organization applications ──────────────────────────────────────────────────────────────
+export const organizationApplicationStatus = pgEnum("organization_application_status", ["pending", "verified", "declined"]);
+
+/** Someone asks to register a patient organization; a site admin verifies (creating it) or declines. */
+export const organizationApplications = pgTable(
+  "organization_applications",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    website: text("website").notNull(),
+    description: text("description").notNull(),
+    /** How the site admins can reach the organization (never shown to members). */
+    contact: text("contact").notNull(),
+    applicantId: text("applicant_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: organizationApplicationStatus("status").notNull().default("pending"),
+    /** The organization created when the application was verified. */
+    organizationId: text("organization_id").references(() => organizations.id, { onDelete: "set null" }),
+    decisionNote: text("decision_note").notNull().default(""),
+    reviewedBy: text("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("organization_applications_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("organization_applications_applicant_idx").on(t.applicantId),
+    index("organization_applications_organization_idx").on(t.organizationId),
+    index("organization_applications_reviewed_by_idx").on(t.reviewedBy),
   ],
 );

@@ -18,6 +18,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     );
     const list = rowsOf<{ table_name: string }>(rows).map((r) => r.table_name);
     expect(list).toEqual([
+      "appeals",
       "calendar_feeds",
       "chat_messages",
       "chat_room_sanctions",
@@ -28,6 +29,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "groups",
       "moderation_actions",
       "notifications",
+      "organization_applications",
       "organization_members",
       "organizations",
       "posts",
@@ -45,7 +47,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     await Promise.all([migrate(handle), migrate(handle)]);
     const rows = await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     const n = rowsOf<{ n: number }>(rows)[0]!.n;
-    expect(n).toBe(4); // one row per migration file
+    expect(n).toBe(5); // one row per migration file
   });
 
   it("seeds the demo community once, however often it runs", async () => {

@@ -17,7 +17,7 @@ const PAGE_SIZE = 30;
 type Writer = Pick<AppContext["db"], "insert">;
 
 export interface NewNotification {
-  kind: "event_changed" | "event_cancelled" | "event_promoted";
+  kind: "event_changed" | "event_cancelled" | "event_promoted" | "moderation" | "organization";
   title: string;
   body?: string;
   /** A path inside the app. */

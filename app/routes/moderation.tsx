@@ -1,0 +1,147 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { QueueItem, type QueueFeedback } from "#app/components/moderation/queue-item";
+import { When } from "#app/components/moderation/when";
+import { Button } from "#app/components/ui/button";
+import { httpStatusOf, isDomainError } from "#app/lib/errors";
+import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
+import { actOnReport, decideAppeal, listQueue } from "#app/modules/moderation/queue.server";
+
+export const meta: MetaFunction = () => [{ title: "Moderation queue — Hearth" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  return loaderWork(async () => {
+    const { queue, appeals, groups, siteWide } = await listQueue(context.app, viewer);
+    return {
+      siteWide,
+      groups,
+      queue: queue.map((q) => ({
+        ...q,
+        firstReportedAt: q.firstReportedAt.toISOString(),
+        authorHistory: q.authorHistory.map((h) => ({ ...h, createdAt: h.createdAt.toISOString() })),
+      })),
+      appeals: appeals.map((a) => ({ ...a, createdAt: a.createdAt.toISOString(), actionAt: a.actionAt.toISOString() })),
+    };
+  });
+}
+
+const done: Record<string, string> = {
+  dismiss: "Dismissed. Every report about this content is closed.",
+  remove: "Removed. The author has been told why.",
+  warn: "Warning sent to the author.",
+  mute: "The author is muted in this group.",
+  ban: "The author is banned from this group.",
+  escalate: "Escalated to the site administrators.",
+  uphold: "Appeal decided: the decision stands.",
+  overturn: "Appeal decided: the decision was reversed.",
+};
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const form = Object.fromEntries(await readForm(request));
+  const isAppeal = form.intent === "uphold" || form.intent === "overturn" || "appealId" in form;
+  const key = isAppeal ? `appeal:${String(form.appealId ?? "")}` : `${String(form.targetType ?? "")}:${String(form.targetId ?? "")}`;
+  const fail = (status: number, message: string, fieldErrors?: Record<string, string[] | undefined>) =>
+    json<QueueFeedback>({ key, ok: false, message, fieldErrors }, { status });
+  try {
+    if (isAppeal) {
+      const parsed = AppealDecisionSchema.safeParse(form);
+      if (!parsed.success) return fail(400, "Please check the form.", parsed.error.flatten().fieldErrors);
+      await decideAppeal(context.app, viewer, parsed.data);
+      return json<QueueFeedback>({ key, ok: true, message: done[parsed.data.intent]! });
+    }
+    const parsed = QueueActionSchema.safeParse(form);
+    if (!parsed.success) {
+      const errors = parsed.error.flatten().fieldErrors as Record<string, string[] | undefined>;
+      if (!form.intent) errors.intent = ["Choose a decision."];
+      return fail(400, "Please check the form.", errors);
+    }
+    const result = await actOnReport(context.app, viewer, parsed.data);
+    return json<QueueFeedback>({ key, ok: true, message: done[result.intent]! });
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    return fail(httpStatusOf[e.code], e.message, e.fieldErrors);
+  }
+}
+
+export default function ModerationQueue() {
+  const { queue, appeals, groups, siteWide } = useLoaderData<typeof loader>();
+  const feedback = useActionData<typeof action>() ?? null;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section aria-labelledby="queue-title" className="space-y-6">
+      <h1 id="queue-title" className="text-3xl">
+        Moderation queue
+      </h1>
+      <p>
+        {siteWide ? "As a site administrator you see every group's reports, escalations included." : `Groups you moderate: ${groups.map((g) => g.name).join(", ")}.`}{" "}
+        Reports about someone who may be in crisis come first; then the oldest.
+      </p>
+      {feedback && feedback.ok ? (
+        <p role="status" className="rounded-lg border-2 border-green-700 bg-green-50 p-4 text-green-900 dark:bg-green-950 dark:text-green-100">
+          {feedback.message}
+        </p>
+      ) : null}
+      <h2 className="text-2xl">Reports</h2>
+      {queue.length === 0 ? <p>No open reports. Thank you for keeping the groups safe.</p> : null}
+      <div className="space-y-6">
+        {queue.map((item) => (
+          <QueueItem key={item.key} item={item} reasonLabels={reportReasonLabels} muteChoices={groupMuteChoices} feedback={feedback} busy={busy} />
+        ))}
+      </div>
+      <h2 className="text-2xl">Appeals</h2>
+      {appeals.length === 0 ? <p>No open appeals.</p> : null}
+      <ul className="space-y-6" aria-label="Open appeals">
+        {appeals.map((a) => {
+          const key = `appeal:${a.id}`;
+          const mine = feedback && feedback.key === key ? feedback : null;
+          const noteError = mine?.fieldErrors?.note?.[0];
+          return (
+            <li key={a.id} className="space-y-3 rounded-xl border-2 border-stone-300 p-4 dark:border-stone-600" data-testid="appeal-item">
+              <p className="text-lg font-semibold">
+                {a.userName} appeals <code>{a.action}</code>
+                {a.groupName ? ` in ${a.groupName}` : ""} (decided <When iso={a.actionAt} />)
+              </p>
+              <p>Reason given: {a.reason || "—"}</p>
+              <blockquote className="whitespace-pre-wrap border-l-4 border-stone-400 pl-3">{a.body}</blockquote>
+              <Form method="post" className="space-y-3">
+                <input type="hidden" name="appealId" value={a.id} />
+                <div className="flex flex-col gap-1">
+                  <label htmlFor={`note-${a.id}`} className="font-semibold">
+                    Note to the member
+                  </label>
+                  <textarea
+                    id={`note-${a.id}`}
+                    name="note"
+                    rows={2}
+                    maxLength={500}
+                    className="w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50"
+                    aria-invalid={noteError ? true : undefined}
+                    aria-describedby={`note-${a.id}-error`}
+                  />
+                  <p id={`note-${a.id}-error`} className="font-medium text-red-800 dark:text-red-300">{noteError}</p>
+                </div>
+                {mine && !mine.ok && !mine.fieldErrors ? <p role="alert">{mine.message}</p> : null}
+                <div className="flex flex-wrap gap-3">
+                  <Button type="submit" name="intent" value="uphold" variant="secondary" disabled={busy}>
+                    Keep the decision
+                  </Button>
+                  <Button type="submit" name="intent" value="overturn" disabled={busy}>
+                    Reverse the decision
+                  </Button>
+                </div>
+              </Form>
+            </li>
+          );
+        })}
+      </ul>
+      <p>
+        <Link to="/help" className="inline-flex min-h-11 items-center">
+          Crisis resources ("Get help now")
+        </Link>
+      </p>
+    </section>
+  );
+}
