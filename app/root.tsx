@@ -15,6 +15,7 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
 import { Button, ButtonLink } from "./components/ui/button";
+import { moderationLinks } from "./modules/moderation/queue.server";
 import { unreadCount } from "./modules/notifications/notifications.server";
 import stylesheet from "./tailwind.css?url";
 
@@ -31,7 +32,8 @@ export const meta: MetaFunction = () => [
 export async function loader({ context }: LoaderFunctionArgs) {
   // Only what the header needs; never email or anything else personal.
   const unread = context.viewer ? await unreadCount(context.app, context.viewer) : 0;
-  return { viewer: context.viewer ? { displayName: context.viewer.displayName, unread } : null };
+  const staff = context.viewer ? await moderationLinks(context.app, context.viewer) : { queue: false, admin: false };
+  return { viewer: context.viewer ? { displayName: context.viewer.displayName, unread, staff } : null };
 }
 
 function navClass({ isActive }: { isActive: boolean }) {
@@ -81,6 +83,16 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink to="/search" className={navClass}>
                 Search
               </NavLink>
+              {viewer?.staff.queue ? (
+                <NavLink to="/moderation" className={navClass}>
+                  Moderation
+                </NavLink>
+              ) : null}
+              {viewer?.staff.admin ? (
+                <NavLink to="/admin" className={navClass}>
+                  Admin
+                </NavLink>
+              ) : null}
             </nav>
             <div className="flex flex-wrap items-center gap-3">
               {viewer ? (
@@ -122,6 +134,14 @@ export function Layout({ children }: { children: ReactNode }) {
             <p>
               Hearth is a peer-support community. What members share is personal experience, not medical advice: talk to your
               care team before changing any treatment.
+            </p>
+            <p className="mt-2 flex flex-wrap gap-4">
+              <Link to="/help" className="inline-flex min-h-11 items-center font-semibold">
+                Get help now
+              </Link>
+              <Link to="/organizations/apply" className="inline-flex min-h-11 items-center">
+                Register a patient organization
+              </Link>
             </p>
           </div>
         </footer>

@@ -182,8 +182,8 @@ export function QueueItem({
           />
           <p id={`${id}-reason-error`} className="font-medium text-red-800 dark:text-red-300">{reasonError}</p>
         </div>
-        {mine && !mine.fieldErrors ? (
-          <p role={mine.ok ? "status" : "alert"} className={mine.ok ? "" : "font-medium text-red-800 dark:text-red-300"}>
+        {mine && !mine.ok && !mine.fieldErrors ? (
+          <p role="alert" className="font-medium text-red-800 dark:text-red-300">
             {mine.message}
           </p>
         ) : null}

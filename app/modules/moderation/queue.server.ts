@@ -855,3 +855,14 @@ export async function listAuditLog(app: AppContext, viewer: Actor | null, scope:
     nextCursor: rows.length > AUDIT_PAGE && last ? encodeCursor([last.createdKey, last.id]) : null,
   };
 }
+
+/** For the header: whether to show "Moderation" (anyone with a queue) and "Admin" (site admins). One small query. */
+export async function moderationLinks(app: AppContext, viewer: Actor | null) {
+  if (!viewer || viewer.status !== "active") return { queue: false, admin: false };
+  const admin = can(viewer, "moderation.viewEscalated", SITE);
+  if (admin) return { queue: true, admin: true };
+  const [row] = await app.db.execute(sql`
+    select exists (select 1 from ${groupMemberships} where user_id = ${viewer.id} and role = 'moderator' and status = 'active')
+        or exists (select 1 from ${organizationMembers} where user_id = ${viewer.id}) as yes`).then((r) => rowsOf<{ yes: boolean }>(r));
+  return { queue: row?.yes === true, admin: false };
+}

@@ -1,0 +1,103 @@
+import { DEMO_PASSWORD, demo, expect, expectAccessible, gotoAndHydrate, signIn, signOut, test, uniqueSuffix } from "./helpers";
+
+/**
+ * The moderation flow end to end: a member reports a post → the moderator sees it in the queue and
+ * removes it with a reason → the author sees the notice and appeals → a site admin reads the audit log.
+ * axe-core on every page of the flow.
+ */
+test("report → queue → remove with a reason → notice → appeal → audit log", async ({ page, consoleErrors }) => {
+  test.setTimeout(120_000);
+  consoleErrors.allowHttpStatus(400); // the empty reason and the empty appeal are refused on purpose
+  const word = uniqueSuffix();
+  const title = `Moderation flow ${word}`;
+  const reply = `Stop your medication and buy my miracle oil ${word}`;
+  const reason = `Unverified medical claim ${word}`;
+
+  // Robin (the author) starts a thread and replies with a post that breaks the rules.
+  await signIn(page, demo.robin.email, DEMO_PASSWORD, demo.robin.name);
+  await gotoAndHydrate(page, "/groups/cervical-dystonia/forum/new");
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Your post").fill("Has anyone tried warm compresses for neck spasms?");
+  await page.getByRole("button", { name: "Post thread" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const threadUrl = page.url().split("?")[0]!;
+  await page.getByLabel("Your reply").fill(reply);
+  await page.getByRole("button", { name: "Post reply" }).click();
+  await expect(page.getByRole("article").filter({ hasText: reply })).toBeVisible();
+  await signOut(page);
+
+  // Alex (a member) reports the reply.
+  await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+  await gotoAndHydrate(page, threadUrl);
+  const post = page.getByRole("article").filter({ hasText: reply });
+  await post.getByText("Report…").click();
+  await post.getByLabel("Unverified medical claim").check();
+  await post.getByRole("button", { name: "Send report" }).click();
+  await expect(page.getByText("Thank you. The moderators will look at your report.")).toBeVisible();
+  await signOut(page);
+
+  // Sam (a moderator) finds it in the queue, in context, and removes it with a reason.
+  await signIn(page, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+  await page.getByRole("banner").getByRole("link", { name: "Moderation" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Moderation queue" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  const item = page.getByTestId("queue-item").filter({ hasText: reply });
+  await expect(item).toBeVisible();
+  await expect(item).toContainText("Reported by 1 person");
+  await expect(item).toContainText("Unverified medical claim");
+  await expectAccessible(page);
+  // A decision without a reason is refused inline.
+  await item.getByLabel("Remove the content (the author is told why)").check();
+  await item.getByRole("button", { name: "Apply decision" }).click();
+  await expect(item.getByText(/Give a reason/)).toBeVisible();
+  await item.getByLabel("Remove the content (the author is told why)").check();
+  await item.getByLabel(/^Reason/).fill(reason);
+  await item.getByRole("button", { name: "Apply decision" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Removed. The author has been told why." })).toBeVisible();
+  await expect(page.getByTestId("queue-item").filter({ hasText: reply })).toHaveCount(0);
+  await signOut(page);
+
+  // Robin sees the notice with the reason, and appeals once.
+  await signIn(page, demo.robin.email, DEMO_PASSWORD, demo.robin.name);
+  await page.getByTestId("notifications-link").click();
+  await page.getByRole("link", { name: /A moderator removed your post in Cervical dystonia/ }).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "A moderator removed your post." })).toBeVisible();
+  await expect(page.getByTestId("notice-reason")).toHaveText(reason);
+  await expect(page.getByText(reply)).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Send appeal" }).click();
+  await expect(page.getByText(/Tell the moderators why|at least 10 characters/)).toBeVisible();
+  await page.getByLabel("Your appeal").fill("I was sharing what I read, I did not mean to advise anyone.");
+  await page.getByRole("button", { name: "Send appeal" }).click();
+  await expect(page.getByTestId("appeal-status")).toContainText("Your appeal is with the moderators.");
+  await expect(page.getByRole("button", { name: "Send appeal" })).toHaveCount(0);
+  await expectAccessible(page);
+  await signOut(page);
+
+  // The appeal is back in the queue for the moderator.
+  await signIn(page, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+  await gotoAndHydrate(page, "/moderation");
+  await expect(page.getByTestId("appeal-item").filter({ hasText: "I was sharing what I read" })).toBeVisible();
+  await signOut(page);
+
+  // Morgan (site admin) reads the audit log, filtered to removals.
+  await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+  await page.getByRole("banner").getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /Audit log/ })).toBeVisible();
+  await page.getByLabel("Action starts with").fill("post.remove");
+  await page.getByRole("button", { name: "Filter" }).click();
+  const entry = page.getByTestId("audit-entry").filter({ hasText: reason });
+  await expect(entry).toBeVisible();
+  await expect(entry).toContainText(demo.sam.name);
+  await expect(entry).toContainText(demo.robin.name);
+  await expect(entry).toContainText("Cervical dystonia");
+  await expectAccessible(page);
+});
+
+test("the footer links to Get help now, which is accessible", async ({ page }) => {
+  await gotoAndHydrate(page, "/");
+  await page.getByRole("contentinfo").getByRole("link", { name: "Get help now" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Get help now" })).toBeVisible();
+  await expectAccessible(page);
+});
