@@ -5,6 +5,7 @@ import { groupMemberships, groups, organizationMembers, organizations, users } f
 import { seedChat } from "./seed-chat";
 import { seedEvents } from "./seed-events";
 import { seedForums } from "./seed-forums";
+import { seedLibrary } from "./seed-library";
 // The seed is a script, not schema: it reuses the app's password hashing so demo accounts are
 // hashed exactly like real ones (the one exception to "db/ imports no app code").
 import { hashPassword } from "../app/lib/password.server";
@@ -103,6 +104,7 @@ export async function seedDemo(db: Database): Promise<{ created: boolean }> {
   await seedForums(db);
   await seedChat(db);
   await seedEvents(db);
+  await seedLibrary(db);
   return { created: created.length > 0 };
 }
 
