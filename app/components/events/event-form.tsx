@@ -1,32 +1,11 @@
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef } from "react";
+import { FieldShell, inputClass } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
+import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { runtimeTimeZone } from "#app/lib/time";
 
-const inputClass = (invalid: boolean) =>
-  "min-h-11 w-full rounded-lg border-2 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50 " +
-  (invalid ? "border-red-700 dark:border-red-400" : "border-stone-500");
 
-/** Label, hint, control and inline error, tied together for screen readers. */
-function FieldShell({ label, meta, hint, children }: { label: string; meta: Meta; hint?: string; children: ReactNode }) {
-  const errors = meta.errors?.filter(Boolean) ?? [];
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={meta.id} className="text-base font-semibold">
-        {label}
-      </label>
-      {hint ? (
-        <p id={meta.descriptionId} className="text-sm text-stone-700 dark:text-stone-300">
-          {hint}
-        </p>
-      ) : null}
-      {children}
-      <p id={meta.errorId} className="text-base font-medium text-red-800 dark:text-red-300" aria-live="polite">
-        {errors.length ? errors.join(" ") : null}
-      </p>
-    </div>
-  );
-}
 
 export interface OrganizerChoice {
   id: string;
@@ -52,7 +31,6 @@ type EventFieldName =
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Meta = FieldMetadata<any, any, string[]>;
 
-export const MARKDOWN_HINT = "Markdown works: **bold**, *italic*, lists starting with -, [a link](https://example.org). HTML is shown as text.";
 
 /**
  * The event form's fields (create and edit). `zones` comes from the server so the option list is

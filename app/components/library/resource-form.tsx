@@ -1,37 +1,15 @@
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
-import type { ReactNode } from "react";
+import { FieldShell, inputClass } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
+import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { categoryLabels, resourceCategories, type ResourceKind } from "#app/modules/library/library.schema";
 
-const inputClass = (invalid: boolean) =>
-  "min-h-11 w-full rounded-lg border-2 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50 " +
-  (invalid ? "border-red-700 dark:border-red-400" : "border-stone-500");
 
 // The schema's output (tags as a list) differs from its field values (strings); Conform's metadata
 // types are invariant in it, so the fields are taken untyped here and rendered as strings.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Meta = FieldMetadata<any, any, string[]>;
 
-/** Label, hint, control and inline error, tied together for screen readers. */
-function FieldShell({ label, meta, hint, children }: { label: string; meta: Meta; hint?: string; children: ReactNode }) {
-  const errors = meta.errors?.filter(Boolean) ?? [];
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={meta.id} className="text-base font-semibold">
-        {label}
-      </label>
-      {hint ? (
-        <p id={meta.descriptionId} className="text-sm text-stone-700 dark:text-stone-300">
-          {hint}
-        </p>
-      ) : null}
-      {children}
-      <p id={meta.errorId} className="text-base font-medium text-red-800 dark:text-red-300" aria-live="polite">
-        {errors.length ? errors.join(" ") : null}
-      </p>
-    </div>
-  );
-}
 
 export interface CuratorChoice {
   id: string;
@@ -41,7 +19,6 @@ export interface CuratorChoice {
 
 type ResourceFieldName = "kind" | "organizationId" | "groupId" | "category" | "title" | "summary" | "body" | "url" | "tags" | "file";
 
-export const MARKDOWN_HINT = "Markdown works: **bold**, *italic*, lists starting with -, [a link](https://example.org). HTML is shown as text.";
 
 /** The resource form's fields for one kind (add and edit). The file goes last so the typed fields arrive first. */
 export function ResourceFormFields({

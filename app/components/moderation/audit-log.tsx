@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
+import { inputClass } from "#app/components/ui/field";
 import { When } from "./when";
 
 export interface AuditEntry {
@@ -12,8 +13,6 @@ export interface AuditEntry {
   subjectName: string | null;
   groupName: string | null;
 }
-
-const inputClass = "min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50";
 
 /** Filters (a GET form, so filtered views can be bookmarked) and the log as a table: who, what, to whom, why, when. */
 export function AuditLog({
@@ -32,25 +31,25 @@ export function AuditLog({
           <label htmlFor="audit-action" className="font-semibold">
             Action starts with
           </label>
-          <input id="audit-action" name="action" defaultValue={filter.action} placeholder="post.remove" className={inputClass} />
+          <input id="audit-action" name="action" defaultValue={filter.action} placeholder="post.remove" className={inputClass()} />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor="audit-actor" className="font-semibold">
             Done by (display name)
           </label>
-          <input id="audit-actor" name="actor" defaultValue={filter.actor} className={inputClass} />
+          <input id="audit-actor" name="actor" defaultValue={filter.actor} className={inputClass()} />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor="audit-subject" className="font-semibold">
             Concerning (display name)
           </label>
-          <input id="audit-subject" name="subject" defaultValue={filter.subject} className={inputClass} />
+          <input id="audit-subject" name="subject" defaultValue={filter.subject} className={inputClass()} />
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor="audit-group" className="font-semibold">
             Group address
           </label>
-          <input id="audit-group" name="group" defaultValue={filter.group} placeholder="cervical-dystonia" className={inputClass} />
+          <input id="audit-group" name="group" defaultValue={filter.group} placeholder="cervical-dystonia" className={inputClass()} />
         </div>
         <div className="flex gap-3">
           <Button type="submit">Filter</Button>
