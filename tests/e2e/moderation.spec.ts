@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, demo, expect, expectAccessible, gotoAndHydrate, signIn, signOut, test, uniqueSuffix } from "./helpers";
+import { DEMO_PASSWORD, demo, expect, expectAccessible, gotoAndHydrate, labelFor, signIn, signOut, test, uniqueSuffix } from "./helpers";
 
 /**
  * The moderation flow end to end: a member reports a post → the moderator sees it in the queue and
@@ -99,5 +99,40 @@ test("the footer links to Get help now, which is accessible", async ({ page }) =
   await gotoAndHydrate(page, "/");
   await page.getByRole("contentinfo").getByRole("link", { name: "Get help now" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Get help now" })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test("an organization applies, a site admin verifies it; the owner's team and group pages are accessible", async ({ page, consoleErrors }) => {
+  test.setTimeout(90_000);
+  consoleErrors.allowHttpStatus(400);
+  const name = `Neck Friends ${uniqueSuffix()}`;
+  await signIn(page, demo.kit.email, DEMO_PASSWORD, demo.kit.name);
+  await page.getByRole("contentinfo").getByRole("link", { name: "Register a patient organization" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Register a patient organization" })).toBeVisible();
+  await page.getByRole("button", { name: "Send application" }).click();
+  await expect(page.getByText("Give the organization's name.")).toBeVisible();
+  await page.getByLabel("Organization name").fill(name);
+  await page.getByLabel("Website").fill("https://neck-friends.example");
+  await page.getByLabel("What the organization does").fill("A peer group for people with cervical dystonia in our region.");
+  await page.getByLabel("How we can reach you").fill("hello@neck-friends.example");
+  await page.getByRole("button", { name: "Send application" }).click();
+  await expect(page.getByText(/Your application is waiting for review/)).toBeVisible();
+  await expectAccessible(page);
+  await signOut(page);
+
+  await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+  await gotoAndHydrate(page, "/admin/applications");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: labelFor("Verify", name) }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Verified" })).toBeVisible();
+  await gotoAndHydrate(page, "/admin");
+  await expectAccessible(page);
+  await gotoAndHydrate(page, "/organizations/dystonia-together");
+  await expect(page.getByRole("heading", { level: 2, name: "Team" })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("link", { name: labelFor("Settings and moderators", "Cervical dystonia") }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings: Cervical dystonia" })).toBeVisible();
+  await expectAccessible(page);
+  await gotoAndHydrate(page, "/organizations/dystonia-together/audit");
   await expectAccessible(page);
 });

@@ -1,0 +1,112 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Button } from "#app/components/ui/button";
+import { httpStatusOf, isDomainError } from "#app/lib/errors";
+import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+import { GroupFormSchema, ModeratorActionSchema } from "#app/modules/organizations/organizations.schema";
+import { editGroup, getGroupSettings, setGroupModerator } from "#app/modules/organizations/organizations.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settings — ${data?.group.name ?? "Group"} — Hearth` }];
+
+function slugOf(params: Record<string, string | undefined>) {
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  if (!slug.success) throw new Response("Not found", { status: 404 });
+  return slug.data;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const slug = slugOf(params);
+  return loaderWork(async () => {
+    const { group, members, canAppoint } = await getGroupSettings(context.app, viewer, slug);
+    return {
+      group: { slug: group.slug, name: group.name, description: group.description, visibility: group.visibility, joinPolicy: group.joinPolicy, organization: group.organization },
+      members,
+      canAppoint,
+    };
+  });
+}
+
+type Result = { ok: boolean; message: string; fieldErrors?: Record<string, string[] | undefined> };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = requireViewer(context, request);
+  const slug = slugOf(params);
+  const data = Object.fromEntries(await readForm(request));
+  try {
+    if (data.intent === "appoint" || data.intent === "standDown") {
+      const parsed = ModeratorActionSchema.safeParse(data);
+      if (!parsed.success) return json<Result>({ ok: false, message: "Please choose a member." }, { status: 400 });
+      await setGroupModerator(context.app, viewer, slug, parsed.data);
+      return json<Result>({ ok: true, message: parsed.data.intent === "appoint" ? "Moderator appointed." : "Moderator stood down." });
+    }
+    const parsed = GroupFormSchema.safeParse(data);
+    if (!parsed.success) return json<Result>({ ok: false, message: "Please check the form.", fieldErrors: parsed.error.flatten().fieldErrors }, { status: 400 });
+    await editGroup(context.app, viewer, slug, parsed.data);
+    return json<Result>({ ok: true, message: "Group saved." });
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    return json<Result>({ ok: false, message: e.message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code] });
+  }
+}
+
+const input = "min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50";
+
+export default function GroupSettings() {
+  const { group, members, canAppoint } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const nameErrors = result?.fieldErrors?.name;
+  return (
+    <section aria-labelledby="settings-title" className="max-w-3xl space-y-6">
+      <p>
+        <Link to={`/groups/${group.slug}`} className="inline-flex min-h-11 items-center">← {group.name}</Link>
+      </p>
+      <h1 id="settings-title" className="text-3xl">Settings: {group.name}</h1>
+      {result ? <p role={result.ok ? "status" : "alert"}>{result.message}</p> : null}
+      <Form method="post" className="space-y-3">
+        <div className="flex flex-col gap-1">
+          <label htmlFor="name" className="font-semibold">Name</label>
+          <input id="name" name="name" defaultValue={group.name} className={input} aria-invalid={nameErrors ? true : undefined} aria-describedby="name-error" />
+          <p id="name-error" className="font-medium text-red-800 dark:text-red-300">{nameErrors?.join(" ")}</p>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="description" className="font-semibold">Description</label>
+          <textarea id="description" name="description" rows={3} maxLength={2000} defaultValue={group.description} className={input} />
+        </div>
+        <fieldset>
+          <legend className="font-semibold">Who can see it</legend>
+          <label className="flex min-h-11 items-center gap-3"><input type="radio" name="visibility" value="public" defaultChecked={group.visibility === "public"} className="h-6 w-6" /> Public</label>
+          <label className="flex min-h-11 items-center gap-3"><input type="radio" name="visibility" value="private" defaultChecked={group.visibility === "private"} className="h-6 w-6" /> Private</label>
+        </fieldset>
+        <fieldset>
+          <legend className="font-semibold">How people join</legend>
+          <label className="flex min-h-11 items-center gap-3"><input type="radio" name="joinPolicy" value="open" defaultChecked={group.joinPolicy === "open"} className="h-6 w-6" /> Open</label>
+          <label className="flex min-h-11 items-center gap-3"><input type="radio" name="joinPolicy" value="approval" defaultChecked={group.joinPolicy === "approval"} className="h-6 w-6" /> A moderator approves</label>
+        </fieldset>
+        <Button type="submit" disabled={busy}>Save group</Button>
+      </Form>
+      {canAppoint ? (
+        <section aria-labelledby="mods-title" className="space-y-3">
+          <h2 id="mods-title" className="text-2xl">Moderators</h2>
+          <p>Appoint moderators from the group's members.</p>
+          <ul className="space-y-2">
+            {members.map((m) => (
+              <li key={m.userId} className="flex flex-wrap items-center gap-3">
+                <strong>{m.displayName}</strong> <span>{m.role}</span>
+                <Form method="post">
+                  <input type="hidden" name="userId" value={m.userId} />
+                  <Button type="submit" name="intent" value={m.role === "moderator" ? "standDown" : "appoint"} variant="secondary" disabled={busy}>
+                    {m.role === "moderator" ? "Stand down" : "Appoint moderator"}
+                    <span className="sr-only">: {m.displayName}</span>
+                  </Button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </section>
+  );
+}
