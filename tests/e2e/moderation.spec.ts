@@ -136,3 +136,19 @@ test("an organization applies, a site admin verifies it; the owner's team and gr
   await gotoAndHydrate(page, "/organizations/dystonia-together/audit");
   await expectAccessible(page);
 });
+
+test("a post matching a crisis phrase is published and its author sees a gentle Get help now prompt", async ({ page }) => {
+  await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+  await gotoAndHydrate(page, "/groups/cervical-dystonia/forum/new");
+  const title = `A hard week ${uniqueSuffix()}`;
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Your post").fill("Some days I feel I can't go on with the spasms.");
+  await page.getByRole("button", { name: "Post thread" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const prompt = page.getByRole("complementary", { name: "You are not alone" });
+  await expect(prompt).toBeVisible();
+  await expect(page.getByRole("article").first()).toContainText("Some days I feel I can't go on");
+  await expectAccessible(page);
+  await prompt.getByRole("link", { name: "Get help now" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Get help now" })).toBeVisible();
+});

@@ -15,6 +15,7 @@ import {
   suspendAccount,
 } from "#app/modules/moderation/queue.server";
 import { fileReport } from "#app/modules/moderation/moderation.server";
+import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import type { ChatSanction, RoomJoined } from "#app/realtime/events";
 import { appeals, groupMemberships, moderationActions, posts, reports, users } from "#db/schema/index";
 import { createMember } from "#tests/helpers/app";
@@ -221,5 +222,19 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     expect((await failure(listAuditLog(server.app, otherMod, { organizationSlug: `o-${slug}` }, { action: "", actor: "", subject: "", group: "" }))).code).toBe("forbidden");
     const before = await server.app.db.select({ id: moderationActions.id }).from(moderationActions);
     expect(before.length).toBeGreaterThan(5);
+  });
+
+  it("crisis phrases: the post is published and the author gets the gentle prompt flag; ordinary words don't match", async () => {
+    expect(matchesCrisisPhrase("Some days I just want to die, honestly")).toBe(true);
+    expect(matchesCrisisPhrase("I CAN’T GO ON like this")).toBe(true);
+    expect(matchesCrisisPhrase("My botox wore off early, the spasms are back")).toBe(false);
+    expect(matchesCrisisPhrase("the suicidesquad film")).toBe(false);
+    // (author was banned above; reporter2 writes this one)
+    const thread = await createThread(server.app, reporter2, slug, { title: "A hard week", body: "Nothing much to say" });
+    expect(thread.crisisPrompt).toBe(false);
+    const r = await createReply(server.app, reporter2, slug, thread.threadId, { body: "I feel like I want to die some days" });
+    expect(r.crisisPrompt).toBe(true);
+    const page = await getThreadPage(server.app, reporter, slug, thread.threadId);
+    expect(page.posts.find((p) => p.id === r.postId)?.state).toBe("visible");
   });
 });

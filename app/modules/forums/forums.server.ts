@@ -9,7 +9,7 @@ import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#a
 import type { RateRule } from "#app/lib/rate-limit.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { fileReport, recordModerationAction } from "#app/modules/moderation/moderation.server";
-import type { ReportInput } from "#app/modules/moderation/moderation.schema";
+import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import {
   assertCan,
   can,
@@ -405,7 +405,9 @@ export async function createThread(app: AppContext, viewer: Actor | null, slug: 
     await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, isOpening: true, body: input.body });
   });
   app.limiter.record(key, threadRate);
-  return { threadId, postId, group: { slug: group.slug, name: group.name } };
+  // Published either way; the author just sees a gentle "Get help now" prompt.
+  const crisisPrompt = matchesCrisisPhrase(`${input.title}\n${input.body}`);
+  return { threadId, postId, group: { slug: group.slug, name: group.name }, crisisPrompt };
 }
 
 /** Replies to a thread; bumps the thread's reply count and last activity in the same transaction. */
@@ -428,7 +430,7 @@ export async function createReply(app: AppContext, viewer: Actor | null, slug: s
     await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, body: input.body });
   });
   app.limiter.record(key, replyRate);
-  return { postId };
+  return { postId, crisisPrompt: matchesCrisisPhrase(input.body) };
 }
 
 /** Edits one's own post (and the title, for an opening post); marks it edited. */

@@ -89,8 +89,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
     }
     try {
-      const { postId } = await createReply(context.app, viewer, slug, threadId, { body: submission.value.body });
-      return redirect(`/groups/${slug}/forum/${threadId}?from=latest#post-${postId}`);
+      const { postId, crisisPrompt } = await createReply(context.app, viewer, slug, threadId, { body: submission.value.body });
+      return redirect(`/groups/${slug}/forum/${threadId}?from=latest${crisisPrompt ? "&help=1" : ""}#post-${postId}`);
     } catch (e) {
       return formFailure(submission, e);
     }

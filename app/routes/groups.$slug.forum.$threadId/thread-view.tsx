@@ -1,6 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { useEffect, useRef } from "react";
 import { PostCard } from "#app/components/forum/post-card";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
@@ -24,9 +25,11 @@ export function ThreadView() {
   const small = actionData && "ok" in actionData ? (actionData as SmallResult) : undefined;
   const reply = actionData && !("ok" in actionData) ? (actionData as ReplyResult) : undefined;
   const onNewestPage = paging.newer === null;
+  const [searchParams] = useSearchParams();
 
   return (
     <div className="space-y-6">
+      {searchParams.get("help") === "1" ? <CrisisPrompt /> : null}
       <p>
         <Link to={`/groups/${group.slug}/forum`} className="inline-flex min-h-11 items-center">
           ← {group.name} forum

@@ -45,8 +45,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
   try {
-    const { threadId } = await createThread(context.app, viewer, slug, submission.value);
-    return redirect(`/groups/${slug}/forum/${threadId}`);
+    const { threadId, crisisPrompt } = await createThread(context.app, viewer, slug, submission.value);
+    return redirect(`/groups/${slug}/forum/${threadId}${crisisPrompt ? "?help=1" : ""}`);
   } catch (e) {
     return formFailure(submission, e);
   }
