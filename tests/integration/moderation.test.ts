@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateSessionToken } from "#app/modules/auth/session.server";
 import { sendMessage, reportMessage } from "#app/modules/chat/chat.server";
-import { createReply, createThread, getThreadPage, reportPost } from "#app/modules/forums/forums.server";
+import { createReply, createThread, getThreadPage, moderatePost, reportPost } from "#app/modules/forums/forums.server";
 import { listNotifications } from "#app/modules/notifications/notifications.server";
 import {
   actOnReport,
@@ -236,5 +236,16 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     expect(r.crisisPrompt).toBe(true);
     const page = await getThreadPage(server.app, reporter, slug, thread.threadId);
     expect(page.posts.find((p) => p.id === r.postId)?.state).toBe("visible");
+  });
+
+  it("a removal made from the thread page (not the queue) also sends the author a notice they can appeal", async () => {
+    const t2 = await createThread(server.app, reporter2, slug, { title: "Another thread", body: "Opening" });
+    const r = await createReply(server.app, reporter2, slug, t2.threadId, { body: "Off-topic advert" });
+    await moderatePost(server.app, mod, slug, t2.threadId, r.postId, "remove", "Adverts are not allowed");
+    const { notifications } = await listNotifications(server.app, reporter2);
+    const n = notifications.find((x) => x.body.includes("Adverts are not allowed"))!;
+    expect(n.title).toMatch(/removed your post in /);
+    const notice = await getNotice(server.app, reporter2, n.link!.split("/").at(-1)!);
+    expect(notice.canAppeal).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenti
 import { newId } from "#app/lib/ids.server";
 import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
 import { findGroup } from "#app/modules/groups/groups.server";
-import { fileReport, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { fileReport, notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
 
 /**
@@ -305,7 +305,7 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
       .set({ deletedAt: new Date(), deletedBy: actor.id, deletionReason: input.reason })
       .where(and(eq(chatMessages.id, message.id), isNull(chatMessages.deletedAt)));
     if (unpinned) await tx.update(chatRooms).set({ pinnedMessageId: null }).where(eq(chatRooms.id, room.id));
-    await recordModerationAction(tx, {
+    const actionId = await recordModerationAction(tx, {
       actorId: actor.id,
       action: "chat.message.delete",
       targetType: "chat_message",
@@ -315,6 +315,7 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
       reason: input.reason,
       details: { roomId: room.id, seq: Number(message.seq) },
     });
+    await notifyRemoval(tx, { actionId, authorId: message.authorId, actorId: actor.id, what: "chat message", groupName: room.group.name, reason: input.reason });
   });
   app.realtime.chat.messageDeleted({ roomId: room.id, messageId: message.id, seq: Number(message.seq) });
   app.realtime.chat.notice({ roomId: room.id, message: "A moderator removed a message." });

@@ -8,7 +8,7 @@ import { renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import type { RateRule } from "#app/lib/rate-limit.server";
 import { findGroup } from "#app/modules/groups/groups.server";
-import { fileReport, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { fileReport, notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import {
   assertCan,
@@ -526,7 +526,7 @@ export async function moderateThread(
   }[action];
   await app.db.transaction(async (tx) => {
     await tx.update(threads).set(changes).where(eq(threads.id, threadId));
-    await recordModerationAction(tx, {
+    const actionId = await recordModerationAction(tx, {
       actorId: viewer!.id,
       action: `thread.${action}`,
       targetType: "thread",
@@ -535,6 +535,9 @@ export async function moderateThread(
       subjectUserId: row.authorId,
       reason: reason ?? "",
     });
+    if (action === "remove") {
+      await notifyRemoval(tx, { actionId, authorId: row.authorId, actorId: viewer!.id, what: "thread", groupName: row.groupName, reason: reason ?? "" });
+    }
   });
   return { threadId, action };
 }
@@ -564,7 +567,7 @@ export async function moderatePost(
           : { deletedAt: null, deletedBy: null, deletionReason: null },
       )
       .where(eq(posts.id, postId));
-    await recordModerationAction(tx, {
+    const actionId = await recordModerationAction(tx, {
       actorId: viewer!.id,
       action: `post.${action}`,
       targetType: "post",
@@ -573,6 +576,9 @@ export async function moderatePost(
       subjectUserId: row.authorId,
       reason: reason ?? "",
     });
+    if (action === "remove") {
+      await notifyRemoval(tx, { actionId, authorId: row.authorId, actorId: viewer!.id, what: "post", groupName: row.groupName, reason: reason ?? "" });
+    }
   });
   return { postId, action };
 }

@@ -3,6 +3,7 @@ import type { Database } from "#db/client";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import type { ReportInput } from "./moderation.schema";
 
 /** A database handle or an open transaction: audit rows are written in the same transaction as the action. */
@@ -66,4 +67,21 @@ export async function fileReport(
     throw e;
   }
   return id;
+}
+
+/**
+ * Tells an author, in their notifications, that a moderator removed their content and why, with a
+ * link to the notice page (where they can appeal once). Written in the removal's transaction.
+ */
+export async function notifyRemoval(
+  db: Executor,
+  input: { actionId: string; authorId: string; actorId: string; what: "post" | "thread" | "chat message"; groupName: string; reason: string },
+) {
+  if (input.authorId === input.actorId) return;
+  await notifyUsers(db, [input.authorId], {
+    kind: "moderation",
+    title: `A moderator removed your ${input.what} in ${input.groupName}`,
+    body: `Reason: ${input.reason}`,
+    link: `/notices/${input.actionId}`,
+  });
 }

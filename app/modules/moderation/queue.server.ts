@@ -431,8 +431,6 @@ async function resolveReports(
   return resolved.length;
 }
 
-const kindWords: Record<TargetType, string> = { post: "post", thread: "thread", chat_message: "chat message", user: "profile" };
-
 /** "until 12 March 2026, 14:00 UTC" — stored in UTC; the notice page shows it in the reader's zone too. */
 function untilText(d: Date) {
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -486,15 +484,8 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
     const auditAction = input.targetType === "chat_message" ? "chat.message.delete" : input.targetType === "post" && !subject.isOpening ? "post.remove" : "thread.remove";
     const auditTarget = auditAction === "thread.remove" ? subject.threadId! : input.targetId;
     const actionId = await latestAction(app, auditAction, auditTarget);
-    await app.db.transaction(async (tx) => {
-      await resolveReports(tx, actor, input, "actioned");
-      await notifyUsers(tx, [subject.userId], {
-        kind: "moderation",
-        title: `A moderator removed your ${kindWords[input.targetType]}${where}`,
-        body: `Reason: ${input.reason}`,
-        link: actionId ? `/notices/${actionId}` : null,
-      });
-    });
+    // The forum and chat functions told the author (notifyRemoval) in their own transaction.
+    await resolveReports(app.db, actor, input, "actioned");
     return { intent: input.intent, moderationActionId: actionId };
   }
 
