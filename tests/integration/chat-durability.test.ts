@@ -171,12 +171,18 @@ describe(`chat durability across a SIGKILL on ${testDatabaseKind}`, () => {
     const unacked = new Set<string>();
     const plan = tokens.map((token, i) => ({ token, ids: Array.from({ length: PER_SENDER }, (_, k) => `dur${i}x${k}${Date.now().toString(36)}`) }));
     let killed: Promise<void> | null = null;
-    const phase1 = plan.map(async ({ token, ids }) => {
-      const s = socketFor(token, false);
-      await new Promise<void>((resolve, reject) => {
-        s.once("connect", () => resolve());
-        s.once("connect_error", reject);
-      });
+    // Every sender is connected before anyone sends: a slow connect must not race the kill.
+    const senders = await Promise.all(
+      plan.map(async ({ token, ids }) => {
+        const s = socketFor(token, false);
+        await new Promise<void>((resolve, reject) => {
+          s.once("connect", () => resolve());
+          s.once("connect_error", reject);
+        });
+        return { s, ids };
+      }),
+    );
+    const phase1 = senders.map(async ({ s, ids }) => {
       for (const cid of ids) {
         if (killed) {
           unacked.add(cid);
