@@ -15,6 +15,13 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce;
+  // A form action that answers 429/503 sets Retry-After (app/lib/http.server.ts). Remix only copies
+  // action headers onto a document response through each route's `headers` export, so it is
+  // done here once for every route.
+  for (const actionHeaders of Object.values(remixContext.staticHandlerContext.actionHeaders ?? {})) {
+    const retryAfter = actionHeaders.get("Retry-After");
+    if (retryAfter) responseHeaders.set("Retry-After", retryAfter);
+  }
   // Bots get the whole document at once; people get it streamed as soon as the shell is ready.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise<Response>((resolve, reject) => {
