@@ -7,6 +7,7 @@ import { buildCalendar, type IcsEvent } from "#app/lib/ics.server";
 import { newId } from "#app/lib/ids.server";
 import { formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, can, type Actor, type EventTarget, type GroupTarget, type OrgRole } from "#app/policy.server";
 import { toCsv } from "./csv.server";
 import type { EventInput, EventListQuery } from "./events.schema";
@@ -231,47 +232,17 @@ export async function getEvent(app: AppContext, viewer: Actor | null, eventId: s
 }
 
 /** The organizations (and their groups) the viewer may post events for. */
-export async function listOrganizerChoices(app: AppContext, viewer: Actor | null) {
-  if (!viewer || viewer.status !== "active") return [];
-  const rows = await app.db
-    .select({ orgId: organizations.id, orgName: organizations.name, groupId: groups.id, groupName: groups.name, visibility: groups.visibility })
-    .from(organizationMembers)
-    .innerJoin(organizations, eq(organizations.id, organizationMembers.organizationId))
-    .leftJoin(groups, eq(groups.organizationId, organizations.id))
-    .where(eq(organizationMembers.userId, viewer.id))
-    .orderBy(asc(organizations.name), asc(groups.name))
-    .limit(500);
-  const byOrg = new Map<string, { id: string; name: string; groups: { id: string; name: string; private: boolean }[] }>();
-  for (const r of rows) {
-    const org = byOrg.get(r.orgId) ?? { id: r.orgId, name: r.orgName, groups: [] };
-    if (r.groupId && r.groupName) org.groups.push({ id: r.groupId, name: r.groupName, private: r.visibility === "private" });
-    byOrg.set(r.orgId, org);
-  }
-  return [...byOrg.values()];
+export function listOrganizerChoices(app: AppContext, viewer: Actor | null) {
+  return staffOrganizations(app, viewer, { siteAdminSeesAll: false });
 }
 
 // ── organizing ───────────────────────────────────────────────────────────────────────────────
 
-async function orgRoleOf(app: AppContext, viewer: Actor | null, organizationId: string): Promise<OrgRole | null> {
-  const [org] = await app.db
-    .select({ id: organizations.id, role: organizationMembers.role })
-    .from(organizations)
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, organizations.id), eq(organizationMembers.userId, viewer?.id ?? "")))
-    .where(eq(organizations.id, organizationId))
-    .limit(1);
-  if (!org) throw Invalid("Choose one of your organizations.", { organizationId: ["Choose one of your organizations."] });
-  return org.role ?? null;
-}
 
-async function assertGroupOfOrganization(app: AppContext, groupId: string | null, organizationId: string) {
-  if (!groupId) return;
-  const [g] = await app.db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.organizationId, organizationId))).limit(1);
-  if (!g) throw Invalid("Choose one of the organization's groups.", { groupId: ["Choose one of this organization's groups, or none."] });
-}
 
 /** Posts an event for an organization the viewer is staff of. */
 export async function createEvent(app: AppContext, viewer: Actor | null, input: EventInput) {
-  const orgRole = await orgRoleOf(app, viewer, input.organizationId);
+  const orgRole = await organizationRoleOf(app, viewer, input.organizationId);
   assertCan(viewer, "event.create", { orgRole }, "That organization");
   await assertGroupOfOrganization(app, input.groupId, input.organizationId);
   const id = newId();

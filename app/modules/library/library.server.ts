@@ -6,6 +6,7 @@ import { Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
+import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, can, type Actor, type GroupTarget, type OrgRole, type ResourceTarget } from "#app/policy.server";
 import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, type ResourceInput } from "./library.schema";
 import { storageFor } from "./storage.server";
@@ -315,44 +316,14 @@ export async function listBookmarks(app: AppContext, viewer: Actor, after?: stri
   };
 }
 
-/** The organizations (and their groups) the viewer may add resources for. */
-export async function listCuratorChoices(app: AppContext, viewer: Actor | null) {
-  if (!viewer || viewer.status !== "active") return [];
-  const rows = await app.db
-    .select({ orgId: organizations.id, orgName: organizations.name, groupId: groups.id, groupName: groups.name, visibility: groups.visibility })
-    .from(organizations)
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, organizations.id), eq(organizationMembers.userId, viewer.id)))
-    .leftJoin(groups, eq(groups.organizationId, organizations.id))
-    .where(isSiteAdmin(viewer) ? undefined : isNotNull(organizationMembers.role))
-    .orderBy(asc(organizations.name), asc(groups.name))
-    .limit(500);
-  const byOrg = new Map<string, { id: string; name: string; groups: { id: string; name: string; private: boolean }[] }>();
-  for (const r of rows) {
-    const org = byOrg.get(r.orgId) ?? { id: r.orgId, name: r.orgName, groups: [] };
-    if (r.groupId && r.groupName) org.groups.push({ id: r.groupId, name: r.groupName, private: r.visibility === "private" });
-    byOrg.set(r.orgId, org);
-  }
-  return [...byOrg.values()];
+/** The organizations (and their groups) the viewer may add resources for; site admins may curate any. */
+export function listCuratorChoices(app: AppContext, viewer: Actor | null) {
+  return staffOrganizations(app, viewer, { siteAdminSeesAll: true });
 }
 
 // ── curating ─────────────────────────────────────────────────────────────────────────────────
 
-async function orgRoleOf(app: AppContext, viewer: Actor | null, organizationId: string): Promise<OrgRole | null> {
-  const [org] = await app.db
-    .select({ id: organizations.id, role: organizationMembers.role })
-    .from(organizations)
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, organizations.id), eq(organizationMembers.userId, viewer?.id ?? "")))
-    .where(eq(organizations.id, organizationId))
-    .limit(1);
-  if (!org) throw Invalid("Choose one of your organizations.", { organizationId: ["Choose one of your organizations."] });
-  return org.role ?? null;
-}
 
-async function assertGroupOfOrganization(app: AppContext, groupId: string | null | undefined, organizationId: string) {
-  if (!groupId) return;
-  const [g] = await app.db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.organizationId, organizationId))).limit(1);
-  if (!g) throw Invalid("Choose one of the organization's groups.", { groupId: ["Choose one of this organization's groups, or none."] });
-}
 
 /** Only the fields of the resource's kind are kept. */
 function contentOf(kind: ResourceInput["kind"], input: ResourceInput) {
@@ -382,7 +353,7 @@ function requireDocument(upload: UploadOutcome | null): Upload {
 
 /** Adds a resource for an organization the viewer is staff of; new resources count as reviewed now. */
 export async function createResource(app: AppContext, viewer: Actor | null, input: ResourceInput, upload: UploadOutcome | null = null) {
-  const orgRole = await orgRoleOf(app, viewer, input.organizationId);
+  const orgRole = await organizationRoleOf(app, viewer, input.organizationId);
   assertCan(viewer, "library.create", { orgRole }, "That organization");
   await assertGroupOfOrganization(app, input.groupId, input.organizationId);
   const file = input.kind === "document" ? await storeUpload(app, requireDocument(upload)) : null;
