@@ -120,7 +120,6 @@ export class ConsoleErrors {
   private readonly seen: string[] = [];
   private readonly allowedStatuses = new Set<number>();
   private scriptsDisabled = false;
-  private webSocketDropsExpected = false;
 
   watch(page: Page): void {
     page.on("console", (m: ConsoleMessage) => {
@@ -128,7 +127,6 @@ export class ConsoleErrors {
       const text = m.text();
       const status = /^Failed to load resource: the server responded with a status of (\d{3}) /.exec(text);
       if (status && this.allowedStatuses.has(Number(status[1]))) return;
-      if (this.webSocketDropsExpected && /^WebSocket connection to .* failed/.test(text)) return;
       this.seen.push(`${text} (at ${m.location().url || "?"})`);
     });
     page.on("pageerror", (e) => this.seen.push(`uncaught: ${e.name}: ${e.message}`));
@@ -145,11 +143,6 @@ export class ConsoleErrors {
   /** This test provokes these HTTP statuses on purpose: Chromium's "Failed to load resource" line for them is fine. */
   allowHttpStatus(...statuses: number[]): void {
     for (const s of statuses) this.allowedStatuses.add(s);
-  }
-
-  /** This test cuts WebSocket connections on purpose: Chromium's "WebSocket connection … failed" line is fine. */
-  expectWebSocketDrops(): void {
-    this.webSocketDropsExpected = true;
   }
 
   /** For a context with `javaScriptEnabled: false`, whose script loads Chromium blocks by design. */
