@@ -33,6 +33,8 @@ export interface Sent {
   message: ChatMessage;
   /** True when this clientId was already stored: the same message, nothing re-broadcast. */
   duplicate: boolean;
+  /** To the sender only: the message matched a crisis phrase (it was stored and broadcast as usual). */
+  crisisPrompt?: true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type {
   Ack,
@@ -183,6 +183,8 @@ function newClientId(): string {
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export function useRoom({ roomId, initial, self }: { roomId: string; initial: RoomInitial; self: { id: string; displayName: string } }) {
+  /** The sender's own message matched a crisis phrase: show the gentle "Get help now" prompt until dismissed. */
+  const [crisisPrompt, setCrisisPrompt] = useState(false);
   const [state, dispatch] = useReducer(reducer, undefined, () => ({
     messages: initial.messages,
     lastSeq: initial.messages.at(-1)?.seq ?? 0,
@@ -301,6 +303,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
         if (res.ok) {
           dispatch({ type: "merge", messages: [res.data.message], selfId: self.id, announce: false });
           dispatch({ type: "settle", clientId, error: null });
+          if (res.data.crisisPrompt) setCrisisPrompt(true);
         } else {
           dispatch({ type: "settle", clientId, error: `Not sent: ${res.error.message}` });
         }
@@ -351,5 +354,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     }
   }, []);
 
-  return { state, send, retry, discard, loadOlder, setTyping, request };
+  const dismissCrisisPrompt = useCallback(() => setCrisisPrompt(false), []);
+
+  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt };
 }

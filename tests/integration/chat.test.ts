@@ -148,6 +148,26 @@ describe(`chat rooms over Socket.IO on ${testDatabaseKind}`, () => {
       expect(row).toMatchObject({ seq: sent.message.seq, body: "Hello, Bob!", authorId: alice.id });
     });
 
+    it("flags a crisis phrase to the sender only: stored and broadcast as usual, no flag for others or for a normal message", async () => {
+      const { s: a } = await joined(alice);
+      const { s: b } = await joined(bob);
+      const cid = clientId();
+      const atBob = nextEvent<ChatMessage>(b, "message:new", (m) => m.clientId === cid);
+      const sent = expectOk(await request<Sent>(a, "message:send", { roomId, body: "Some days I just want to die, honestly.", clientId: cid }));
+      expect(sent.crisisPrompt).toBe(true);
+      const broadcast = await atBob;
+      expect(broadcast).toEqual(sent.message);
+      expect(broadcast).not.toHaveProperty("crisisPrompt");
+      expect(JSON.stringify(broadcast)).not.toMatch(/crisis/i);
+      const [row] = await server.app.db.select().from(chatMessages).where(eq(chatMessages.id, sent.message.id));
+      expect(row).toMatchObject({ body: "Some days I just want to die, honestly.", authorId: alice.id, deletedAt: null });
+      // A retry (lost ack) still tells the sender.
+      expect(expectOk(await request<Sent>(a, "message:send", { roomId, body: "Some days I just want to die, honestly.", clientId: cid })).crisisPrompt).toBe(true);
+
+      const normal = expectOk(await request<Sent>(a, "message:send", { roomId, body: "Good morning, everyone", clientId: clientId() }));
+      expect(normal).not.toHaveProperty("crisisPrompt");
+    });
+
     it("numbers messages 1, 2, 3… per room with no gaps, even when sent concurrently", async () => {
       const room = (await createChatRoom(server.app, mod, slug, "Seq")).id;
       const { s: a } = await joined(alice, room);

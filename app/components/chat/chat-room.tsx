@@ -1,4 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from "react";
+import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { Button } from "#app/components/ui/button";
 import { MAX_MESSAGE_CHARS, muteChoices, slowModeChoices } from "#app/modules/chat/chat.schema";
 import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
@@ -401,7 +402,7 @@ function ModeratorTools({
 }
 
 export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: RoomInitial; self: Self }) {
-  const { state, send, retry, discard, loadOlder, setTyping, request } = useRoom({ roomId, initial, self });
+  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt } = useRoom({ roomId, initial, self });
   const hydrated = useHydrated();
   const [draft, setDraft] = useState("");
   const [action, setAction] = useState<{ kind: ActionKind; message: ChatMessage } | null>(null);
@@ -538,6 +539,7 @@ export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: R
             />
           ) : null}
           <p role="status">{actionStatus}</p>
+          {crisisPrompt ? <CrisisPrompt onDismiss={dismissCrisisPrompt} /> : null}
           {you.mutedUntil && !you.canSend && hydrated ? (
             <p className="sr-only">Muted until {untilText(you.mutedUntil, hydrated)}.</p>
           ) : null}

@@ -8,6 +8,7 @@ import { newId } from "#app/lib/ids.server";
 import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { fileReport, notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
 
 /**
@@ -199,7 +200,12 @@ async function findByClientId(app: AppContext, authorId: string, clientId: strin
 
 function duplicateOf(row: MessageRow, roomId: string) {
   if (row.roomId !== roomId) throw Conflict("That clientId was already used for a message in another room.");
-  return { message: toChatMessage(row), duplicate: true };
+  return { message: toChatMessage(row), duplicate: true, ...crisisFlag(row.body) };
+}
+
+/** For the sender's ack only (never broadcast): the message matched a crisis phrase, so show the gentle "Get help now" prompt. */
+function crisisFlag(body: string): { crisisPrompt?: true } {
+  return matchesCrisisPhrase(body) ? { crisisPrompt: true } : {};
 }
 
 /**
@@ -265,7 +271,7 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
   }
   const message = toChatMessage(row);
   app.realtime.chat.messageCreated(message);
-  return { message, duplicate: false };
+  return { message, duplicate: false, ...crisisFlag(input.body) };
 }
 
 /** db.execute() returns an array on postgres-js and { rows } on PGlite. */
