@@ -38,6 +38,11 @@ export interface PostTarget extends ThreadTarget {
   post: { authorId: string; deleted: boolean };
 }
 
+/** One member of a group (for reporting a person from the group's member list). */
+export interface MemberTarget extends GroupTarget {
+  member: { userId: string };
+}
+
 /** A chat room inside a group, with the actor's sanctions in that room. */
 export interface RoomTarget extends GroupTarget {
   room: { locked: boolean; archived: boolean };
@@ -227,6 +232,8 @@ export const rules = {
   "moderation.viewEscalated": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
   "moderation.viewSiteAudit": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
   "account.suspend": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
+  /** Report a member of the group to its moderators: the group's insiders, never oneself. */
+  "member.report": (a: Actor | null, t: MemberTarget) => active(a) && insider(a, t) && a.id !== t.member.userId,
   /** Appeal a decision that concerned oneself, once. */
   "moderation.appeal": (a: Actor | null, t: NoticeTarget) => active(a) && t.subjectId === a.id && t.appealable && !t.appealed,
 
@@ -310,6 +317,7 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "moderation.viewSiteAudit": "Only site administrators can read the whole audit log.",
   "account.suspend": "Only site administrators can suspend accounts.",
   "moderation.appeal": "You can't appeal this decision.",
+  "member.report": "You can't report this member.",
   "event.create": "Only an organization's staff can post events for it.",
   "event.edit": "Only the organization's staff can change this event.",
   "event.cancel": "Only the organization's staff can cancel this event.",

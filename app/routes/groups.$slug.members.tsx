@@ -1,9 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { Badge } from "#app/components/ui/badge";
-import { loaderWork } from "#app/lib/http.server";
+import { Button } from "#app/components/ui/button";
+import { httpStatusOf, isDomainError } from "#app/lib/errors";
+import { loaderWork, readForm, requireViewer, waitText } from "#app/lib/http.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
-import { listMembers } from "#app/modules/groups/groups.server";
+import { listMembers, reportMember } from "#app/modules/groups/groups.server";
+import { ReportSchema, reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
+import { can } from "#app/policy.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Members of ${data.group.name} — Hearth` : "Not found — Hearth" }];
 
@@ -17,14 +22,95 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     });
     return {
       group: { slug: group.slug, name: group.name },
-      members: members.map((m) => ({ displayName: m.displayName, role: m.role, userId: m.userId })),
+      members: members.map((m) => ({
+        displayName: m.displayName,
+        role: m.role,
+        userId: m.userId,
+        canReport: can(context.viewer, "member.report", { ...group.target, member: { userId: m.userId } }),
+      })),
+      reportReasons: reportReasons.map((value) => ({ value, label: reportReasonLabels[value] })),
       nextCursor,
     };
   });
 }
 
+const ReportMemberSchema = ReportSchema.extend({
+  userId: z.string({ required_error: "That member is missing. Please reload the page." }).regex(/^[A-Za-z0-9_-]{1,64}$/, "Not a valid member."),
+});
+
+type ActionResult = { ok: boolean; message: string; fieldErrors?: Record<string, string[] | undefined> };
+
+/** Report a member of this group to its moderators. */
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const slug = GroupSlugSchema.safeParse(params.slug);
+  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const viewer = requireViewer(context, request);
+  const formData = await readForm(request);
+  const parsed = ReportMemberSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) {
+    const fieldErrors = parsed.error.flatten().fieldErrors as Record<string, string[]>;
+    const first = Object.values(fieldErrors).flat()[0];
+    return json<ActionResult>({ ok: false, message: first ?? "That request was not understood. Please reload the page and try again.", fieldErrors }, { status: 400 });
+  }
+  const { userId, reason, details } = parsed.data;
+  try {
+    await reportMember(context.app, viewer, slug.data, userId, { reason, details });
+    return json<ActionResult>({ ok: true, message: "Thank you. The group's moderators will look at your report." });
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    // A private group (or one the viewer is not inside) answers 404 exactly like a missing one.
+    if (e.code === "not_found") throw new Response("Not found", { status: 404 });
+    const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
+    return json<ActionResult>({ ok: false, message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code] });
+  }
+}
+
+const summaryClass =
+  "inline-flex min-h-11 cursor-pointer items-center rounded-lg px-3 font-semibold text-brand-800 underline underline-offset-2 hover:bg-brand-50 dark:text-brand-100 dark:hover:bg-stone-800";
+
+function ReportMember({ userId, displayName, reasons }: { userId: string; displayName: string; reasons: { value: string; label: string }[] }) {
+  const fetcher = useFetcher<ActionResult>();
+  const busy = fetcher.state !== "idle";
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  const errorId = `report-${userId}-reason-error`;
+  return (
+    <details className="w-full">
+      <summary className={summaryClass}>
+        Report<span className="sr-only"> {displayName}</span>…
+      </summary>
+      <fetcher.Form method="post" preventScrollReset className="mt-2 space-y-3">
+        <input type="hidden" name="userId" value={userId} />
+        <fieldset className="space-y-1" aria-describedby={result?.fieldErrors?.reason ? errorId : undefined}>
+          <legend className="font-semibold">Why are you reporting {displayName}?</legend>
+          {reasons.map((r) => (
+            <label key={r.value} className="flex min-h-11 items-center gap-3">
+              <input type="radio" name="reason" value={r.value} required className="h-6 w-6" />
+              {r.label}
+            </label>
+          ))}
+        </fieldset>
+        {result?.fieldErrors?.reason ? (
+          <p id={errorId} className="text-red-800 dark:text-red-300">
+            {result.fieldErrors.reason.join(" ")}
+          </p>
+        ) : null}
+        <label className="flex flex-col gap-1">
+          <span className="font-semibold">Anything the moderators should know? (optional)</span>
+          <textarea name="details" rows={3} maxLength={1000} className="w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg dark:bg-stone-800" />
+        </label>
+        <Button type="submit" disabled={busy}>
+          {busy ? "Sending…" : "Send report"}
+        </Button>
+        <p role="status" className={result && !result.ok ? "text-red-800 dark:text-red-300" : ""}>
+          {result?.message}
+        </p>
+      </fetcher.Form>
+    </details>
+  );
+}
+
 export default function Members() {
-  const { group, members, nextCursor } = useLoaderData<typeof loader>();
+  const { group, members, nextCursor, reportReasons: reasons } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <p>
@@ -35,9 +121,10 @@ export default function Members() {
       <h1 className="text-3xl">Members of {group.name}</h1>
       <ul className="divide-y-2 divide-stone-200 rounded-xl border-2 border-stone-200 bg-white dark:divide-stone-700 dark:border-stone-700 dark:bg-stone-950">
         {members.map((m) => (
-          <li key={m.userId} className="flex min-h-11 items-center gap-3 px-4 py-2">
+          <li key={m.userId} className="flex min-h-11 flex-wrap items-center gap-3 px-4 py-2">
             <span>{m.displayName}</span>
             {m.role === "moderator" ? <Badge tone="brand">Moderator</Badge> : null}
+            {m.canReport ? <ReportMember userId={m.userId} displayName={m.displayName} reasons={reasons} /> : null}
           </li>
         ))}
       </ul>

@@ -152,3 +152,27 @@ test("a post matching a crisis phrase is published and its author sees a gentle 
   await prompt.getByRole("link", { name: "Get help now" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Get help now" })).toBeVisible();
 });
+
+test("a member reports another member from the group's member list; it reaches Sam's queue", async ({ page }) => {
+  await signIn(page, demo.robin.email, DEMO_PASSWORD, demo.robin.name);
+  await gotoAndHydrate(page, "/groups/cervical-dystonia/members");
+  await expect(page.getByRole("heading", { level: 1, name: /Members of/ })).toBeVisible();
+  // No Report… on yourself.
+  await expect(page.getByRole("listitem").filter({ hasText: demo.robin.name }).getByText("Report")).toHaveCount(0);
+  const alex = page.getByRole("listitem").filter({ has: page.getByText(demo.alex.name, { exact: true }) });
+  await alex.locator("summary", { hasText: "Report" }).click();
+  await expectAccessible(page);
+  await alex.getByLabel("Harassment or unkindness").check();
+  await alex.getByLabel(/Anything the moderators should know/).fill("Unkind messages in chat.");
+  await alex.getByRole("button", { name: "Send report" }).click();
+  // (A Playwright retry on the same database meets the duplicate guard instead.)
+  await expect(alex.getByRole("status")).toHaveText(/Thank you\. The group's moderators will look at your report\.|already reported/);
+  await expectAccessible(page);
+  await signOut(page);
+
+  await signIn(page, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+  await gotoAndHydrate(page, "/moderation");
+  const item = page.getByTestId("queue-item").filter({ hasText: "Member profile" }).filter({ hasText: demo.alex.name });
+  await expect(item.first()).toBeVisible();
+  await expect(item.first()).toContainText("Harassment or unkindness");
+});

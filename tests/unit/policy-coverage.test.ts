@@ -16,7 +16,7 @@ const prefixMatrices: Record<string, string[]> = {
   "policy-events.test.ts": ["event."],
   "policy-library.test.ts": ["library."],
   "policy-organizations.test.ts": ["organization."],
-  "policy-moderation.test.ts": ["moderation.", "account."],
+  "policy-moderation.test.ts": ["moderation.", "account.", "member."],
 };
 
 describe("policy coverage", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { isDomainError } from "#app/lib/errors";
-import { actions, assertCan, can, type Action, type Actor, type GroupTarget, type NoticeTarget } from "#app/policy.server";
+import { actions, assertCan, can, type Action, type Actor, type GroupTarget, type MemberTarget, type NoticeTarget } from "#app/policy.server";
 import { matrixRoles, situation, user, type MatrixRole } from "./policy-roles";
 
 /** Moderation actions × every role × public/private group. Each string is [public, private], Y = allowed. */
-type ModAction = Exclude<Extract<Action, `moderation.${string}` | `account.${string}`>, "moderation.appeal">;
+type ModAction = Exclude<Extract<Action, `moderation.${string}` | `account.${string}` | `member.${string}`>, "moderation.appeal">;
 const moderators = (): Record<MatrixRole, string> => ({
   visitor: "NN", "suspended member": "NN", "suspended org owner": "NN", "signed-in member": "NN", banned: "NN", "group member": "NN",
   "group moderator": "YY", "org moderator": "YY", "org admin": "YY", "org owner": "YY", "site admin": "YY",
@@ -13,7 +13,13 @@ const siteAdmins = (): Record<MatrixRole, string> => ({
   visitor: "NN", "suspended member": "NN", "suspended org owner": "NN", "signed-in member": "NN", banned: "NN", "group member": "NN",
   "group moderator": "NN", "org moderator": "NN", "org admin": "NN", "org owner": "NN", "site admin": "YY",
 });
+/** The group's insiders (active members, organization staff, site admins). */
+const insiders = (): Record<MatrixRole, string> => ({
+  visitor: "NN", "suspended member": "NN", "suspended org owner": "NN", "signed-in member": "NN", banned: "NN", "group member": "YY",
+  "group moderator": "YY", "org moderator": "YY", "org admin": "YY", "org owner": "YY", "site admin": "YY",
+});
 export const expected: Record<ModAction, Record<MatrixRole, string>> = {
+  "member.report": insiders(),
   "moderation.viewQueue": moderators(),
   "moderation.dismiss": moderators(),
   "moderation.removeContent": moderators(),
@@ -32,7 +38,9 @@ const ask = can as (a: Actor | null, act: Action, t: unknown) => boolean;
 
 describe("moderation policy matrix", () => {
   it("covers every moderation and account action the policy defines", () => {
-    expect([...coveredActions].sort()).toEqual(actions.filter((a) => a.startsWith("moderation.") || a.startsWith("account.")).sort());
+    expect([...coveredActions].sort()).toEqual(
+      actions.filter((a) => a.startsWith("moderation.") || a.startsWith("account.") || a.startsWith("member.")).sort(),
+    );
   });
   for (const action of Object.keys(expected) as ModAction[]) {
     for (const role of matrixRoles) {
@@ -40,7 +48,9 @@ describe("moderation policy matrix", () => {
         const s = situation(role);
         const got = (["public", "private"] as const)
           .map((visibility) => {
-            const target: GroupTarget & { kind: "site" } = { kind: "site", visibility, joinPolicy: "open", membership: s.membership, orgRole: s.orgRole };
+            const target: GroupTarget & { kind: "site"; member: { userId: string } } = {
+              kind: "site", visibility, joinPolicy: "open", membership: s.membership, orgRole: s.orgRole, member: { userId: "someone-else" },
+            };
             return ask(s.actor, action, target) ? "Y" : "N";
           })
           .join("");
@@ -48,6 +58,13 @@ describe("moderation policy matrix", () => {
       });
     }
   }
+
+  it("member.report: never oneself", () => {
+    const me = user({ id: "me" });
+    const t: MemberTarget = { visibility: "public", joinPolicy: "open", membership: { role: "member", status: "active" }, orgRole: null, member: { userId: "me" } };
+    expect(can(me, "member.report", t)).toBe(false);
+    expect(can(me, "member.report", { ...t, member: { userId: "other" } })).toBe(true);
+  });
 
   it("moderation.appeal: only the person the decision concerned, once, and only appealable decisions", () => {
     const me = user();

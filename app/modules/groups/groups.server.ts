@@ -5,6 +5,8 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, NotFound } from "#app/lib/errors";
 import { assertCan, can, type Actor, type GroupTarget } from "#app/policy.server";
+import { fileReport } from "#app/modules/moderation/moderation.server";
+import type { ReportInput } from "#app/modules/moderation/moderation.schema";
 
 const PAGE_SIZE = 50;
 
@@ -181,6 +183,22 @@ export async function listMembers(app: AppContext, viewer: Actor | null, slug: s
     members: page,
     nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor([last.displayName.toLowerCase(), last.userId]) : null,
   };
+}
+
+/**
+ * A member reports another member of the group (from the member list) to the group's moderators:
+ * a report on the person (target type "user") filed under this group, so it reaches its queue.
+ */
+export async function reportMember(app: AppContext, viewer: Actor | null, slug: string, userId: string, input: ReportInput) {
+  const group = await findGroup(app, viewer, slug);
+  assertCan(viewer, "member.report", { ...group.target, member: { userId } });
+  const [member] = await app.db
+    .select({ userId: groupMemberships.userId })
+    .from(groupMemberships)
+    .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.userId, userId), eq(groupMemberships.status, "active")))
+    .limit(1);
+  if (!member) throw NotFound("That member");
+  return fileReport(app.db, { reporterId: viewer!.id, targetType: "user", targetId: userId, groupId: group.id, reason: input.reason, details: input.details });
 }
 
 /** Pending join requests, oldest first. */
