@@ -1,5 +1,6 @@
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
 import { useEffect, useRef } from "react";
+import { GroupField, OrganizationField } from "#app/components/organizations/staff-fields";
 import { FieldShell, inputClass } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
@@ -61,8 +62,6 @@ export function EventFormFields({
   const described = (meta: Meta, hint: boolean) => ({ ariaDescribedBy: hint ? meta.descriptionId : undefined });
   const formatValue = String(fields.format.initialValue ?? "online");
   const formatErrors = fields.format.errors?.filter(Boolean) ?? [];
-  const { key: _orgKey, ...orgProps } = getSelectProps(fields.organizationId);
-  const { key: _groupKey, ...groupProps } = getSelectProps(fields.groupId);
   const { key: _zoneKey, ...zoneProps } = getSelectProps(fields.timeZone, described(fields.timeZone, true));
   const { key: _descKey, ...descProps } = getTextareaProps(fields.description, described(fields.description, true));
   const input = (meta: Meta, type: "text" | "url" | "number" | "datetime-local", hint: boolean) => {
@@ -72,34 +71,8 @@ export function EventFormFields({
   return (
     <>
       <FormErrors id={form.errorId} errors={form.errors} />
-      {organizationLocked && organizers.length <= 1 ? (
-        <input type="hidden" name={fields.organizationId.name} value={String(fields.organizationId.initialValue ?? organizers[0]?.id ?? "")} />
-      ) : (
-        <FieldShell label="Organization" meta={fields.organizationId}>
-          <select {...orgProps} className={inputClass(!!fields.organizationId.errors?.length)}>
-            {organizers.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </FieldShell>
-      )}
-      <FieldShell label="Group (optional)" meta={fields.groupId}>
-        <select {...groupProps} className={inputClass(!!fields.groupId.errors?.length)}>
-          <option value="">No group: the whole organization</option>
-          {organizers.map((o) => (
-            <optgroup key={o.id} label={o.name}>
-              {o.groups.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                  {g.private ? " (private: members only)" : ""}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </FieldShell>
+      <OrganizationField meta={fields.organizationId} choices={organizers} locked={organizationLocked} />
+      <GroupField meta={fields.groupId} choices={organizers} noneLabel="No group: the whole organization" />
       <FieldShell label="Title" meta={fields.title}>
         {input(fields.title, "text", false)}
       </FieldShell>

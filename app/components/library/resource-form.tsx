@@ -1,4 +1,5 @@
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, type FormMetadata } from "@conform-to/react";
+import { GroupField, OrganizationField } from "#app/components/organizations/staff-fields";
 import { FieldShell, inputClass } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
@@ -37,8 +38,6 @@ export function ResourceFormFields({
   replacingFile?: string;
 }) {
   const described = (meta: Meta, hint: boolean) => ({ ariaDescribedBy: hint ? meta.descriptionId : undefined });
-  const { key: _orgKey, ...orgProps } = getSelectProps(fields.organizationId);
-  const { key: _groupKey, ...groupProps } = getSelectProps(fields.groupId, described(fields.groupId, true));
   const { key: _catKey, ...categoryProps } = getSelectProps(fields.category);
   const { key: _sumKey, ...summaryProps } = getTextareaProps(fields.summary, described(fields.summary, true));
   const { key: _bodyKey, ...bodyProps } = getTextareaProps(fields.body, described(fields.body, true));
@@ -51,19 +50,7 @@ export function ResourceFormFields({
     <>
       <FormErrors id={form.errorId} errors={form.errors} />
       <input type="hidden" name={fields.kind.name} value={kind} />
-      {organizationLocked || curators.length <= 1 ? (
-        <input type="hidden" name={fields.organizationId.name} value={String(fields.organizationId.initialValue ?? curators[0]?.id ?? "")} />
-      ) : (
-        <FieldShell label="Organization" meta={fields.organizationId}>
-          <select {...orgProps} className={inputClass(!!fields.organizationId.errors?.length)}>
-            {curators.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </FieldShell>
-      )}
+      <OrganizationField meta={fields.organizationId} choices={curators} locked={organizationLocked} />
       <FieldShell label="Title" meta={fields.title}>
         {input(fields.title, "text", false)}
       </FieldShell>
@@ -93,21 +80,12 @@ export function ResourceFormFields({
       <FieldShell label="Tags (optional)" meta={fields.tags} hint="Separated by commas, e.g. botox, posture. Threads and events with these words are shown alongside.">
         {input(fields.tags, "text", true)}
       </FieldShell>
-      <FieldShell label="Group (optional)" meta={fields.groupId} hint="A resource for one group only. A private group's resources are seen only by its members.">
-        <select {...groupProps} className={inputClass(!!fields.groupId.errors?.length)}>
-          <option value="">Everyone: the whole library</option>
-          {curators.map((o) => (
-            <optgroup key={o.id} label={o.name}>
-              {o.groups.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                  {g.private ? " (private: members only)" : ""}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </FieldShell>
+      <GroupField
+        meta={fields.groupId}
+        choices={curators}
+        noneLabel="Everyone: the whole library"
+        hint="A resource for one group only. A private group's resources are seen only by its members."
+      />
       {kind === "document" ? (
         <FieldShell
           label={replacingFile ? "Replace the file (optional)" : "File"}
