@@ -6,6 +6,7 @@ import { loaderWork } from "#app/lib/http.server";
 import { describeInZone } from "#app/lib/time";
 import { EventListQuerySchema, eventFormats } from "#app/modules/events/events.schema";
 import { listEventFilters, listEvents, listOrganizerChoices } from "#app/modules/events/events.server";
+import { FilterSelect } from "#app/components/ui/filter-select";
 
 export const meta: MetaFunction = () => [{ title: "Events — Hearth" }];
 
@@ -45,7 +46,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-const selectClass = "min-h-11 rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50";
 
 export default function EventsPage() {
   const { query, events, nextHref, filters, canCreate, signedIn } = useLoaderData<typeof loader>();
@@ -82,45 +82,30 @@ export default function EventsPage() {
       </nav>
       <Form method="get" className="flex flex-wrap items-end gap-4 rounded-xl border-2 border-stone-300 p-4 dark:border-stone-600">
         {past ? <input type="hidden" name="when" value="past" /> : null}
-        <div className="flex flex-col gap-1">
-          <label htmlFor="filter-group" className="font-semibold">
-            Group
-          </label>
-          <select id="filter-group" name="group" defaultValue={query.group} className={selectClass}>
-            <option value="">All groups</option>
-            {filters.groups.map((g) => (
-              <option key={g.slug} value={g.slug}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="filter-organization" className="font-semibold">
-            Organization
-          </label>
-          <select id="filter-organization" name="organization" defaultValue={query.organization} className={selectClass}>
-            <option value="">All organizations</option>
-            {filters.organizations.map((o) => (
-              <option key={o.slug} value={o.slug}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="filter-format" className="font-semibold">
-            Format
-          </label>
-          <select id="filter-format" name="format" defaultValue={query.format} className={selectClass}>
-            <option value="">Any format</option>
-            {eventFormats.map((f) => (
-              <option key={f} value={f}>
-                {formatNames[f]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="filter-group"
+          name="group"
+          label="Group"
+          value={query.group}
+          allLabel="All groups"
+          options={filters.groups.map((g) => ({ value: g.slug, label: g.name }))}
+        />
+        <FilterSelect
+          id="filter-organization"
+          name="organization"
+          label="Organization"
+          value={query.organization}
+          allLabel="All organizations"
+          options={filters.organizations.map((o) => ({ value: o.slug, label: o.name }))}
+        />
+        <FilterSelect
+          id="filter-format"
+          name="format"
+          label="Format"
+          value={query.format}
+          allLabel="Any format"
+          options={eventFormats.map((f) => ({ value: f, label: formatNames[f] }))}
+        />
         <Button type="submit" variant="secondary">
           Show events
         </Button>

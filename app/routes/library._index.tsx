@@ -6,6 +6,8 @@ import { loaderWork } from "#app/lib/http.server";
 import { categoryLabels, LibraryQuerySchema, resourceCategories } from "#app/modules/library/library.schema";
 import { listCuratorChoices, listLibraryOrganizations, listResources } from "#app/modules/library/library.server";
 import { toCard } from "#app/modules/library/present.server";
+import { inputClass } from "#app/components/ui/field";
+import { FilterSelect } from "#app/components/ui/filter-select";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.q ? `Library search: ${data.q} — Hearth` : "Resource library — Hearth" },
@@ -32,7 +34,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
 }
 
-const selectClass = "min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50";
 
 export default function Library() {
   const { q, category, organization, resources, nextCursor, organizations, canCreate, signedIn } = useLoaderData<typeof loader>();
@@ -63,34 +64,24 @@ export default function Library() {
           <label htmlFor="library-q" className="text-base font-semibold">
             Search the library
           </label>
-          <input id="library-q" name="q" type="search" defaultValue={q} maxLength={200} className={selectClass} />
+          <input id="library-q" name="q" type="search" defaultValue={q} maxLength={200} className={inputClass()} />
         </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="library-category" className="text-base font-semibold">
-            Category
-          </label>
-          <select id="library-category" name="category" defaultValue={category} className={selectClass}>
-            <option value="">All categories</option>
-            {resourceCategories.map((c) => (
-              <option key={c} value={c}>
-                {categoryLabels[c]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="library-organization" className="text-base font-semibold">
-            Organization
-          </label>
-          <select id="library-organization" name="organization" defaultValue={organization} className={selectClass}>
-            <option value="">All organizations</option>
-            {organizations.map((o) => (
-              <option key={o.slug} value={o.slug}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="library-category"
+          name="category"
+          label="Category"
+          value={category}
+          allLabel="All categories"
+          options={resourceCategories.map((c) => ({ value: c, label: categoryLabels[c] }))}
+        />
+        <FilterSelect
+          id="library-organization"
+          name="organization"
+          label="Organization"
+          value={organization}
+          allLabel="All organizations"
+          options={organizations.map((o) => ({ value: o.slug, label: o.name }))}
+        />
         <div className="flex flex-wrap items-end gap-3 sm:col-span-2 lg:col-span-4">
           <Button type="submit">Search</Button>
           {filtered ? (
