@@ -34,6 +34,8 @@ export const events = pgTable(
     status: eventStatus("status").notNull().default("scheduled"),
     /** Bumped under the row lock for every RSVP: the order of RSVPs, and so of the waitlist. */
     rsvpSeq: bigint("rsvp_seq", { mode: "number" }).notNull().default(0),
+    /** iCalendar SEQUENCE: bumped in the same update as every change a calendar app shows. */
+    sequence: integer("sequence").notNull().default(0),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
