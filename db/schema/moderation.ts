@@ -1,4 +1,4 @@
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { groups } from "./groups";
 
@@ -25,8 +25,9 @@ export const reports = pgTable(
     resolvedBy: text("resolved_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
-    // One report per person per piece of content.
-    uniqueIndex("reports_target_reporter_key").on(t.targetType, t.targetId, t.reporterId),
+    // One report per person per piece of content per group: a person (target "user") reported in two
+    // groups has one report in each, for each group's own moderators (nulls equal: one site-level report).
+    unique("reports_target_reporter_group_key").on(t.targetType, t.targetId, t.reporterId, t.groupId).nullsNotDistinct(),
     index("reports_queue_idx").on(t.groupId, t.status, t.createdAt),
     index("reports_reporter_id_idx").on(t.reporterId),
   ],

@@ -1,0 +1,2 @@
+DROP INDEX "reports_target_reporter_key";--> statement-breakpoint
+ALTER TABLE "reports" ADD CONSTRAINT "reports_target_reporter_group_key" UNIQUE NULLS NOT DISTINCT("target_type","target_id","reporter_id","group_id");
