@@ -5,7 +5,7 @@ import { When } from "#app/components/moderation/when";
 import { Button } from "#app/components/ui/button";
 import { httpStatusOf, isDomainError } from "#app/lib/errors";
 import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
-import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
+import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
 import { actOnReport, decideAppeal, listQueue } from "#app/modules/moderation/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue — Hearth" }];
@@ -42,7 +42,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const form = Object.fromEntries(await readForm(request));
   const isAppeal = form.intent === "uphold" || form.intent === "overturn" || "appealId" in form;
-  const key = isAppeal ? `appeal:${String(form.appealId ?? "")}` : `${String(form.targetType ?? "")}:${String(form.targetId ?? "")}`;
+  const key = isAppeal
+    ? `appeal:${String(form.appealId ?? "")}`
+    : queueItemKey({ targetType: String(form.targetType ?? ""), targetId: String(form.targetId ?? ""), groupId: String(form.groupId ?? "") || null });
   const fail = (status: number, message: string, fieldErrors?: Record<string, string[] | undefined>) =>
     json<QueueFeedback>({ key, ok: false, message, fieldErrors }, { status });
   try {

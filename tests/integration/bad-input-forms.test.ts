@@ -103,7 +103,7 @@ describe(`application and moderation decision bad input on ${testDatabaseKind}`,
   describe("the moderation decision action", () => {
     const decide = (fields: Record<string, string>, viewer: Member | null = mod, type?: string) => post(moderationAction, "http://localhost/moderation", fields, viewer, type);
     const snapshot = async () => JSON.stringify([await t.app.db.select().from(reports), await t.app.db.select().from(moderationActions)]);
-    const target = () => ({ targetType: "user", targetId: member.id });
+    const target = () => ({ targetType: "user", targetId: member.id, groupId: "g-x" });
 
     const cases: [string, () => Record<string, string>, number, string | null, RegExp][] = [
       ["an empty form", () => ({}), 400, "intent", /Choose a decision/],
@@ -116,7 +116,10 @@ describe(`application and moderation decision bad input on ${testDatabaseKind}`,
       ["a mute of abc minutes", () => ({ ...target(), intent: "mute", reason: "Cool off.", minutes: "abc" }), 400, "minutes", /how long/],
       ["a mute of 61 minutes", () => ({ ...target(), intent: "mute", reason: "Cool off.", minutes: "61" }), 400, "minutes", /how long/],
       ["a mute of 10^12 minutes", () => ({ ...target(), intent: "mute", reason: "Cool off.", minutes: "1000000000000" }), 400, "minutes", /how long/],
-      ["a decision on content with no report", () => ({ targetType: "user", targetId: "no-such-user", intent: "warn", reason: "Be kind." }), 404, null, /./],
+      ["a decision on content with no report", () => ({ targetType: "user", targetId: "no-such-user", groupId: "g-x", intent: "warn", reason: "Be kind." }), 404, null, /./],
+      ["a decision with no group", () => ({ targetType: "user", targetId: member.id, intent: "warn", reason: "Be kind." }), 400, "groupId", /missing/],
+      ["a hostile group id", () => ({ ...target(), groupId: hostile, intent: "warn", reason: "Be kind." }), 400, "groupId", /Not a valid item/],
+      ["a decision on the right person under another group", () => ({ ...target(), groupId: "g-none", intent: "warn", reason: "Be kind." }), 404, null, /./],
       ["an appeal decision with a hostile id", () => ({ intent: "uphold", appealId: hostile, note: "Upheld." }), 400, "appealId", /Not a valid item/],
     ];
     for (const [name, fields, status, field, message] of cases) {

@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listQueue } from "#app/modules/moderation/queue.server";
+import { action as moderationAction } from "#app/routes/moderation";
 import { action as membersAction, loader as membersLoader } from "#app/routes/groups.$slug.members";
-import { groupMemberships, groups, organizations, reports } from "#db/schema/index";
+import { groupMemberships, groups, moderationActions, organizations, reports } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 
@@ -95,5 +96,84 @@ describe(`reporting a member on ${testDatabaseKind}`, () => {
     const outsiderOnPublic = await post("pub", { userId: bob.id, reason: "spam" }, outsider);
     expect(outsiderOnPublic.status).toBe(403);
     expect((await reportsAbout(bob.id)).filter((r) => r.groupId === "g-priv")).toHaveLength(0);
+  });
+});
+
+/**
+ * One person reported in a group of organization A and in a group of organization B: two reports,
+ * two queue items, and each group's moderators decide only their own, audited under their group.
+ */
+describe(`member reports across organizations on ${testDatabaseKind}`, () => {
+  let t: TestApp;
+  let modA: Member, modB: Member, alice: Member, bob: Member;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [modA, modB, alice, bob] = [await createMember(t.app, "ModA"), await createMember(t.app, "ModB"), await createMember(t.app, "Alice"), await createMember(t.app, "Bob")];
+    await t.app.db.insert(organizations).values([
+      { id: "org-a", slug: "org-a", name: "Org A" },
+      { id: "org-b", slug: "org-b", name: "Org B" },
+    ]);
+    await t.app.db.insert(groups).values([
+      { id: "g-a", slug: "ga", name: "Group A", organizationId: "org-a" },
+      { id: "g-b", slug: "gb", name: "Group B", organizationId: "org-b" },
+    ]);
+    await t.app.db.insert(groupMemberships).values([
+      { groupId: "g-a", userId: modA.id, role: "moderator" },
+      { groupId: "g-b", userId: modB.id, role: "moderator" },
+      ...["g-a", "g-b"].flatMap((g) => [{ groupId: g, userId: alice.id }, { groupId: g, userId: bob.id }]),
+    ]);
+  });
+  afterAll(() => t.close());
+
+  const ctx = (viewer: Member) => ({ app: t.app, viewer, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false });
+  async function post(route: typeof membersAction | typeof moderationAction, url: string, fields: Record<string, string>, viewer: Member, params: Record<string, string> = {}) {
+    const request = new Request(url, { method: "POST", body: new URLSearchParams(fields).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const response = (await route({ request, context: ctx(viewer), params })) as Response;
+    return { status: response.status, data: (await response.json()) as { ok: boolean; message: string; key?: string } };
+  }
+  const reportRows = () => t.app.db.select().from(reports).where(and(eq(reports.targetType, "user"), eq(reports.targetId, bob.id)));
+  const statusIn = async (groupId: string) => (await reportRows()).find((r) => r.groupId === groupId)?.status;
+
+  it("files one report in each group, even by the same reporter", async () => {
+    expect((await post(membersAction, "http://localhost/groups/ga/members", { userId: bob.id, reason: "harassment" }, alice, { slug: "ga" })).status).toBe(200);
+    const second = await post(membersAction, "http://localhost/groups/gb/members", { userId: bob.id, reason: "harassment" }, alice, { slug: "gb" });
+    expect(second.status).toBe(200);
+    expect((await reportRows()).map((r) => r.groupId).sort()).toEqual(["g-a", "g-b"]);
+  });
+
+  it("shows each group's moderator their own item only, keyed by the group", async () => {
+    const a = await listQueue(t.app, modA);
+    const b = await listQueue(t.app, modB);
+    expect(a.queue.filter((q) => q.targetId === bob.id).map((q) => q.group?.id)).toEqual(["g-a"]);
+    expect(b.queue.filter((q) => q.targetId === bob.id).map((q) => q.group?.id)).toEqual(["g-b"]);
+    expect(a.queue[0]!.key).not.toBe(b.queue[0]!.key);
+  });
+
+  it("lets B's moderator decide B's item, closing B's report only and auditing it under B's group", async () => {
+    const item = (await listQueue(t.app, modB)).queue.find((q) => q.targetId === bob.id)!;
+    const res = await post(moderationAction, "http://localhost/moderation", { targetType: item.targetType, targetId: item.targetId, groupId: item.group!.id, intent: "warn", reason: "Please be kind here." }, modB);
+    expect(res).toMatchObject({ status: 200, data: { ok: true, key: item.key } });
+    expect(await statusIn("g-b")).toBe("actioned");
+    expect(await statusIn("g-a")).toBe("open");
+    const audit = await t.app.db.select().from(moderationActions).where(eq(moderationActions.subjectUserId, bob.id));
+    expect(audit.map((r) => [r.action, r.groupId])).toEqual([["user.warn", "g-b"]]);
+    expect((await listQueue(t.app, modA)).queue.some((q) => q.targetId === bob.id)).toBe(true);
+  });
+
+  it("refuses B's moderator on A's item, changing nothing", async () => {
+    const res = await post(moderationAction, "http://localhost/moderation", { targetType: "user", targetId: bob.id, groupId: "g-a", intent: "dismiss", reason: "" }, modB);
+    expect(res.data.ok).toBe(false);
+    expect([403, 404]).toContain(res.status);
+    expect(await statusIn("g-a")).toBe("open");
+  });
+
+  it("lets A's moderator dismiss A's item without touching B's decided report", async () => {
+    const res = await post(moderationAction, "http://localhost/moderation", { targetType: "user", targetId: bob.id, groupId: "g-a", intent: "dismiss", reason: "" }, modA);
+    expect(res).toMatchObject({ status: 200, data: { ok: true } });
+    expect(await statusIn("g-a")).toBe("dismissed");
+    expect(await statusIn("g-b")).toBe("actioned");
+    const dismissal = await t.app.db.select().from(moderationActions).where(eq(moderationActions.action, "report.dismiss"));
+    expect(dismissal.map((r) => [r.groupId, r.details])).toEqual([["g-a", { reports: 1 }]]);
   });
 });

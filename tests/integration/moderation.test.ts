@@ -74,9 +74,9 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     expect(other.queue.some((q) => q.targetId === plain.postId)).toBe(false);
     // …and can take no decision on it.
     for (const intent of ["dismiss", "remove", "warn", "ban", "escalate"] as const) {
-      expect(await outcome(actOnReport(server.app, otherMod, { intent, targetType: "post", targetId: plain.postId, reason: "not mine to judge" }))).not.toBe("ok");
+      expect(await outcome(actOnReport(server.app, otherMod, { intent, targetType: "post", targetId: plain.postId, groupId, reason: "not mine to judge" }))).not.toBe("ok");
     }
-    expect(await outcome(actOnReport(server.app, otherMod, { intent: "mute", minutes: 60, targetType: "post", targetId: plain.postId, reason: "not mine" }))).not.toBe("ok");
+    expect(await outcome(actOnReport(server.app, otherMod, { intent: "mute", minutes: 60, targetType: "post", targetId: plain.postId, groupId, reason: "not mine" }))).not.toBe("ok");
     // A plain member has no queue at all.
     expect((await failure(listQueue(server.app, reporter))).code).toBe("forbidden");
     expect(otherSlug).toBeTruthy();
@@ -86,7 +86,7 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     const { threadId, postId } = await newPost("Buy my miracle cure");
     await reportPost(server.app, reporter, slug, threadId, postId, { reason: "medical_misinformation", details: "" });
     await reportPost(server.app, reporter2, slug, threadId, postId, { reason: "spam", details: "" });
-    const result = await actOnReport(server.app, mod, { intent: "remove", targetType: "post", targetId: postId, reason: "Unverified cure claims" });
+    const result = await actOnReport(server.app, mod, { intent: "remove", targetType: "post", targetId: postId, groupId, reason: "Unverified cure claims" });
     expect(result.intent).toBe("remove");
 
     const rows = await server.app.db.select({ status: reports.status }).from(reports).where(eq(reports.targetId, postId));
@@ -130,24 +130,24 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
   it("dismisses and escalates; escalated reports reach site admins", async () => {
     const a = await newPost("Harmless post");
     await reportPost(server.app, reporter, slug, a.threadId, a.postId, { reason: "other", details: "" });
-    await actOnReport(server.app, mod, { intent: "dismiss", targetType: "post", targetId: a.postId, reason: "" });
+    await actOnReport(server.app, mod, { intent: "dismiss", targetType: "post", targetId: a.postId, groupId, reason: "" });
     const [dismissed] = await server.app.db.select({ status: reports.status }).from(reports).where(eq(reports.targetId, a.postId));
     expect(dismissed!.status).toBe("dismissed");
 
     const b = await newPost("Hard to judge post");
     await reportPost(server.app, reporter, slug, b.threadId, b.postId, { reason: "medical_misinformation", details: "" });
-    await actOnReport(server.app, mod, { intent: "escalate", targetType: "post", targetId: b.postId, reason: "Needs a clinician's view" });
+    await actOnReport(server.app, mod, { intent: "escalate", targetType: "post", targetId: b.postId, groupId, reason: "Needs a clinician's view" });
     const siteQueue = await listQueue(server.app, admin);
     expect(siteQueue.siteWide).toBe(true);
     expect(siteQueue.queue.find((q) => q.targetId === b.postId)?.escalated).toBe(true);
-    await actOnReport(server.app, admin, { intent: "dismiss", targetType: "post", targetId: b.postId, reason: "Checked: fine" });
+    await actOnReport(server.app, admin, { intent: "dismiss", targetType: "post", targetId: b.postId, groupId, reason: "Checked: fine" });
     expect((await listQueue(server.app, admin)).queue.some((q) => q.targetId === b.postId)).toBe(false);
   });
 
   it("warns the author with a notice and an audit row", async () => {
     const { threadId, postId } = await newPost("Snippy post");
     await reportPost(server.app, reporter, slug, threadId, postId, { reason: "harassment", details: "" });
-    const r = await actOnReport(server.app, mod, { intent: "warn", targetType: "post", targetId: postId, reason: "Please be kind" });
+    const r = await actOnReport(server.app, mod, { intent: "warn", targetType: "post", targetId: postId, groupId, reason: "Please be kind" });
     const notice = await getNotice(server.app, author, r.moderationActionId!);
     expect(notice.action).toBe("user.warn");
     expect(notice.reason).toBe("Please be kind");
@@ -162,7 +162,7 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     await reportMessage(server.app, reporter, { messageId: sent.message.id, reason: "harassment", details: "" });
 
     const sanction = nextEvent<ChatSanction>(s, "sanction", (p) => p.roomId === roomId && p.mutedUntil !== null);
-    const muted = await actOnReport(server.app, mod, { intent: "mute", minutes: 60, targetType: "chat_message", targetId: sent.message.id, reason: "Cool off for an hour" });
+    const muted = await actOnReport(server.app, mod, { intent: "mute", minutes: 60, targetType: "chat_message", targetId: sent.message.id, groupId, reason: "Cool off for an hour" });
     expect((await sanction).message).toContain("Cool off");
     // The very next send on the same live socket is refused.
     const refused = await request(s, "message:send", { roomId, body: "still here?", clientId: clientId() });
@@ -175,7 +175,7 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     const again = await sendMessage(server.app, author, { roomId, body: "unmuted now", clientId: clientId() });
     await reportMessage(server.app, reporter, { messageId: again.message.id, reason: "spam", details: "" });
     const banned = nextEvent<ChatSanction>(s, "sanction", (p) => p.roomId === roomId && p.banned);
-    await actOnReport(server.app, mod, { intent: "ban", targetType: "chat_message", targetId: again.message.id, reason: "Repeated spam" });
+    await actOnReport(server.app, mod, { intent: "ban", targetType: "chat_message", targetId: again.message.id, groupId, reason: "Repeated spam" });
     await banned;
     // The socket left the room: it no longer hears the room's messages, and can't re-join.
     let heard = false;
@@ -191,7 +191,7 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     // Moderators themselves can't be sanctioned from the queue.
     const modMsg = await sendMessage(server.app, mod, { roomId, body: "mod says hi", clientId: clientId() });
     await fileReport(server.app.db, { reporterId: reporter.id, targetType: "chat_message", targetId: modMsg.message.id, groupId, reason: "other", details: "" });
-    expect((await failure(actOnReport(server.app, mod, { intent: "ban", targetType: "chat_message", targetId: modMsg.message.id, reason: "trying it" }))).code).toBe("forbidden");
+    expect((await failure(actOnReport(server.app, mod, { intent: "ban", targetType: "chat_message", targetId: modMsg.message.id, groupId, reason: "trying it" }))).code).toBe("forbidden");
   });
 
   it("suspends an account site-wide: sessions revoked and sockets disconnected at once; lifting restores it", async () => {

@@ -8,7 +8,7 @@ export interface QueueItemView {
   key: string;
   targetType: "thread" | "post" | "chat_message" | "user";
   targetId: string;
-  group: { name: string; slug: string } | null;
+  group: { id: string; name: string; slug: string } | null;
   reporterCount: number;
   urgent: boolean;
   escalated: boolean;
@@ -140,6 +140,7 @@ export function QueueItem({
       <Form method="post" className="space-y-3" aria-labelledby={`${id}-decide`}>
         <input type="hidden" name="targetType" value={item.targetType} />
         <input type="hidden" name="targetId" value={item.targetId} />
+        <input type="hidden" name="groupId" value={item.group?.id ?? ""} />
         <fieldset className="space-y-1" aria-describedby={intentError ? `${id}-intent-error` : undefined}>
           <legend id={`${id}-decide`} className="text-lg font-semibold">
             Decision

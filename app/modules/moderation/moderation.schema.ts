@@ -36,7 +36,25 @@ export const groupMuteChoices = [
   { minutes: 30 * 24 * 60, label: "30 days" },
 ] as const;
 
-const target = { targetType: z.enum(reportTargetTypes, { errorMap: () => ({ message: "Not a reported item." }) }), targetId: Id };
+/**
+ * A queue item is the content (or person) and the group its reports were filed under: a person
+ * reported in two groups is two items, each decided by that group's moderators alone.
+ * "" stands for reports outside any group (site administrators only).
+ */
+const target = {
+  targetType: z.enum(reportTargetTypes, { errorMap: () => ({ message: "Not a reported item." }) }),
+  targetId: Id,
+  groupId: z
+    .union([Id, z.literal("")], {
+      errorMap: (_issue, ctx) => ({ message: ctx.data === undefined ? "That item is missing. Please reload the page." : "Not a valid item." }),
+    })
+    .transform((v) => v || null),
+};
+
+/** The queue item's key on the page and in the decision's feedback: content and group. */
+export function queueItemKey(item: { targetType: string; targetId: string; groupId: string | null }) {
+  return `${item.targetType}:${item.targetId}:${item.groupId ?? ""}`;
+}
 
 /** One decision on a queue item (every open report about the same content is resolved with it). */
 export const QueueActionSchema = z.discriminatedUnion("intent", [

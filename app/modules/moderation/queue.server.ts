@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import {
   appeals,
   chatMessages,
@@ -24,7 +24,7 @@ import { moderatePost, moderateThread } from "#app/modules/forums/forums.server"
 import { findGroup, type GroupView } from "#app/modules/groups/groups.server";
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, can, type Action, type Actor, type GroupTarget, type NoticeTarget } from "#app/policy.server";
-import { groupMuteChoices, type AuditFilter, type QueueAction } from "./moderation.schema";
+import { groupMuteChoices, queueItemKey, type AuditFilter, type QueueAction } from "./moderation.schema";
 import { recordModerationAction } from "./moderation.server";
 
 /**
@@ -299,7 +299,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null) {
   const queue = items.map((i) => {
     const c = content.get(`${i.targetType}:${i.targetId}`) ?? null;
     return {
-      key: `${i.targetType}:${i.targetId}`,
+      key: queueItemKey(i),
       targetType: i.targetType,
       targetId: i.targetId,
       group: i.groupId ? { id: i.groupId, name: groupNames.get(i.groupId) ?? "", slug: byGroup.get(i.groupId)?.slug ?? "" } : null,
@@ -359,13 +359,26 @@ const actionOfIntent: Record<QueueAction["intent"], Action> = {
   escalate: "moderation.escalate",
 };
 
+/** One queue item: the content (or person) and the group its reports were filed under. */
+type QueueTarget = { targetType: TargetType; targetId: string; groupId: string | null };
+
+/** The open reports of one queue item, and no other group's. */
+function openReportsOf(input: QueueTarget) {
+  return and(
+    eq(reports.targetType, input.targetType),
+    eq(reports.targetId, input.targetId),
+    input.groupId ? eq(reports.groupId, input.groupId) : isNull(reports.groupId),
+    inArray(reports.status, ["open", "escalated"]),
+  );
+}
+
 /** The group a report is about, as the viewer stands in it (404 when the viewer can't see it). */
-async function reportGroup(app: AppContext, actor: Actor, input: { targetType: TargetType; targetId: string }) {
+async function reportGroup(app: AppContext, actor: Actor, input: QueueTarget) {
   const [report] = await app.db
     .select({ groupId: reports.groupId, slug: groups.slug })
     .from(reports)
     .leftJoin(groups, eq(groups.id, reports.groupId))
-    .where(and(eq(reports.targetType, input.targetType), eq(reports.targetId, input.targetId), inArray(reports.status, ["open", "escalated"])))
+    .where(openReportsOf(input))
     .limit(1);
   if (!report) throw NotFound("That report");
   if (!report.slug) return null;
@@ -420,13 +433,13 @@ async function latestAction(app: AppContext, action: string, targetId: string) {
 async function resolveReports(
   db: Pick<AppContext["db"], "update">,
   actor: Actor,
-  input: { targetType: TargetType; targetId: string },
+  input: QueueTarget,
   status: "dismissed" | "actioned" | "escalated",
 ) {
   const resolved = await db
     .update(reports)
     .set(status === "escalated" ? { status } : { status, resolvedAt: new Date(), resolvedBy: actor.id })
-    .where(and(eq(reports.targetType, input.targetType), eq(reports.targetId, input.targetId), inArray(reports.status, ["open", "escalated"])))
+    .where(openReportsOf(input))
     .returning({ id: reports.id });
   return resolved.length;
 }
@@ -437,7 +450,8 @@ function untilText(d: Date) {
 }
 
 /**
- * Takes one decision on a queue item. Every open report about the same content is resolved with it.
+ * Takes one decision on a queue item. Every open report about the same content in the same group is
+ * resolved with it; reports filed under another group (a person reported elsewhere) are left alone.
  * Removal reuses the forum and chat functions (which audit and tell live sockets); warnings, mutes
  * and bans are audited here in the same transaction as their effect. The author gets a notice.
  */
