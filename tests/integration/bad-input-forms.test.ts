@@ -65,6 +65,11 @@ describe(`application and moderation decision bad input on ${testDatabaseKind}`,
       ["a javascript: website", { website: "javascript:alert(1)" }, "website", /https:\/\//],
       ["a data: website", { website: "data:text/html,<script>alert(1)</script>" }, "website", /https:\/\//],
       ["a website that is not an address", { website: hostile }, "website", /https:\/\//],
+      // The same strict link schema as events and the library (#31): new URL() would escape these silently.
+      ['a website with a "', { website: 'https://friends.example/"onmouseover="alert(1)' }, "website", /https:\/\//],
+      ["a website with < and >", { website: "https://friends.example/<script>alert(1)</script>" }, "website", /https:\/\//],
+      ["a website with credentials", { website: "https://user:secret@friends.example/" }, "website", /user name and password/],
+      ["a 1 MB website", { website: `https://friends.example/${"a".repeat(1_000_000)}` }, "website", /at most 500/],
       ["a too-short description", { description: "help" }, "description", /at least 20/],
     ];
     for (const [name, override, field, message] of cases) {

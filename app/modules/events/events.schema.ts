@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { HttpUrlSchema } from "#app/lib/http-url";
 import { canonicalTimeZone, wallClockToUtc } from "#app/lib/time";
 
 export const EVENT_TITLE_MAX = 160;
 export const EVENT_DESCRIPTION_MAX = 10_000;
 export const LOCATION_MAX = 300;
-export const URL_MAX = 500;
 export const CAPACITY_MAX = 100_000;
 
 export const eventFormats = ["online", "in_person", "hybrid"] as const;
@@ -14,25 +14,6 @@ export const formatLabels: Record<EventFormat, string> = { online: "Online", in_
 export const EventIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an event address.");
 /** Per-user calendar feed token: 32 random bytes, base64url. */
 export const FeedTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/);
-
-/** A real http(s) URL with a host, nothing else (no javascript:, no data:, no credentials). */
-export const HttpUrlSchema = z
-  .string()
-  .trim()
-  .max(URL_MAX, `Use at most ${URL_MAX} characters for the link.`)
-  .superRefine((v, ctx) => {
-    let url: URL | null = null;
-    try {
-      url = new URL(v);
-    } catch {
-      /* handled below */
-    }
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || !url.hostname || /[\s<>"]/.test(v)) {
-      ctx.addIssue({ code: "custom", message: "Enter a full web address starting with https:// (or http://)." });
-    } else if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "Leave the user name and password out of the link." });
-    }
-  });
 
 const wallClock = (label: string) =>
   z

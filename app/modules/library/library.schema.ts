@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HttpUrlSchema } from "#app/modules/events/events.schema";
+import { HttpUrlSchema } from "#app/lib/http-url";
 
 export const RESOURCE_TITLE_MAX = 160;
 export const RESOURCE_SUMMARY_MAX = 2_000;

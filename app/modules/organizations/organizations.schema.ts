@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HttpUrlSchema } from "#app/lib/http-url";
 
 export const OrganizationSlugSchema = z.string().min(1).max(80).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Not an organization address.");
 
@@ -6,12 +7,7 @@ const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not a valid item.");
 
 export const ApplicationSchema = z.object({
   name: z.string({ required_error: "Give the organization's name." }).trim().min(3, "Use at least 3 characters.").max(100, "Use at most 100 characters."),
-  website: z
-    .string({ required_error: "Give the organization's website." })
-    .trim()
-    .max(300, "Use at most 300 characters.")
-    .url("Give a full web address, starting with https://.")
-    .refine((u) => /^https?:\/\//i.test(u), "Give a full web address, starting with https://."),
+  website: HttpUrlSchema,
   description: z
     .string({ required_error: "Describe the organization." })
     .trim()
