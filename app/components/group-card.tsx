@@ -6,8 +6,9 @@ export interface GroupSummary extends MembershipState {
   description: string;
   visibility: "public" | "private";
   joinPolicy: "open" | "approval";
-  memberCount: number;
-  organization: { name: string; verified: boolean };
+  /** Null for a private group the viewer is not inside: outsiders see its name and description only. */
+  memberCount: number | null;
+  organization: { slug: string; name: string; verified: boolean };
   permissions: MembershipState["permissions"] & { view: boolean };
 }
 
@@ -16,20 +17,31 @@ export function GroupCard({ group, signedIn }: { group: GroupSummary; signedIn: 
   return (
     <article aria-labelledby={headingId} className="space-y-3 rounded-xl border-2 border-stone-200 bg-white p-5 dark:border-stone-700 dark:bg-stone-950">
       <h2 id={headingId} className="text-2xl">
-        {group.permissions.view ? <Link to={`/groups/${group.slug}`}>{group.name}</Link> : group.name}
+        {group.permissions.view ? (
+          <Link to={`/groups/${group.slug}`} className="inline-flex min-h-11 items-center">
+            {group.name}
+          </Link>
+        ) : (
+          group.name
+        )}
       </h2>
       <div className="flex flex-wrap items-center gap-2 text-base">
         <span>
-          Run by <strong>{group.organization.name}</strong>
+          Run by{" "}
+          <Link to={`/organizations/${group.organization.slug}`} className="inline-flex min-h-11 items-center font-semibold">
+            {group.organization.name}
+          </Link>
         </span>
         {group.organization.verified ? <VerifiedBadge /> : null}
         {group.visibility === "private" ? <Badge tone="warning">Private</Badge> : null}
         {group.joinPolicy === "approval" ? <Badge>Approval needed</Badge> : null}
       </div>
       <p>{group.description}</p>
-      <p className="text-base text-stone-700 dark:text-stone-300">
-        {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
-      </p>
+      {group.memberCount !== null ? (
+        <p className="text-base text-stone-700 dark:text-stone-300">
+          {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
+        </p>
+      ) : null}
       <MembershipControls group={group} signedIn={signedIn} returnTo="/groups" />
     </article>
   );

@@ -1,3 +1,5 @@
+import type { StaffRole } from "./staff-role";
+
 /**
  * What chat sends over the wire. Plain types, shared by the chat module (which builds them), the
  * realtime publisher and handlers (which send them) and the browser hook (which receives them).
@@ -9,12 +11,17 @@ export interface ChatAuthor {
   displayName: string;
 }
 
+/** A message's author, with their staff standing in the room's group (the badge next to the name). */
+export interface ChatMessageAuthor extends ChatAuthor {
+  staff: StaffRole | null;
+}
+
 export interface ChatMessage {
   id: string;
   roomId: string;
   /** Per-room sequence number: gap-free order, the reconnect cursor. */
   seq: number;
-  author: ChatAuthor;
+  author: ChatMessageAuthor;
   /** Empty when the message was deleted by a moderator. */
   body: string;
   /** The sender's idempotency key, so its own pending copy can be reconciled. */

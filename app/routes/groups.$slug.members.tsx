@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { Badge } from "#app/components/ui/badge";
+import { StaffBadge } from "#app/components/ui/staff-badge";
 import { Button } from "#app/components/ui/button";
 import { httpStatusOf, isDomainError } from "#app/lib/errors";
 import { loaderWork, readForm, requireViewer, waitText } from "#app/lib/http.server";
@@ -25,6 +25,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       members: members.map((m) => ({
         displayName: m.displayName,
         role: m.role,
+        staff: m.staff,
         userId: m.userId,
         canReport: can(context.viewer, "member.report", { ...group.target, member: { userId: m.userId } }),
       })),
@@ -123,7 +124,7 @@ export default function Members() {
         {members.map((m) => (
           <li key={m.userId} className="flex min-h-11 flex-wrap items-center gap-3 px-4 py-2">
             <span>{m.displayName}</span>
-            {m.role === "moderator" ? <Badge tone="brand">Moderator</Badge> : null}
+            <StaffBadge role={m.staff} />
             {m.canReport ? <ReportMember userId={m.userId} displayName={m.displayName} reasons={reasons} /> : null}
           </li>
         ))}

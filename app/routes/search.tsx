@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "#app/components/forum/relative-time";
+import { StaffBadge } from "#app/components/ui/staff-badge";
 import { Highlighted } from "#app/components/highlighted";
 import { Button } from "#app/components/ui/button";
 import { loaderWork } from "#app/lib/http.server";
@@ -37,7 +38,7 @@ export default function Search() {
       <h1 className="text-3xl">{group ? `Search the ${group.name} forum` : "Search the forums"}</h1>
       <Form method="get" role="search" aria-label="Forums" className="flex flex-wrap items-end gap-2">
         {group ? <input type="hidden" name="group" value={group.slug} /> : null}
-        <label className="flex flex-col gap-1">
+        <label className="flex w-full min-w-0 flex-col gap-1 sm:w-auto">
           <span className="font-semibold">Search for</span>
           <input
             type="search"
@@ -45,7 +46,7 @@ export default function Search() {
             defaultValue={q}
             maxLength={200}
             aria-describedby="search-hint"
-            className="min-h-11 w-96 max-w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50"
+            className="min-h-11 w-full rounded-lg sm:w-96 border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50"
           />
         </label>
         <Button type="submit">Search</Button>
@@ -57,7 +58,9 @@ export default function Search() {
       {group ? (
         <p>
           Searching {group.name} only. <Link to={`/search?${new URLSearchParams({ q })}`}>Search every forum</Link> ·{" "}
-          <Link to={`/groups/${group.slug}/forum`}>Back to the {group.name} forum</Link>
+          <Link to={`/groups/${group.slug}/forum`} className="inline-flex min-h-11 items-center">
+            Back to the {group.name} forum
+          </Link>
         </p>
       ) : null}
 
@@ -78,7 +81,8 @@ export default function Search() {
                     </Link>
                   </h3>
                   <p className="text-base">
-                    {r.isOpening ? "Thread" : "Reply"} by <strong>{r.authorName}</strong> in {r.group.name} · <RelativeTime iso={r.createdAt} now={now} />
+                    {r.isOpening ? "Thread" : "Reply"} by <strong>{r.authorName}</strong> <StaffBadge role={r.authorStaff} /> in {r.group.name} ·{" "}
+                    <RelativeTime iso={r.createdAt} now={now} />
                   </p>
                   <p>
                     <Highlighted parts={r.snippet} />

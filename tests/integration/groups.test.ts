@@ -45,7 +45,8 @@ describe(`groups on ${testDatabaseKind}`, () => {
     expect(list.map((g) => [g.slug, g.memberCount, g.organization.name, g.organization.verified])).toEqual([
       ["approval-group", 0, "Org A", true],
       ["open-group", 0, "Org A", true],
-      ["private-group", 1, "Org A", true],
+      // Outsiders learn nothing about who is inside a private group, not even how many (Trust #8).
+      ["private-group", null, "Org A", true],
     ]);
     expect(list.find((g) => g.slug === "private-group")!.permissions).toMatchObject({ view: false, requestJoin: false });
   });

@@ -1,6 +1,7 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from "react";
 import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { Button } from "#app/components/ui/button";
+import { StaffBadge } from "#app/components/ui/staff-badge";
 import { MAX_MESSAGE_CHARS, muteChoices, slowModeChoices } from "#app/modules/chat/chat.schema";
 import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
 import type { ChatMessage } from "#app/realtime/events";
@@ -86,6 +87,7 @@ function MessageItem({
     <li className="border-b border-stone-200 py-3 dark:border-stone-700" data-seq={message.seq} data-testid="chat-message">
       <div className="flex flex-wrap items-baseline gap-x-3">
         <span className="font-semibold">{message.author.displayName}</span>
+        <StaffBadge role={message.author.staff} />
         <Time iso={message.createdAt} hydrated={hydrated} />
         {pinned ? <span className="text-sm font-semibold text-brand-800 dark:text-brand-100">Pinned</span> : null}
       </div>
@@ -450,7 +452,6 @@ export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: R
         {state.announcement}
       </div>
       {room.locked ? <p className="rounded-lg bg-stone-200 p-3 font-semibold dark:bg-stone-700">This room is locked: it is read-only for now.</p> : null}
-      {room.slowModeSeconds > 0 ? <p className="font-semibold">Slow mode: one message every {room.slowModeSeconds} seconds per person.</p> : null}
       {room.pinned ? (
         <section aria-labelledby="pinned-title" className="rounded-lg border-2 border-brand-700 p-3 dark:border-brand-100">
           <h2 id="pinned-title" className="text-base font-semibold">

@@ -26,7 +26,9 @@ export function EventCard({ event }: { event: EventCardData }) {
   return (
     <article aria-labelledby={headingId} className="space-y-2 rounded-xl border-2 border-stone-300 bg-white p-5 dark:border-stone-600 dark:bg-stone-900">
       <h2 id={headingId} className="text-2xl">
-        <Link to={`/events/${event.id}`}>{event.status === "cancelled" ? `Cancelled: ${event.title}` : event.title}</Link>
+        <Link to={`/events/${event.id}`} className="inline-flex min-h-11 items-center">
+          {event.status === "cancelled" ? `Cancelled: ${event.title}` : event.title}
+        </Link>
       </h2>
       <p className="text-lg font-semibold">
         <EventTime startsAt={event.startsAt} endsAt={event.endsAt} timeZone={event.timeZone} inZone={event.inZone} />
@@ -45,7 +47,9 @@ export function EventCard({ event }: { event: EventCardData }) {
         {event.group ? (
           <>
             {" · "}
-            <Link to={`/groups/${event.group.slug}`}>{event.group.name}</Link>
+            <Link to={`/groups/${event.group.slug}`} className="inline-flex min-h-11 items-center">
+              {event.group.name}
+            </Link>
           </>
         ) : null}
         {event.location ? ` · ${event.location}` : null}

@@ -3,12 +3,15 @@ import type { ReactNode } from "react";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
+import { StaffBadge } from "#app/components/ui/staff-badge";
+import type { StaffRole } from "#app/lib/staff-role";
 import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
 import { RelativeTime } from "./relative-time";
 
 export interface PostView {
   id: string;
   authorName: string;
+  authorStaff: StaffRole | null;
   isOpening: boolean;
   createdAt: string;
   editedAt: string | null;
@@ -68,6 +71,7 @@ export function PostCard({
           {post.authorName}
           <span className="sr-only">{post.isOpening ? ", opening post" : ", reply"}</span>
         </h2>
+        <StaffBadge role={post.authorStaff} />
         {post.isOpening ? <Badge>Opening post</Badge> : null}
         <span className="text-base">
           <RelativeTime iso={post.createdAt} now={now} />

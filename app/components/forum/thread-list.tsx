@@ -1,11 +1,14 @@
 import { Link } from "@remix-run/react";
 import { Badge } from "#app/components/ui/badge";
+import { StaffBadge } from "#app/components/ui/staff-badge";
+import type { StaffRole } from "#app/lib/staff-role";
 import { RelativeTime } from "./relative-time";
 
 export interface ThreadListItem {
   id: string;
   title: string;
   authorName: string;
+  authorStaff: StaffRole | null;
   replyCount: number;
   lastActivityAt: string;
   pinned: boolean;
@@ -32,6 +35,7 @@ export function ThreadList({ slug, threads, now }: { slug: string; threads: Thre
             <span>
               Started by <strong>{t.authorName}</strong>
             </span>
+            <StaffBadge role={t.authorStaff} />
             <span>
               {t.replyCount} {t.replyCount === 1 ? "reply" : "replies"}
             </span>

@@ -7,6 +7,8 @@ import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenti
 import { newId } from "#app/lib/ids.server";
 import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
 import { findGroup } from "#app/modules/groups/groups.server";
+import { staffStanding } from "#app/modules/groups/staff-standing.server";
+import type { StaffRole } from "#app/lib/staff-role";
 import { fileReport, notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
@@ -68,6 +70,7 @@ const messageColumns = {
   seq: chatMessages.seq,
   authorId: chatMessages.authorId,
   authorName: users.displayName,
+  authorStaff: staffStanding(chatRooms.groupId, chatMessages.authorId),
   body: chatMessages.body,
   clientId: chatMessages.clientId,
   createdAt: chatMessages.createdAt,
@@ -79,6 +82,7 @@ type MessageRow = {
   seq: number;
   authorId: string;
   authorName: string;
+  authorStaff: StaffRole | null;
   body: string;
   clientId: string;
   createdAt: Date;
@@ -91,7 +95,7 @@ export function toChatMessage(r: MessageRow): ChatMessage {
     id: r.id,
     roomId: r.roomId,
     seq: Number(r.seq),
-    author: { id: r.authorId, displayName: r.authorName },
+    author: { id: r.authorId, displayName: r.authorName, staff: r.authorStaff ?? null },
     body: r.deletedAt ? "" : r.body,
     clientId: r.clientId,
     createdAt: r.createdAt.toISOString(),
@@ -100,7 +104,11 @@ export function toChatMessage(r: MessageRow): ChatMessage {
 }
 
 function selectMessages(app: AppContext) {
-  return app.db.select(messageColumns).from(chatMessages).innerJoin(users, eq(users.id, chatMessages.authorId));
+  return app.db
+    .select(messageColumns)
+    .from(chatMessages)
+    .innerJoin(users, eq(users.id, chatMessages.authorId))
+    .innerJoin(chatRooms, eq(chatRooms.id, chatMessages.roomId));
 }
 
 async function findMessage(app: AppContext, messageId: string) {
@@ -247,8 +255,8 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
       )
       insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id)
       select ${id}, ${room.id}, bumped.last_seq, ${actor.id}, ${input.body}, ${input.clientId} from bumped
-      returning seq, created_at`);
-    const [inserted] = rowsOf<{ seq: number | string; created_at: Date | string }>(result);
+      returning seq, created_at, ${staffStanding(room.groupId, sql`${actor.id}`)} as author_staff`);
+    const [inserted] = rowsOf<{ seq: number | string; created_at: Date | string; author_staff: StaffRole | null }>(result);
     if (!inserted) throw NotFound(ROOM);
     row = {
       id,
@@ -256,6 +264,7 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
       seq: Number(inserted.seq),
       authorId: actor.id,
       authorName: actor.displayName ?? (await authorName(app, actor.id)),
+      authorStaff: inserted.author_staff ?? null,
       body: input.body,
       clientId: input.clientId,
       createdAt: new Date(inserted.created_at),

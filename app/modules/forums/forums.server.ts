@@ -8,6 +8,7 @@ import { renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import type { RateRule } from "#app/lib/rate-limit.server";
 import { findGroup } from "#app/modules/groups/groups.server";
+import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { fileReport, notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import {
@@ -136,6 +137,7 @@ export async function listThreads(
       createdAt: threads.createdAt,
       removed: sql<boolean>`${threads.deletedAt} is not null`,
       authorName: users.displayName,
+      authorStaff: staffStanding(threads.groupId, threads.authorId),
     })
     .from(threads)
     .innerJoin(users, eq(users.id, threads.authorId))
@@ -273,6 +275,7 @@ export async function getThreadPage(
       id: posts.id,
       authorId: posts.authorId,
       authorName: users.displayName,
+      authorStaff: staffStanding(row.groupId, posts.authorId),
       isOpening: posts.isOpening,
       body: posts.body,
       createdAt: posts.createdAt,
@@ -325,6 +328,7 @@ export async function getThreadPage(
     return {
       id: p.id,
       authorName: p.authorName,
+      authorStaff: p.authorStaff,
       isOpening: p.isOpening,
       createdAt: p.createdAt,
       editedAt: p.editedAt,
@@ -628,6 +632,7 @@ export async function searchForums(
       isOpening: posts.isOpening,
       createdAt: posts.createdAt,
       authorName: users.displayName,
+      authorStaff: staffStanding(groups.id, posts.authorId),
       groupSlug: groups.slug,
       groupName: groups.name,
       title: sql<string>`ts_headline('english', translate(${threads.title}, ${SNIPPET_STRIP}, ''), ${query}, ${TITLE_OPTIONS})`,
@@ -663,6 +668,7 @@ export async function searchForums(
       isOpening: r.isOpening,
       createdAt: r.createdAt,
       authorName: r.authorName,
+      authorStaff: r.authorStaff,
       group: { slug: r.groupSlug, name: r.groupName },
       title: snippetParts(r.title),
       snippet: snippetParts(r.snippet),

@@ -7,6 +7,7 @@ import { Conflict, NotFound } from "#app/lib/errors";
 import { assertCan, can, type Actor, type GroupTarget } from "#app/policy.server";
 import { fileReport } from "#app/modules/moderation/moderation.server";
 import type { ReportInput } from "#app/modules/moderation/moderation.schema";
+import { staffStanding } from "./staff-standing.server";
 
 const PAGE_SIZE = 50;
 
@@ -64,6 +65,7 @@ function toGroupView(actor: Actor | null, row: GroupRow) {
         : null,
     orgRole: row.orgRole ?? null,
   };
+  const view = can(actor, "group.view", target);
   return {
     id: row.id,
     slug: row.slug,
@@ -72,11 +74,12 @@ function toGroupView(actor: Actor | null, row: GroupRow) {
     visibility: row.visibility,
     joinPolicy: row.joinPolicy,
     organization: row.organization,
-    memberCount: row.memberCount,
+    // Who is inside a private group (even how many) is for those who may see the group.
+    memberCount: view ? row.memberCount : null,
     membership: target.membership ? { role: target.membership.role, status: target.membership.status } : null,
     target,
     permissions: {
-      view: can(actor, "group.view", target),
+      view,
       viewMembers: can(actor, "group.viewMembers", target),
       join: can(actor, "group.join", target),
       requestJoin: can(actor, "group.requestJoin", target),
@@ -89,7 +92,7 @@ export type GroupView = ReturnType<typeof toGroupView>;
 
 /**
  * The group directory, keyset-paginated by (name, id). Private groups are listed by name and
- * description only, so people can ask to join; their content stays behind group.view.
+ * description only (no member count), so people can ask to join; their content stays behind group.view.
  */
 export async function listGroups(app: AppContext, viewer: Actor | null, opts: { after?: string | null; limit?: number } = {}) {
   const limit = Math.min(opts.limit ?? PAGE_SIZE, PAGE_SIZE);
@@ -162,7 +165,13 @@ export async function listMembers(app: AppContext, viewer: Actor | null, slug: s
   const cursor = decodeCursor(opts.after, 2);
   const lowerName = sql<string>`lower(${users.displayName})`;
   const rows = await app.db
-    .select({ userId: users.id, displayName: users.displayName, role: groupMemberships.role, since: groupMemberships.createdAt })
+    .select({
+      userId: users.id,
+      displayName: users.displayName,
+      role: groupMemberships.role,
+      staff: staffStanding(groupMemberships.groupId, users.id),
+      since: groupMemberships.createdAt,
+    })
     .from(groupMemberships)
     .innerJoin(users, eq(users.id, groupMemberships.userId))
     .where(

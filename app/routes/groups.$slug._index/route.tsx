@@ -39,7 +39,10 @@ export default function GroupPage() {
         </h1>
         <div className="flex flex-wrap items-center gap-2">
           <span>
-            Run by <strong>{group.organization.name}</strong>
+            Run by{" "}
+            <Link to={`/organizations/${group.organization.slug}`} className="inline-flex min-h-11 items-center font-semibold">
+              {group.organization.name}
+            </Link>
           </span>
           {group.organization.verified ? <VerifiedBadge /> : null}
           {group.visibility === "private" ? <Badge tone="warning">Private group</Badge> : <Badge>Public group</Badge>}
@@ -51,7 +54,9 @@ export default function GroupPage() {
           {group.permissions.viewMembers ? (
             <>
               {" · "}
-              <Link to={`/groups/${group.slug}/members`}>See who is here</Link>
+              <Link to={`/groups/${group.slug}/members`} className="inline-flex min-h-11 items-center">
+                See who is here
+              </Link>
             </>
           ) : null}
         </p>

@@ -24,6 +24,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         id: t.id,
         title: t.title,
         authorName: t.authorName,
+        authorStaff: t.authorStaff,
         replyCount: t.replyCount,
         pinned: t.pinned,
         locked: t.locked,
