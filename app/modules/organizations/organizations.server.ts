@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import { groupMemberships, groups, organizationApplications, organizationMembers, organizations, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
@@ -172,7 +172,6 @@ export async function manageTeam(app: AppContext, viewer: Actor | null, slug: st
   const actor = requireActor(viewer);
   const org = await findOrganization(app, actor, slug);
   assertCan(actor, "organization.manageTeam", org.target, "That organization");
-  const actingAsOwner = org.orgRole === "owner" || actor.siteRole === "admin";
 
   let userId: string;
   let displayName: string;
@@ -190,23 +189,31 @@ export async function manageTeam(app: AppContext, viewer: Actor | null, slug: st
     userId = user.id;
     displayName = user.displayName;
   }
-  const [current] = await app.db
-    .select({ role: organizationMembers.role })
-    .from(organizationMembers)
-    .where(and(eq(organizationMembers.organizationId, org.id), eq(organizationMembers.userId, userId)));
-
-  if ((current?.role === "owner" || (input.intent === "role" && input.role === "owner")) && !actingAsOwner) {
-    throw Invalid("Only an owner can make someone an owner or change an owner's role.");
-  }
-  if (current?.role === "owner" && (input.intent === "remove" || (input.intent === "role" && input.role !== "owner"))) {
-    const [others] = await app.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(organizationMembers)
-      .where(and(eq(organizationMembers.organizationId, org.id), eq(organizationMembers.role, "owner"), ne(organizationMembers.userId, userId)));
-    if ((others?.n ?? 0) === 0) throw Invalid("An organization always keeps at least one owner. Make someone else owner first.");
-  }
-
   await app.db.transaction(async (tx) => {
+    // Every team change takes the organization's row lock first, then reads the roles it decides on:
+    // two owners removing (or demoting) each other at once are serialized, and the second sees the
+    // first's change (its actor may no longer be staff at all, and the last owner always stays).
+    await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, org.id)).for("update");
+    const roles = await tx
+      .select({ userId: organizationMembers.userId, role: organizationMembers.role })
+      .from(organizationMembers)
+      .where(and(eq(organizationMembers.organizationId, org.id), inArray(organizationMembers.userId, [actor.id, userId])));
+    const actorRole = roles.find((r) => r.userId === actor.id)?.role ?? null;
+    assertCan(actor, "organization.manageTeam", { orgRole: actorRole }, "That organization");
+    const actingAsOwner = actorRole === "owner" || actor.siteRole === "admin";
+    const current = roles.find((r) => r.userId === userId);
+
+    if ((current?.role === "owner" || (input.intent === "role" && input.role === "owner")) && !actingAsOwner) {
+      throw Invalid("Only an owner can make someone an owner or change an owner's role.");
+    }
+    if (current?.role === "owner" && (input.intent === "remove" || (input.intent === "role" && input.role !== "owner"))) {
+      const [others] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(organizationMembers)
+        .where(and(eq(organizationMembers.organizationId, org.id), eq(organizationMembers.role, "owner"), ne(organizationMembers.userId, userId)));
+      if ((others?.n ?? 0) === 0) throw Invalid("An organization always keeps at least one owner. Make someone else owner first.");
+    }
+
     if (input.intent === "add") {
       if (current) throw Conflict(`${displayName} is already on the team.`, { displayName: [`${displayName} is already on the team.`] });
       await tx.insert(organizationMembers).values({ organizationId: org.id, userId, role: input.role });
