@@ -250,6 +250,11 @@ export const rules = {
     active(a) && eventVisible(a, t) && !(t.group && banned(t.group)) && !t.event.cancelled && !t.event.closed && t.rsvp === null,
   /** Withdraw one's own RSVP (going or waitlisted), until the event starts. */
   "event.cancelRsvp": (a: Actor | null, t: EventTarget) => active(a) && eventVisible(a, t) && t.rsvp !== null && !t.event.cancelled,
+  /**
+   * Hold a place (going or waitlisted): whoever may see the event and is not banned from its group.
+   * Losing this (leaving a private group, a ban, leaving the organization's team) releases the place.
+   */
+  "event.keepRsvp": (a: Actor | null, t: EventTarget) => a !== null && eventVisible(a, t) && !(t.group && banned(t.group)),
   /** Attendee list, waitlist and CSV export (display names only): the organization's staff. */
   "event.viewAttendees": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t),
   /** The online link: members who are going, and organizers. Never the waitlist, never visitors. */

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatPresence } from "#app/lib/chat-wire";
 import { Invalid, NotFound } from "#app/lib/errors";
+import { cleanPayload } from "#app/lib/text-input";
 import {
   BanSchema,
   DeleteMessageSchema,
@@ -28,36 +29,49 @@ import {
   setLocked,
   setSlowMode,
 } from "#app/modules/chat/chat.server";
+import { roomReaders } from "#app/modules/groups/access.server";
 import { answer } from "./ack.server";
 import { channel } from "./events";
 import type { HearthServer, HearthSocket } from "./io.server";
+import { roomSockets } from "./presence-view.server";
 
 const TYPING_RATE = { limit: 20, windowSeconds: 10, message: "typing" };
 const PRESENCE_LIST_MAX = 100;
 /** Presence changes are coalesced per room on each node, so a burst of joins is one broadcast. */
 const PRESENCE_DELAY_MS = 250;
 
-/** Everyone with at least one socket in the room, on every node (the adapter asks the others). */
-export async function presenceOf(io: HearthServer, roomId: string): Promise<ChatPresence> {
-  const sockets = await io.in(channel.room(roomId)).fetchSockets();
+/**
+ * Everyone with at least one socket in the room who may still read it (policy chat.read), on every
+ * node: this node's sockets now, the others' as last seen (`fresh`: ask them first, within a timeout;
+ * a join never waits for Redis or another node). A socket left in the room after its person lost
+ * access (a race with a join) is made to leave here, before the broadcast, so it hears no presence either.
+ */
+export async function presenceOf(io: HearthServer, app: AppContext, roomId: string, opts: { fresh?: boolean } = {}): Promise<ChatPresence> {
+  const sockets = await roomSockets(io, roomId, opts);
+  const readers = await roomReaders(app, roomId, sockets.flatMap((s) => (s.data.viewer ? [s.data.viewer.id] : [])));
   const people = new Map<string, { id: string; displayName: string }>();
   for (const s of sockets) {
     const v = s.data.viewer;
-    if (v && !people.has(v.id)) people.set(v.id, { id: v.id, displayName: v.displayName });
+    if (!v || !readers.has(v.id)) {
+      s.leave(channel.room(roomId));
+      if (v) s.leave(channel.roomUser(roomId, v.id));
+      continue;
+    }
+    if (!people.has(v.id)) people.set(v.id, { id: v.id, displayName: v.displayName });
   }
   const list = [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
   return { roomId, people: list.slice(0, PRESENCE_LIST_MAX), count: list.length };
 }
 
 /** Per-server presence broadcaster: at most one broadcast per room per PRESENCE_DELAY_MS. */
-export function presenceBroadcaster(io: HearthServer) {
+export function presenceBroadcaster(io: HearthServer, app: AppContext) {
   const pending = new Map<string, NodeJS.Timeout>();
   return {
     schedule(roomId: string) {
       if (pending.has(roomId)) return;
       const timer = setTimeout(() => {
         pending.delete(roomId);
-        presenceOf(io, roomId).then(
+        presenceOf(io, app, roomId, { fresh: true }).then(
           (p) => io.to(channel.room(roomId)).emit("presence", p),
           () => {}, // a node that went away mid-request: the next change broadcasts again
         );
@@ -93,12 +107,17 @@ type LooseSocket = { on(event: string, listener: (...args: unknown[]) => void): 
 function handle<S extends z.ZodTypeAny, T>(socket: HearthSocket, event: string, schema: S, work: (input: z.output<S>) => Promise<T> | T) {
   (socket as unknown as LooseSocket).on(event, (...args: unknown[]) => {
     const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
-    void answer(ack, () => {
-      if (args.length > 1) throw Invalid("Send one payload object.");
-      const parsed = schema.safeParse(args[0]);
-      if (!parsed.success) throw Invalid(firstIssue(parsed.error));
-      return work(parsed.data);
-    });
+    void answer(
+      ack,
+      () => {
+        if (args.length > 1) throw Invalid("Send one payload object.");
+        // The input layer (app/lib/text-input.ts): no NULs or lone surrogates reach the database.
+        const parsed = schema.safeParse(cleanPayload(args[0]));
+        if (!parsed.success) throw Invalid(firstIssue(parsed.error));
+        return work(parsed.data);
+      },
+      event,
+    );
   });
 }
 
@@ -110,8 +129,15 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
   handle(socket, "room:join", JoinRoomSchema, async (input) => {
     const opened = await openRoom(app, viewer, input);
     await socket.join([channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)]);
+    // Asked again once in the room: an access loss that committed after openRoom's check but whose
+    // removal broadcast ran before this join would otherwise leave the socket inside.
+    if (!(await roomReaders(app, input.roomId, [viewer.id])).has(viewer.id)) {
+      await socket.leave(channel.room(input.roomId));
+      await socket.leave(channel.roomUser(input.roomId, viewer.id));
+      throw NotFound("That room");
+    }
     presence.schedule(input.roomId);
-    return { ...opened, presence: await presenceOf(io, input.roomId) };
+    return { ...opened, presence: await presenceOf(io, app, input.roomId) };
   });
 
   handle(socket, "room:leave", RoomRefSchema, async ({ roomId }) => {
@@ -127,11 +153,17 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
 
   handle(socket, "message:send", SendMessageSchema, (input) => sendMessage(app, viewer, input));
 
-  handle(socket, "typing", TypingSchema, ({ roomId, typing }) => {
+  handle(socket, "typing", TypingSchema, async ({ roomId, typing }) => {
     if (!inRoom(roomId)) throw NotFound("That room");
     // Typing is best-effort: past the limit it is dropped quietly, never an error for the person.
     if (app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE).remaining > 0) {
       app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
+      // Room membership is not permission: relay only for someone who may still read the room.
+      if (!(await roomReaders(app, roomId, [viewer.id])).has(viewer.id)) {
+        await socket.leave(channel.room(roomId));
+        await socket.leave(channel.roomUser(roomId, viewer.id));
+        throw NotFound("That room");
+      }
       socket.to(channel.room(roomId)).emit("typing", { roomId, user: { id: viewer.id, displayName: viewer.displayName }, typing });
     }
     return null;

@@ -49,6 +49,11 @@ const expected: Record<EventAction, Record<Role, string>> = {
     "group member": "NNNNN", "group member going": "YYYNY", "outsider going": "YYNNY", "outsider waitlisted": "YYNNY",
     "org moderator": "NNNNN", "org admin": "NNNNN", "org owner": "NNNNN", "site admin": "NNNNN",
   },
+  "event.keepRsvp": {
+    visitor: "NNNNN", "suspended member": "YYNNY", "signed-in outsider": "YYNNY", "banned from group": "YNNNN",
+    "group member": "YYYYY", "group member going": "YYYYY", "outsider going": "YYNNY", "outsider waitlisted": "YYNNY",
+    "org moderator": "YYYYY", "org admin": "YYYYY", "org owner": "YYYYY", "site admin": "YYYYY",
+  },
   "event.viewAttendees": {
     visitor: "NNNNN", "suspended member": "NNNNN", "signed-in outsider": "NNNNN", "banned from group": "NNNNN",
     "group member": "NNNNN", "group member going": "NNNNN", "outsider going": "NNNNN", "outsider waitlisted": "NNNNN",

@@ -6,6 +6,7 @@ import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
+import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import type { StaffRole } from "#app/lib/staff-role";
@@ -424,7 +425,7 @@ export async function banUser(app: AppContext, viewer: ChatActor | null, input: 
       reason: input.reason,
     });
   });
-  if (input.banned) app.realtime.chat.removeFromRoom(room.id, subject.id);
+  if (input.banned) await accessLost(app, { groupId: room.groupId, userId: subject.id });
   app.realtime.chat.sanctioned(subject.id, {
     roomId: room.id,
     mutedUntil: null,

@@ -77,8 +77,13 @@ function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | null) {
 }
 
 type EventRow = Awaited<ReturnType<ReturnType<typeof baseEventQuery>["execute"]>>[number];
+/** What the policy needs from an event row (one viewer's relationship to it included). */
+type TargetRow = Pick<
+  EventRow,
+  "groupId" | "groupVisibility" | "groupJoinPolicy" | "membershipRole" | "membershipStatus" | "mutedUntil" | "orgRole" | "rsvpStatus" | "status" | "startsAt" | "registrationDeadline"
+>;
 
-function targetOf(row: EventRow, now: Date): EventTarget {
+function targetOf(row: TargetRow, now: Date): EventTarget {
   const orgRole: OrgRole | null = row.orgRole ?? null;
   const group: GroupTarget | null =
     row.groupId && row.groupVisibility && row.groupJoinPolicy
@@ -284,22 +289,115 @@ async function countGoing(tx: Tx, eventId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Moves the first waitlisted people up while there is room. Call with the event row locked. */
-async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: number | null, title: string): Promise<string[]> {
-  const free = capacity === null ? Number.MAX_SAFE_INTEGER : capacity - (await countGoing(tx, eventId));
-  if (free <= 0) return [];
-  const next = await tx
+/**
+ * The event as each of these people stands towards it, from the database as it is now (inside the
+ * caller's transaction): one query, so notices and releases ask the policy per person at send time.
+ */
+async function targetsFor(tx: Tx, eventId: string, userIds: readonly string[]) {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return [];
+  const rows = await tx
+    .select({
+      userId: users.id,
+      siteRole: users.siteRole,
+      userStatus: users.status,
+      groupId: events.groupId,
+      groupVisibility: groups.visibility,
+      groupJoinPolicy: groups.joinPolicy,
+      membershipRole: groupMemberships.role,
+      membershipStatus: groupMemberships.status,
+      mutedUntil: groupMemberships.mutedUntil,
+      orgRole: organizationMembers.role,
+      rsvpStatus: eventRsvps.status,
+      status: events.status,
+      startsAt: events.startsAt,
+      registrationDeadline: events.registrationDeadline,
+    })
+    .from(events)
+    .innerJoin(users, inArray(users.id, ids))
+    .leftJoin(groups, eq(groups.id, events.groupId))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, events.groupId), eq(groupMemberships.userId, users.id)))
+    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, events.organizationId), eq(organizationMembers.userId, users.id)))
+    .leftJoin(eventRsvps, and(eq(eventRsvps.eventId, events.id), eq(eventRsvps.userId, users.id)))
+    .where(eq(events.id, eventId));
+  const now = new Date();
+  return rows.map((r) => ({ userId: r.userId, actor: { id: r.userId, siteRole: r.siteRole, status: r.userStatus } as Actor, target: targetOf(r, now) }));
+}
+
+/** Of these people, those who may still see the event (policy `event.view`): every event notice goes only to them. */
+async function mayStillSee(tx: Tx, eventId: string, userIds: readonly string[]): Promise<string[]> {
+  return (await targetsFor(tx, eventId, userIds)).filter((p) => can(p.actor, "event.view", p.target)).map((p) => p.userId);
+}
+
+/** People holding a place (all of them, or these) who may no longer hold it (policy `event.keepRsvp`). */
+async function placesLost(tx: Tx, eventId: string, userIds?: readonly string[]): Promise<string[]> {
+  const holders = await tx
     .select({ userId: eventRsvps.userId })
     .from(eventRsvps)
-    .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.status, "waitlisted")))
-    .orderBy(asc(eventRsvps.seq))
-    .limit(Math.min(free, 10_000));
-  if (next.length === 0) return [];
-  const ids = next.map((n) => n.userId);
+    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted"]), userIds ? inArray(eventRsvps.userId, [...userIds]) : undefined));
+  const people = await targetsFor(tx, eventId, holders.map((h) => h.userId));
+  const keep = new Set(people.filter((p) => can(p.actor, "event.keepRsvp", p.target)).map((p) => p.userId));
+  return holders.map((h) => h.userId).filter((u) => !keep.has(u));
+}
+
+type LockedEvent = Awaited<ReturnType<typeof lockEvent>>;
+
+/**
+ * Cancels these people's live RSVPs; when a going place frees up before the start of a scheduled
+ * event, the waitlist moves up in the same transaction. Call with the event row locked.
+ */
+async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEvent, userIds: readonly string[]) {
+  if (userIds.length === 0) return { withdrawn: [], promoted: [] };
+  const live = await tx
+    .select({ userId: eventRsvps.userId, status: eventRsvps.status })
+    .from(eventRsvps)
+    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, [...userIds]), inArray(eventRsvps.status, ["going", "waitlisted"])));
+  const withdrawn = live.map((r) => ({ userId: r.userId, status: r.status as "going" | "waitlisted" }));
+  if (withdrawn.length === 0) return { withdrawn, promoted: [] };
   await tx
     .update(eventRsvps)
-    .set({ status: "going", updatedAt: sql`now()` })
-    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, ids), eq(eventRsvps.status, "waitlisted")));
+    .set({ status: "cancelled", updatedAt: sql`now()` })
+    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, withdrawn.map((w) => w.userId))));
+  const freed = withdrawn.some((w) => w.status === "going") && locked.status === "scheduled" && Date.now() < locked.startsAt.getTime();
+  const promoted = freed ? await promoteFromWaitlist(tx, eventId, locked.capacity, locked.title) : [];
+  return { withdrawn, promoted };
+}
+
+/**
+ * Moves the first waitlisted people up while there is room. Call with the event row locked. Anyone
+ * next in line who may no longer hold a place (lost access to the group) is released, not promoted.
+ */
+async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: number | null, title: string): Promise<string[]> {
+  let free = capacity === null ? Number.MAX_SAFE_INTEGER : capacity - (await countGoing(tx, eventId));
+  const ids: string[] = [];
+  while (free > 0) {
+    const next = await tx
+      .select({ userId: eventRsvps.userId })
+      .from(eventRsvps)
+      .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.status, "waitlisted")))
+      .orderBy(asc(eventRsvps.seq))
+      .limit(Math.min(free, 10_000));
+    if (next.length === 0) break;
+    const lost = new Set(await placesLost(tx, eventId, next.map((n) => n.userId)));
+    if (lost.size > 0) {
+      await tx
+        .update(eventRsvps)
+        .set({ status: "cancelled", updatedAt: sql`now()` })
+        .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, [...lost])));
+    }
+    const up = next.map((n) => n.userId).filter((u) => !lost.has(u));
+    if (up.length > 0) {
+      await tx
+        .update(eventRsvps)
+        .set({ status: "going", updatedAt: sql`now()` })
+        .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, up), eq(eventRsvps.status, "waitlisted")));
+      ids.push(...up);
+      free -= up.length;
+    }
+    // Each round either fills places or releases someone, so this ends; no releases: the line is done.
+    if (lost.size === 0) break;
+  }
+  if (ids.length === 0) return [];
   await notifyUsers(tx, ids, {
     kind: "event_promoted",
     title: `A place opened up: you are going to "${title}"`,
@@ -328,7 +426,8 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
   }
   if (input.format !== before.format) changes.push("The format changed.");
   if ((input.location ?? null) !== before.location) changes.push(input.location ? `The place is now: ${input.location}.` : "It no longer has a physical location.");
-  if ((input.onlineUrl ?? null) !== (raw?.onlineUrl ?? null)) changes.push("The online link changed: see the event page.");
+  const linkNote = "The online link changed: see the event page.";
+  if ((input.onlineUrl ?? null) !== (raw?.onlineUrl ?? null)) changes.push(linkNote);
   if (input.description !== before.description) changes.push("The description was updated.");
   await app.db.transaction(async (tx) => {
     const locked = await lockEvent(tx, eventId);
@@ -356,17 +455,22 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
         updatedAt: sql`now()`,
       })
       .where(eq(events.id, eventId));
+    // Moving the event to another group can take it out of someone's sight: their place is released.
+    await withdrawPlaces(tx, eventId, { ...locked, capacity: input.capacity, title: input.title, startsAt: input.startsAt }, await placesLost(tx, eventId));
     if (input.startsAt.getTime() > Date.now()) await promoteFromWaitlist(tx, eventId, input.capacity, input.title);
     if (changes.length > 0) {
+      // Going and waitlisted people hear of it (a new time or place matters to both), but only those
+      // who may still see the event. The waitlist can't see the online link, so it isn't told of it.
       const attendees = await tx
-        .select({ userId: eventRsvps.userId })
+        .select({ userId: eventRsvps.userId, status: eventRsvps.status })
         .from(eventRsvps)
-        .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.status, "going")));
-      await notifyUsers(
-        tx,
-        attendees.map((a) => a.userId).filter((u) => u !== viewer!.id),
-        { kind: "event_changed", title: `"${input.title}" has changed`, body: changes.join(" "), link: `/events/${eventId}`, eventId },
-      );
+        .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted"])));
+      const audience = new Set(await mayStillSee(tx, eventId, attendees.map((a) => a.userId).filter((u) => u !== viewer!.id)));
+      const told = (status: "going" | "waitlisted") => attendees.filter((a) => a.status === status && audience.has(a.userId)).map((a) => a.userId);
+      const notice = { kind: "event_changed", title: `"${input.title}" has changed`, link: `/events/${eventId}`, eventId } as const;
+      await notifyUsers(tx, told("going"), { ...notice, body: changes.join(" ") });
+      const forWaitlist = changes.filter((c) => c !== linkNote);
+      if (forWaitlist.length > 0) await notifyUsers(tx, told("waitlisted"), { ...notice, body: forWaitlist.join(" ") });
     }
   });
   return { id: eventId };
@@ -389,7 +493,7 @@ export async function cancelEvent(app: AppContext, viewer: Actor | null, eventId
       .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted"])));
     await notifyUsers(
       tx,
-      attendees.map((a) => a.userId).filter((u) => u !== viewer!.id),
+      await mayStillSee(tx, eventId, attendees.map((a) => a.userId).filter((u) => u !== viewer!.id)),
       {
         kind: "event_cancelled",
         title: `Cancelled: "${locked.title}"`,
@@ -468,21 +572,45 @@ export async function cancelRsvp(app: AppContext, viewer: Actor | null, eventId:
   const userId = viewer!.id;
   return app.db.transaction(async (tx) => {
     const locked = await lockEvent(tx, eventId);
-    const [changed] = await tx
-      .select({ status: eventRsvps.status })
-      .from(eventRsvps)
-      .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId)));
-    if (!changed || changed.status === "cancelled") return { previous: null, promoted: [] };
-    await tx
-      .update(eventRsvps)
-      .set({ status: "cancelled", updatedAt: sql`now()` })
-      .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId)));
-    const promoted =
-      changed.status === "going" && locked.status === "scheduled" && Date.now() < locked.startsAt.getTime()
-        ? await promoteFromWaitlist(tx, eventId, locked.capacity, locked.title)
-        : [];
-    return { previous: changed.status, promoted };
+    const { withdrawn, promoted } = await withdrawPlaces(tx, eventId, locked, [userId]);
+    return { previous: withdrawn[0]?.status ?? null, promoted };
   });
+}
+
+/**
+ * After people lost access to a group (left, declined, banned, removed from the organization's
+ * team, the group turned private): releases the places they may no longer hold (policy
+ * `event.keepRsvp`) in the group's events that have not ended, one transaction per event with its
+ * row locked, so the waitlist moves up exactly as when they cancel. Without userIds, every holder
+ * is checked. They get no notice: the event is no longer theirs to see.
+ */
+export async function releaseLostPlaces(app: AppContext, scope: { groupId: string; userIds?: readonly string[] }) {
+  const userIds = scope.userIds ? [...scope.userIds] : undefined;
+  if (userIds?.length === 0) return { released: 0, promoted: [] as string[] };
+  const affected = await app.db
+    .selectDistinct({ eventId: events.id })
+    .from(events)
+    .innerJoin(eventRsvps, eq(eventRsvps.eventId, events.id))
+    .where(
+      and(
+        eq(events.groupId, scope.groupId),
+        eq(events.status, "scheduled"),
+        gt(events.endsAt, new Date()),
+        inArray(eventRsvps.status, ["going", "waitlisted"]),
+        userIds ? inArray(eventRsvps.userId, userIds) : undefined,
+      ),
+    );
+  let released = 0;
+  const promoted: string[] = [];
+  for (const { eventId } of affected) {
+    await app.db.transaction(async (tx) => {
+      const locked = await lockEvent(tx, eventId);
+      const result = await withdrawPlaces(tx, eventId, locked, await placesLost(tx, eventId, userIds));
+      released += result.withdrawn.length;
+      promoted.push(...result.promoted);
+    });
+  }
+  return { released, promoted };
 }
 
 /** Organizers' view: who is going and who is waiting, in order (display names only). */

@@ -7,6 +7,7 @@ import { Conflict, NotFound } from "#app/lib/errors";
 import { assertCan, can, type Actor, type GroupTarget } from "#app/policy.server";
 import { fileReport } from "#app/modules/moderation/moderation.server";
 import type { ReportInput } from "#app/modules/moderation/moderation.schema";
+import { accessLost } from "./access.server";
 import { staffStanding } from "./staff-standing.server";
 
 const PAGE_SIZE = 50;
@@ -155,6 +156,7 @@ export async function leaveGroup(app: AppContext, viewer: Actor | null, slug: st
         sql`${groupMemberships.status} <> 'banned'`,
       ),
     );
+  await accessLost(app, { groupId: group.id, userId: viewer!.id });
   return { group, previous: group.membership!.status };
 }
 
@@ -241,6 +243,7 @@ export async function decideJoinRequest(
       ? await app.db.update(groupMemberships).set({ status: "active", createdAt: new Date() }).where(where).returning({ userId: groupMemberships.userId })
       : await app.db.delete(groupMemberships).where(where).returning({ userId: groupMemberships.userId });
   if (changed.length === 0) throw NotFound("That request");
+  if (input.decision === "decline") await accessLost(app, { groupId: group.id, userId: input.userId });
   const [who] = await app.db.select({ displayName: users.displayName }).from(users).where(eq(users.id, input.userId));
   return { group, displayName: who?.displayName ?? "The member" };
 }

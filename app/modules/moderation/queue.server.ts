@@ -21,6 +21,7 @@ import { newId } from "#app/lib/ids.server";
 import { invalidateUserSessions } from "#app/modules/auth/session.server";
 import { deleteMessage } from "#app/modules/chat/chat.server";
 import { moderatePost, moderateThread } from "#app/modules/forums/forums.server";
+import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup, type GroupView } from "#app/modules/groups/groups.server";
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, can, type Action, type Actor, type GroupTarget, type NoticeTarget } from "#app/policy.server";
@@ -590,9 +591,9 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
       link: `/notices/${actionId}`,
     });
   });
-  // Every live socket of the person leaves the group's rooms at once, on every node.
+  // Every live socket of the person leaves the group's rooms at once, on every node; their event places go.
+  await accessLost(app, { groupId: group.id, userId: person.id });
   for (const roomId of roomIds) {
-    app.realtime.chat.removeFromRoom(roomId, person.id);
     app.realtime.chat.sanctioned(person.id, { roomId, mutedUntil: null, banned: true, message: `A moderator removed you from this group. Reason: ${input.reason}` });
   }
   return { intent: input.intent, moderationActionId: actionId };

@@ -4,6 +4,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, Invalid, NotFound, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
@@ -242,6 +243,8 @@ export async function manageTeam(app: AppContext, viewer: Actor | null, slug: st
       link: `/organizations/${org.slug}`,
     });
   });
+  // Off the team (or a narrower role): staff access to the organization's groups may be gone.
+  if (input.intent !== "add") await accessLost(app, { organizationId: org.id, userId });
   return { userId, displayName };
 }
 
@@ -296,6 +299,8 @@ export async function editGroup(app: AppContext, viewer: Actor | null, slug: str
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "organization.editGroup", group.target);
   await app.db.update(groups).set(input).where(eq(groups.id, group.id));
+  // A group turned private: outsiders' places in its events go (its chat was members-only already).
+  if (input.visibility === "private" && group.visibility !== "private") await accessLost(app, { groupId: group.id });
   return { slug: group.slug };
 }
 
@@ -326,5 +331,7 @@ export async function setGroupModerator(app: AppContext, viewer: Actor | null, s
       link: input.intent === "appoint" ? "/moderation" : `/groups/${group.slug}`,
     });
   });
+  // A moderator stood down no longer reads the group's archived rooms.
+  if (input.intent === "standDown") await accessLost(app, { groupId: group.id, userId: input.userId });
   return { userId: input.userId, role };
 }

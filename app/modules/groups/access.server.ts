@@ -1,0 +1,87 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, users } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { can, type RoomTarget } from "#app/policy.server";
+import { releaseLostPlaces } from "#app/modules/events/events.server";
+
+/**
+ * Losing access to a group takes effect everywhere at once. Every path that narrows someone's access
+ * (leave, a declined request, a group or chat ban, removal from the organization's team, standing
+ * down as moderator, a group turned private) calls `accessLost` after its change has committed; it
+ * asks the policy again with the database as it now is, so it never needs to know why access went.
+ *
+ * This file imports no other group or chat module, so chat and groups can both call it.
+ */
+
+/**
+ * `chat.read` for many people in the rooms of one group (or one room), in one query: the same
+ * RoomTarget that chat's loadRoom builds, per person. People with no account row are absent.
+ */
+export async function roomAccess(app: AppContext, scope: { roomId: string } | { groupId: string }, userIds: readonly string[]) {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return [];
+  const rows = await app.db
+    .select({
+      roomId: chatRooms.id,
+      locked: chatRooms.locked,
+      archivedAt: chatRooms.archivedAt,
+      visibility: groups.visibility,
+      joinPolicy: groups.joinPolicy,
+      userId: users.id,
+      siteRole: users.siteRole,
+      status: users.status,
+      membershipRole: groupMemberships.role,
+      membershipStatus: groupMemberships.status,
+      groupMutedUntil: groupMemberships.mutedUntil,
+      orgRole: organizationMembers.role,
+      mutedUntil: chatRoomSanctions.mutedUntil,
+      bannedAt: chatRoomSanctions.bannedAt,
+    })
+    .from(chatRooms)
+    .innerJoin(groups, eq(groups.id, chatRooms.groupId))
+    .innerJoin(users, inArray(users.id, ids))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, users.id)))
+    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, users.id)))
+    .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, users.id)))
+    .where("roomId" in scope ? eq(chatRooms.id, scope.roomId) : eq(chatRooms.groupId, scope.groupId));
+  return rows.map((r) => {
+    const target: RoomTarget = {
+      visibility: r.visibility,
+      joinPolicy: r.joinPolicy,
+      membership:
+        r.membershipRole && r.membershipStatus ? { role: r.membershipRole, status: r.membershipStatus, mutedUntil: r.groupMutedUntil } : null,
+      orgRole: r.orgRole ?? null,
+      room: { locked: r.locked, archived: r.archivedAt !== null },
+      sanction: r.mutedUntil || r.bannedAt ? { mutedUntil: r.mutedUntil, banned: r.bannedAt !== null } : null,
+    };
+    const actor = { id: r.userId, siteRole: r.siteRole, status: r.status };
+    return { roomId: r.roomId, userId: r.userId, canRead: can(actor, "chat.read", target) };
+  });
+}
+
+/** Of these people, those who may read the room now (presence lists and typing relays only them). */
+export async function roomReaders(app: AppContext, roomId: string, userIds: readonly string[]): Promise<Set<string>> {
+  return new Set((await roomAccess(app, { roomId }, userIds)).filter((r) => r.canRead).map((r) => r.userId));
+}
+
+export type AccessChange = { userId?: string } & ({ groupId: string } | { organizationId: string });
+
+/**
+ * Someone (or, without userId, anyone) may have lost access to a group, or to every group of an
+ * organization. Their sockets leave each of its chat rooms they may no longer read, at once on every
+ * node (one adapter broadcast), and the places they may no longer hold in its events are released
+ * (the waitlist moves up in the same transaction). Call after the change has committed.
+ */
+export async function accessLost(app: AppContext, change: AccessChange): Promise<void> {
+  const groupIds =
+    "groupId" in change
+      ? [change.groupId]
+      : (await app.db.select({ id: groups.id }).from(groups).where(eq(groups.organizationId, change.organizationId))).map((g) => g.id);
+  for (const groupId of groupIds) {
+    if (change.userId) {
+      const lost = (await roomAccess(app, { groupId }, [change.userId])).filter((r) => !r.canRead).map((r) => r.roomId);
+      await app.realtime.chat.removeFromRooms(change.userId, lost);
+    }
+    await releaseLostPlaces(app, { groupId, userIds: change.userId ? [change.userId] : undefined });
+  }
+}
