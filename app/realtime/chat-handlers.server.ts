@@ -2,7 +2,6 @@ import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatPresence } from "#app/lib/chat-wire";
 import { Invalid, NotFound } from "#app/lib/errors";
-import { cleanPayload } from "#app/lib/text-input";
 import {
   BanSchema,
   DeleteMessageSchema,
@@ -33,7 +32,6 @@ import { roomReaders } from "#app/modules/groups/access.server";
 import { answer } from "./ack.server";
 import { channel } from "./events";
 import type { HearthServer, HearthSocket } from "./io.server";
-import { roomSockets } from "./presence-view.server";
 
 const TYPING_RATE = { limit: 20, windowSeconds: 10, message: "typing" };
 const PRESENCE_LIST_MAX = 100;
@@ -42,12 +40,11 @@ const PRESENCE_DELAY_MS = 250;
 
 /**
  * Everyone with at least one socket in the room who may still read it (policy chat.read), on every
- * node: this node's sockets now, the others' as last seen (`fresh`: ask them first, within a timeout;
- * a join never waits for Redis or another node). A socket left in the room after its person lost
- * access (a race with a join) is made to leave here, before the broadcast, so it hears no presence either.
+ * node (the adapter asks the others). A socket left in the room after its person lost access (a race
+ * with a join) is made to leave here, before the broadcast, so it hears no presence either.
  */
-export async function presenceOf(io: HearthServer, app: AppContext, roomId: string, opts: { fresh?: boolean } = {}): Promise<ChatPresence> {
-  const sockets = await roomSockets(io, roomId, opts);
+export async function presenceOf(io: HearthServer, app: AppContext, roomId: string): Promise<ChatPresence> {
+  const sockets = await io.in(channel.room(roomId)).fetchSockets();
   const readers = await roomReaders(app, roomId, sockets.flatMap((s) => (s.data.viewer ? [s.data.viewer.id] : [])));
   const people = new Map<string, { id: string; displayName: string }>();
   for (const s of sockets) {
@@ -71,7 +68,7 @@ export function presenceBroadcaster(io: HearthServer, app: AppContext) {
       if (pending.has(roomId)) return;
       const timer = setTimeout(() => {
         pending.delete(roomId);
-        presenceOf(io, app, roomId, { fresh: true }).then(
+        presenceOf(io, app, roomId).then(
           (p) => io.to(channel.room(roomId)).emit("presence", p),
           () => {}, // a node that went away mid-request: the next change broadcasts again
         );
@@ -107,17 +104,12 @@ type LooseSocket = { on(event: string, listener: (...args: unknown[]) => void): 
 function handle<S extends z.ZodTypeAny, T>(socket: HearthSocket, event: string, schema: S, work: (input: z.output<S>) => Promise<T> | T) {
   (socket as unknown as LooseSocket).on(event, (...args: unknown[]) => {
     const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
-    void answer(
-      ack,
-      () => {
-        if (args.length > 1) throw Invalid("Send one payload object.");
-        // The input layer (app/lib/text-input.ts): no NULs or lone surrogates reach the database.
-        const parsed = schema.safeParse(cleanPayload(args[0]));
-        if (!parsed.success) throw Invalid(firstIssue(parsed.error));
-        return work(parsed.data);
-      },
-      event,
-    );
+    void answer(ack, () => {
+      if (args.length > 1) throw Invalid("Send one payload object.");
+      const parsed = schema.safeParse(args[0]);
+      if (!parsed.success) throw Invalid(firstIssue(parsed.error));
+      return work(parsed.data);
+    });
   });
 }
 
