@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { chatMessages, chatRooms, chatRoomSanctions, groups, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatMessage, ChatRoomState, ChatYou } from "#app/lib/chat-wire";
@@ -337,6 +337,34 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
   app.realtime.chat.notice({ roomId: room.id, message: "A moderator removed a message." });
   if (unpinned) await publishRoom(app, room.id);
   return { roomId: room.id, messageId: message.id, alreadyDeleted: false };
+}
+
+/** Restores a removed message (an appeal was accepted), audited, and shows it to the room again at once. */
+export async function restoreMessage(app: AppContext, viewer: ChatActor | null, input: { messageId: string; reason: string }) {
+  const message = await findMessage(app, input.messageId);
+  if (!message) throw NotFound(MESSAGE);
+  const { actor, room } = await moderatedRoom(app, viewer, message.roomId, MESSAGE);
+  if (!message.deletedAt) return { roomId: room.id, messageId: message.id, alreadyVisible: true };
+  await app.db.transaction(async (tx) => {
+    await tx
+      .update(chatMessages)
+      .set({ deletedAt: null, deletedBy: null, deletionReason: null })
+      .where(and(eq(chatMessages.id, message.id), isNotNull(chatMessages.deletedAt)));
+    await recordModerationAction(tx, {
+      actorId: actor.id,
+      action: "chat.message.restore",
+      targetType: "chat_message",
+      targetId: message.id,
+      groupId: room.groupId,
+      subjectUserId: message.authorId,
+      reason: input.reason,
+      details: { roomId: room.id, seq: Number(message.seq) },
+    });
+  });
+  // message:new carries the whole message and clients replace theirs by id: the room shows it again.
+  app.realtime.chat.messageCreated(toChatMessage({ ...message, deletedAt: null }));
+  app.realtime.chat.notice({ roomId: room.id, message: "A moderator restored a message." });
+  return { roomId: room.id, messageId: message.id, alreadyVisible: false };
 }
 
 /** The person a moderator acts on, with their own standing in the room (moderators can't be sanctioned). */

@@ -27,6 +27,7 @@ import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, can, type Action, type Actor, type GroupTarget, type NoticeTarget } from "#app/policy.server";
 import { groupMuteChoices, queueItemKey, type AuditFilter, type QueueAction } from "./moderation.schema";
 import { recordModerationAction } from "./moderation.server";
+import { isAppealable, undoOf, type AppealableAction } from "./undo.server";
 
 /**
  * The moderation queue across forums and chat, the decisions taken from it (each one reusing the
@@ -581,7 +582,8 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
       groupId,
       subjectUserId: person.id,
       reason: input.reason,
-      details: { report: { type: input.targetType, id: input.targetId } },
+      // Overturning the ban on appeal puts the person back where they stood (see undo.server.ts).
+      details: { report: { type: input.targetType, id: input.targetId }, previousStatus: person.membership?.status ?? null },
     });
     await resolveReports(tx, actor, input, "actioned");
     await notifyUsers(tx, [person.id], {
@@ -601,9 +603,7 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
 
 // ── notices and appeals ──────────────────────────────────────────────────────────────────────
 
-const appealableActions = new Set(["post.remove", "thread.remove", "chat.message.delete", "user.warn", "group.mute", "group.ban", "chat.mute", "chat.ban"]);
-
-const noticeWords: Record<string, string> = {
+const noticeWords: Record<AppealableAction, string> = {
   "post.remove": "A moderator removed your post.",
   "thread.remove": "A moderator removed your thread.",
   "chat.message.delete": "A moderator removed your chat message.",
@@ -640,7 +640,7 @@ export async function getNotice(app: AppContext, viewer: Actor | null, actionId:
     .where(eq(moderationActions.id, actionId))
     .limit(1);
   if (!row || row.subjectUserId !== actor.id) throw NotFound("That notice");
-  const target: NoticeTarget = { kind: "notice", subjectId: row.subjectUserId, appealable: appealableActions.has(row.action), appealed: row.appealId !== null };
+  const target: NoticeTarget = { kind: "notice", subjectId: row.subjectUserId, appealable: isAppealable(row.action), appealed: row.appealId !== null };
   let removedText: string | null = null;
   if (row.action === "post.remove") {
     const [p] = await app.db.select({ body: posts.body }).from(posts).where(eq(posts.id, row.targetId));
@@ -656,7 +656,7 @@ export async function getNotice(app: AppContext, viewer: Actor | null, actionId:
   return {
     id: row.id,
     action: row.action,
-    summary: noticeWords[row.action] ?? "A moderator took an action that concerns you.",
+    summary: isAppealable(row.action) ? noticeWords[row.action] : "A moderator took an action that concerns you.",
     reason: row.reason,
     until,
     createdAt: row.createdAt,
@@ -672,7 +672,7 @@ export async function appealDecision(app: AppContext, viewer: Actor | null, acti
   const actor = requireActor(viewer);
   const notice = await getNotice(app, actor, actionId);
   if (notice.appeal) throw Conflict("You have already appealed this decision: one appeal per decision.");
-  assertCan(actor, "moderation.appeal", { kind: "notice", subjectId: actor.id, appealable: appealableActions.has(notice.action), appealed: false });
+  assertCan(actor, "moderation.appeal", { kind: "notice", subjectId: actor.id, appealable: isAppealable(notice.action), appealed: false });
   const [action] = await app.db.select({ groupId: moderationActions.groupId }).from(moderationActions).where(eq(moderationActions.id, actionId));
   const id = newId();
   try {
@@ -684,7 +684,7 @@ export async function appealDecision(app: AppContext, viewer: Actor | null, acti
   return { appealId: id };
 }
 
-/** Uphold or overturn an appeal. Overturning undoes what can be undone (restore, unmute, unban). */
+/** Uphold or overturn an appeal. Overturning runs the decision's undo (undo.server.ts) first. */
 export async function decideAppeal(app: AppContext, viewer: Actor | null, input: { appealId: string; intent: "uphold" | "overturn"; note: string }) {
   const actor = requireActor(viewer);
   const [row] = await app.db
@@ -695,6 +695,7 @@ export async function decideAppeal(app: AppContext, viewer: Actor | null, input:
       actionId: moderationActions.id,
       action: moderationActions.action,
       targetId: moderationActions.targetId,
+      details: moderationActions.details,
       groupSlug: groups.slug,
       groupId: groups.id,
       groupName: groups.name,
@@ -710,25 +711,24 @@ export async function decideAppeal(app: AppContext, viewer: Actor | null, input:
   } else assertCan(actor, "moderation.viewEscalated", SITE);
   if (row.status !== "open") throw Conflict("That appeal has already been decided.");
 
-  if (input.intent === "overturn" && row.groupSlug) {
-    if (row.action === "post.remove") {
-      const [p] = await app.db.select({ threadId: posts.threadId }).from(posts).where(eq(posts.id, row.targetId));
-      if (p) await moderatePost(app, actor, row.groupSlug, p.threadId, row.targetId, "restore");
-    } else if (row.action === "thread.remove") {
-      await moderateThread(app, actor, row.groupSlug, row.targetId, "restore");
-    }
+  if (input.intent === "overturn") {
+    // Only appealable decisions get appeals; each has its undo (restore, lift, or explicitly nothing).
+    if (!isAppealable(row.action)) throw Invalid("That decision can't be reversed here.");
+    await undoOf[row.action](app, {
+      actor,
+      targetId: row.targetId,
+      groupId: row.groupId,
+      groupSlug: row.groupSlug,
+      subjectUserId: row.userId,
+      details: row.details,
+      note: input.note,
+    });
   }
   await app.db.transaction(async (tx) => {
     await tx
       .update(appeals)
       .set({ status: input.intent === "uphold" ? "upheld" : "overturned", decisionNote: input.note, resolvedAt: new Date(), resolvedBy: actor.id })
       .where(eq(appeals.id, row.id));
-    if (input.intent === "overturn" && row.groupId && (row.action === "group.mute" || row.action === "group.ban")) {
-      await tx
-        .update(groupMemberships)
-        .set(row.action === "group.mute" ? { mutedUntil: null } : { status: "active" })
-        .where(and(eq(groupMemberships.groupId, row.groupId), eq(groupMemberships.userId, row.userId)));
-    }
     await recordModerationAction(tx, {
       actorId: actor.id,
       action: `appeal.${input.intent}`,
