@@ -49,6 +49,11 @@ export interface RoomTarget extends GroupTarget {
   sanction: { mutedUntil: Date | null; banned: boolean } | null;
 }
 
+/** One chat message in a room (for reporting it: not your own). */
+export interface ChatMessageTarget extends RoomTarget {
+  message: { authorId: string };
+}
+
 // ── organizations and moderation (types) ─────────────────────────────────────────────────
 /** Site-wide actions (applications, suspensions, the whole audit log, escalations): only the actor matters. */
 export interface SiteTarget {
@@ -189,8 +194,8 @@ export const rules = {
         !t.sanction?.banned &&
         !(t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) &&
         !t.room.locked)),
-  /** Report a message: whoever may read the room (so not from an archived room a member can't open). */
-  "chat.report": (a: Actor | null, t: RoomTarget) => active(a) && readsRoom(a, t),
+  /** Report a message: whoever may read the room (so not from an archived room a member can't open), never their own. */
+  "chat.report": (a: Actor | null, t: ChatMessageTarget) => active(a) && readsRoom(a, t) && a.id !== t.message.authorId,
   /** Delete messages, mute, ban, slow mode, lock, pin. */
   "chat.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
   /** Create, rename and archive rooms. */

@@ -383,6 +383,23 @@ describe(`chat rooms over Socket.IO on ${testDatabaseKind}`, () => {
       expect(await audit("chat.unlock")).toHaveLength(1);
     });
 
+    it("says one minute and one second in the singular (mute notice, slow mode)", async () => {
+      const { s: a } = await joined(alice, room);
+      const { s: m } = await joined(mod, room);
+      const sanction = nextEvent<ChatSanction>(a, "sanction");
+      const notice = nextEvent<{ message: string }>(m, "notice", (n) => n.message.includes("muted"));
+      expectOk(await request(m, "user:mute", { roomId: room, userId: alice.id, minutes: 1, reason: "A short pause" }));
+      expect((await sanction).message).toMatch(/muted you in this room for 1 minute \(until/);
+      expect((await notice).message).toBe(`${alice.displayName} was muted for 1 minute by a moderator.`);
+      expectOk(await request(m, "user:mute", { roomId: room, userId: alice.id, minutes: 0, reason: "Over" }));
+      const slow = nextEvent<{ message: string }>(a, "notice", (n) => n.message.startsWith("Slow mode"));
+      expectOk(await request(m, "room:slow-mode", { roomId: room, seconds: 1 }));
+      expect((await slow).message).toBe("Slow mode is on: one message every 1 second per person.");
+      expectOk(await request(a, "message:send", { roomId: room, body: "one", clientId: clientId() }));
+      const err = expectError(await request(a, "message:send", { roomId: room, body: "two", clientId: clientId() }));
+      expect(err.message).toBe("Slow mode is on: one message every 1 second. You can send again in 1 second.");
+    });
+
     it("slow mode: one message per N seconds per member; moderators are exempt", async () => {
       const { s: a } = await joined(alice, room);
       const { s: m } = await joined(mod, room);
@@ -421,6 +438,11 @@ describe(`chat rooms over Socket.IO on ${testDatabaseKind}`, () => {
       expect(expectError(await request(b, "message:report", { messageId: sent.message.id, reason: "spam" })).code).toBe("conflict");
       const outsiderSocket = await socketFor(outsider);
       expect(expectError(await request(outsiderSocket, "message:report", { messageId: sent.message.id, reason: "spam" })).code).toBe("forbidden");
+      // Nobody reports their own message (it would file a report about oneself in the queue).
+      expect(expectError(await request(a, "message:report", { messageId: sent.message.id, reason: "spam" }))).toEqual({
+        code: "forbidden",
+        message: "You can't report this message.",
+      });
       const rows = await server.app.db.select().from(reports).where(eq(reports.targetId, sent.message.id));
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ targetType: "chat_message", reporterId: bob.id, reason: "spam", status: "open" });

@@ -52,6 +52,17 @@ describe(`Socket.IO handshake on ${testDatabaseKind}`, () => {
     expect(socket.connected).toBe(false);
   });
 
+  it("answers whoami sent with a payload with an error ack instead of leaving it waiting", async () => {
+    const socket = server.client({ cookie: `hearth_session=${token}` });
+    await connected(socket);
+    const loose = socket as unknown as { emit: (e: string, ...a: unknown[]) => void };
+    const res = await new Promise<Ack<WhoAmI>>((resolve) => loose.emit("whoami", { roomId: "x" }, resolve));
+    expect(res).toEqual({ ok: false, error: { code: "invalid", message: "whoami takes no payload." } });
+    const two = await new Promise<Ack<WhoAmI>>((resolve) => loose.emit("whoami", "a", "b", resolve));
+    expect(two.ok).toBe(false);
+    expect((await whoami(socket)).ok).toBe(true);
+  });
+
   it("disconnects a socket when its session is signed out, and all of a user's sockets on invalidateUserSessions", async () => {
     const a = await signIn(server.app, { email: "sock@example.test", password: "socket passphrase" }, "127.0.0.1");
     const b = await signIn(server.app, { email: "sock@example.test", password: "socket passphrase" }, "127.0.0.1");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isDomainError } from "#app/lib/errors";
-import { actions, assertCan, can, type Action, type Actor, type GroupTarget, type RoomTarget } from "#app/policy.server";
+import { actions, assertCan, can, type Action, type Actor, type ChatMessageTarget, type GroupTarget, type RoomTarget } from "#app/policy.server";
 
 /**
  * The chat permission matrix, written out by hand: every chat action × role × (group visibility,
@@ -91,7 +91,8 @@ const columns = [
   ["private", { locked: false, archived: true }],
 ] as const;
 
-function targetFor(s: Situation, visibility: "public" | "private", room: { locked: boolean; archived: boolean }): RoomTarget {
+/** The room, and (for chat.report) a message someone else wrote in it. */
+function targetFor(s: Situation, visibility: "public" | "private", room: { locked: boolean; archived: boolean }, authorId = "someone-else"): ChatMessageTarget {
   return {
     visibility,
     joinPolicy: visibility === "public" ? "open" : "approval",
@@ -99,6 +100,7 @@ function targetFor(s: Situation, visibility: "public" | "private", room: { locke
     orgRole: s.orgRole,
     room: { ...room },
     sanction: s.sanction,
+    message: { authorId },
   };
 }
 
@@ -117,6 +119,14 @@ describe("chat policy matrix", () => {
       });
     }
   }
+
+  it("nobody may report their own chat message, whatever their role", () => {
+    for (const role of Object.keys(expected["chat.report"]) as Role[]) {
+      const s = situation(role);
+      const own = columns.map(([visibility, room]) => (can(s.actor, "chat.report", targetFor(s, visibility, room, s.actor?.id ?? "u1")) ? "Y" : "N")).join("");
+      expect(own, role).toBe("NNNNNN");
+    }
+  });
 
   it("a room mute that has run out no longer blocks sending", () => {
     const s: Situation = { ...situation("group member"), sanction: { mutedUntil: new Date(Date.now() - 1000), banned: false } };

@@ -2,6 +2,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, ty
 import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { Button } from "#app/components/ui/button";
 import { StaffBadge } from "#app/components/ui/staff-badge";
+import { secondsText } from "#app/lib/plural";
 import { MAX_MESSAGE_CHARS, muteChoices, slowModeChoices } from "#app/modules/chat/chat.schema";
 import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
 import type { ChatMessage } from "#app/realtime/events";
@@ -388,7 +389,7 @@ function ModeratorTools({
         >
           {slowModeChoices.map((s) => (
             <option key={s} value={s}>
-              {s === 0 ? "Off" : s < 60 ? `One message every ${s} seconds` : `One message every ${s / 60} minute${s === 60 ? "" : "s"}`}
+              {s === 0 ? "Off" : `One message every ${secondsText(s)}`}
             </option>
           ))}
         </select>
@@ -452,6 +453,7 @@ export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: R
         {state.announcement}
       </div>
       {room.locked ? <p className="rounded-lg bg-stone-200 p-3 font-semibold dark:bg-stone-700">This room is locked: it is read-only for now.</p> : null}
+      {room.slowModeSeconds > 0 ? <p className="font-semibold">Slow mode: one message every {secondsText(room.slowModeSeconds)} per person.</p> : null}
       {room.pinned ? (
         <section aria-labelledby="pinned-title" className="rounded-lg border-2 border-brand-700 p-3 dark:border-brand-100">
           <h2 id="pinned-title" className="text-base font-semibold">

@@ -5,6 +5,7 @@ import type { ChatMessage, ChatRoomState, ChatYou } from "#app/lib/chat-wire";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { countOf, minutesText, secondsText } from "#app/lib/plural";
 import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
@@ -240,7 +241,7 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
     const waitMs = last ? last.createdAt.getTime() + room.slowModeSeconds * 1000 - Date.now() : 0;
     if (waitMs > 0) {
       const wait = Math.ceil(waitMs / 1000);
-      throw RateLimited(`Slow mode is on: one message every ${room.slowModeSeconds} seconds. You can send again in ${wait} seconds.`, wait);
+      throw RateLimited(`Slow mode is on: one message every ${secondsText(room.slowModeSeconds)}. You can send again in ${countOf(wait, "second")}.`, wait);
     }
   }
 
@@ -382,10 +383,7 @@ async function subjectIn(app: AppContext, roomId: string, userId: string) {
 
 function durationText(minutes: number) {
   const choice = muteChoices.find((c) => c.minutes === minutes);
-  if (choice) return choice.label;
-  if (minutes % (24 * 60) === 0) return `${minutes / (24 * 60)} days`;
-  if (minutes % 60 === 0) return `${minutes / 60} hours`;
-  return `${minutes} minutes`;
+  return choice ? choice.label : minutesText(minutes);
 }
 
 async function upsertSanction(
@@ -498,7 +496,7 @@ export function setSlowMode(app: AppContext, viewer: ChatActor | null, input: { 
     set: { slowModeSeconds: input.seconds },
     action: "chat.slow_mode",
     details: { seconds: input.seconds },
-    notice: input.seconds > 0 ? `Slow mode is on: one message every ${input.seconds} seconds per person.` : "Slow mode is off.",
+    notice: input.seconds > 0 ? `Slow mode is on: one message every ${secondsText(input.seconds)} per person.` : "Slow mode is off.",
   });
 }
 
@@ -534,7 +532,7 @@ export async function reportMessage(
   const message = await findMessage(app, input.messageId);
   if (!message) throw NotFound(MESSAGE);
   const room = await loadRoom(app, actor, message.roomId);
-  assertCan(actor, "chat.report", room.target, MESSAGE);
+  assertCan(actor, "chat.report", { ...room.target, message: { authorId: message.authorId } }, MESSAGE);
   const id = await fileReport(app.db, {
     reporterId: actor.id,
     targetType: "chat_message",

@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { minutesText } from "#app/lib/plural";
 import { invalidateUserSessions } from "#app/modules/auth/session.server";
 import { deleteMessage } from "#app/modules/chat/chat.server";
 import { moderatePost, moderateThread } from "#app/modules/forums/forums.server";
@@ -535,7 +536,7 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
   if (input.intent === "mute") {
     if (!person.membership || person.membership.status !== "active") throw Invalid("That person is not an active member of this group.");
     const until = new Date(Date.now() + input.minutes * 60_000);
-    const label = groupMuteChoices.find((c) => c.minutes === input.minutes)?.label ?? `${input.minutes} minutes`;
+    const label = groupMuteChoices.find((c) => c.minutes === input.minutes)?.label ?? minutesText(input.minutes);
     await app.db.transaction(async (tx) => {
       await tx.update(groupMemberships).set({ mutedUntil: until }).where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.userId, person.id)));
       actionId = await recordModerationAction(tx, {
