@@ -2,13 +2,16 @@
  * iCalendar (RFC 5545) writer for event exports and feeds: CRLF line ends, lines folded at 75
  * octets without splitting a UTF-8 character, TEXT values escaped (\\ ; , and newlines), a stable
  * UID per event, DTSTAMP, and times in UTC (…Z), which every client converts to its reader's zone
- * (so no VTIMEZONE blocks are needed). Cancelled events carry STATUS:CANCELLED.
+ * (so no VTIMEZONE blocks are needed). STATUS is CANCELLED for cancelled events, TENTATIVE for a
+ * place that is not confirmed (a personal calendar's waitlisted events), CONFIRMED otherwise.
  */
+
+export type IcsStatus = "CONFIRMED" | "TENTATIVE" | "CANCELLED";
 
 export interface IcsEvent {
   /** Stable across exports and edits: calendar apps update the entry instead of adding another. */
   uid: string;
-  /** Bumped when the event changes (RFC 5545 SEQUENCE). */
+  /** The event's revision counter (RFC 5545 SEQUENCE): grows with every change a calendar shows. */
   sequence: number;
   start: Date;
   end: Date;
@@ -17,7 +20,7 @@ export interface IcsEvent {
   location?: string | null;
   /** The event's page. */
   url?: string | null;
-  cancelled: boolean;
+  status: IcsStatus;
   lastModified: Date;
   created: Date;
   /** The event's own IANA zone, as a hint for clients that show it (X-HEARTH-TIMEZONE). */
@@ -73,13 +76,13 @@ function eventLines(e: IcsEvent, dtstamp: Date): string[] {
     `LAST-MODIFIED:${formatUtc(e.lastModified)}`,
     `DTSTART:${formatUtc(e.start)}`,
     `DTEND:${formatUtc(e.end)}`,
-    `SUMMARY:${escapeText(e.cancelled ? `Cancelled: ${e.summary}` : e.summary)}`,
+    `SUMMARY:${escapeText(e.status === "CANCELLED" ? `Cancelled: ${e.summary}` : e.summary)}`,
   ];
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
   if (e.url) lines.push(`URL:${e.url}`);
   if (e.timeZone) lines.push(`X-HEARTH-TIMEZONE:${escapeText(e.timeZone)}`);
-  lines.push(`STATUS:${e.cancelled ? "CANCELLED" : "CONFIRMED"}`, "TRANSP:OPAQUE", "END:VEVENT");
+  lines.push(`STATUS:${e.status}`, "TRANSP:OPAQUE", "END:VEVENT");
   return lines;
 }
 

@@ -4,20 +4,81 @@
  * sends). Safe for the browser and the server.
  */
 
-/** Every IANA zone this runtime knows, plus UTC (some engines leave it out of supportedValuesOf). */
+/**
+ * Names that ICU (and so Node and some browsers) still reports as canonical although the IANA
+ * database renamed them: Intl.supportedValuesOf and resolvedOptions() say "Asia/Calcutta", so
+ * nobody typing "Kolkata" or "Kyiv" would find their zone. We show and store the current IANA name;
+ * the old one is still accepted (mapped here), and every runtime understands both spellings.
+ */
+const RENAMED_ZONES: Record<string, string> = {
+  "Africa/Asmera": "Africa/Asmara",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Catamarca": "America/Argentina/Catamarca",
+  "America/Cordoba": "America/Argentina/Cordoba",
+  "America/Jujuy": "America/Argentina/Jujuy",
+  "America/Mendoza": "America/Argentina/Mendoza",
+  "America/Coral_Harbour": "America/Atikokan",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk",
+};
+
+/** Every IANA zone this runtime knows, by its current name, sorted, with UTC first. */
 export function timeZoneList(): string[] {
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
-  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+  const current = new Set(zones.map((z) => RENAMED_ZONES[z] ?? z));
+  current.delete("UTC");
+  return ["UTC", ...[...current].sort()];
 }
 
-/** The canonical name of a real IANA zone ("europe/berlin" → "Europe/Berlin"), or null. */
+const canonicalCache = new Map<string, string>();
+
+/** The current IANA name of a real zone ("europe/berlin" → "Europe/Berlin", "Asia/Calcutta" → "Asia/Kolkata"), or null. */
 export function canonicalTimeZone(zone: string): string | null {
+  const hit = canonicalCache.get(zone);
+  if (hit) return hit;
   if (!zone || zone.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(zone)) return null;
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return null;
   }
+  const current = RENAMED_ZONES[resolved] ?? resolved;
+  // Real zones only, and bounded: odd spellings ("EUROPE/berlin") must not grow it forever.
+  if (canonicalCache.size < 2_000) canonicalCache.set(zone, current);
+  return current;
+}
+
+export interface ZoneChoice {
+  id: string;
+  /** The place first, so typing a city in the picker finds it: "Kathmandu", "Buenos Aires (Argentina)". */
+  label: string;
+}
+
+/** Zones grouped by region for the picker (UTC on its own first), labelled by place. */
+export function groupTimeZones(zones: readonly string[]): { region: string | null; zones: ZoneChoice[] }[] {
+  const groups = new Map<string | null, ZoneChoice[]>();
+  for (const id of zones) {
+    const [region, ...rest] = id.split("/");
+    const key = rest.length ? region! : null;
+    const place = rest.length ? rest[rest.length - 1]! : id;
+    const within = rest.slice(0, -1).join(", ");
+    const label = (within ? `${place} (${within})` : place).replace(/_/g, " ");
+    const list = groups.get(key) ?? [];
+    list.push({ id, label });
+    groups.set(key, list);
+  }
+  return [...groups].map(([region, list]) => ({ region, zones: list.sort((a, b) => a.label.localeCompare(b.label, "en")) }));
 }
 
 export function isTimeZone(zone: string): boolean {
@@ -145,33 +206,49 @@ export function sameClock(instant: Date, a: string, b: string): boolean {
   return offsetMinutes(instant, a) === offsetMinutes(instant, b);
 }
 
-/** The zone of this runtime (the browser's, on the client); UTC when it can't be told. */
+/** The zone of this runtime (the browser's, on the client), by its current name; UTC when it can't be told. */
 export function runtimeTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+    return canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? "UTC";
   } catch {
     return "UTC";
   }
 }
 
-/** "Thu 4 Dec 2025, 19:00–21:00" (or across days, "Thu 4 Dec 2025, 19:00 – Fri 5 Dec, 10:00") in `zone`. */
-export function formatRange(start: Date, end: Date, zone: string): string {
+/** Whether the zone's clocks change between the two instants (an event across a DST change). */
+function crossesClockChange(start: Date, end: Date, zone: string): boolean {
+  return offsetMinutes(start, zone) !== offsetMinutes(end, zone);
+}
+
+/**
+ * "Thu 4 Dec 2025, 19:00–21:00" (or across days, "Thu 4 Dec 2025, 19:00 – Fri 5 Dec, 10:00") in `zone`.
+ * With `zoneNames`, the zone's abbreviation follows. Whenever the clocks change during the range,
+ * each end carries its own ("Sun 25 Oct 2026, 01:00 CEST – 04:00 CET"): one name for both would be
+ * an hour wrong at one end.
+ */
+export function formatRange(start: Date, end: Date, zone: string, opts: { zoneNames?: boolean } = {}): string {
   const a = wallClockAt(start, zone);
   const b = wallClockAt(end, zone);
   const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
-  return sameDay ? `${formatDayTime(start, zone, { year: true })}–${formatTime(end, zone)}` : `${formatDayTime(start, zone, { year: true })} – ${formatDayTime(end, zone)}`;
+  const crosses = crossesClockChange(start, end, zone);
+  const from = formatDayTime(start, zone, { year: true }) + (crosses ? ` ${zoneAbbreviation(start, zone)}` : "");
+  const to = (sameDay ? formatTime(end, zone) : formatDayTime(end, zone)) + (crosses || opts.zoneNames ? ` ${zoneAbbreviation(end, zone)}` : "");
+  return sameDay && !crosses ? `${from}–${to}` : `${from} – ${to}`;
 }
 
 /** The event's time in its own zone: "Thu 4 Dec 2025, 19:00–21:00 CET". */
 export function describeInZone(start: Date, end: Date, zone: string): string {
-  return `${formatRange(start, end, zone)} ${zoneAbbreviation(start, zone)}`;
+  return formatRange(start, end, zone, { zoneNames: true });
 }
 
 /**
  * The event's time for a reader in `viewerZone`: their own clock first, the event's clock in brackets
- * when the two differ ("Thu 4 Dec 2025, 18:00–20:00 your time (19:00 CET)"); null when they agree.
+ * when the two differ ("Thu 4 Dec 2025, 18:00–20:00 your time (19:00 CET)", or both ends when the
+ * event's clocks change during it: "(01:00 CEST – 04:00 CET)"); null when they agree.
  */
 export function describeForViewer(start: Date, end: Date, eventZone: string, viewerZone: string): string | null {
   if (sameClock(start, eventZone, viewerZone) && sameClock(end, eventZone, viewerZone)) return null;
-  return `${formatRange(start, end, viewerZone)} your time (${formatTime(start, eventZone)} ${zoneAbbreviation(start, eventZone)})`;
+  const at = (instant: Date) => `${formatTime(instant, eventZone)} ${zoneAbbreviation(instant, eventZone)}`;
+  const theirs = crossesClockChange(start, end, eventZone) ? `${at(start)} – ${at(end)}` : at(start);
+  return `${formatRange(start, end, viewerZone)} your time (${theirs})`;
 }

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
-import { Field } from "#app/components/ui/field";
+import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { SuspendSchema } from "#app/modules/moderation/moderation.schema";
@@ -41,7 +41,7 @@ export default function Admin() {
     lastResult: last && "status" in last ? last : null,
     defaultValue: { intent: "suspend" },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SuspendSchema }),
-    shouldValidate: "onBlur",
+    ...formTiming,
   });
   const reasonErrors = fields.reason.errors?.filter(Boolean) ?? [];
   return (

@@ -1,25 +1,36 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { Button } from "#app/components/ui/button";
 import { StatusMessage } from "#app/components/ui/form-errors";
 import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
-import { getFeedToken, listEventFilters, resetFeedToken } from "#app/modules/events/events.server";
+import { createFeedToken, findFeedToken, listEventFilters, resetFeedToken } from "#app/modules/events/events.server";
 
 export const meta: MetaFunction = () => [{ title: "Calendar feeds — Hearth" }];
 
+/** Reads only (no loader changes state): the personal address exists once its owner asked for it. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
   const origin = new URL(request.url).origin;
   return loaderWork(async () => {
-    const [token, filters] = await Promise.all([getFeedToken(context.app, viewer), listEventFilters(context.app, viewer)]);
-    return { personal: `${origin}/calendar/${token}/events.ics`, groups: filters.groups.map((g) => ({ name: g.name, url: `${origin}/groups/${g.slug}/events.ics` })) };
+    const [token, filters] = await Promise.all([findFeedToken(context.app, viewer), listEventFilters(context.app, viewer)]);
+    return {
+      personal: token ? `${origin}/calendar/${token}/events.ics` : null,
+      groups: filters.groups.map((g) => ({ name: g.name, url: `${origin}/groups/${g.slug}/events.ics` })),
+    };
   });
 }
 
+const CalendarIntentSchema = z.object({ intent: z.enum(["create", "reset"]) });
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const form = await readForm(request);
-  if (form.get("intent") !== "reset") return json({ message: "Unknown request." }, { status: 400 });
+  const parsed = CalendarIntentSchema.safeParse(Object.fromEntries(await readForm(request)));
+  if (!parsed.success) return json({ message: "Unknown request." }, { status: 400 });
+  if (parsed.data.intent === "create") {
+    await createFeedToken(context.app, viewer);
+    return json({ message: "Done: your calendar address is below. Add it to your calendar app." });
+  }
   await resetFeedToken(context.app, viewer);
   return json({ message: "Done: you have a new feed address. The old one no longer works." });
 }
@@ -44,15 +55,19 @@ export default function CalendarFeeds() {
           Your events
         </h2>
         <p>The events you are going to or waiting for. This address is secret: it works without signing in, so only share it with your own calendar.</p>
-        <label htmlFor="personal-feed" className="block font-semibold">
-          Your personal feed address
-        </label>
-        <input id="personal-feed" readOnly value={personal} className="min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-base text-stone-900 dark:bg-stone-800 dark:text-stone-50" />
+        {personal ? (
+          <>
+            <label htmlFor="personal-feed" className="block font-semibold">
+              Your personal feed address
+            </label>
+            <input id="personal-feed" readOnly value={personal} className="min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-base text-stone-900 dark:bg-stone-800 dark:text-stone-50" />
+          </>
+        ) : null}
         <StatusMessage message={result?.message} />
         <Form method="post">
-          <input type="hidden" name="intent" value="reset" />
-          <Button type="submit" variant="secondary" disabled={busy}>
-            Make a new address (the old one stops working)
+          <input type="hidden" name="intent" value={personal ? "reset" : "create"} />
+          <Button type="submit" variant={personal ? "secondary" : "primary"} disabled={busy}>
+            {personal ? "Make a new address (the old one stops working)" : "Create my calendar address"}
           </Button>
         </Form>
       </section>

@@ -9,6 +9,7 @@ import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.
 import { timeZoneList, toWallClockInput } from "#app/lib/time";
 import { EventIdSchema, eventFormSchema } from "#app/modules/events/events.schema";
 import { getEvent, listOrganizerChoices, updateEvent } from "#app/modules/events/events.server";
+import { formTiming } from "#app/components/ui/field";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.event.title} — Hearth` : "Event not found — Hearth" }];
 
@@ -71,8 +72,7 @@ export default function EditEvent() {
     lastResult: lastResult ?? null,
     defaultValue: event.values,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: eventFormSchema({ requireFuture: false }) }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   return (
     <section aria-labelledby="edit-event-title" className="max-w-3xl space-y-6">

@@ -9,6 +9,7 @@ import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.
 import { timeZoneList } from "#app/lib/time";
 import { eventFormSchema } from "#app/modules/events/events.schema";
 import { createEvent, listOrganizerChoices } from "#app/modules/events/events.server";
+import { formTiming } from "#app/components/ui/field";
 
 export const meta: MetaFunction = () => [{ title: "Post an event — Hearth" }];
 
@@ -44,8 +45,7 @@ export default function NewEvent() {
     lastResult: lastResult ?? null,
     defaultValue: { organizationId: organizers[0]?.id ?? "", groupId, timeZone: "UTC", format: "online" },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: eventFormSchema({ requireFuture: true }) }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   return (
     <section aria-labelledby="new-event-title" className="max-w-3xl space-y-6">

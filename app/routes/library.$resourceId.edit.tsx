@@ -10,6 +10,7 @@ import { readResourceSubmission } from "#app/modules/library/form.server";
 import { ResourceFormSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
 import { getResource, listCuratorChoices, updateResource } from "#app/modules/library/library.server";
 import { discardUpload } from "#app/modules/library/upload.server";
+import { formTiming } from "#app/components/ui/field";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.resource.title} — Hearth` : "Edit — Hearth" }];
 
@@ -69,8 +70,7 @@ export default function EditResource() {
     lastResult: lastResult ?? null,
     defaultValue: { ...defaults, file: undefined },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResourceFormSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   return (
     <section aria-labelledby="edit-resource-title" className="max-w-3xl space-y-6">

@@ -10,6 +10,7 @@ import { readResourceSubmission } from "#app/modules/library/form.server";
 import { kindLabels, ResourceFormSchema, resourceKinds, type ResourceKind } from "#app/modules/library/library.schema";
 import { createResource, listCuratorChoices } from "#app/modules/library/library.server";
 import { discardUpload } from "#app/modules/library/upload.server";
+import { formTiming } from "#app/components/ui/field";
 
 export const meta: MetaFunction = () => [{ title: "Add to the library — Hearth" }];
 
@@ -81,8 +82,7 @@ function NewResourceForm({ kind, curators, groupId }: { kind: ResourceKind; cura
     lastResult: lastResult ?? null,
     defaultValue: { kind, organizationId: curators[0]?.id ?? "", groupId },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResourceFormSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   return (
     <section aria-labelledby="new-resource-title" className="max-w-3xl space-y-6">

@@ -9,6 +9,7 @@ import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { AppealSchema } from "#app/modules/moderation/moderation.schema";
 import { appealDecision, getNotice } from "#app/modules/moderation/queue.server";
+import { formTiming } from "#app/components/ui/field";
 
 export const meta: MetaFunction = () => [{ title: "A moderation notice — Hearth" }];
 
@@ -49,8 +50,7 @@ export default function Notice() {
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AppealSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   const bodyErrors = fields.body.errors?.filter(Boolean) ?? [];
   return (

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
-import { Field } from "#app/components/ui/field";
+import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { ApplicationSchema } from "#app/modules/organizations/organizations.schema";
@@ -37,8 +37,7 @@ export default function Apply() {
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ApplicationSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   const descErrors = fields.description.errors?.filter(Boolean) ?? [];
   const sent = !!lastResult && "sent" in lastResult && lastResult.sent === true;

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
-import { Field } from "#app/components/ui/field";
+import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, readForm } from "#app/lib/http.server";
 import { signIn } from "#app/modules/accounts/accounts.server";
@@ -37,8 +37,7 @@ export default function SignIn() {
   const [form, fields] = useForm({
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignInSchema }),
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   return (
     <section aria-labelledby="signin-title" className="mx-auto max-w-xl space-y-6">

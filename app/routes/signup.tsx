@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
-import { Field } from "#app/components/ui/field";
+import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, readForm } from "#app/lib/http.server";
 import { signUp } from "#app/modules/accounts/accounts.server";
@@ -34,8 +34,7 @@ export default function SignUp() {
   const [form, fields] = useForm({
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SignUpSchema }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   return (
     <section aria-labelledby="signup-title" className="mx-auto max-w-xl space-y-6">

@@ -65,6 +65,9 @@ describe(`event form bad input on ${testDatabaseKind}`, () => {
   const cases: [string, Record<string, string>, string, RegExp][] = [
     ["no title", { title: "" }, "title", /title/],
     ["a title of 10,000 characters", { title: "x".repeat(10_000) }, "title", /at most 160/],
+    ["a title with CR/LF", { title: "Coffee morning\r\nATTENDEE:mailto:x@example.org" }, "title", /one line/],
+    ["a title with a line separator", { title: "Coffee\u2028morning" }, "title", /one line/],
+    ["an address with a line break", { format: "in_person", location: "Town hall\nDTSTART:19700101T000000Z" }, "location", /one line/],
     ["a description of 50,000 characters", { description: "y".repeat(50_000) }, "description", /at most 10,000/],
     ["capacity 0", { capacity: "0" }, "capacity", /at least 1/],
     ["capacity −5", { capacity: "-5" }, "capacity", /at least 1/],

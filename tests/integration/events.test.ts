@@ -8,7 +8,7 @@ import {
   createEvent,
   eventCalendar,
   getEvent,
-  getFeedToken,
+  createFeedToken,
   groupCalendar,
   listAttendees,
   listEvents,
@@ -183,18 +183,18 @@ describe(`events on ${testDatabaseKind}`, () => {
     // The group feed is shareable: no link, whoever fetches it.
     expect((await groupCalendar(t.app, goer, "public-group", ORIGIN)).ics.replace(/\r\n /g, "")).not.toContain("secret-room-42");
     // The personal feed carries it for events its owner is going to, not for waitlisted ones.
-    const goerFeed = await userCalendar(t.app, await getFeedToken(t.app, goer), ORIGIN);
+    const goerFeed = await userCalendar(t.app, await createFeedToken(t.app, goer), ORIGIN);
     expect(goerFeed.replace(/\r\n /g, "")).toContain("secret-room-42");
-    const waiterFeed = await userCalendar(t.app, await getFeedToken(t.app, waiter), ORIGIN);
+    const waiterFeed = await userCalendar(t.app, await createFeedToken(t.app, waiter), ORIGIN);
     expect(waiterFeed).toContain("Q&A online");
     expect(waiterFeed.replace(/\r\n /g, "")).not.toContain("secret-room-42");
   });
 
   it("serves personal feeds behind a token that can be reset", async () => {
     const m = await createMember(t.app, "Feeder");
-    const token = await getFeedToken(t.app, m);
+    const token = await createFeedToken(t.app, m);
     expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    expect(await getFeedToken(t.app, m)).toBe(token);
+    expect(await createFeedToken(t.app, m)).toBe(token);
     expect(await userCalendar(t.app, token, ORIGIN)).toContain("BEGIN:VCALENDAR");
     const fresh = await resetFeedToken(t.app, m);
     expect(fresh).not.toBe(token);

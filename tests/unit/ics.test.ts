@@ -14,7 +14,7 @@ const event = (over: Partial<IcsEvent> = {}): IcsEvent => ({
   description: "Line one\nLine two, with a comma; and a semicolon.\n\n" + "Ünïcödé ✓ ".repeat(20),
   location: "Community Centre, 12 Example Street, Leeds",
   url: "https://hearth.example/events/abc",
-  cancelled: false,
+  status: "CONFIRMED",
   created: new Date("2026-09-01T10:00:00Z"),
   lastModified: new Date("2026-09-02T10:00:00Z"),
   timeZone: "Europe/Berlin",
@@ -42,11 +42,11 @@ describe("iCalendar writer", () => {
     expect(ics).toContain("\r\nDTSTAMP:20260903T000000Z\r\n");
     expect(ics).toContain("\r\nDTSTART:20261025T170000Z\r\n");
     expect(ics).toContain("\r\nSTATUS:CONFIRMED\r\n");
-    expect(buildCalendar({ name: "T", events: [event({ cancelled: true })] })).toContain("\r\nSTATUS:CANCELLED\r\n");
+    expect(buildCalendar({ name: "T", events: [event({ status: "CANCELLED" })] })).toContain("\r\nSTATUS:CANCELLED\r\n");
   });
 
   it("parses back with ical.js to the same values", async () => {
-    const ics = buildCalendar({ name: "Test", events: [event(), event({ uid: "event-def@hearth", cancelled: true })] });
+    const ics = buildCalendar({ name: "Test", events: [event(), event({ uid: "event-def@hearth", status: "CANCELLED" })] });
     const calendar = new ICAL.Component(ICAL.parse(ics));
     const [first, second] = calendar.getAllSubcomponents("vevent");
     expect(first!.getFirstPropertyValue("uid")).toBe("event-abc@hearth");
@@ -56,6 +56,30 @@ describe("iCalendar writer", () => {
     const start = first!.getFirstPropertyValue("dtstart") as { toJSDate(): Date };
     expect(start.toJSDate().toISOString()).toBe("2026-10-25T17:00:00.000Z");
     expect(second!.getFirstPropertyValue("status")).toBe("CANCELLED");
+  });
+});
+
+describe("iCalendar statuses and single-line values", () => {
+  it("writes TENTATIVE for a place that is not confirmed, and ical.js reads it back", () => {
+    const ics = buildCalendar({ name: "Mine", events: [event({ status: "TENTATIVE" }), event({ uid: "event-2@hearth", sequence: 7 })] });
+    const [tentative, confirmed] = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents("vevent");
+    expect(tentative!.getFirstPropertyValue("status")).toBe("TENTATIVE");
+    expect(confirmed!.getFirstPropertyValue("status")).toBe("CONFIRMED");
+    expect(confirmed!.getFirstPropertyValue("sequence")).toBe(7);
+  });
+
+  it("keeps a line break stored in an old title or address inside its one property (escaped), never a new property", () => {
+    const ics = buildCalendar({
+      name: "Evil\r\nX-INJECTED:1",
+      events: [event({ summary: "Title\r\nATTENDEE:mailto:x@example.org\rmore", location: "Hall\nDTSTART:19700101T000000Z" })],
+    });
+    const lines = ics.replace(/\r\n /g, "").split("\r\n");
+    expect(lines.filter((l) => /^(ATTENDEE|DTSTART|X-INJECTED)/.test(l))).toEqual(["DTSTART:20261025T170000Z"]);
+    const calendar = new ICAL.Component(ICAL.parse(ics));
+    const [vevent] = calendar.getAllSubcomponents("vevent");
+    expect(vevent!.getFirstPropertyValue("summary")).toBe("Title\nATTENDEE:mailto:x@example.org\nmore");
+    expect(vevent!.getAllProperties("attendee")).toEqual([]);
+    expect(vevent!.getFirstPropertyValue("location")).toBe("Hall\nDTSTART:19700101T000000Z");
   });
 });
 

@@ -3,6 +3,7 @@ import {
   canonicalTimeZone,
   describeForViewer,
   describeInZone,
+  groupTimeZones,
   offsetMinutes,
   parseWallClock,
   timeZoneList,
@@ -22,6 +23,34 @@ describe("time zones", () => {
     expect(zones).toContain("Europe/Berlin");
     expect(zones).toContain("America/New_York");
     expect(zones).toContain("UTC");
+  });
+
+  it("offers the current IANA names (Kathmandu, Kyiv, Kolkata), never the old spellings, and maps the old ones", () => {
+    const zones = timeZoneList();
+    for (const current of ["Asia/Kathmandu", "Europe/Kyiv", "Asia/Kolkata", "Asia/Ho_Chi_Minh", "America/Nuuk", "America/Argentina/Buenos_Aires"]) {
+      expect(zones).toContain(current);
+    }
+    for (const old of ["Asia/Katmandu", "Europe/Kiev", "Asia/Calcutta", "Asia/Saigon", "America/Godthab", "America/Buenos_Aires"]) {
+      expect(zones).not.toContain(old);
+    }
+    expect(new Set(zones).size).toBe(zones.length);
+    expect(canonicalTimeZone("Asia/Calcutta")).toBe("Asia/Kolkata");
+    expect(canonicalTimeZone("Asia/Kolkata")).toBe("Asia/Kolkata");
+    expect(canonicalTimeZone("europe/kiev")).toBe("Europe/Kyiv");
+    expect(canonicalTimeZone("Asia/Katmandu")).toBe("Asia/Kathmandu");
+    // Every listed zone is one the runtime computes with, and is its own canonical name.
+    for (const zone of zones) expect(canonicalTimeZone(zone), zone).toBe(zone);
+    expect(utc("2026-06-01T10:00", "Asia/Kathmandu")).toBe("2026-06-01T04:15:00.000Z");
+  });
+
+  it("groups the picker by region and labels each zone by its place, so typing the city finds it", () => {
+    const groups = groupTimeZones(timeZoneList());
+    expect(groups[0]).toEqual({ region: null, zones: [{ id: "UTC", label: "UTC" }] });
+    const label = (region: string, id: string) => groups.find((g) => g.region === region)?.zones.find((z) => z.id === id)?.label;
+    expect(label("Asia", "Asia/Kathmandu")).toBe("Kathmandu");
+    expect(label("Europe", "Europe/Kyiv")).toBe("Kyiv");
+    expect(label("America", "America/Argentina/Buenos_Aires")).toBe("Buenos Aires (Argentina)");
+    expect(label("America", "America/New_York")).toBe("New York");
   });
 
   it("accepts real zones (canonicalised) and refuses made-up or hostile ones", () => {
@@ -64,6 +93,18 @@ describe("time zones", () => {
     for (const bad of ["", "tomorrow", "2026-02-30T10:00", "2026-13-01T10:00", "2026-01-01T24:00", "2026-01-01 10:00", "1800-01-01T10:00", "2026-01-01T10:00Z"]) {
       expect(parseWallClock(bad)).toBeNull();
     }
+  });
+
+  it("gives each end of an event across a clock change its own offset", () => {
+    // Berlin leaves summer time at 03:00 CEST on Sun 25 Oct 2026 (01:00 UTC); London an hour earlier on the clock.
+    const start = new Date("2026-10-24T23:00:00Z"); // 01:00 CEST
+    const end = new Date("2026-10-25T03:00:00Z"); // 04:00 CET
+    expect(describeInZone(start, end, "Europe/Berlin")).toBe("Sun 25 Oct 2026, 01:00 CEST – 04:00 CET");
+    expect(describeInZone(new Date("2026-10-24T21:00:00Z"), new Date("2026-10-25T09:00:00Z"), "Europe/Berlin")).toBe("Sat 24 Oct 2026, 23:00 CEST – Sun 25 Oct, 10:00 CET");
+    expect(describeForViewer(start, end, "Europe/Berlin", "Europe/London")).toBe("Sun 25 Oct 2026, 00:00 BST – 03:00 GMT your time (01:00 CEST – 04:00 CET)");
+    expect(describeForViewer(start, end, "Europe/Berlin", "America/New_York")).toBe("Sat 24 Oct 2026, 19:00–23:00 your time (01:00 CEST – 04:00 CET)");
+    // No change in between: the zone once, as before.
+    expect(describeInZone(new Date("2026-10-25T17:00:00Z"), new Date("2026-10-25T19:00:00Z"), "Europe/Berlin")).toBe("Sun 25 Oct 2026, 18:00–20:00 CET");
   });
 
   it("describes an event in its zone, and for a reader elsewhere", () => {

@@ -4,7 +4,7 @@ import { GroupField, OrganizationField } from "#app/components/organizations/sta
 import { FieldShell, inputClass } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
-import { runtimeTimeZone } from "#app/lib/time";
+import { groupTimeZones, runtimeTimeZone } from "#app/lib/time";
 
 
 
@@ -79,13 +79,23 @@ export function EventFormFields({
       <FieldShell label="Description (optional)" meta={fields.description} hint={MARKDOWN_HINT}>
         <textarea {...descProps} rows={6} className={inputClass(!!fields.description.errors?.length)} />
       </FieldShell>
-      <FieldShell label="Time zone" meta={fields.timeZone} hint="The start and end below are in this zone. People see it in their own time too.">
+      <FieldShell label="Time zone" meta={fields.timeZone} hint="The start and end below are in this zone; type a city (for example Kyiv) to find it. People see the event in their own time too.">
+        {/* Grouped by region and labelled by place, so typing "Kyiv" or "Kathmandu" in the list finds it. */}
         <select {...zoneProps} ref={zoneRef} className={inputClass(!!fields.timeZone.errors?.length)}>
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z.replace(/_/g, " ")}
-            </option>
-          ))}
+          {groupTimeZones(zones).map(({ region, zones: choices }) => {
+            const options = choices.map((z) => (
+              <option key={z.id} value={z.id}>
+                {z.label}
+              </option>
+            ));
+            return region ? (
+              <optgroup key={region} label={region}>
+                {options}
+              </optgroup>
+            ) : (
+              options
+            );
+          })}
         </select>
       </FieldShell>
       <div className="grid gap-4 sm:grid-cols-2">

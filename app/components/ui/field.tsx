@@ -1,6 +1,13 @@
 import { getInputProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
 import { useState, type InputHTMLAttributes, type ReactNode } from "react";
 
+/**
+ * When every form validates (spread into Conform's useForm): on submit, then again as the person
+ * types. Never on blur: a message appearing on blur pushes what is below it down between mousedown
+ * and mouseup, so the click that left the field lands on nothing (hard for people with tremor).
+ */
+export const formTiming = { shouldValidate: "onSubmit", shouldRevalidate: "onInput" } as const;
+
 /** What FieldShell needs of a Conform field: its ids and errors (any field type). */
 export interface FieldIds {
   id: string;

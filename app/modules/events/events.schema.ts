@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "#app/lib/single-line";
 import { HttpUrlSchema } from "#app/lib/http-url";
 import { canonicalTimeZone, wallClockToUtc } from "#app/lib/time";
 
@@ -36,13 +37,19 @@ export function eventFormSchema(opts: { requireFuture: boolean; now?: () => Date
         .string({ required_error: "Give the event a title." })
         .trim()
         .min(3, "Use at least 3 characters for the title.")
-        .max(EVENT_TITLE_MAX, `Use at most ${EVENT_TITLE_MAX} characters for the title.`),
+        .max(EVENT_TITLE_MAX, `Use at most ${EVENT_TITLE_MAX} characters for the title.`)
+        .refine(...singleLine("title")),
       description: z.string().trim().max(EVENT_DESCRIPTION_MAX, `Use at most ${EVENT_DESCRIPTION_MAX.toLocaleString("en-GB")} characters.`).optional(),
       timeZone: z.string({ required_error: "Choose a time zone." }).trim().max(64, "Choose a time zone from the list."),
       startsAt: wallClock("start date and time"),
       endsAt: wallClock("end date and time"),
       format: z.enum(eventFormats, { errorMap: () => ({ message: "Choose online, in person or hybrid." }) }),
-      location: z.string().trim().max(LOCATION_MAX, `Use at most ${LOCATION_MAX} characters for the address.`).optional(),
+      location: z
+        .string()
+        .trim()
+        .max(LOCATION_MAX, `Use at most ${LOCATION_MAX} characters for the address.`)
+        .refine(...singleLine("address"))
+        .optional(),
       onlineUrl: HttpUrlSchema.optional(),
       capacity: z
         .number({ invalid_type_error: "Enter a whole number of places, or leave it empty for no limit." })

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Conflict, Invalid, NotFound } from "#app/lib/errors";
 import { buildCalendar, type IcsEvent } from "#app/lib/ics.server";
 import { newId } from "#app/lib/ids.server";
-import { formatDayTime, zoneAbbreviation } from "#app/lib/time";
+import { canonicalTimeZone, formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, can, type Actor, type EventTarget, type GroupTarget, type OrgRole } from "#app/policy.server";
@@ -52,6 +52,7 @@ function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | null) {
       status: events.status,
       createdAt: events.createdAt,
       updatedAt: events.updatedAt,
+      sequence: events.sequence,
       cancelledAt: events.cancelledAt,
       cancelledByName,
       organization: { slug: organizations.slug, name: organizations.name, verified: sql<boolean>`${organizations.verifiedAt} is not null` },
@@ -121,7 +122,8 @@ function toEventView(viewer: Actor | null, row: EventRow, now = new Date()) {
     description: row.description,
     startsAt: row.startsAt,
     endsAt: row.endsAt,
-    timeZone: row.timeZone,
+    // Stored before the zone was renamed ("Europe/Kiev"): shown and edited by its current name.
+    timeZone: canonicalTimeZone(row.timeZone) ?? row.timeZone,
     format: row.format,
     location: row.location,
     /** Null unless the viewer may see it (going, or an organizer). */
@@ -134,6 +136,8 @@ function toEventView(viewer: Actor | null, row: EventRow, now = new Date()) {
     cancelledByName: row.cancelledByName,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    /** iCalendar SEQUENCE: how many times what a calendar shows has changed. */
+    sequence: row.sequence,
     organization: row.organization,
     group: row.groupId && row.groupSlug ? { id: row.groupId, slug: row.groupSlug, name: row.groupName ?? "", visibility: row.groupVisibility } : null,
     goingCount: row.goingCount,
@@ -453,6 +457,8 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
         capacity: input.capacity,
         registrationDeadline: input.registrationDeadline,
         updatedAt: sql`now()`,
+        // Calendar apps keep their copy unless SEQUENCE grows; bumped in SQL so concurrent edits both count.
+        ...(changes.length > 0 ? { sequence: sql`${events.sequence} + 1` } : {}),
       })
       .where(eq(events.id, eventId));
     // Moving the event to another group can take it out of someone's sight: their place is released.
@@ -485,7 +491,7 @@ export async function cancelEvent(app: AppContext, viewer: Actor | null, eventId
     if (locked.status === "cancelled") return;
     await tx
       .update(events)
-      .set({ status: "cancelled", cancelledAt: sql`now()`, cancelledBy: viewer!.id, updatedAt: sql`now()` })
+      .set({ status: "cancelled", cancelledAt: sql`now()`, cancelledBy: viewer!.id, updatedAt: sql`now()`, sequence: sql`${events.sequence} + 1` })
       .where(eq(events.id, eventId));
     const attendees = await tx
       .select({ userId: eventRsvps.userId })
@@ -642,22 +648,28 @@ export async function attendeesCsv(app: AppContext, viewer: Actor | null, eventI
 
 // ── calendars ────────────────────────────────────────────────────────────────────────────────
 
-function toIcsEvent(e: EventView, origin: string): IcsEvent {
+/**
+ * One event for a calendar. `personal`: the calendar is the viewer's own (their feed or download), so
+ * a waitlisted place is TENTATIVE, not CONFIRMED; a shared group feed shows only the event's status.
+ */
+function toIcsEvent(e: EventView, origin: string, opts: { personal: boolean }): IcsEvent {
   const page = `${origin}/events/${e.id}`;
+  const waitlisted = opts.personal && e.myRsvp === "waitlisted";
   const parts = [e.description.trim()];
+  if (waitlisted) parts.unshift("You are on the waitlist: your place is not confirmed yet.");
   if (e.onlineUrl) parts.push(`Join online: ${e.onlineUrl}`);
   else if (e.hasOnlineLink) parts.push("The online link is on the event page for members who are going.");
   parts.push(`Event page: ${page}`);
   return {
     uid: `event-${e.id}@hearth`,
-    sequence: Math.max(0, Math.floor((e.updatedAt.getTime() - e.createdAt.getTime()) / 1000)),
+    sequence: e.sequence,
     start: e.startsAt,
     end: e.endsAt,
     summary: e.title,
     description: parts.filter(Boolean).join("\n\n"),
     location: e.location ?? (e.format === "online" ? "Online" : null),
     url: page,
-    cancelled: e.status === "cancelled",
+    status: e.status === "cancelled" ? "CANCELLED" : waitlisted ? "TENTATIVE" : "CONFIRMED",
     created: e.createdAt,
     lastModified: e.updatedAt,
     timeZone: e.timeZone,
@@ -667,7 +679,7 @@ function toIcsEvent(e: EventView, origin: string): IcsEvent {
 /** "Add to calendar": one event; the online link only for those allowed to see it. */
 export async function eventCalendar(app: AppContext, viewer: Actor | null, eventId: string, origin: string) {
   const event = await getEvent(app, viewer, eventId);
-  return { event, ics: buildCalendar({ name: event.title, events: [toIcsEvent(event, origin)] }) };
+  return { event, ics: buildCalendar({ name: event.title, events: [toIcsEvent(event, origin, { personal: true })] }) };
 }
 
 /**
@@ -698,19 +710,25 @@ export async function groupCalendar(app: AppContext, viewer: Actor | null, group
   const list = rows.map((r) => toEventView(viewer, r)).filter((e) => e.permissions.view);
   return {
     group: { name: group.name },
-    ics: buildCalendar({ name: `${group.name} — Hearth events`, events: list.map((e) => toIcsEvent({ ...e, onlineUrl: null }, origin)) }),
+    ics: buildCalendar({ name: `${group.name} — Hearth events`, events: list.map((e) => toIcsEvent({ ...e, onlineUrl: null }, origin, { personal: false })) }),
   };
 }
 
-/** The viewer's personal feed token, created on first use. */
-export async function getFeedToken(app: AppContext, viewer: Actor | null): Promise<string> {
+/** The viewer's personal feed token, or null when they have not created one (reads only: loaders use it). */
+export async function findFeedToken(app: AppContext, viewer: Actor | null): Promise<string | null> {
   if (!viewer) throw NotFound("That feed");
   const [existing] = await app.db.select({ token: calendarFeeds.token }).from(calendarFeeds).where(eq(calendarFeeds.userId, viewer.id));
-  if (existing) return existing.token;
+  return existing?.token ?? null;
+}
+
+/** The viewer's personal feed token, created if they have none (an explicit POST; a second call returns the same). */
+export async function createFeedToken(app: AppContext, viewer: Actor | null): Promise<string> {
+  const existing = await findFeedToken(app, viewer);
+  if (existing) return existing;
   const token = newId(32);
   const [row] = await app.db
     .insert(calendarFeeds)
-    .values({ userId: viewer.id, token })
+    .values({ userId: viewer!.id, token })
     .onConflictDoUpdate({ target: calendarFeeds.userId, set: { userId: sql`excluded.user_id` } })
     .returning({ token: calendarFeeds.token });
   return row!.token;
@@ -746,5 +764,5 @@ export async function userCalendar(app: AppContext, token: string, origin: strin
     .orderBy(asc(events.startsAt), asc(events.id))
     .limit(FEED_LIMIT);
   const list = rows.map((r) => toEventView(actor, r)).filter((e) => e.permissions.view);
-  return buildCalendar({ name: "My Hearth events", events: list.map((e) => toIcsEvent(e, origin)) });
+  return buildCalendar({ name: "My Hearth events", events: list.map((e) => toIcsEvent(e, origin, { personal: true })) });
 }

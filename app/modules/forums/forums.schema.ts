@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "#app/lib/single-line";
 import { ModerationReasonSchema, ReportSchema } from "#app/modules/moderation/moderation.schema";
 
 export const TITLE_MAX = 200;
@@ -17,7 +18,8 @@ export const TitleSchema = z
     if (v.length > TITLE_MAX) {
       ctx.addIssue({ code: "custom", message: `Use at most ${TITLE_MAX} characters for the title (you have ${count(v.length)}).` });
     }
-  });
+  })
+  .refine(...singleLine("title"));
 
 export const BodySchema = z
   .string({ required_error: "Write something first." })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "#app/lib/single-line";
 import { HttpUrlSchema } from "#app/lib/http-url";
 
 export const RESOURCE_TITLE_MAX = 160;
@@ -71,7 +72,8 @@ export const ResourceFormSchema = z
       .string({ required_error: "Give the resource a title." })
       .trim()
       .min(3, "Use at least 3 characters for the title.")
-      .max(RESOURCE_TITLE_MAX, `Use at most ${RESOURCE_TITLE_MAX} characters for the title.`),
+      .max(RESOURCE_TITLE_MAX, `Use at most ${RESOURCE_TITLE_MAX} characters for the title.`)
+      .refine(...singleLine("title")),
     summary: z.string().trim().max(RESOURCE_SUMMARY_MAX, `Use at most ${RESOURCE_SUMMARY_MAX.toLocaleString("en-GB")} characters for the summary.`).optional(),
     body: z.string().trim().max(RESOURCE_BODY_MAX, `Use at most ${RESOURCE_BODY_MAX.toLocaleString("en-GB")} characters for the guide.`).optional(),
     url: HttpUrlSchema.optional(),

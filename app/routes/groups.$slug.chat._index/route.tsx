@@ -9,6 +9,7 @@ import { formFailure, loaderWork, requireViewer } from "#app/lib/http.server";
 import { RoomIntentSchema } from "#app/modules/chat/chat.schema";
 import { archiveRoom, createRoom, listRooms, renameRoom } from "#app/modules/chat/chat.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+import { formTiming } from "#app/components/ui/field";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Chat rooms · ${data.group.name} — Hearth` : "Group not found — Hearth" }];
 
@@ -57,7 +58,7 @@ export default function ChatRooms() {
   const [form, fields] = useForm({
     lastResult: data?.result,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: RoomIntentSchema }),
-    shouldValidate: "onSubmit",
+    ...formTiming,
   });
   return (
     <div className="space-y-6">

@@ -5,7 +5,7 @@ import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { useEffect, useRef } from "react";
 import { PostCard } from "#app/components/forum/post-card";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
-import { TextareaField } from "#app/components/ui/field";
+import { formTiming, TextareaField } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
@@ -147,8 +147,7 @@ function ReplyForm({ lastResult }: { lastResult?: ReplyResult }) {
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ReplySchema }),
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   // Clear the box only once a reply went through (the action redirected, so no result came back);
   // a failed or previewed submit keeps every word.

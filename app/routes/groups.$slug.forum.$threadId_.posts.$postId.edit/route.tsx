@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
-import { TextareaField } from "#app/components/ui/field";
+import { formTiming, TextareaField } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
@@ -55,8 +55,7 @@ export default function EditPost() {
     lastResult: lastResult ?? null,
     defaultValue: { body: post.body, ...(post.isOpening ? { title: thread.title } : {}) },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: EditPostSchema }),
-    shouldValidate: "onSubmit",
-    shouldRevalidate: "onInput",
+    ...formTiming,
   });
   const preview = (lastResult as { preview?: string | null } | undefined)?.preview ?? null;
   return (
