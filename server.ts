@@ -11,6 +11,7 @@ import { sql } from "drizzle-orm";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { createClient } from "redis";
+import { openNotificationChannel } from "#db/listen";
 import { openConfiguredDatabase } from "#db/open";
 import type { DatabaseHandle } from "#db/client";
 import { migrate } from "#db/migrate";
@@ -50,7 +51,7 @@ export async function createHearthServer({ config, database, remix }: HearthServ
   const expressApp = express();
   const httpServer: HttpServer = createServer(expressApp);
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
-  const { io, publisher, stopPresence } = attachRealtime(httpServer, app, {
+  const { io, publisher, stopPresence, connectAccessChannel, heardAccessChange } = attachRealtime(httpServer, app, {
     adapter: redis
       ? createAdapter(redis, {
           streamName: `${config.REDIS_PREFIX}:socket.io`,
@@ -62,6 +63,9 @@ export async function createHearthServer({ config, database, remix }: HearthServ
       : undefined,
   });
   app.realtime = publisher;
+  // Chat access changes travel over the database, so a ban reaches every node without Redis.
+  const accessChannel = openNotificationChannel(database, "hearth_chat_access", heardAccessChange);
+  connectAccessChannel(accessChannel);
 
   expressApp.disable("x-powered-by");
   expressApp.set("trust proxy", config.TRUST_PROXY);
@@ -213,6 +217,7 @@ export async function createHearthServer({ config, database, remix }: HearthServ
       httpServer.closeIdleConnections();
     });
     if (redis) await redis.close().catch(() => redis.destroy());
+    await accessChannel.close();
     await database.close();
   }
 

@@ -16,17 +16,19 @@ export interface ChatPublisher {
   sanctioned(userId: string, sanction: ChatSanction): void;
   /**
    * Make every socket of this user leave these rooms at once, on every node: one adapter broadcast
-   * (modules/groups/access.server.ts calls it for every loss of access to a group).
+   * (modules/groups/access.server.ts calls it for every loss of access to a group). Resolves once
+   * the change is announced to every node over the database, so nothing sent after it reaches them
+   * (even while Redis is away): await it before answering the person who made the change.
    */
-  removeFromRooms(userId: string, roomIds: readonly string[]): void;
+  removeFromRooms(userId: string, roomIds: readonly string[]): void | Promise<void>;
 }
 
 /** What live clients need to hear from domain code; server.ts supplies the Socket.IO-backed one. */
 export interface RealtimePublisher {
   /** Disconnect every socket opened with this session (sign-out). */
   disconnectSession(sessionId: string): void;
-  /** Disconnect every socket of this user (suspension, password change). */
-  disconnectUser(userId: string): void;
+  /** Disconnect every socket of this user (suspension, password change); resolves like removeFromRooms. */
+  disconnectUser(userId: string): void | Promise<void>;
   chat: ChatPublisher;
 }
 

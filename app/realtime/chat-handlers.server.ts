@@ -32,6 +32,7 @@ import { roomReaders } from "#app/modules/groups/access.server";
 import { answer } from "./ack.server";
 import { channel } from "./events";
 import type { HearthServer, HearthSocket } from "./io.server";
+import { roomSockets } from "./presence-view.server";
 
 const TYPING_RATE = { limit: 20, windowSeconds: 10, message: "typing" };
 const PRESENCE_LIST_MAX = 100;
@@ -40,11 +41,12 @@ const PRESENCE_DELAY_MS = 250;
 
 /**
  * Everyone with at least one socket in the room who may still read it (policy chat.read), on every
- * node (the adapter asks the others). A socket left in the room after its person lost access (a race
- * with a join) is made to leave here, before the broadcast, so it hears no presence either.
+ * node: this node's sockets now, the others' as last seen (`fresh`: ask them first, within a timeout;
+ * a join never waits for Redis or another node). A socket left in the room after its person lost
+ * access (a race with a join) is made to leave here, before the broadcast, so it hears no presence either.
  */
-export async function presenceOf(io: HearthServer, app: AppContext, roomId: string): Promise<ChatPresence> {
-  const sockets = await io.in(channel.room(roomId)).fetchSockets();
+export async function presenceOf(io: HearthServer, app: AppContext, roomId: string, opts: { fresh?: boolean } = {}): Promise<ChatPresence> {
+  const sockets = await roomSockets(io, roomId, opts);
   const readers = await roomReaders(app, roomId, sockets.flatMap((s) => (s.data.viewer ? [s.data.viewer.id] : [])));
   const people = new Map<string, { id: string; displayName: string }>();
   for (const s of sockets) {
@@ -68,7 +70,7 @@ export function presenceBroadcaster(io: HearthServer, app: AppContext) {
       if (pending.has(roomId)) return;
       const timer = setTimeout(() => {
         pending.delete(roomId);
-        presenceOf(io, app, roomId).then(
+        presenceOf(io, app, roomId, { fresh: true }).then(
           (p) => io.to(channel.room(roomId)).emit("presence", p),
           () => {}, // a node that went away mid-request: the next change broadcasts again
         );

@@ -1,12 +1,16 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { Server, type ServerOptions, type Socket } from "socket.io";
+import { Server, type Namespace, type Socket } from "socket.io";
+import type { Adapter } from "socket.io-adapter";
 import type { AppContext, RealtimePublisher } from "#app/lib/app-context.server";
 import { errorFields, log } from "#app/lib/log.server";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
 import { readSessionToken, validateSessionToken, type Viewer } from "#app/modules/auth/session.server";
 import { registerAccountHandlers } from "./account-handlers.server";
+import { guardedAdapter } from "./adapter.server";
 import { presenceBroadcaster, registerChatHandlers } from "./chat-handlers.server";
 import { channel, SOCKET_AUTH_ERROR, SOCKET_ORIGIN_ERROR, type ClientToServerEvents, type ServerToClientEvents } from "./events";
+import { forgetRoomView } from "./presence-view.server";
+import { roomGuard, type AccessChannel } from "./room-guard.server";
 
 export interface SocketData {
   viewer: Viewer;
@@ -28,11 +32,14 @@ function requestIsSecure(req: IncomingMessage, app: AppContext) {
  * a foreign Origin is refused (WebSocket handshakes carry cookies and skip CORS), then the
  * session cookie must validate.
  */
-export function attachRealtime(httpServer: HttpServer, app: AppContext, options: { adapter?: ServerOptions["adapter"] } = {}) {
+export function attachRealtime(httpServer: HttpServer, app: AppContext, options: { adapter?: (nsp: Namespace) => Adapter } = {}) {
+  // Created before io so the adapter can ask it; it reaches io (and presence) only when called.
+  const guard = roomGuard(app, () => io, (roomId) => presence.schedule(roomId));
   const io: HearthServer = new Server(httpServer, {
     serveClient: false,
     // With REDIS_URL, server.ts passes the Redis Streams adapter: rooms, presence and bans span nodes.
-    ...(options.adapter ? { adapter: options.adapter } : {}),
+    // Either way it is wrapped: local delivery first, chat rooms re-checked on delivery (adapter.server.ts).
+    adapter: guardedAdapter(options.adapter, guard.guard),
     maxHttpBufferSize: 64 * 1024,
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
@@ -69,7 +76,10 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
   // Every emit goes through io (the adapter), so it reaches the sockets on every node.
   const publisher: RealtimePublisher = {
     disconnectSession: (id) => io.in(sessionRoom(id)).disconnectSockets(true),
-    disconnectUser: (id) => io.in(userRoom(id)).disconnectSockets(true),
+    disconnectUser: (id) => {
+      io.in(userRoom(id)).disconnectSockets(true);
+      return guard.revoke(id);
+    },
     chat: {
       messageCreated: (m) => io.to(channel.room(m.roomId)).emit("message:new", m),
       messageDeleted: (e) => io.to(channel.room(e.roomId)).emit("message:deleted", e),
@@ -80,8 +90,19 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
         if (roomIds.length === 0) return;
         io.in(userRoom(userId)).socketsLeave(roomIds.flatMap((id) => [channel.room(id), channel.roomUser(id, userId)]));
         for (const id of roomIds) presence.schedule(id);
+        // The leave above travels through Redis; the re-check on delivery does not depend on it.
+        return guard.revoke(userId);
       },
     },
   };
-  return { io, publisher, stopPresence: presence.stop };
+  // Nothing to remember for a room this node no longer has sockets in.
+  io.of("/").adapter.on("delete-room", (room: string) => {
+    const m = /^room:([^:]+)(?::user:(.+))?$/.exec(room);
+    if (!m) return;
+    guard.drop(m[1]!, m[2]);
+    if (!m[2]) forgetRoomView(io, m[1]!);
+  });
+  /** server.ts connects the channel access changes travel on (Postgres LISTEN/NOTIFY, or in-process). */
+  const connectAccessChannel = (ch: AccessChannel) => guard.use(ch);
+  return { io, publisher, stopPresence: presence.stop, connectAccessChannel, heardAccessChange: guard.heard };
 }

@@ -77,7 +77,7 @@ export async function invalidateSession(app: AppContext, sessionId: string) {
 
 export async function invalidateUserSessions(app: AppContext, userId: string) {
   await luciaFor(app).invalidateUserSessions(userId);
-  app.realtime.disconnectUser(userId);
+  await app.realtime.disconnectUser(userId);
 }
 
 /** `__Host-` prefix under HTTPS: the browser then refuses the cookie from any subdomain or over HTTP. */

@@ -1,0 +1,223 @@
+import { randomBytes } from "node:crypto";
+import { createServer, connect as tcpConnect, type AddressInfo, type Server as TcpServer, type Socket as TcpSocket } from "node:net";
+import { createClient } from "redis";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type DatabaseHandle } from "#db/client";
+import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
+import { loadConfig } from "#app/lib/config.server";
+import { RateLimiter } from "#app/lib/rate-limit.server";
+import type { ChatMessage, ChatPresence, ChatSanction, RoomJoined, Sent } from "#app/realtime/events";
+import { createMember } from "#tests/helpers/app";
+import { clientId, collect, createChatGroup, createChatRoom, expectOk, nextEvent, request, sleep } from "#tests/helpers/chat";
+import { createTestDatabase } from "#tests/helpers/database";
+import { connected } from "#tests/helpers/server";
+import { createHearthServer } from "../../server";
+
+/**
+ * Live chat under faults, on two nodes sharing one Postgres and one Redis (issue 10 #21, #2). The
+ * nodes reach Redis through a TCP proxy in this test, so "Redis is unreachable" is the proxy
+ * refusing and dropping connections; the machine's Redis server is never touched. Each test has its
+ * own REDIS_PREFIX, its own pair of nodes and its own proxy.
+ */
+const needs = !process.env.DATABASE_URL || !process.env.REDIS_URL;
+const redisTarget = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+
+/** A TCP proxy to Redis that can be cut (refuse and drop every connection) and restored on the same port. */
+async function redisProxy() {
+  const live = new Set<TcpSocket>();
+  let server: TcpServer;
+  const open = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = tcpConnect(Number(redisTarget.port || 6379), redisTarget.hostname);
+        for (const s of [client, upstream]) {
+          live.add(s);
+          s.on("close", () => live.delete(s));
+          s.on("error", () => {});
+        }
+        client.pipe(upstream).pipe(client);
+        client.on("close", () => upstream.destroy());
+        upstream.on("close", () => client.destroy());
+      });
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+    });
+  const port = await open(0);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async cut() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of live) s.destroy();
+      });
+    },
+    async restore() {
+      await open(port);
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of live) s.destroy();
+      });
+    },
+  };
+}
+
+/** Resolves with the ack, or rejects when none came within `ms`. */
+function requestWithin<T>(s: Socket, ms: number, event: string, payload: unknown) {
+  return Promise.race([
+    request<T>(s, event, payload),
+    sleep(ms).then(() => {
+      throw new Error(`no ack for ${event} within ${ms} ms`);
+    }),
+  ]);
+}
+
+async function until(condition: () => Promise<boolean> | boolean, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await sleep(25);
+  }
+}
+
+describe.skipIf(needs)("chat under faults on two nodes (needs DATABASE_URL and REDIS_URL)", () => {
+  type Node = Awaited<ReturnType<typeof createHearthServer>> & { url: string };
+  let shared: DatabaseHandle;
+  let roomId: string;
+  let mod: Awaited<ReturnType<typeof createMember>>, alice: typeof mod, bob: typeof mod, carol: typeof mod;
+  let cleanup: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    shared = await createTestDatabase();
+    const app: AppContext = { db: shared.db, config: loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), limiter: new RateLimiter(), realtime: noopPublisher };
+    [mod, alice, bob, carol] = [await createMember(app, "Mod"), await createMember(app, "Alice"), await createMember(app, "Bob"), await createMember(app, "Carol")];
+    const { slug } = await createChatGroup(app, { moderatorId: mod.id, memberIds: [alice.id, bob.id, carol.id] });
+    roomId = (await createChatRoom(app, mod, slug)).id;
+  });
+  afterEach(async () => {
+    for (const c of cleanup.reverse()) await c();
+    cleanup = [];
+  });
+  afterAll(() => shared?.close());
+
+  /** Two nodes on one prefix, both reaching Redis through one proxy. */
+  async function cluster() {
+    const prefix = `hearth-test-${randomBytes(5).toString("hex")}`;
+    const proxy = await redisProxy();
+    const nodes: Node[] = [];
+    const sockets: Socket[] = [];
+    cleanup.push(async () => {
+      for (const s of sockets) s.disconnect();
+      await proxy.restore().catch(() => {}); // a failed test may have left Redis cut off
+      for (const n of nodes) await n.close();
+      await proxy.close();
+      const redis = createClient({ url: process.env.REDIS_URL });
+      await redis.connect();
+      await redis.del(`${prefix}:socket.io`);
+      await redis.close();
+    });
+    for (let i = 0; i < 2; i++) {
+      const handle = await createDatabase({ url: shared.url!, max: 5 });
+      const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", REDIS_URL: proxy.url, REDIS_PREFIX: prefix });
+      const server = await createHearthServer({ config, database: handle, remix: "none" });
+      await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
+      nodes.push({ ...server, url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}` });
+    }
+    const [a, b] = nodes as [Node, Node];
+    async function joined(n: Node, m: typeof mod) {
+      const s: Socket = connect(n.url, { transports: ["websocket"], extraHeaders: { cookie: `hearth_session=${m.token}` }, reconnection: false, forceNew: true });
+      sockets.push(s);
+      await connected(s);
+      expectOk(await request<RoomJoined>(s, "room:join", { roomId }));
+      return s;
+    }
+    // Both nodes' stream readers are up once a broadcast from one reaches the other (a reader
+    // starts at the stream's end, so probes sent before it is up are never seen: send again).
+    const probeA = await joined(a, carol);
+    const probeB = await joined(b, carol);
+    for (let attempt = 0; ; attempt++) {
+      const probe = clientId();
+      const heard = nextEvent<ChatMessage>(probeB, "message:new", (m) => m.clientId === probe, 500).then(() => true, () => false);
+      expectOk(await request<Sent>(probeA, "message:send", { roomId, body: "probe", clientId: probe }));
+      if (await heard) break;
+      if (attempt > 20) throw new Error("the nodes never heard each other");
+    }
+    probeA.disconnect();
+    probeB.disconnect();
+    return { a, b, proxy, prefix, joined };
+  }
+
+  it("#21: while Redis is unreachable, people on the same node hear each other at once and joins answer at once; the other node catches up when Redis is back", async () => {
+    const { a, b, proxy, joined } = await cluster();
+    const aliceA = await joined(a, alice);
+    const bobA = await joined(a, bob);
+    const carolB = await joined(b, carol);
+    await proxy.cut();
+
+    const cid = clientId();
+    const heardOnA = nextEvent<ChatMessage>(bobA, "message:new", (m) => m.clientId === cid, 1500);
+    const heardOnB = nextEvent<ChatMessage>(carolB, "message:new", (m) => m.clientId === cid, 15_000);
+    expectOk(await requestWithin<Sent>(aliceA, 1500, "message:send", { roomId, body: "said while Redis is away", clientId: cid }));
+    expect((await heardOnA).body).toBe("said while Redis is away");
+
+    // A join asks no other node and no Redis: it answers at once with the people on this node.
+    const modA = await joined(a, mod);
+    const again = expectOk(await requestWithin<RoomJoined>(modA, 1500, "room:join", { roomId }));
+    expect(again.presence.people.map((p) => p.id)).toEqual(expect.arrayContaining([alice.id, bob.id, mod.id]));
+
+    await proxy.restore();
+    expect((await heardOnB).body).toBe("said while Redis is away");
+  });
+
+  it("#21: a join answers at once even when another node never answers (presence asks no node on the join path)", async () => {
+    const { a, prefix, joined } = await cluster();
+    // A third "node" that subscribes like one but never answers fetchSockets (hung or overloaded).
+    const ghost = createClient({ url: process.env.REDIS_URL });
+    await ghost.connect();
+    await ghost.subscribe(`${prefix}:socket.io#/#`, () => {});
+    cleanup.push(() => ghost.close());
+    const aliceA = await joined(a, alice);
+    const started = Date.now();
+    const res = expectOk(await requestWithin<RoomJoined>(aliceA, 1500, "room:join", { roomId }));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(res.presence.people.map((p) => p.id)).toContain(alice.id);
+    // The broadcast presence still comes, once the slow node has had its (bounded) chance.
+    const bobA = await joined(a, bob);
+    await nextEvent<ChatPresence>(bobA, "presence", (p) => p.people.some((x) => x.id === alice.id) && p.people.some((x) => x.id === bob.id), 5000);
+  });
+
+  it("#2: a ban made on node A while Redis is unreachable is enforced on node B: the banned socket never gets a message sent after it", async () => {
+    const { a, b, proxy, joined } = await cluster();
+    const modA = await joined(a, mod);
+    const aliceA = await joined(a, alice);
+    const bobB = await joined(b, bob);
+    const carolB = await joined(b, carol);
+    const bobGot = collect<ChatMessage>(bobB, "message:new");
+    await proxy.cut();
+
+    expectOk(await requestWithin(modA, 3000, "user:ban", { roomId, userId: bob.id, reason: "Banned while Redis is away" }));
+    // Sent after the ban on B itself (delivered on B at once) and on A (reaches B when Redis is back).
+    const onB = clientId();
+    const carolHeardB = nextEvent<ChatMessage>(carolB, "message:new", (m) => m.clientId === onB, 1500);
+    expectOk(await requestWithin<Sent>(carolB, 3000, "message:send", { roomId, body: "after the ban, on B", clientId: onB }));
+    await carolHeardB;
+    // The ban reached node B over Postgres: Bob's socket left the room there without Redis.
+    await until(async () => !(await b.io.local.in(`room:${roomId}`).fetchSockets()).some((s) => s.data.viewer.id === bob.id));
+    const onA = clientId();
+    const carolHeardA = nextEvent<ChatMessage>(carolB, "message:new", (m) => m.clientId === onA, 15_000);
+    expectOk(await requestWithin<Sent>(aliceA, 3000, "message:send", { roomId, body: "after the ban, on A", clientId: onA }));
+
+    await proxy.restore();
+    const sanction = nextEvent<ChatSanction>(bobB, "sanction", () => true, 15_000);
+    await carolHeardA;
+    expect(await sanction).toMatchObject({ roomId, banned: true });
+    // One more message after everything from the outage arrived: still nothing for Bob.
+    const last = clientId();
+    const carolHeardLast = nextEvent<ChatMessage>(carolB, "message:new", (m) => m.clientId === last);
+    expectOk(await request<Sent>(aliceA, "message:send", { roomId, body: "later still", clientId: last }));
+    await carolHeardLast;
+    expect(bobGot.map((m) => m.clientId).filter((c) => [onA, onB, last].includes(c))).toEqual([]);
+  });
+});
