@@ -3,8 +3,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { When } from "#app/components/moderation/when";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
+import { PageLinks } from "#app/components/ui/page-links";
+import { PageQuerySchema } from "#app/lib/cursor-param";
 import { httpStatusOf, isDomainError } from "#app/lib/errors";
 import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { hrefWith } from "#app/lib/keyset.server";
 import { ReviewSchema } from "#app/modules/organizations/organizations.schema";
 import { listApplications, reviewApplication } from "#app/modules/organizations/organizations.server";
 
@@ -12,9 +15,17 @@ export const meta: MetaFunction = () => [{ title: "Organization applications —
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  return loaderWork(async () => ({
-    applications: (await listApplications(context.app, viewer)).map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
-  }));
+  const query = PageQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return loaderWork(async () => {
+    const { applications, next, previous } = await listApplications(context.app, viewer, query);
+    return {
+      applications: applications.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+      pages: {
+        next: next ? hrefWith(request.url, { after: next, before: null }) : null,
+        previous: previous ? hrefWith(request.url, { before: previous, after: null }) : null,
+      },
+    };
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -31,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Applications() {
-  const { applications } = useLoaderData<typeof loader>();
+  const { applications, pages } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -72,6 +83,7 @@ export default function Applications() {
           </li>
         ))}
       </ul>
+      <PageLinks label="Pages of applications" previous={pages.previous} next={pages.next} previousText="← Earlier applications" nextText="More applications →" />
     </section>
   );
 }

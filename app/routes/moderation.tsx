@@ -3,20 +3,33 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { QueueItem, type QueueFeedback } from "#app/components/moderation/queue-item";
 import { When } from "#app/components/moderation/when";
 import { Button } from "#app/components/ui/button";
+import { PageLinks } from "#app/components/ui/page-links";
 import { httpStatusOf, isDomainError } from "#app/lib/errors";
 import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
-import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
+import { hrefWith } from "#app/lib/keyset.server";
+import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey, QueuePagingSchema, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
 import { actOnReport, decideAppeal, listQueue } from "#app/modules/moderation/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue — Hearth" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
+  const query = QueuePagingSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return loaderWork(async () => {
-    const { queue, appeals, groups, siteWide } = await listQueue(context.app, viewer);
+    const { queue, paging, appeals, appealsPaging, groups, siteWide } = await listQueue(context.app, viewer, query);
+    // Each list pages on its own; the other list's cursor stays in the address.
+    const href = (changes: Record<string, string | null>) => hrefWith(request.url, changes);
     return {
       siteWide,
       groups,
+      queuePages: {
+        next: paging.next ? href({ after: paging.next, before: null }) : null,
+        previous: paging.previous ? href({ before: paging.previous, after: null }) : null,
+      },
+      appealPages: {
+        next: appealsPaging.next ? href({ appealsAfter: appealsPaging.next, appealsBefore: null }) : null,
+        previous: appealsPaging.previous ? href({ appealsBefore: appealsPaging.previous, appealsAfter: null }) : null,
+      },
       queue: queue.map((q) => ({
         ...q,
         firstReportedAt: q.firstReportedAt.toISOString(),
@@ -69,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ModerationQueue() {
-  const { queue, appeals, groups, siteWide } = useLoaderData<typeof loader>();
+  const { queue, queuePages, appeals, appealPages, groups, siteWide } = useLoaderData<typeof loader>();
   const feedback = useActionData<typeof action>() ?? null;
   const busy = useNavigation().state === "submitting";
   return (
@@ -93,6 +106,7 @@ export default function ModerationQueue() {
           <QueueItem key={item.key} item={item} reasonLabels={reportReasonLabels} muteChoices={groupMuteChoices} feedback={feedback} busy={busy} />
         ))}
       </div>
+      <PageLinks label="Pages of reports" previous={queuePages.previous} next={queuePages.next} previousText="← Earlier reports" nextText="More reports →" />
       <h2 className="text-2xl">Appeals</h2>
       {appeals.length === 0 ? <p>No open appeals.</p> : null}
       <ul className="space-y-6" aria-label="Open appeals">
@@ -139,6 +153,7 @@ export default function ModerationQueue() {
           );
         })}
       </ul>
+      <PageLinks label="Pages of appeals" previous={appealPages.previous} next={appealPages.next} previousText="← Earlier appeals" nextText="More appeals →" />
       <p>
         <Link to="/help" className="inline-flex min-h-11 items-center">
           Crisis resources ("Get help now")

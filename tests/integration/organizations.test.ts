@@ -40,7 +40,7 @@ describe(`organizations on ${testDatabaseKind}`, () => {
     expect((await failure(applyForOrganization(t.app, founder, input))).code).toBe("conflict");
     expect((await failure(listApplications(t.app, founder))).code).toBe("forbidden");
     expect((await failure(reviewApplication(t.app, founder, { applicationId, intent: "verify", note: "" }))).code).toBe("forbidden");
-    const pending = await listApplications(t.app, admin);
+    const { applications: pending } = await listApplications(t.app, admin);
     expect(pending[0]!.id).toBe(applicationId);
     const { organizationSlug } = await reviewApplication(t.app, admin, { applicationId, intent: "verify", note: "Welcome" });
     orgSlug = organizationSlug!;

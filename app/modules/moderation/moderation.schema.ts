@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CursorParamSchema } from "#app/lib/cursor-param";
 
 export const reportReasons = ["spam", "harassment", "medical_misinformation", "crisis", "other"] as const;
 
@@ -50,6 +51,14 @@ const target = {
     })
     .transform((v) => v || null),
 };
+
+/** The queue page's query: reports and appeals page on their own. */
+export const QueuePagingSchema = z.object({
+  after: CursorParamSchema,
+  before: CursorParamSchema,
+  appealsAfter: CursorParamSchema,
+  appealsBefore: CursorParamSchema,
+});
 
 /** The queue item's key on the page and in the decision's feedback: content and group. */
 export function queueItemKey(item: { targetType: string; targetId: string; groupId: string | null }) {

@@ -15,6 +15,7 @@ import {
 } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
+import { keysetPage, keysetRequest, timeKey } from "#app/lib/keyset.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
@@ -36,7 +37,7 @@ import { isAppealable, undoOf, type AppealableAction } from "./undo.server";
  * notices and appeals, site-wide suspension and the audit-log reader. Every function asks the policy.
  */
 
-const QUEUE_LIMIT = 50;
+const QUEUE_PAGE = 50;
 const AUDIT_PAGE = 50;
 const HISTORY_PER_AUTHOR = 5;
 
@@ -110,14 +111,26 @@ export interface QueueContent {
   context: { id: string; authorName: string; body: string; reported: boolean; removed: boolean }[];
 }
 
+/** Which page of the queue's reports and of its appeals to show (keyset cursors, each paged on its own). */
+export interface QueuePaging {
+  after?: string | null;
+  before?: string | null;
+  appealsAfter?: string | null;
+  appealsBefore?: string | null;
+}
+
+const QUEUE_KEY = ["flag", "time", "text", "text", "text"] as const;
+const APPEAL_KEY = ["time", "text"] as const;
+
 /**
- * Open reports about content in the groups the viewer moderates, one item per piece of content
- * (duplicates counted, not repeated): crisis reports first, then oldest first. Each item carries the
- * content in context (removed content too), the reasons, the reporter count and the author's previous
- * moderation history. Site admins also see escalated reports and reports outside any group.
- * A fixed number of queries whatever the queue's length.
+ * Open reports about content in the groups the viewer moderates, one item per piece of content and
+ * group (duplicates counted, not repeated): crisis reports first, then oldest first, in keyset pages
+ * of 50 (Next/Previous), so no item ever falls off. Each item carries the content in context (removed
+ * content too), the reasons, the reporter count and the author's previous moderation history. Site
+ * admins also see escalated reports and reports outside any group. A fixed number of queries whatever
+ * the queue's length.
  */
-export async function listQueue(app: AppContext, viewer: Actor | null) {
+export async function listQueue(app: AppContext, viewer: Actor | null, paging: QueuePaging = {}) {
   const actor = requireActor(viewer);
   const siteWide = can(actor, "moderation.viewEscalated", SITE);
   const scope = await moderatedGroups(app, actor);
@@ -127,7 +140,12 @@ export async function listQueue(app: AppContext, viewer: Actor | null) {
 
   const crisis = sql<boolean>`bool_or(${reports.reason} = 'crisis')`;
   const firstAt = sql<Date>`min(${reports.createdAt})`;
-  const items = await app.db
+  // The queue's order as one ascending key (crisis first, then oldest first, then the item itself),
+  // compared as a row after the grouping: the keyset cursor is the last item's key.
+  const sortKey = [sql`not ${crisis}`, firstAt, sql`${reports.targetType}::text`, sql`${reports.targetId}`, sql`coalesce(${reports.groupId}, '')`];
+  const page = keysetRequest({ after: paging.after, before: paging.before }, QUEUE_KEY);
+  const cursor = page.cursor;
+  const rows = await app.db
     .select({
       targetType: reports.targetType,
       targetId: reports.targetId,
@@ -138,6 +156,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null) {
       reasons: sql<string[]>`array_agg(${reports.reason}::text order by ${reports.createdAt})`,
       details: sql<string[]>`array_remove(array_agg(nullif(${reports.details}, '') order by ${reports.createdAt}), null)`,
       firstReportedAt: firstAt,
+      firstKey: timeKey(firstAt),
     })
     .from(reports)
     .where(
@@ -147,8 +166,14 @@ export async function listQueue(app: AppContext, viewer: Actor | null) {
       ),
     )
     .groupBy(reports.targetType, reports.targetId, reports.groupId)
-    .orderBy(desc(crisis), asc(firstAt))
-    .limit(QUEUE_LIMIT);
+    .having(
+      cursor
+        ? sql`(${sql.join(sortKey, sql`, `)}) ${page.backwards ? sql`<` : sql`>`} (${cursor[0] === 1}::boolean, ${cursor[1]}::timestamptz, ${cursor[2]}, ${cursor[3]}, ${cursor[4]})`
+        : undefined,
+    )
+    .orderBy(...sortKey.map((k) => (page.backwards ? sql`${k} desc` : sql`${k} asc`)))
+    .limit(QUEUE_PAGE + 1);
+  const { items, next, previous } = keysetPage(rows, QUEUE_PAGE, page, (i) => [i.crisis ? 0 : 1, i.firstKey, i.targetType, i.targetId, i.groupId ?? ""]);
 
   const ids = (t: TargetType) => items.filter((i) => i.targetType === t).map((i) => i.targetId);
   const content = new Map<string, QueueContent>();
@@ -317,8 +342,15 @@ export async function listQueue(app: AppContext, viewer: Actor | null) {
     };
   });
 
-  const openAppeals = await listOpenAppeals(app, actor, siteWide ? null : groupIds);
-  return { queue, appeals: openAppeals, groups: scope.map((g) => ({ slug: g.slug, name: g.name })), siteWide };
+  const openAppeals = await listOpenAppeals(app, siteWide ? null : groupIds, { after: paging.appealsAfter, before: paging.appealsBefore });
+  return {
+    queue,
+    paging: { next, previous },
+    appeals: openAppeals.items,
+    appealsPaging: { next: openAppeals.next, previous: openAppeals.previous },
+    groups: scope.map((g) => ({ slug: g.slug, name: g.name })),
+    siteWide,
+  };
 }
 
 /** db.execute() returns an array on postgres-js and { rows } on PGlite. */
@@ -326,13 +358,17 @@ function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
 
-async function listOpenAppeals(app: AppContext, _actor: Actor, groupIds: string[] | null) {
-  if (groupIds && groupIds.length === 0) return [];
+/** Open appeals, oldest first, in keyset pages of their own. */
+async function listOpenAppeals(app: AppContext, groupIds: string[] | null, paging: { after?: string | null; before?: string | null }) {
+  if (groupIds && groupIds.length === 0) return { items: [], next: null, previous: null };
+  const page = keysetRequest(paging, APPEAL_KEY);
+  const cursor = page.cursor;
   const rows = await app.db
     .select({
       id: appeals.id,
       body: appeals.body,
       createdAt: appeals.createdAt,
+      createdKey: timeKey(appeals.createdAt),
       userName: users.displayName,
       actionId: moderationActions.id,
       action: moderationActions.action,
@@ -345,10 +381,17 @@ async function listOpenAppeals(app: AppContext, _actor: Actor, groupIds: string[
     .innerJoin(moderationActions, eq(moderationActions.id, appeals.moderationActionId))
     .innerJoin(users, eq(users.id, appeals.userId))
     .leftJoin(groups, eq(groups.id, appeals.groupId))
-    .where(and(eq(appeals.status, "open"), groupIds ? inArray(appeals.groupId, groupIds) : undefined))
-    .orderBy(asc(appeals.createdAt))
-    .limit(QUEUE_LIMIT);
-  return rows;
+    .where(
+      and(
+        eq(appeals.status, "open"),
+        groupIds ? inArray(appeals.groupId, groupIds) : undefined,
+        cursor ? sql`(${appeals.createdAt}, ${appeals.id}) ${page.backwards ? sql`<` : sql`>`} (${cursor[0]}::timestamptz, ${cursor[1]})` : undefined,
+      ),
+    )
+    .orderBy(...(page.backwards ? [desc(appeals.createdAt), desc(appeals.id)] : [asc(appeals.createdAt), asc(appeals.id)]))
+    .limit(QUEUE_PAGE + 1);
+  const { items, next, previous } = keysetPage(rows, QUEUE_PAGE, page, (a) => [a.createdKey, a.id]);
+  return { items: items.map(({ createdKey: _k, ...a }) => a), next, previous };
 }
 
 // ── decisions ────────────────────────────────────────────────────────────────────────────────

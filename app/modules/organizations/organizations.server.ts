@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import { groupMemberships, groups, organizationApplications, organizationMembers, organizations, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
+import { keysetPage, keysetRequest, timeKey } from "#app/lib/keyset.server";
 import { Conflict, Invalid, NotFound, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { accessLost } from "#app/modules/groups/access.server";
@@ -50,11 +51,20 @@ export async function listMyApplications(app: AppContext, viewer: Actor | null) 
     .limit(20);
 }
 
-/** Site admins: pending applications first (oldest first), then the last decided ones. */
-export async function listApplications(app: AppContext, viewer: Actor | null) {
+const APPLICATIONS_PAGE = 50;
+const APPLICATION_KEY = ["flag", "time", "text"] as const;
+
+/**
+ * Site admins: pending applications first, then decided ones, each oldest first, in keyset pages
+ * (Next/Previous), so a new application never falls off the end.
+ */
+export async function listApplications(app: AppContext, viewer: Actor | null, paging: { after?: string | null; before?: string | null } = {}) {
   const actor = requireActor(viewer);
   assertCan(actor, "organization.reviewApplications", SITE);
-  return app.db
+  const decided = sql<boolean>`${organizationApplications.status} <> 'pending'`;
+  const page = keysetRequest(paging, APPLICATION_KEY);
+  const cursor = page.cursor;
+  const rows = await app.db
     .select({
       id: organizationApplications.id,
       name: organizationApplications.name,
@@ -65,11 +75,20 @@ export async function listApplications(app: AppContext, viewer: Actor | null) {
       createdAt: organizationApplications.createdAt,
       applicantName: users.displayName,
       decisionNote: organizationApplications.decisionNote,
+      decided,
+      createdKey: timeKey(organizationApplications.createdAt),
     })
     .from(organizationApplications)
     .innerJoin(users, eq(users.id, organizationApplications.applicantId))
-    .orderBy(sql`${organizationApplications.status} <> 'pending'`, asc(organizationApplications.createdAt))
-    .limit(100);
+    .where(
+      cursor
+        ? sql`(${decided}, ${organizationApplications.createdAt}, ${organizationApplications.id}) ${page.backwards ? sql`<` : sql`>`} (${cursor[0] === 1}::boolean, ${cursor[1]}::timestamptz, ${cursor[2]})`
+        : undefined,
+    )
+    .orderBy(...[decided, organizationApplications.createdAt, organizationApplications.id].map((k) => (page.backwards ? desc(k) : asc(k))))
+    .limit(APPLICATIONS_PAGE + 1);
+  const { items, next, previous } = keysetPage(rows, APPLICATIONS_PAGE, page, (a) => [a.decided ? 1 : 0, a.createdKey, a.id]);
+  return { applications: items.map(({ decided: _d, createdKey: _k, ...a }) => a), next, previous };
 }
 
 /** Verify (creates the organization, verified, with the applicant as owner) or decline. */
