@@ -19,7 +19,9 @@ import { demoSignInHelp, seedDemo } from "#db/seed";
 import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
 import { ConfigError, loadConfig, type Config } from "#app/lib/config.server";
 import type { HearthLoadContext } from "#app/load-context";
-import { errorFields, log, setLogLevel } from "#app/lib/log.server";
+import { errorFields, log, logError, routeOf, setLogLevel } from "#app/lib/log.server";
+import { personalResponsesNoStore } from "#app/lib/cache-control.server";
+import { cleanRequestTarget } from "#app/lib/text-input";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import { visitorPageCache } from "#app/lib/visitor-cache.server";
@@ -112,6 +114,19 @@ export async function createHearthServer({ config, database, remix }: HearthServ
     }
   });
 
+  // The input layer for addresses (app/lib/text-input.ts): NULs taken out, a malformed
+  // percent-encoding answered 400 (the root loader renders the normal page for it).
+  expressApp.use((req, res, next) => {
+    const { target, malformed } = cleanRequestTarget(req.originalUrl);
+    if (target !== req.originalUrl) req.url = req.originalUrl = target;
+    res.locals.badAddress = malformed;
+    if (malformed && "_data" in req.query) {
+      res.status(400).set("X-Remix-Catch", "yes").json({ message: "That address is not valid." });
+      return;
+    }
+    next();
+  });
+
   // CSRF: every state-changing request must come from our own origin.
   expressApp.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
@@ -161,6 +176,7 @@ export async function createHearthServer({ config, database, remix }: HearthServ
   });
 
   if (remix !== "none") {
+    const hasSession = (req: Request, res: Response) => res.locals.viewer !== null || readSessionToken(req.headers.cookie, res.locals.secure) !== null;
     let build: ServerBuild | (() => Promise<ServerBuild>);
     if (remix === "vite") {
       const vite = await import("vite");
@@ -183,12 +199,17 @@ export async function createHearthServer({ config, database, remix }: HearthServ
       expressApp.use(
         visitorPageCache({
           ttlMs: config.VISITOR_PAGE_CACHE_MS,
-          isVisitor: (req, res) => res.locals.viewer === null && readSessionToken(req.headers.cookie, res.locals.secure) === null,
+          isVisitor: (req, res) => !hasSession(req, res),
         }),
       );
     }
-    expressApp.all(
-      "*",
+    expressApp.use(
+      personalResponsesNoStore(
+        (req, res) => hasSession(req, res) || (req.method !== "GET" && req.method !== "HEAD") || "_data" in req.query,
+      ),
+    );
+    // `use`, not `all("*")`: Express would decode the path for a "*" param and fail on a malformed one.
+    expressApp.use(
       createRequestHandler({
         build,
         mode: remix === "vite" ? "development" : "production",
@@ -199,13 +220,14 @@ export async function createHearthServer({ config, database, remix }: HearthServ
           clientIp: req.ip ?? "unknown",
           secure: res.locals.secure,
           isDataRequest: typeof req.query._data === "string",
+          badAddress: res.locals.badAddress,
         }),
       }),
     );
   }
 
-  expressApp.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    log.error("request failed", errorFields(err));
+  expressApp.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    logError("request failed", err, { method: req.method, route: routeOf(req.path) });
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
   });
 
@@ -305,6 +327,8 @@ declare global {
     interface Locals {
       cspNonce: string;
       secure: boolean;
+      /** The address had a malformed percent-encoding (answered 400). */
+      badAddress: boolean;
       viewer: import("#app/modules/auth/session.server").Viewer | null;
     }
   }

@@ -5,7 +5,23 @@ import remixConfig from "./remix.config.js";
 
 export default defineConfig({
   // BUILD_DIR lets parallel test runs build side by side (server.ts reads the same variable).
-  plugins: [tailwindcss(), remix({ ...remixConfig, buildDirectory: process.env.BUILD_DIR || "build" })],
+  plugins: [
+    tailwindcss(),
+    remix({
+      ...remixConfig,
+      buildDirectory: process.env.BUILD_DIR || "build",
+      // The benchmark baselines (bench/forum-thread.ts) exist only in a build made for benchmarking.
+      ...(process.env.BENCH_ROUTES === "1"
+        ? {
+            routes: (defineRoutes) =>
+              defineRoutes((route) => {
+                route("/bench/bare", "../bench/routes/bare.tsx");
+                route("/bench/page", "../bench/routes/page.tsx");
+              }),
+          }
+        : {}),
+    }),
+  ],
   server: { hmr: { port: 24678 } },
   build: { target: "es2022" },
 });

@@ -1,9 +1,10 @@
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
+import { logError, routeOf } from "./lib/log.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -45,10 +46,21 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors before the shell are handled by onShellError; log only what happens while streaming.
-          if (shellRendered) console.error(error instanceof Error ? error.name : "render error");
+          if (shellRendered) logError("render failed", error, { route: routeOf(new URL(request.url).pathname) });
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/**
+ * Errors thrown by loaders and actions (not thrown Responses). Remix's default logs the whole
+ * error, and a failed query's message carries its parameters (people's posts, event links):
+ * the one error logger keeps the name, code and route only.
+ */
+export const handleError: HandleErrorFunction = (error, { request, params }) => {
+  if (request.signal.aborted) return; // the person navigated away; nothing failed
+  if (isRouteErrorResponse(error) && error.status < 500) return; // a 404 for an unknown address is not a failure
+  logError("request failed", error, { method: request.method, route: routeOf(new URL(request.url).pathname, params) });
+};

@@ -16,6 +16,8 @@ export type HearthLoadContext = {
    * request.url before actions run, so server.ts reads it from the original URL.
    */
   isDataRequest: boolean;
+  /** The address has a malformed percent-encoding: the root loader answers 400 with the normal page. */
+  badAddress?: boolean;
 };
 
 // Augment the runtime package: @remix-run/node and @remix-run/express re-export its interface.

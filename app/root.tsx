@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -30,6 +30,8 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
+  // server.ts flags an address it can't decode; the root boundary renders the page around the message.
+  if (context.badAddress) throw json({ message: "That address is not valid. Check it, or follow a link from the site." }, { status: 400 });
   // Only what the header needs; never email or anything else personal.
   const unread = context.viewer ? await unreadCount(context.app, context.viewer) : 0;
   const staff = context.viewer ? await moderationLinks(context.app, context.viewer) : { queue: false, admin: false };
@@ -168,6 +170,9 @@ export function ErrorBoundary() {
     } else if (error.status === 403) {
       title = "Not allowed";
       message = fromServer ?? "You don't have permission to see this.";
+    } else if (error.status === 400 || error.status === 415) {
+      title = "We couldn't read that request";
+      message = fromServer ?? "Please go back and try again.";
     } else if (error.status === 429) {
       title = "Please slow down";
       message = fromServer ?? "Too many requests. Please wait a little and try again.";

@@ -4,10 +4,12 @@
  * same Remix request handler):
  *   - /bench/bare: a Remix resource route returning a static string (the issue's baseline);
  *   - /bench/page: a bare page, a loader returning a static string rendered in the app layout.
- * The server is the production build (`BUILD_DIR=… npx remix vite:build` first), started with
- * NODE_ENV=production in a child process on a fresh PGlite directory (or BENCH_DATABASE_URL).
+ * The server is the production build made with the two baseline routes (`BENCH_ROUTES=1
+ * BUILD_DIR=… npx remix vite:build` first: bench/routes/ is only in such a build, never in the one
+ * that ships), started with NODE_ENV=production in a child process on a fresh PGlite directory (or
+ * BENCH_DATABASE_URL).
  *
- *   BUILD_DIR=build-forums npx tsx bench/forum-thread.ts
+ *   BENCH_ROUTES=1 BUILD_DIR=build-bench npx remix vite:build && BUILD_DIR=build-bench npx tsx bench/forum-thread.ts
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=2 …
  */
 import { spawn } from "node:child_process";
@@ -108,6 +110,9 @@ async function main() {
   });
   try {
     await waitForHealth(base);
+    if ((await fetch(`${base}/bench/bare`)).status !== 200) {
+      throw new Error(`${BUILD_DIR} has no benchmark routes: build it with \`BENCH_ROUTES=1 BUILD_DIR=${BUILD_DIR} npx remix vite:build\`.`);
+    }
     const page = await fetch(base + threadPath);
     const html = await page.text();
     const articles = (html.match(/<article /g) ?? []).length;

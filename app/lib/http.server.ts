@@ -1,6 +1,7 @@
 import type { Submission } from "@conform-to/react";
 import { json, redirect } from "@remix-run/node";
 import { httpStatusOf, isDomainError, type DomainError } from "./errors";
+import { cleanFormData } from "./text-input";
 
 /**
  * The one place that maps domain errors to HTTP. Loaders rethrow them as Responses (rendered by
@@ -46,6 +47,17 @@ export function formFailure<Schema>(submission: Submission<Schema>, e: unknown, 
   );
 }
 
+/**
+ * A failed fetcher action (the small forms answered with {ok, message}): the domain error's message
+ * (with the wait, for a rate limit), field errors, status and Retry-After.
+ */
+export function actionFailure(e: unknown) {
+  if (!isDomainError(e)) throw e;
+  const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
+  const headers: HeadersInit = e.retryAfter ? { "Retry-After": String(e.retryAfter) } : {};
+  return json({ ok: false as const, message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code], headers });
+}
+
 /** Signed-in viewer or a redirect to sign in (coming back here afterwards). */
 export function requireViewer<V>(context: { viewer: V | null }, request: Request): V {
   if (context.viewer) return context.viewer;
@@ -54,14 +66,15 @@ export function requireViewer<V>(context: { viewer: V | null }, request: Request
 }
 
 /**
- * The submitted form, or a thrown 415 when the body is not a form (JSON, text, no Content-Type):
- * request.formData() would throw and become a 500.
+ * The one way actions read their form: a thrown 415 when the body is not a form (JSON, text, no
+ * Content-Type), where request.formData() would throw and become a 500; and every text value
+ * through the input layer (no NULs or lone surrogates reach the database).
  */
 export async function readForm(request: Request): Promise<FormData> {
   const type = request.headers.get("content-type") ?? "";
   if (/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
     try {
-      return await request.formData();
+      return cleanFormData(await request.formData());
     } catch {
       /* malformed multipart: fall through to the 400 below */
       throw json({ message: "The form could not be read. Please reload the page and try again." }, { status: 400 });

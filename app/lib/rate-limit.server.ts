@@ -69,3 +69,14 @@ export class RateLimiter {
     for (const [k, b] of this.buckets) if (b.resetAt <= now) this.buckets.delete(k);
   }
 }
+
+/**
+ * Runs `work` when `key` has hits left under `rule` (otherwise throws RateLimited with Retry-After),
+ * and counts the hit only once the work succeeded, so refused or invalid attempts cost nothing.
+ */
+export async function withinRate<T>(limiter: RateLimiter, key: string, rule: RateRule, work: () => Promise<T>): Promise<T> {
+  limiter.check(key, rule);
+  const result = await work();
+  limiter.record(key, rule);
+  return result;
+}

@@ -9,6 +9,11 @@ import type { NextFunction, Request, Response } from "express";
  *
  * Each page carries a CSP nonce; a cached body gets the current request's nonce swapped in (the old
  * one is 128 random bits, so it appears nowhere else).
+ *
+ * The cache sits behind compression and keeps the page as Remix wrote it (uncompressed): a hit is
+ * compressed again for the request's own Accept-Encoding, so the Content-Encoding of the first
+ * visitor is never replayed. Headers set per request by earlier middleware (HSTS for HTTPS) are not
+ * kept either, and the key holds the protocol and host, so an HTTPS page never answers plain HTTP.
  */
 interface Entry {
   /** The page split at its old nonce, so a hit only joins (no search, no ETag hashing). */
@@ -18,14 +23,24 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 500;
-const SKIP_HEADERS = new Set(["content-length", "content-security-policy", "set-cookie", "date", "connection", "keep-alive", "transfer-encoding"]);
+const SKIP_HEADERS = new Set([
+  "content-length",
+  "content-encoding",
+  "content-security-policy",
+  "strict-transport-security",
+  "set-cookie",
+  "date",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+]);
 
 export function visitorPageCache(options: { ttlMs: number; isVisitor: (req: Request, res: Response) => boolean }) {
   const entries = new Map<string, Entry>();
 
   return function visitorPageCacheMiddleware(req: Request, res: Response, next: NextFunction) {
     if (options.ttlMs <= 0 || req.method !== "GET" || "_data" in req.query || !options.isVisitor(req, res)) return next();
-    const key = req.originalUrl;
+    const key = `${req.protocol}://${req.get("host") ?? ""}${req.originalUrl}`;
     const now = Date.now();
     const hit = entries.get(key);
     if (hit && hit.expires > now) {

@@ -1,5 +1,5 @@
 import { isDomainError } from "#app/lib/errors";
-import { errorFields, log } from "#app/lib/log.server";
+import { logError } from "#app/lib/log.server";
 import type { Ack } from "./events";
 
 /**
@@ -7,7 +7,7 @@ import type { Ack } from "./events";
  * code and message, anything else a generic error (logged without the payload). A missing ack
  * callback is tolerated so a malformed client can't crash the handler.
  */
-export async function answer<T>(ack: unknown, work: () => Promise<T> | T): Promise<void> {
+export async function answer<T>(ack: unknown, work: () => Promise<T> | T, event?: string): Promise<void> {
   const reply = typeof ack === "function" ? (ack as (r: Ack<T>) => void) : () => {};
   try {
     reply({ ok: true, data: await work() });
@@ -15,7 +15,7 @@ export async function answer<T>(ack: unknown, work: () => Promise<T> | T): Promi
     if (isDomainError(e)) {
       reply({ ok: false, error: { code: e.code, message: e.message } });
     } else {
-      log.error("socket handler failed", errorFields(e));
+      logError("socket handler failed", e, { route: event });
       reply({ ok: false, error: { code: "internal", message: "Something went wrong. Please try again." } });
     }
   }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatPresence } from "#app/lib/chat-wire";
 import { Invalid, NotFound } from "#app/lib/errors";
+import { cleanPayload } from "#app/lib/text-input";
 import {
   BanSchema,
   DeleteMessageSchema,
@@ -106,12 +107,17 @@ type LooseSocket = { on(event: string, listener: (...args: unknown[]) => void): 
 function handle<S extends z.ZodTypeAny, T>(socket: HearthSocket, event: string, schema: S, work: (input: z.output<S>) => Promise<T> | T) {
   (socket as unknown as LooseSocket).on(event, (...args: unknown[]) => {
     const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
-    void answer(ack, () => {
-      if (args.length > 1) throw Invalid("Send one payload object.");
-      const parsed = schema.safeParse(args[0]);
-      if (!parsed.success) throw Invalid(firstIssue(parsed.error));
-      return work(parsed.data);
-    });
+    void answer(
+      ack,
+      () => {
+        if (args.length > 1) throw Invalid("Send one payload object.");
+        // The input layer (app/lib/text-input.ts): no NULs or lone surrogates reach the database.
+        const parsed = schema.safeParse(cleanPayload(args[0]));
+        if (!parsed.success) throw Invalid(firstIssue(parsed.error));
+        return work(parsed.data);
+      },
+      event,
+    );
   });
 }
 

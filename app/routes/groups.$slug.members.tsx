@@ -3,8 +3,8 @@ import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { StaffBadge } from "#app/components/ui/staff-badge";
 import { Button } from "#app/components/ui/button";
-import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { loaderWork, readForm, requireViewer, waitText } from "#app/lib/http.server";
+import { isDomainError } from "#app/lib/errors";
+import { actionFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { listMembers, reportMember } from "#app/modules/groups/groups.server";
 import { ReportSchema, reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
@@ -61,8 +61,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     if (!isDomainError(e)) throw e;
     // A private group (or one the viewer is not inside) answers 404 exactly like a missing one.
     if (e.code === "not_found") throw new Response("Not found", { status: 404 });
-    const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
-    return json<ActionResult>({ ok: false, message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code] });
+    return actionFailure(e);
   }
 }
 

@@ -2,7 +2,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { httpStatusOf, isDomainError } from "#app/lib/errors";
 import { readForm, requireViewer } from "#app/lib/http.server";
-import { safeRedirect } from "#app/modules/auth/auth.schema";
+import { safeRedirect } from "#app/lib/redirect";
 import { GroupSlugSchema, MembershipIntentSchema } from "#app/modules/groups/groups.schema";
 import { decideJoinRequest, joinGroup, leaveGroup } from "#app/modules/groups/groups.server";
 
@@ -39,5 +39,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export async function loader({ params }: ActionFunctionArgs) {
-  return redirect(`/groups/${params.slug}`);
+  // The slug is whatever was in the address: safeRedirect encodes it for the Location header.
+  return redirect(safeRedirect(`/groups/${params.slug}`));
 }

@@ -7,7 +7,8 @@ import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, readForm } from "#app/lib/http.server";
 import { signIn } from "#app/modules/accounts/accounts.server";
-import { safeRedirect, SignInSchema } from "#app/modules/auth/auth.schema";
+import { safeRedirect } from "#app/lib/redirect";
+import { SignInSchema } from "#app/modules/auth/auth.schema";
 import { setSessionTokenCookie } from "#app/modules/auth/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in — Hearth" }];
@@ -45,7 +46,7 @@ export default function SignIn() {
         Sign in
       </h1>
       <p>
-        New here? <Link to="/signup">Create an account</Link>.
+        New here? <Link to="/signup" className="inline-flex min-h-11 items-center">Create an account</Link>.
       </p>
       <Form method="post" {...getFormProps(form)} className="space-y-5">
         <FormErrors id={form.errorId} errors={form.errors} />

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DisplayNameSchema, EmailSchema, PasswordSchema, safeRedirect, SignUpSchema } from "#app/modules/auth/auth.schema";
+import { DisplayNameSchema, EmailSchema, PasswordSchema, SignUpSchema } from "#app/modules/auth/auth.schema";
+import { safeRedirect } from "#app/lib/redirect";
 import { GroupSlugSchema, MembershipIntentSchema } from "#app/modules/groups/groups.schema";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 
@@ -41,6 +42,15 @@ describe("auth schemas", () => {
     ["//evil.example/x", "/groups"],
     ["https://evil.example", "/groups"],
     ["/\\evil.example", "/groups"],
+    // What the browser makes of it: tabs and newlines dropped, backslashes as slashes.
+    ["/\t/evil.example/x", "/groups"],
+    ["/\n/evil.example", "/groups"],
+    ["\\\\evil.example", "/groups"],
+    ["/.//evil.example", "/groups"],
+    ["javascript:alert(1)", "/groups"],
+    ["http://hearth.invalid/x", "/groups"],
+    // Characters a Location header can't carry are percent-encoded, never a 500.
+    ["/groups/ज?q=\u2028#ü", "/groups/%E0%A4%9C?q=%E2%80%A8#%C3%BC"],
   ])("safeRedirect(%j) → %j", (input, out) => {
     expect(safeRedirect(input)).toBe(out);
   });
@@ -62,9 +72,16 @@ describe("group schemas", () => {
 
 describe("cursors", () => {
   it("round-trips and rejects tampering", () => {
-    expect(decodeCursor(encodeCursor(["alex", "id1"]), 2)).toEqual(["alex", "id1"]);
-    expect(decodeCursor("not base64 json", 2)).toBeNull();
-    expect(decodeCursor(encodeCursor(["only one"]), 2)).toBeNull();
-    expect(decodeCursor(Buffer.from('[{"x":1},"y"]').toString("base64url"), 2)).toBeNull();
+    expect(decodeCursor(encodeCursor(["alex", "id1"]), ["text", "text"])).toEqual(["alex", "id1"]);
+    expect(decodeCursor("not base64 json", ["text", "text"])).toBeNull();
+    expect(decodeCursor(encodeCursor(["only one"]), ["text", "text"])).toBeNull();
+    expect(decodeCursor(Buffer.from('[{"x":1},"y"]').toString("base64url"), ["text", "text"])).toBeNull();
+    // Each part must have the type the query expects: a bad timestamp would fail in SQL (a 500).
+    expect(decodeCursor(encodeCursor(["2026-01-02T03:04:05.123456Z", "id1"]), ["time", "text"])).toEqual(["2026-01-02T03:04:05.123456Z", "id1"]);
+    expect(decodeCursor(encodeCursor(["garbage", "id1"]), ["time", "text"])).toBeNull();
+    expect(decodeCursor(encodeCursor(["2026-13-45T99:00:00Z", "id1"]), ["time", "text"])).toBeNull();
+    expect(decodeCursor(encodeCursor(["a\u0000b", "id1"]), ["text", "text"])).toBeNull();
+    expect(decodeCursor(encodeCursor([2, "2026-01-02T03:04:05Z", "id"]), ["flag", "time", "text"])).toBeNull();
+    expect(decodeCursor(encodeCursor(["1e999", "id"]), ["number", "text"])).toBeNull();
   });
 });

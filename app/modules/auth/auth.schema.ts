@@ -41,9 +41,3 @@ export const SignInSchema = z.object({
   redirectTo: z.string().max(2048).optional().catch(undefined),
 });
 export type SignInInput = z.infer<typeof SignInSchema>;
-
-/** Only same-site paths may be redirect targets (no //evil.example or https://…). */
-export function safeRedirect(to: string | null | undefined, fallback = "/groups"): string {
-  if (!to || to.length > 2048 || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
-}

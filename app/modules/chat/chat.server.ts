@@ -11,7 +11,8 @@ import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import type { StaffRole } from "#app/lib/staff-role";
-import { fileReport, notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
 
@@ -533,7 +534,7 @@ export async function reportMessage(
   if (!message) throw NotFound(MESSAGE);
   const room = await loadRoom(app, actor, message.roomId);
   assertCan(actor, "chat.report", { ...room.target, message: { authorId: message.authorId } }, MESSAGE);
-  const id = await fileReport(app.db, {
+  const id = await fileLimitedReport(app, {
     reporterId: actor.id,
     targetType: "chat_message",
     targetId: message.id,

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Conflict, Invalid, NotFound } from "#app/lib/errors";
 import { buildCalendar, type IcsEvent } from "#app/lib/ics.server";
 import { newId } from "#app/lib/ids.server";
+import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
 import { canonicalTimeZone, formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
@@ -168,7 +169,7 @@ function visibleToSql(viewer: Actor | null): SQL | undefined {
  */
 export async function listEvents(app: AppContext, viewer: Actor | null, query: Partial<EventListQuery> = {}) {
   const when = query.when ?? "upcoming";
-  const cursor = decodeCursor(query.after, 2);
+  const cursor = decodeCursor(query.after, ["time", "text"]);
   const now = new Date();
   const cursorAt = cursor ? new Date(String(cursor[0])) : null;
   const validCursor = cursor && cursorAt && !Number.isNaN(cursorAt.getTime()) ? { at: cursorAt, id: String(cursor[1]) } : null;
@@ -250,12 +251,23 @@ export function listOrganizerChoices(app: AppContext, viewer: Actor | null) {
 
 
 /** Posts an event for an organization the viewer is staff of. */
+export const eventCreateRate: RateRule = {
+  limit: 10,
+  windowSeconds: 60 * 60,
+  message: "You have posted several events in a short time. Your event is kept here.",
+};
+
 export async function createEvent(app: AppContext, viewer: Actor | null, input: EventInput) {
   const orgRole = await organizationRoleOf(app, viewer, input.organizationId);
   assertCan(viewer, "event.create", { orgRole }, "That organization");
   await assertGroupOfOrganization(app, input.groupId, input.organizationId);
   const id = newId();
-  await app.db.insert(events).values({
+  await withinRate(app.limiter, `event:create:${viewer!.id}`, eventCreateRate, () => insertEvent(app, id, viewer!.id, input));
+  return { id };
+}
+
+function insertEvent(app: AppContext, id: string, createdBy: string, input: EventInput) {
+  return app.db.insert(events).values({
     id,
     organizationId: input.organizationId,
     groupId: input.groupId,
@@ -269,9 +281,8 @@ export async function createEvent(app: AppContext, viewer: Actor | null, input: 
     onlineUrl: input.onlineUrl,
     capacity: input.capacity,
     registrationDeadline: input.registrationDeadline,
-    createdBy: viewer!.id,
+    createdBy,
   });
-  return { id };
 }
 
 /** Locks the event row for the rest of the transaction: RSVPs, promotions and edits queue behind it. */

@@ -6,10 +6,11 @@ import { Invalid, NotFound, RateLimited } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
-import type { RateRule } from "#app/lib/rate-limit.server";
+import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
-import { fileReport, notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import {
   assertCan,
@@ -40,6 +41,11 @@ export const replyRate: RateRule = {
   limit: 20,
   windowSeconds: 10 * 60,
   message: "You are replying faster than we allow. Your reply is kept here.",
+};
+export const editRate: RateRule = {
+  limit: 20,
+  windowSeconds: 10 * 60,
+  message: "You have edited posts many times in a short time. Your changes are kept here.",
 };
 
 /**
@@ -123,7 +129,7 @@ export async function listThreads(
 ) {
   const forum = await getForum(app, viewer, slug);
   const limit = Math.max(1, Math.min(opts.limit ?? THREADS_PAGE_SIZE, 100));
-  const cursor = decodeCursor(opts.after, 3);
+  const cursor = decodeCursor(opts.after, ["flag", "time", "text"]);
   const lastActivity = utcText(threads.lastActivityAt);
   const rows = await app.db
     .select({
@@ -251,8 +257,8 @@ export async function getThreadPage(
   }
 
   const pageSize = Math.max(1, Math.min(opts.pageSize ?? POSTS_PAGE_SIZE, 100));
-  const after = decodeCursor(opts.after, 2);
-  const before = after ? null : decodeCursor(opts.before, 2);
+  const after = decodeCursor(opts.after, ["time", "text"]);
+  const before = after ? null : decodeCursor(opts.before, ["time", "text"]);
   const backwards = !!before || (!after && !!opts.latest);
   const viewerId = viewer?.id ?? "";
 
@@ -449,10 +455,12 @@ export async function editPost(
   const { row, target } = await loadPost(app, viewer, slug, threadId, postId);
   assertCan(viewer, "post.edit", target, "That post");
   if (input.title !== undefined && !row.isOpening) throw Invalid("Only the opening post carries the thread's title.");
-  await app.db.transaction(async (tx) => {
-    await tx.update(posts).set({ body: input.body, editedAt: sql`now()` }).where(and(eq(posts.id, postId), isNull(posts.deletedAt)));
-    if (input.title !== undefined) await tx.update(threads).set({ title: input.title }).where(eq(threads.id, threadId));
-  });
+  await withinRate(app.limiter, `forum:edit:${viewer!.id}`, editRate, () =>
+    app.db.transaction(async (tx) => {
+      await tx.update(posts).set({ body: input.body, editedAt: sql`now()` }).where(and(eq(posts.id, postId), isNull(posts.deletedAt)));
+      if (input.title !== undefined) await tx.update(threads).set({ title: input.title }).where(eq(threads.id, threadId));
+    }),
+  );
   return { postId };
 }
 
@@ -501,7 +509,7 @@ export async function reportPost(
 ) {
   const { row, target } = await loadPost(app, viewer, slug, threadId, postId);
   assertCan(viewer, "post.report", target, "That post");
-  return fileReport(app.db, { ...input, reporterId: viewer!.id, targetType: "post", targetId: postId, groupId: row.groupId });
+  return fileLimitedReport(app, { ...input, reporterId: viewer!.id, targetType: "post", targetId: postId, groupId: row.groupId });
 }
 
 // ── moderation ───────────────────────────────────────────────────────────────────────────────

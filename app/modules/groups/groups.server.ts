@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, NotFound } from "#app/lib/errors";
 import { assertCan, can, type Actor, type GroupTarget } from "#app/policy.server";
-import { fileReport } from "#app/modules/moderation/moderation.server";
+import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import type { ReportInput } from "#app/modules/moderation/moderation.schema";
 import { accessLost } from "./access.server";
 import { staffStanding } from "./staff-standing.server";
@@ -97,7 +97,7 @@ export type GroupView = ReturnType<typeof toGroupView>;
  */
 export async function listGroups(app: AppContext, viewer: Actor | null, opts: { after?: string | null; limit?: number } = {}) {
   const limit = Math.min(opts.limit ?? PAGE_SIZE, PAGE_SIZE);
-  const cursor = decodeCursor(opts.after, 2);
+  const cursor = decodeCursor(opts.after, ["text", "text"]);
   const rows = await baseGroupQuery(app, viewer)
     .where(
       cursor
@@ -164,7 +164,7 @@ export async function leaveGroup(app: AppContext, viewer: Actor | null, slug: st
 export async function listMembers(app: AppContext, viewer: Actor | null, slug: string, opts: { after?: string | null } = {}) {
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "group.viewMembers", group.target);
-  const cursor = decodeCursor(opts.after, 2);
+  const cursor = decodeCursor(opts.after, ["text", "text"]);
   const lowerName = sql<string>`lower(${users.displayName})`;
   const rows = await app.db
     .select({
@@ -209,7 +209,7 @@ export async function reportMember(app: AppContext, viewer: Actor | null, slug: 
     .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.userId, userId), eq(groupMemberships.status, "active")))
     .limit(1);
   if (!member) throw NotFound("That member");
-  return fileReport(app.db, { reporterId: viewer!.id, targetType: "user", targetId: userId, groupId: group.id, reason: input.reason, details: input.details });
+  return fileLimitedReport(app, { reporterId: viewer!.id, targetType: "user", targetId: userId, groupId: group.id, reason: input.reason, details: input.details });
 }
 
 /** Pending join requests, oldest first. */

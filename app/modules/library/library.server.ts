@@ -4,6 +4,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
@@ -171,7 +172,7 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
     query.organization ? eq(organizations.slug, query.organization) : undefined,
   );
   if (!q) {
-    const cursor = decodeCursor(query.after, 2);
+    const cursor = decodeCursor(query.after, ["time", "text"]);
     const keyset = cursor
       ? or(
           lt(resources.createdAt, sql`${String(cursor[0])}::timestamptz`),
@@ -192,7 +193,7 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
   }
   const tsq = sql`websearch_to_tsquery('english', ${q})`;
   const rank = sql<number>`ts_rank(${resources.search}, ${tsq})`;
-  const cursor = decodeCursor(query.after, 2);
+  const cursor = decodeCursor(query.after, ["number", "text"]);
   const cursorRank = cursor && typeof cursor[0] === "number" && Number.isFinite(cursor[0]) ? cursor[0] : null;
   const keyset =
     cursor && cursorRank !== null
@@ -297,7 +298,7 @@ export async function getResource(app: AppContext, viewer: Actor | null, resourc
 
 /** The viewer's bookmarks, newest first, keyset on (bookmarked_at, id); resources they can no longer see drop out. */
 export async function listBookmarks(app: AppContext, viewer: Actor, after?: string | null) {
-  const cursor = decodeCursor(after, 2);
+  const cursor = decodeCursor(after, ["time", "text"]);
   const keyset = cursor
     ? or(
         lt(resourceBookmarks.createdAt, sql`${String(cursor[0])}::timestamptz`),
@@ -352,10 +353,20 @@ function requireDocument(upload: UploadOutcome | null): Upload {
 }
 
 /** Adds a resource for an organization the viewer is staff of; new resources count as reviewed now. */
+export const resourceCreateRate: RateRule = {
+  limit: 20,
+  windowSeconds: 60 * 60,
+  message: "You have added many resources in a short time. What you entered is kept here.",
+};
+
 export async function createResource(app: AppContext, viewer: Actor | null, input: ResourceInput, upload: UploadOutcome | null = null) {
   const orgRole = await organizationRoleOf(app, viewer, input.organizationId);
   assertCan(viewer, "library.create", { orgRole }, "That organization");
   await assertGroupOfOrganization(app, input.groupId, input.organizationId);
+  return withinRate(app.limiter, `library:create:${viewer!.id}`, resourceCreateRate, () => insertResource(app, viewer!.id, input, upload));
+}
+
+async function insertResource(app: AppContext, viewerId: string, input: ResourceInput, upload: UploadOutcome | null) {
   const file = input.kind === "document" ? await storeUpload(app, requireDocument(upload)) : null;
   const id = newId();
   try {
@@ -366,8 +377,8 @@ export async function createResource(app: AppContext, viewer: Actor | null, inpu
       ...contentOf(input.kind, input),
       ...(file ?? {}),
       reviewedAt: new Date(),
-      reviewedBy: viewer!.id,
-      createdBy: viewer!.id,
+      reviewedBy: viewerId,
+      createdBy: viewerId,
     });
   } catch (e) {
     if (file) await storageFor(app).delete(file.fileKey);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { json, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { readForm } from "#app/lib/http.server";
 import { newId } from "#app/lib/ids.server";
+import { cleanFormData } from "#app/lib/text-input";
 import { UPLOAD_MAX_BYTES } from "./library.schema";
 import type { FileStorage } from "./storage.server";
 
@@ -158,7 +159,7 @@ export async function readUploadForm(
   };
 
   try {
-    const formData = await unstable_parseMultipartFormData(request, handler);
+    const formData = cleanFormData(await unstable_parseMultipartFormData(request, handler));
     return { formData, upload };
   } catch (e) {
     await Promise.all(created.map((p) => fs.rm(p, { force: true })));

@@ -866,7 +866,7 @@ export async function listAuditLog(app: AppContext, viewer: Actor | null, scope:
   }
   const actorUser = sql.raw('"actor_user"');
   const subjectUser = sql.raw('"subject_user"');
-  const cursor = decodeCursor(filter.after, 2);
+  const cursor = decodeCursor(filter.after, ["time", "text"]);
   const conditions: (SQL | undefined)[] = [
     orgGroupIds ? (orgGroupIds.length ? inArray(moderationActions.groupId, orgGroupIds) : sql`false`) : undefined,
     filter.action ? ilike(moderationActions.action, `${filter.action.replace(/[%_\\]/g, "\\$&")}%`) : undefined,

@@ -53,7 +53,7 @@ export async function unreadCount(app: AppContext, viewer: Actor | null): Promis
 /** The viewer's notices, newest first, keyset-paginated by (created_at, id). */
 export async function listNotifications(app: AppContext, viewer: Actor | null, opts: { after?: string | null } = {}) {
   if (!viewer) throw Unauthenticated();
-  const cursor = decodeCursor(opts.after, 2);
+  const cursor = decodeCursor(opts.after, ["time", "text"]);
   const rows = await app.db
     .select({
       id: notifications.id,

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
-import { formFailure, loaderWork, requireViewer } from "#app/lib/http.server";
+import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { RoomIntentSchema } from "#app/modules/chat/chat.schema";
 import { archiveRoom, createRoom, listRooms, renameRoom } from "#app/modules/chat/chat.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
@@ -32,7 +32,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const slug = GroupSlugSchema.safeParse(params.slug);
   if (!slug.success) throw new Response("Not found", { status: 404 });
-  const submission = parseWithZod(await request.formData(), { schema: RoomIntentSchema });
+  const submission = parseWithZod(await readForm(request), { schema: RoomIntentSchema });
   if (submission.status !== "success") return json({ result: submission.reply(), message: null }, { status: 400 });
   const input = submission.value;
   try {

@@ -1,7 +1,6 @@
 import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { formFailure, loaderWork, readForm, requireViewer, waitText } from "#app/lib/http.server";
+import { actionFailure, formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import {
@@ -137,9 +136,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     return json({ ok: true, message: done[input.intent] ?? "Done." });
   } catch (e) {
-    if (!isDomainError(e)) throw e;
-    const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
-    return json({ ok: false, message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code] });
+    return actionFailure(e);
   }
 }
 

@@ -1,0 +1,15 @@
+import type { AppContext } from "#app/lib/app-context.server";
+import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
+import { fileReport } from "./moderation.server";
+
+/** One budget per reporter across every kind of target (posts, chat messages, members). */
+export const reportRate: RateRule = {
+  limit: 20,
+  windowSeconds: 60 * 60,
+  message: "You have sent many reports in a short time. Thank you: the moderators will look at them.",
+};
+
+/** fileReport behind the reporter's rate limit: the one way people file reports. */
+export function fileLimitedReport(app: AppContext, input: Parameters<typeof fileReport>[1]) {
+  return withinRate(app.limiter, `report:${input.reporterId}`, reportRate, () => fileReport(app.db, input));
+}
