@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "#db/client";
 import { eventRsvps, groupMemberships, groups, notifications } from "#db/schema/index";
 import { loadConfig } from "#app/lib/config.server";
-import { reportMessage, sendMessage } from "#app/modules/chat/chat.server";
+import { archiveRoom, reportMessage, sendMessage } from "#app/modules/chat/chat.server";
 import type { EventInput } from "#app/modules/events/events.schema";
 import { cancelEvent, createEvent, getEvent, rsvpToEvent, updateEvent } from "#app/modules/events/events.server";
 import { leaveGroup } from "#app/modules/groups/groups.server";
 import { actOnReport } from "#app/modules/moderation/queue.server";
-import { editGroup, manageTeam } from "#app/modules/organizations/organizations.server";
+import { editGroup, manageTeam, setGroupModerator } from "#app/modules/organizations/organizations.server";
 import type { ChatMessage, ChatNotice, ChatPresence, RoomJoined, WhoAmI } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
 import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request } from "#tests/helpers/chat";
@@ -177,6 +177,24 @@ describe(`losing access to a group on ${testDatabaseKind}`, () => {
     await expectCutOff(ts, staffer.id, ss, g, ms);
   });
 
+  it("a moderator who stands down leaves the archived rooms only moderators may read", async () => {
+    const steward = await createMember(server.app, "Steward");
+    const g = await privateGroup([steward.id]);
+    await setGroupModerator(server.app, owner, g.slug, { userId: steward.id, intent: "appoint" });
+    await archiveRoom(server.app, g.mod, g.slug, { roomId: g.roomId, archived: true });
+    const [ss, ms] = [await inRoom(steward, g.roomId), await inRoom(g.mod, g.roomId)];
+    const control = await inRoom(owner, g.roomId);
+
+    await setGroupModerator(server.app, owner, g.slug, { userId: steward.id, intent: "standDown" });
+
+    const heard = collect<Typing>(ss, "typing");
+    const typed = nextEvent<Typing>(control, "typing", (t) => t.user.id === g.mod.id);
+    expectOk(await request(ms, "typing", { roomId: g.roomId, typing: true }));
+    await typed;
+    await drained(ss);
+    expect(heard).toEqual([]);
+  });
+
   it("a socket that stayed in a room after its person lost access: its typing is not relayed, presence leaves it out and puts it out", async () => {
     const [typer, silent, stayer] = [await createMember(server.app, "GhostTyper"), await createMember(server.app, "GhostSilent"), await createMember(server.app, "Stayer")];
     const g = await privateGroup([typer.id, silent.id, stayer.id]);
@@ -316,6 +334,25 @@ describe(`losing access to a group on ${testDatabaseKind}`, () => {
     await updateEvent(server.app, owner, id, eventInput(organizationId, g.groupId, { capacity: null, title: "Renamed private circle", startsAt: e.startsAt, endsAt: e.endsAt }));
     expect(await noticesOf(member.id, id)).toEqual([]);
     expect(await outcome(getEvent(server.app, member, id))).toBe("not_found");
+  });
+
+  it("moving an event to another group releases the places of those who can't see it there", async () => {
+    const [mover, both] = [await createMember(server.app, "OldGroupOnly"), await createMember(server.app, "BothGroups")];
+    const g = await privateGroup([mover.id, both.id]);
+    const { organizationId } = await orgOf(g.slug);
+    // A second private group of the same organization, with only one of them in it.
+    const other = await createChatGroup(server.app, { visibility: "private", moderatorId: owner.id, memberIds: [both.id] });
+    await server.app.db.update(groups).set({ organizationId }).where(eq(groups.id, other.groupId));
+    const base = eventInput(organizationId, g.groupId, { capacity: null });
+    const id = (await createEvent(server.app, owner, base)).id;
+    await rsvpToEvent(server.app, mover, id);
+    await rsvpToEvent(server.app, both, id);
+
+    await updateEvent(server.app, owner, id, { ...base, groupId: other.groupId, location: "Moved to Hall C" });
+    expect(await rsvpOf(id, mover.id)).toBe("cancelled");
+    expect(await rsvpOf(id, both.id)).toBe("going");
+    expect(await noticesOf(mover.id, id)).toEqual([]);
+    expect(await noticesOf(both.id, id)).toEqual(["event_changed"]);
   });
 
   it("waitlisted people hear of a new time or place, but not of a new online link they can't see (#23)", async () => {
