@@ -18,14 +18,17 @@ import type {
  * and on every (re)connect re-joins with `after` = the highest seq it holds without a gap, so a
  * reconnect fetches exactly what it missed. Messages are deduped by id and kept sorted by seq.
  * Sends are optimistic: pending until the server's ack, failed (text kept, "Retry") otherwise; a
- * retry reuses the clientId, which the server treats idempotently.
+ * retry reuses the clientId, which the server treats idempotently. A message written while the
+ * connection is down waits, and is sent by itself (once, with its clientId) when the room is
+ * joined again. A mute re-enables the box by itself when it runs out.
  */
 
 export type Connection = "connecting" | "online" | "reconnecting" | "signed-out";
 export interface Pending {
   clientId: string;
   body: string;
-  status: "sending" | "failed";
+  /** waiting: written while offline, sent by itself once the room is joined again. */
+  status: "waiting" | "sending" | "failed";
   error: string | null;
 }
 export interface Typist {
@@ -74,7 +77,8 @@ type Action =
   | { type: "expireTyping"; now: number }
   | { type: "notice"; message: string }
   | { type: "pending"; pending: Pending }
-  | { type: "settle"; clientId: string; error: string | null };
+  | { type: "settle"; clientId: string; error: string | null }
+  | { type: "status"; clientId: string; status: Pending["status"] };
 
 let noticeIds = 0;
 
@@ -161,6 +165,8 @@ function reducer(state: State, action: Action): State {
       };
     case "pending":
       return { ...state, pending: [...state.pending.filter((p) => p.clientId !== action.pending.clientId), action.pending] };
+    case "status":
+      return { ...state, pending: state.pending.map((p) => (p.clientId === action.clientId ? { ...p, status: action.status, error: null } : p)) };
     case "settle":
       return {
         ...state,
@@ -208,6 +214,13 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   roomRef.current = state.room;
   const oldestRef = useRef(state.messages[0]?.seq);
   oldestRef.current = state.messages[0]?.seq;
+  const pendingRef = useRef(state.pending);
+  pendingRef.current = state.pending;
+  /** Re-join the room (learn our standing again); set while the socket effect is mounted. */
+  const rejoinRef = useRef<(() => Promise<void>) | null>(null);
+  /** Sends whose ack we are waiting for: a message is never on the wire twice at once. */
+  const inFlight = useRef(new Set<string>());
+  const attemptRef = useRef<((clientId: string, body: string) => Promise<void>) | null>(null);
 
   useEffect(() => {
     // Same origin; websocket only, so a load balancer needs no sticky sessions.
@@ -225,6 +238,8 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       }
       dispatch({ type: "joined", data: res.data });
       merge(res.data.messages, after > 0);
+      // Back in the room: what was written while offline goes out now, oldest first, each once.
+      for (const p of pendingRef.current) if (p.status === "waiting") void attemptRef.current?.(p.clientId, p.body);
       // A long absence: keep asking until caught up.
       let more = res.data.hasMore;
       let cursor = res.data.messages.at(-1)?.seq ?? after;
@@ -237,6 +252,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       }
     }
 
+    rejoinRef.current = join;
     socket.on("connect", () => void join());
     socket.on("disconnect", (reason) => {
       // "io server disconnect": the server ended it (signed out elsewhere): don't pretend to reconnect.
@@ -284,20 +300,21 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     const timer = setInterval(() => dispatch({ type: "expireTyping", now: Date.now() }), 1000);
     return () => {
       clearInterval(timer);
+      rejoinRef.current = null;
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;
     };
   }, [roomId, self.id]);
 
-  const deliver = useCallback(
+  /** One try on the wire. A drop while waiting for the ack puts the message back to waiting. */
+  const attempt = useCallback(
     async (clientId: string, body: string) => {
       const socket = socketRef.current;
-      dispatch({ type: "pending", pending: { clientId, body, status: "sending", error: null } });
-      if (!socket?.connected) {
-        dispatch({ type: "settle", clientId, error: "Not sent: the connection is down. Your message is kept; press Retry when you are back online." });
-        return;
-      }
+      if (!socket?.connected) return dispatch({ type: "status", clientId, status: "waiting" });
+      if (inFlight.current.has(clientId)) return;
+      inFlight.current.add(clientId);
+      dispatch({ type: "status", clientId, status: "sending" });
       try {
         const res = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("message:send", { roomId, body, clientId })) as Ack<Sent>;
         if (res.ok) {
@@ -308,11 +325,45 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
           dispatch({ type: "settle", clientId, error: `Not sent: ${res.error.message}` });
         }
       } catch {
-        dispatch({ type: "settle", clientId, error: "Not sent: no answer from the server. Your message is kept; press Retry." });
+        if (!socket.connected) dispatch({ type: "status", clientId, status: "waiting" });
+        else dispatch({ type: "settle", clientId, error: "Not sent: no answer from the server. Your message is kept; press Retry." });
+      } finally {
+        inFlight.current.delete(clientId);
       }
     },
     [roomId, self.id],
   );
+  attemptRef.current = attempt;
+
+  const deliver = useCallback(
+    async (clientId: string, body: string) => {
+      const online = socketRef.current?.connected === true;
+      dispatch({ type: "pending", pending: { clientId, body, status: online ? "sending" : "waiting", error: null } });
+      if (online) await attempt(clientId, body);
+    },
+    [attempt],
+  );
+
+  // A mute that runs out re-enables the box by itself: at its end, ask the server for our standing.
+  const mutedUntil = state.you.canSend ? null : state.you.mutedUntil;
+  useEffect(() => {
+    if (!mutedUntil) return;
+    const end = Date.parse(mutedUntil);
+    let timer: ReturnType<typeof setTimeout>;
+    const wait = () => {
+      const left = end - Date.now();
+      if (left <= 0) {
+        // Ask again every few seconds until the server agrees (its clock may be a little behind).
+        void rejoinRef.current?.();
+        timer = setTimeout(wait, 3000);
+        return;
+      }
+      // setTimeout holds at most ~24.8 days; a mute can be longer, so wait in steps.
+      timer = setTimeout(wait, Math.min(left + 250, 2 ** 31 - 1));
+    };
+    wait();
+    return () => clearTimeout(timer);
+  }, [mutedUntil]);
 
   const send = useCallback((body: string) => deliver(newClientId(), body), [deliver]);
   const retry = useCallback((p: Pending) => deliver(p.clientId, p.body), [deliver]);

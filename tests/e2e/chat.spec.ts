@@ -1,5 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
-import { DEMO_PASSWORD, demo, expect, expectAccessible, gotoAndHydrate, signIn, test } from "./helpers";
+import { io as connectSocket } from "socket.io-client";
+import { DEMO_PASSWORD, ORIGIN, demo, expect, expectAccessible, gotoAndHydrate, signIn, test } from "./helpers";
 
 /**
  * Live chat in real browsers: three people in three browser contexts in the same room. Messages
@@ -7,6 +8,8 @@ import { DEMO_PASSWORD, demo, expect, expectAccessible, gotoAndHydrate, signIn, 
  * sees why they can't send. axe checks the room page as a member and as a moderator.
  */
 const ROOM_PATH = "/groups/cervical-dystonia/chat/demo-room-cervical-general";
+/** A second room, so the fault tests below start from a room nobody has muted anyone in. */
+const NEWCOMERS = { id: "demo-room-cervical-newcomers", path: "/groups/cervical-dystonia/chat/demo-room-cervical-newcomers", title: "Newcomers' corner" };
 
 async function personIn(browser: Browser, who: keyof typeof demo, options: { reducedMotion?: "reduce" } = {}) {
   const context = await browser.newContext(options);
@@ -15,9 +18,9 @@ async function personIn(browser: Browser, who: keyof typeof demo, options: { red
   return { context, page };
 }
 
-async function openRoom(page: Page, name: string) {
-  await gotoAndHydrate(page, ROOM_PATH);
-  await expect(page.getByRole("heading", { level: 1, name: "General chat" })).toBeVisible();
+async function openRoom(page: Page, name: string, room = { path: ROOM_PATH, title: "General chat" }) {
+  await gotoAndHydrate(page, room.path);
+  await expect(page.getByRole("heading", { level: 1, name: room.title })).toBeVisible();
   // Joined: the presence list names us.
   await expect(page.getByTestId("presence").getByText(`${name} (you)`)).toBeVisible();
 }
@@ -123,6 +126,61 @@ test.describe("live chat", () => {
 
     await robin.context.close();
     await sam.context.close();
+  });
+
+  test("a mute that runs out re-enables the send box by itself, without a reload", async ({ browser, page }) => {
+    test.setTimeout(150_000);
+    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await openRoom(page, demo.alex.name, NEWCOMERS);
+    // The shortest mute the server takes is one minute; the moderator's own session sets it over
+    // the real socket API (the page's choices start at ten minutes).
+    const sam = await personIn(browser, "sam");
+    const cookie = (await sam.context.cookies()).find((c) => c.name.endsWith("hearth_session"))!;
+    const socket = connectSocket(ORIGIN, { transports: ["websocket"], extraHeaders: { cookie: `${cookie.name}=${cookie.value}`, origin: ORIGIN } });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const ack = (await socket.timeout(5000).emitWithAck("user:mute", { roomId: NEWCOMERS.id, userId: "demo-alex", minutes: 1, reason: "A one-minute pause" })) as { ok: boolean };
+    expect(ack.ok).toBe(true);
+    socket.disconnect();
+
+    const box = page.getByLabel("Message", { exact: true });
+    await expect(page.getByText(/A moderator muted you in this room for 1 minute /).first()).toBeVisible();
+    await expect(box).toBeDisabled();
+    // No reload: the box comes back when the minute is over.
+    await expect(box).toBeEnabled({ timeout: 80_000 });
+    await expect(page.getByRole("button", { name: "Send", exact: true })).toBeEnabled();
+    await box.fill("Back after my pause.");
+    await page.keyboard.press("Enter");
+    await expect(messageFrom(page, "Back after my pause.")).toBeVisible();
+    await expect(page.getByTestId("chat-pending")).toHaveCount(0);
+    await sam.context.close();
+  });
+
+  test("a message written while offline is sent by itself, exactly once, when the connection is back", async ({ browser, page }) => {
+    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await openRoom(page, demo.alex.name, NEWCOMERS);
+    // Robin's context is not watched for console errors: while it is offline, Chromium logs the
+    // refused WebSocket reconnects, which is what this test provokes.
+    const robin = await personIn(browser, "robin");
+    await openRoom(robin.page, demo.robin.name, NEWCOMERS);
+
+    await robin.context.setOffline(true);
+    await expect(robin.page.getByText(/Reconnecting… The connection dropped/)).toBeVisible();
+    const text = `Written on the train ${Date.now().toString(36)}`;
+    const box = robin.page.getByLabel("Message", { exact: true });
+    await box.fill(text);
+    await robin.page.keyboard.press("Enter");
+    const pending = robin.page.getByTestId("chat-pending").filter({ hasText: text });
+    await expect(pending.getByText("Waiting for the connection: it will be sent when you are back online")).toBeVisible();
+    await expect(pending.getByRole("button", { name: "Retry" })).toHaveCount(0);
+
+    await robin.context.setOffline(false);
+    await expect(messageFrom(page, text)).toHaveCount(1);
+    await expect(robin.page.getByTestId("chat-pending")).toHaveCount(0);
+    await expect(messageFrom(robin.page, text)).toHaveCount(1);
+    // Stored once: a fresh page shows it once.
+    await openRoom(page, demo.alex.name, NEWCOMERS);
+    await expect(messageFrom(page, text)).toHaveCount(1);
+    await robin.context.close();
   });
 
   test("outsiders of a private group get the not-found page for its room", async ({ page, consoleErrors }) => {

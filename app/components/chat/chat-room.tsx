@@ -140,7 +140,9 @@ function PendingItem({ pending, self, onRetry, onDiscard, onEdit }: { pending: P
     <li className="border-b border-stone-200 py-3 dark:border-stone-700" data-testid="chat-pending">
       <div className="flex flex-wrap items-baseline gap-x-3">
         <span className="font-semibold">{self.displayName}</span>
-        <span className="text-sm text-stone-700 dark:text-stone-300">{pending.status === "sending" ? "Sending…" : "Not sent"}</span>
+        <span className="text-sm text-stone-700 dark:text-stone-300">
+          {{ sending: "Sending…", waiting: "Waiting for the connection: it will be sent when you are back online", failed: "Not sent" }[pending.status]}
+        </span>
       </div>
       <p className="whitespace-pre-wrap break-words text-lg text-stone-700 dark:text-stone-300">{pending.body}</p>
       {pending.status === "failed" ? (

@@ -142,7 +142,9 @@ export function youIn(actor: Actor | null, target: RoomTarget): ChatYou {
       reason = isDomainError(e) ? e.message : "You can't send messages here.";
     }
   }
-  const muted = target.sanction?.mutedUntil && target.sanction.mutedUntil.getTime() > Date.now() ? target.sanction.mutedUntil : null;
+  // The later of a room mute and a group mute still running: when it ends, the page asks again.
+  const ends = [target.sanction?.mutedUntil, target.membership?.mutedUntil].filter((d): d is Date => !!d && d.getTime() > Date.now());
+  const muted = ends.length ? new Date(Math.max(...ends.map((d) => d.getTime()))) : null;
   return { canSend, sendBlockedReason: reason, mutedUntil: muted ? muted.toISOString() : null, canModerate: can(actor, "chat.moderate", target) };
 }
 
