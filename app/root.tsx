@@ -14,9 +14,11 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
+import { RouteFocus } from "./components/route-focus";
 import { Button, ButtonLink } from "./components/ui/button";
 import { moderationLinks } from "./modules/moderation/queue.server";
 import { unreadCount } from "./modules/notifications/notifications.server";
+import { staffOrganizationLinks } from "./modules/organizations/staff.server";
 import stylesheet from "./tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -35,7 +37,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
   // Only what the header needs; never email or anything else personal.
   const unread = context.viewer ? await unreadCount(context.app, context.viewer) : 0;
   const staff = context.viewer ? await moderationLinks(context.app, context.viewer) : { queue: false, admin: false };
-  return { viewer: context.viewer ? { displayName: context.viewer.displayName, unread, staff } : null };
+  // Organization staff reach their organization's page (team, helplines, groups) from the header.
+  const organizations = context.viewer ? await staffOrganizationLinks(context.app, context.viewer) : [];
+  return { viewer: context.viewer ? { displayName: context.viewer.displayName, unread, staff, organizations } : null };
 }
 
 function navClass({ isActive }: { isActive: boolean }) {
@@ -60,7 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <body className="flex min-h-screen flex-col">
         <a
           href="#main"
-          className="sr-only z-50 rounded-lg bg-white p-3 font-semibold focus:not-sr-only focus:absolute focus:left-3 focus:top-3 dark:bg-stone-800"
+          className="sr-only z-50 rounded-lg bg-white p-3 font-semibold focus:not-sr-only focus:absolute focus:left-3 focus:top-3 focus:inline-flex focus:min-h-11 focus:items-center focus:p-3 dark:bg-stone-800"
         >
           Skip to main content
         </a>
@@ -95,6 +99,12 @@ export function Layout({ children }: { children: ReactNode }) {
                   Admin
                 </NavLink>
               ) : null}
+              {viewer?.organizations.map((o) => (
+                <NavLink key={o.slug} to={`/organizations/${o.slug}`} className={navClass}>
+                  <span className="sr-only">Your organization: </span>
+                  {o.name}
+                </NavLink>
+              ))}
             </nav>
             <div className="flex flex-wrap items-center gap-3">
               {viewer ? (
@@ -147,6 +157,8 @@ export function Layout({ children }: { children: ReactNode }) {
             </p>
           </div>
         </footer>
+        {/* After main and footer: its effects must run after the page's own (React runs siblings' effects in order). */}
+        <RouteFocus />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -185,7 +197,7 @@ export function ErrorBoundary() {
       </h1>
       <p>{message}</p>
       <p>
-        <Link to="/groups">Browse the groups</Link> or <Link to="/">go to the home page</Link>.
+        <Link to="/groups" className="inline-flex min-h-11 items-center">Browse the groups</Link> or <Link to="/" className="inline-flex min-h-11 items-center">go to the home page</Link>.
       </p>
     </section>
   );

@@ -1,5 +1,6 @@
-import { useFetcher } from "@remix-run/react";
-import { Button } from "./ui/button";
+import { Link, useFetcher } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { Button, buttonClass } from "./ui/button";
 
 export interface MembershipState {
   slug: string;
@@ -11,14 +12,31 @@ export interface MembershipState {
 type Result = { ok: boolean; message: string };
 
 /**
- * Join / request / leave for one group. Works without JavaScript (plain POST + redirect back);
- * with it, stays on the page and announces the result.
+ * Join / request / withdraw for one group. Works without JavaScript (plain POST + redirect back);
+ * with it, stays on the page, announces the result and keeps the keyboard focus on the new control
+ * (the pressed button is replaced, e.g. Join → Leave). Leaving is a link to a confirmation page.
  */
 export function MembershipControls({ group, signedIn, returnTo }: { group: MembershipState; signedIn: boolean; returnTo: string }) {
   const fetcher = useFetcher<Result>();
   const busy = fetcher.state !== "idle";
   const status = group.membership?.status ?? null;
   const action = `/groups/${group.slug}/membership`;
+  const box = useRef<HTMLDivElement>(null);
+  const result = useRef<HTMLParagraphElement>(null);
+  const wasBusy = useRef(false);
+  useEffect(() => {
+    if (busy) {
+      wasBusy.current = true;
+      return;
+    }
+    if (!wasBusy.current) return;
+    wasBusy.current = false;
+    // The pressed button was disabled or replaced, which drops focus to the page body.
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const control = box.current?.querySelector<HTMLElement>("button:not([disabled]), a[href]");
+    (control ?? result.current)?.focus();
+  }, [busy]);
 
   let label: string | null = null;
   let intent: "join" | "leave" | null = null;
@@ -26,10 +44,10 @@ export function MembershipControls({ group, signedIn, returnTo }: { group: Membe
   if (group.permissions.join) [label, intent] = ["Join group", "join"];
   else if (group.permissions.requestJoin) [label, intent] = ["Ask to join", "join"];
   else if (group.permissions.leave && status === "pending") [label, intent, variant] = ["Withdraw request", "leave", "secondary"];
-  else if (group.permissions.leave) [label, intent, variant] = ["Leave group", "leave", "secondary"];
+  const leave = group.permissions.leave && status === "active";
 
   return (
-    <div className="flex flex-wrap items-center gap-3">
+    <div ref={box} className="flex flex-wrap items-center gap-3">
       {status === "active" ? <p className="font-semibold">You are a member{group.membership?.role === "moderator" ? " (moderator)" : ""}.</p> : null}
       {status === "pending" ? <p className="font-semibold">Request pending: a moderator will review it.</p> : null}
       {status === "banned" ? <p className="font-semibold">You can't take part in this group.</p> : null}
@@ -53,7 +71,12 @@ export function MembershipControls({ group, signedIn, returnTo }: { group: Membe
           </Button>
         </fetcher.Form>
       ) : null}
-      <p id={`membership-${group.slug}-result`} role="status" className={fetcher.data && !fetcher.data.ok ? "text-red-800 dark:text-red-300" : ""}>
+      {leave ? (
+        <Link to={`/groups/${group.slug}/leave`} className={buttonClass("secondary")}>
+          Leave group<span className="sr-only">: {group.name}</span>
+        </Link>
+      ) : null}
+      <p ref={result} tabIndex={-1} id={`membership-${group.slug}-result`} role="status" className={fetcher.data && !fetcher.data.ok ? "text-red-800 dark:text-red-300" : ""}>
         {fetcher.state === "idle" ? fetcher.data?.message : null}
       </p>
     </div>

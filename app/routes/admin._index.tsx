@@ -7,13 +7,20 @@ import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { SuspendSchema } from "#app/modules/moderation/moderation.schema";
+import { OrganizationSlugSchema } from "#app/modules/organizations/organizations.schema";
+import { listOrganizations } from "#app/modules/organizations/organizations.server";
+import { VerifiedBadge } from "#app/components/ui/badge";
 import { liftSuspension, listSuspended, suspendAccount } from "#app/modules/moderation/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "Administration — Hearth" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  return loaderWork(async () => ({ suspended: await listSuspended(context.app, viewer) }));
+  const after = OrganizationSlugSchema.safeParse(new URL(request.url).searchParams.get("orgsAfter") ?? undefined);
+  return loaderWork(async () => ({
+    suspended: await listSuspended(context.app, viewer),
+    organizations: await listOrganizations(context.app, viewer, { after: after.success ? after.data : null }),
+  }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Admin() {
-  const { suspended } = useLoaderData<typeof loader>();
+  const { suspended, organizations } = useLoaderData<typeof loader>();
   const last = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
@@ -60,6 +67,27 @@ export default function Admin() {
           <Link to="/admin/applications" className="inline-flex min-h-11 items-center">Organization applications</Link>
         </li>
       </ul>
+      <section aria-labelledby="admin-orgs" className="space-y-3">
+        <h2 id="admin-orgs" className="text-2xl">
+          Organizations
+        </h2>
+        {organizations.organizations.length === 0 ? <p>None yet.</p> : null}
+        <ul className="space-y-1">
+          {organizations.organizations.map((o) => (
+            <li key={o.slug} className="flex flex-wrap items-center gap-2">
+              <Link to={`/organizations/${o.slug}`} className="inline-flex min-h-11 items-center break-words">
+                {o.name}
+              </Link>
+              {o.verified ? <VerifiedBadge /> : null}
+            </li>
+          ))}
+        </ul>
+        {organizations.nextCursor ? (
+          <Link to={`?orgsAfter=${organizations.nextCursor}`} className="inline-flex min-h-11 items-center">
+            More organizations
+          </Link>
+        ) : null}
+      </section>
       <StatusMessage message={last && "done" in last && typeof last.done === "string" ? last.done : null} />
       <h2 className="text-2xl">Suspend an account</h2>
       <p>Suspension signs the person out everywhere and disconnects their live chat at once. It is written to the audit log.</p>

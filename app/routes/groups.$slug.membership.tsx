@@ -4,7 +4,7 @@ import { httpStatusOf, isDomainError } from "#app/lib/errors";
 import { readForm, requireViewer } from "#app/lib/http.server";
 import { safeRedirect } from "#app/lib/redirect";
 import { GroupSlugSchema, MembershipIntentSchema } from "#app/modules/groups/groups.schema";
-import { decideJoinRequest, joinGroup, leaveGroup } from "#app/modules/groups/groups.server";
+import { decideJoinRequest, findGroup, joinGroup, leaveGroup } from "#app/modules/groups/groups.server";
 
 /** Resource route: join, ask to join, leave, approve or decline. Answers fetchers with JSON, forms with a redirect. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -23,6 +23,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const { group, status } = await joinGroup(context.app, viewer, slug.data);
       message = status === "active" ? `Welcome! You joined ${group.name}.` : `Your request to join ${group.name} was sent.`;
     } else if (input.intent === "leave") {
+      // Leaving is confirmed first on its own page (it warns a moderator they lose the role); only
+      // a pending request is withdrawn at once. A fetcher follows the redirect like a form does.
+      const current = await findGroup(context.app, viewer, slug.data);
+      if (current.membership?.status === "active") return redirect(`/groups/${current.slug}/leave`);
       const { group, previous } = await leaveGroup(context.app, viewer, slug.data);
       message = previous === "pending" ? `You withdrew your request to join ${group.name}.` : `You left ${group.name}.`;
       // Leaving a private group means its page is no longer yours to see: go back to the directory.

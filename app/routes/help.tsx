@@ -35,7 +35,7 @@ export default function Help() {
           {organizations.map((o) => (
             <section key={o.slug} aria-labelledby={`helplines-${o.slug}`} className="space-y-2 rounded-xl border-2 border-stone-300 p-4 dark:border-stone-600">
               <h3 id={`helplines-${o.slug}`} className="flex flex-wrap items-center gap-2 text-xl">
-                <Link to={`/organizations/${o.slug}`}>{o.name}</Link> <VerifiedBadge />
+                <Link to={`/organizations/${o.slug}`} className="inline-flex min-h-11 items-center">{o.name}</Link> <VerifiedBadge />
               </h3>
               <p className="whitespace-pre-wrap">{o.helplines}</p>
             </section>

@@ -63,7 +63,7 @@ export default function Notice() {
           <div>
             <dt className="font-semibold">Group</dt>
             <dd>
-              <Link to={`/groups/${notice.group.slug}`}>{notice.group.name}</Link>
+              <Link to={`/groups/${notice.group.slug}`} className="inline-flex min-h-11 items-center">{notice.group.name}</Link>
             </dd>
           </div>
         ) : null}
@@ -133,7 +133,7 @@ export default function Notice() {
         <p>This decision can't be appealed.</p>
       )}
       <p>
-        Going through something hard? <Link to="/help">Get help now</Link>.
+        Going through something hard? <Link to="/help" className="inline-flex min-h-11 items-center">Get help now</Link>.
       </p>
     </section>
   );

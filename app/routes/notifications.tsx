@@ -54,7 +54,7 @@ export default function Notifications() {
           <li key={n.id} className="space-y-2 rounded-xl border-2 border-stone-300 p-4 dark:border-stone-600">
             <p className="flex flex-wrap items-center gap-2 text-lg font-semibold">
               {n.readAt ? null : <Badge tone="brand">New</Badge>}
-              {n.link ? <Link to={n.link}>{n.title}</Link> : n.title}
+              {n.link ? <Link to={n.link} className="inline-flex min-h-11 items-center">{n.title}</Link> : n.title}
             </p>
             {n.body ? <p>{n.body}</p> : null}
             <p className="text-sm">

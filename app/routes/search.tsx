@@ -57,7 +57,7 @@ export default function Search() {
       {error ? <p className="font-semibold text-red-800 dark:text-red-300">{error}</p> : null}
       {group ? (
         <p>
-          Searching {group.name} only. <Link to={`/search?${new URLSearchParams({ q })}`}>Search every forum</Link> ·{" "}
+          Searching {group.name} only. <Link to={`/search?${new URLSearchParams({ q })}`} className="inline-flex min-h-11 items-center">Search every forum</Link> ·{" "}
           <Link to={`/groups/${group.slug}/forum`} className="inline-flex min-h-11 items-center">
             Back to the {group.name} forum
           </Link>

@@ -42,7 +42,7 @@ export default function SignUp() {
         Create an account
       </h1>
       <p>
-        Already have one? <Link to="/signin">Sign in</Link>.
+        Already have one? <Link to="/signin" className="inline-flex min-h-11 items-center">Sign in</Link>.
       </p>
       <Form method="post" {...getFormProps(form)} className="space-y-5">
         <FormErrors id={form.errorId} errors={form.errors} />

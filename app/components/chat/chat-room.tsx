@@ -54,7 +54,7 @@ function ConnectionStatus({ connection }: { connection: Connection }) {
       {connection === "signed-out" ? (
         <>
           {" "}
-          <a href="/signin" className="underline">
+          <a href="/signin" className="inline-flex min-h-11 items-center underline">
             Sign in
           </a>
         </>
@@ -474,8 +474,8 @@ export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: R
         </ul>
       ) : null}
 
-      <div className="grid gap-6 md:grid-cols-[1fr_16rem]">
-        <section aria-labelledby="messages-title" className="space-y-3">
+      <div className="grid grid-cols-1 gap-6 md:grid-cols-[minmax(0,1fr)_16rem]">
+        <section aria-labelledby="messages-title" className="min-w-0 space-y-3">
           <h2 id="messages-title" className="sr-only">
             Messages
           </h2>

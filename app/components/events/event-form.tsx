@@ -98,7 +98,7 @@ export function EventFormFields({
           })}
         </select>
       </FieldShell>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <FieldShell label="Starts" meta={fields.startsAt}>
           {input(fields.startsAt, "datetime-local", false)}
         </FieldShell>
@@ -130,7 +130,7 @@ export function EventFormFields({
       <FieldShell label="Online link (online and hybrid)" meta={fields.onlineUrl} hint="Only people who are going, and organizers, ever see this link.">
         {input(fields.onlineUrl, "url", true)}
       </FieldShell>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <FieldShell label="Capacity (optional)" meta={fields.capacity} hint="Leave empty for no limit. When full, people join a waitlist.">
           {input(fields.capacity, "number", true)}
         </FieldShell>

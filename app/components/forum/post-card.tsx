@@ -74,7 +74,7 @@ export function PostCard({
         <StaffBadge role={post.authorStaff} />
         {post.isOpening ? <Badge>Opening post</Badge> : null}
         <span className="text-base">
-          <RelativeTime iso={post.createdAt} now={now} />
+          <RelativeTime iso={post.createdAt} now={now} showExact />
         </span>
         {post.editedAt && isVisible ? (
           <span className="text-base italic">

@@ -51,12 +51,13 @@ function exactText(date: Date, timeZone: string | undefined): string {
 }
 
 /**
- * "3 hours ago", with the exact date and time shown on hover and on keyboard focus (the element is
- * focusable) and always read out to screen readers. The server renders it against its own clock in
- * UTC (`now` comes from the loader, so hydration matches); after hydration it switches to the
- * reader's clock and time zone.
+ * "3 hours ago", with the exact date and time in the element's title and always read out to screen
+ * readers; `showExact` also prints it (posts), so nobody needs hover or focus to see it. It is not a
+ * Tab stop: a focusable timestamp on every post was one more stop per post for keyboard users.
+ * The server renders it against its own clock in UTC (`now` comes from the loader, so hydration
+ * matches); after hydration it switches to the reader's clock and time zone.
  */
-export function RelativeTime({ iso, now }: { iso: string; now: string }) {
+export function RelativeTime({ iso, now, showExact = false }: { iso: string; now: string; showExact?: boolean }) {
   const [local, setLocal] = useState<{ now: number } | null>(null);
   useEffect(() => setLocal({ now: Date.now() }), []);
   const date = new Date(iso);
@@ -64,15 +65,9 @@ export function RelativeTime({ iso, now }: { iso: string; now: string }) {
   const relative = relativeText(date.getTime(), local?.now ?? Date.parse(now), zone);
   const exact = exactText(date, zone);
   return (
-    <time dateTime={iso} tabIndex={0} className="time-tip group">
+    <time dateTime={iso} title={exact}>
       {relative}
-      <span className="sr-only"> ({exact})</span>
-      <span
-        aria-hidden="true"
-        className="time-tip-bubble"
-      >
-        {exact}
-      </span>
+      {showExact ? <span className="text-stone-700 dark:text-stone-300"> · {exact}</span> : <span className="sr-only"> ({exact})</span>}
     </time>
   );
 }

@@ -354,3 +354,23 @@ export async function setGroupModerator(app: AppContext, viewer: Actor | null, s
   if (input.intent === "standDown") await accessLost(app, { groupId: group.id, userId: input.userId });
   return { userId: input.userId, role };
 }
+
+// ── every organization (site admins) ─────────────────────────────────────────────────────────
+
+const ORGANIZATIONS_PAGE = 50;
+
+/**
+ * Every organization for the admin page, keyset-paginated by slug (unique), so none falls off the
+ * list. The same audience as reviewing applications: site administrators.
+ */
+export async function listOrganizations(app: AppContext, viewer: Actor | null, opts: { after?: string | null } = {}) {
+  assertCan(viewer, "organization.reviewApplications", SITE);
+  const rows = await app.db
+    .select({ slug: organizations.slug, name: organizations.name, verified: sql<boolean>`${organizations.verifiedAt} is not null` })
+    .from(organizations)
+    .where(opts.after ? sql`${organizations.slug} > ${opts.after}` : undefined)
+    .orderBy(asc(organizations.slug))
+    .limit(ORGANIZATIONS_PAGE + 1);
+  const page = rows.slice(0, ORGANIZATIONS_PAGE);
+  return { organizations: page, nextCursor: rows.length > ORGANIZATIONS_PAGE ? (page.at(-1)?.slug ?? null) : null };
+}

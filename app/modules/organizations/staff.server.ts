@@ -57,3 +57,15 @@ export async function assertGroupOfOrganization(app: AppContext, groupId: string
   const [g] = await app.db.select({ id: groups.id }).from(groups).where(and(eq(groups.id, groupId), eq(groups.organizationId, organizationId))).limit(1);
   if (!g) throw Invalid("Choose one of the organization's groups.", { groupId: ["Choose one of this organization's groups, or none."] });
 }
+
+/** The organizations the viewer is on the team of, for the header's links to their pages (a few at most). */
+export async function staffOrganizationLinks(app: AppContext, viewer: Actor | null): Promise<{ slug: string; name: string }[]> {
+  if (!viewer || viewer.status !== "active") return [];
+  return app.db
+    .select({ slug: organizations.slug, name: organizations.name })
+    .from(organizationMembers)
+    .innerJoin(organizations, eq(organizations.id, organizationMembers.organizationId))
+    .where(eq(organizationMembers.userId, viewer.id))
+    .orderBy(asc(organizations.name))
+    .limit(5);
+}

@@ -119,7 +119,7 @@ export default function EventPage() {
           {event.group ? (
             <>
               {" for "}
-              <Link to={`/groups/${event.group.slug}`}>{event.group.name}</Link>
+              <Link to={`/groups/${event.group.slug}`} className="inline-flex min-h-11 items-center">{event.group.name}</Link>
             </>
           ) : null}
         </p>
@@ -138,7 +138,7 @@ export default function EventPage() {
         {event.onlineUrl ? (
           <p className="text-lg">
             Online link:{" "}
-            <a href={event.onlineUrl} rel="noopener noreferrer nofollow" className="break-all font-semibold" data-testid="online-link">
+            <a href={event.onlineUrl} rel="noopener noreferrer nofollow" className="inline-flex min-h-11 items-center break-all font-semibold" data-testid="online-link">
               {event.onlineUrl}
             </a>
           </p>

@@ -70,7 +70,7 @@ export default function ChatRooms() {
       <h1 className="text-3xl">Chat rooms</h1>
       {!signedIn ? (
         <p>
-          <a href={`/signin?redirectTo=${encodeURIComponent(`/groups/${group.slug}/chat`)}`}>Sign in</a> and join the group to chat.
+          <a href={`/signin?redirectTo=${encodeURIComponent(`/groups/${group.slug}/chat`)}`} className="inline-flex min-h-11 items-center">Sign in</a> and join the group to chat.
         </p>
       ) : !group.member && !permissions.manageRooms ? (
         <p>Chat is for the group&apos;s members. Join the group from its page to take part.</p>
@@ -99,7 +99,7 @@ export default function ChatRooms() {
                 <Form method="post" className="flex flex-wrap items-end gap-2">
                   <input type="hidden" name="intent" value="rename" />
                   <input type="hidden" name="roomId" value={room.id} />
-                  <div className="flex flex-col gap-1">
+                  <div className="flex min-w-0 max-w-full flex-col gap-1">
                     <label htmlFor={`rename-${room.id}`} className="text-sm font-semibold">
                       New name for {room.name}
                     </label>
@@ -110,7 +110,7 @@ export default function ChatRooms() {
                       minLength={2}
                       maxLength={60}
                       defaultValue={room.name}
-                      className="min-h-11 rounded-lg border-2 border-stone-500 bg-white px-3 text-lg dark:bg-stone-800"
+                      className="min-h-11 w-full rounded-lg border-2 border-stone-500 bg-white px-3 text-lg dark:bg-stone-800"
                     />
                   </div>
                   <Button type="submit" variant="secondary" disabled={busy}>

@@ -134,7 +134,7 @@ function ReplyNotice({ notice, signedIn, slug, returnTo }: { notice: string | nu
       <p className="font-semibold">{notice ?? "You can't reply to this thread."}</p>
       {notice?.includes("Join the group") ? (
         <p>
-          <Link to={`/groups/${slug}`}>Go to the group page to join</Link>
+          <Link to={`/groups/${slug}`} className="inline-flex min-h-11 items-center">Go to the group page to join</Link>
         </p>
       ) : null}
     </div>

@@ -69,11 +69,11 @@ export default function Forum() {
           <ButtonLink to={`${here}/new`}>Start a thread</ButtonLink>
         ) : signedIn ? (
           <p>
-            <Link to={`/groups/${group.slug}`}>Join the group</Link> to start threads and reply.
+            <Link to={`/groups/${group.slug}`} className="inline-flex min-h-11 items-center">Join the group</Link> to start threads and reply.
           </p>
         ) : (
           <p>
-            <a href={`/signin?redirectTo=${encodeURIComponent(here)}`}>Sign in</a> to start threads and reply.
+            <a href={`/signin?redirectTo=${encodeURIComponent(here)}`} className="inline-flex min-h-11 items-center">Sign in</a> to start threads and reply.
           </p>
         )}
       </div>
