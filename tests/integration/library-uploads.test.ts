@@ -181,6 +181,63 @@ describe(`library uploads on ${testDatabaseKind}`, () => {
     for (const f of stored()) expect(path.basename(f)).toMatch(/^[A-Za-z0-9_-]{20,}$/);
   });
 
+  it("keeps the form and the name of a file called dose;v2.png (or with = and quotes), and serves it under that name (RFC 6266)", async () => {
+    const names: [string, string][] = [
+      ["dose;v2.png", "dose;v2.png"],
+      ["a=b; filename=evil.exe.png", "a=b; filename=evil.exe.png"],
+      ['Übersicht; Dosis="2".png', "Übersicht; Dosis=2.png"],
+      ["tab\there;x=\u0001\u001b.png", "tabhere;x=.png"],
+    ];
+    for (const [name, stored] of names) {
+      const r = await submit({ bytes: PNG, name, type: "image/png" }, { title: "Kept title" });
+      expect(r.status, name).toBe(302);
+      const id = r.location!.split("/").pop()!;
+      const [row] = await t.app.db.select().from(resources).where(eq(resources.id, id));
+      expect(row!.title).toBe("Kept title");
+      // Browsers send '"' as %22 (HTML's multipart encoding); the stored name drops what a file name can't hold.
+      expect(row!.fileName, name).toBe(stored.replace('Dosis=2', 'Dosis=%222%22'));
+      const res = await download(id, owner);
+      const disposition = res.headers.get("Content-Disposition")!;
+      // One quoted ASCII fallback without ; " \ or %, then the exact name percent-encoded as filename*.
+      const m = /^inline; filename="([^"\\;%]*)"; filename\*=UTF-8''([A-Za-z0-9!#$&+.^_`|~%-]+)$/.exec(disposition);
+      expect(m, disposition).not.toBeNull();
+      expect(decodeURIComponent(m![2]!)).toBe(row!.fileName);
+    }
+    // The edit form reads uploads the same way.
+    const first = await submit({ bytes: PNG, name: "v1.png" });
+    const id = first.location!.split("/").pop()!;
+    const edited = await submit({ bytes: PDF, name: "dose;v2=final.pdf" }, { title: "Edited with a ; name" }, owner, id);
+    expect(edited.status).toBe(302);
+    const [row] = await t.app.db.select().from(resources).where(eq(resources.id, id));
+    expect(row).toMatchObject({ title: "Edited with a ; name", fileName: "dose;v2=final.pdf" });
+    expect(temp()).toEqual([]);
+  });
+
+  it("refuses a PDF (or image) that is also a web page, keeping what was typed; accepts PDF syntax that only looks like tags", async () => {
+    const polyglots: [string, Buffer][] = [
+      ["PDF with <html><script>", Buffer.concat([Buffer.from("%PDF-1.7\n%\xe2\xe3\n"), Buffer.from("<html><body><script>fetch('/x')</script></body></html>\n"), PDF])],
+      ["PDF with a <script> after 4 KB of padding", Buffer.concat([PDF.subarray(0, 9), Buffer.alloc(4096, 0x20), Buffer.from("<SCRIPT>alert(1)</SCRIPT>")])],
+      ["PDF with UTF-16 HTML", Buffer.concat([PDF.subarray(0, 9), Buffer.from("<html><svg onload=alert(1)>", "utf16le")])],
+      ["PNG with <iframe> in a text chunk", Buffer.concat([PNG.subarray(0, 8), Buffer.from("\0\0\0\x20tEXtComment\0<iframe src=//evil.example>")])],
+    ];
+    for (const [label, bytes] of polyglots) {
+      const before = [await count(), stored().length];
+      const r = await submit({ bytes, name: "leaflet.pdf", type: "application/pdf" }, { title: "Kept polyglot title" });
+      expect(r.status, label).toBe(400);
+      expect((r.data?.error?.file ?? []).join(" "), label).toMatch(/also a web page/);
+      expect(r.data?.initialValue?.title, label).toBe("Kept polyglot title");
+      expect([await count(), stored().length], label).toEqual(before);
+      expect(temp(), label).toEqual([]);
+    }
+    // Real PDFs are full of < and <<: dictionaries, hex strings, XMP metadata. None of that is HTML.
+    const legit = Buffer.concat([
+      Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog /Metadata 2 0 R >> endobj\n"),
+      Buffer.from("2 0 obj << /Type /Metadata /Subtype /XML >> stream\n<?xpacket begin='' id='W5M0'?><x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF></rdf:RDF></x:xmpmeta>\nendstream endobj\n"),
+      Buffer.from("3 0 obj << /ID [<a1b2c3> <A>] /Title <48656c6c6f> /B <b> >> endobj\n%%EOF\n"),
+    ]);
+    expect((await submit({ bytes: legit, name: "real.pdf" })).status).toBe(302);
+  });
+
   it("serves a private group's document only to insiders (404 for others), and only documents", async () => {
     const r = await submit({ bytes: PDF, name: "private.pdf" }, { groupId: "g-priv" });
     const id = r.location!.split("/").pop()!;

@@ -30,7 +30,7 @@ export function ResourceFormFields({
   organizationLocked,
   replacingFile,
 }: {
-  form: Pick<FormMetadata, "errorId" | "errors">;
+  form: Pick<FormMetadata, "errorId" | "errors" | "validate">;
   fields: Record<ResourceFieldName, Meta>;
   kind: ResourceKind;
   curators: CuratorChoice[];
@@ -92,7 +92,13 @@ export function ResourceFormFields({
           meta={fields.file}
           hint={`PDF, PNG or JPEG, at most 10 MB.${replacingFile ? ` Now: ${replacingFile}.` : ""}`}
         >
-          <input {...fileProps} accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" className={inputClass(!!fields.file.errors?.length)} />
+          {/* Checked as soon as a file is chosen (too large, empty), so nothing is sent in vain. */}
+          <input
+            {...fileProps}
+            accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+            onChange={() => form.validate({ name: fields.file.name })}
+            className={inputClass(!!fields.file.errors?.length)}
+          />
         </FieldShell>
       ) : null}
     </>

@@ -9,6 +9,25 @@ export const TAG_MAX = 32;
 export const TAGS_MAX = 10;
 /** Largest document accepted: 10 MB. */
 export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+/** What an upload can go wrong with, worded once for the browser's check and the server's. */
+export const uploadMessages = {
+  tooLarge: `That file is larger than ${UPLOAD_MAX_BYTES / 1024 / 1024} MB. Please choose a smaller file (or split it).`,
+  empty: "That file is empty. Please choose the document again.",
+  wrongType: "Only PDF, PNG or JPEG files can be uploaded, and that file is not one of them (whatever its name says).",
+  polyglot: "That file is also a web page (it has HTML or script inside), so it can't be uploaded. Please save it again as a plain PDF, PNG or JPEG.",
+};
+
+/**
+ * The file input as the browser sees it (a File), so a file that is too large or empty is refused
+ * before a single byte is sent. On the server the file never reaches the form data (it is streamed
+ * to storage and checked by content in upload.server.ts), so this is a browser-side check only.
+ */
+const FileFieldSchema = z.any().superRefine((value, ctx) => {
+  if (typeof File === "undefined" || !(value instanceof File)) return;
+  if (value.size > UPLOAD_MAX_BYTES) ctx.addIssue({ code: "custom", message: uploadMessages.tooLarge });
+  else if (value.size === 0 && value.name) ctx.addIssue({ code: "custom", message: uploadMessages.empty });
+});
 /** A resource not reviewed for this long shows "review due" to organizers. */
 export const REVIEW_DUE_MONTHS = 12;
 export const LIBRARY_PAGE_SIZE = 20;
@@ -78,8 +97,8 @@ export const ResourceFormSchema = z
     body: z.string().trim().max(RESOURCE_BODY_MAX, `Use at most ${RESOURCE_BODY_MAX.toLocaleString("en-GB")} characters for the guide.`).optional(),
     url: HttpUrlSchema.optional(),
     tags: TagsSchema,
-    /** Document: the file input (validated by content on the server, never by name). */
-    file: z.any().optional(),
+    /** Document: the file input (size checked in the browser; type checked by content on the server, never by name). */
+    file: FileFieldSchema.optional(),
   })
   .superRefine((v, ctx) => {
     if (v.kind === "link" && !v.url) ctx.addIssue({ code: "custom", path: ["url"], message: "Enter the web address the link goes to." });
