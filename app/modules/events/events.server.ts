@@ -251,8 +251,9 @@ export function listOrganizerChoices(app: AppContext, viewer: Actor | null) {
 
 
 /** Posts an event for an organization the viewer is staff of. */
+/** Generous enough for a season's programme entered in one sitting; stops a script flooding the listing. */
 export const eventCreateRate: RateRule = {
-  limit: 10,
+  limit: 30,
   windowSeconds: 60 * 60,
   message: "You have posted several events in a short time. Your event is kept here.",
 };
