@@ -2,13 +2,17 @@ import { Marked, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
 
 /**
- * The one Markdown renderer (forum posts now; events and the library later). Markdown is rendered
+ * The one Markdown renderer (forum posts, event descriptions, library summaries and guides). Markdown is rendered
  * on the server by marked and the result is passed through sanitize-html with a strict allow-list,
  * so what reaches the browser is inert whatever was typed:
  * - raw HTML in the source is shown as text, never rendered;
  * - links keep only http, https and mailto URLs and always get rel="nofollow ugc noopener noreferrer";
  * - images are never embedded: they become a link to the image (or just their text);
- * - headings become bold paragraphs, so a post can't break the page's heading outline.
+ * - headings: in posts, descriptions and summaries (renderMarkdown) they become bold paragraphs, so
+ *   someone's "# HELP" can't break the page's heading outline; in a guide (renderGuide), a long
+ *   document curated by an organization, they are real headings shifted one level down (# → h2, the
+ *   page's h1 being the resource's title; ### and deeper → h4) with ids, and come back as a list
+ *   for the page's contents.
  */
 
 const LINK_REL = "nofollow ugc noopener noreferrer";
@@ -36,6 +40,36 @@ export function safeUrl(href: string | null | undefined): string | null {
   return SAFE_PROTOCOLS.has(url.protocol) ? url.href : null;
 }
 
+export interface GuideHeading {
+  /** The heading's id, "section-…" (prefixed so it can never clash with the page's own ids). */
+  id: string;
+  /** Plain text, for the contents list (render it as text). */
+  text: string;
+  level: 2 | 3 | 4;
+}
+
+/** Set only while renderGuide parses (parsing is synchronous, so no other render sees it). */
+let outline: { headings: GuideHeading[]; used: Set<string> } | null = null;
+
+const HEADING_ID = /^section-[\p{L}\p{N}-]{1,80}$/u;
+
+/** "Dosing & timing (2024)" → "section-dosing-timing-2024", unique within the guide. */
+function headingId(text: string, used: Set<string>): string {
+  const slug =
+    text
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60)
+      .replace(/-+$/, "") || "part";
+  let id = `section-${slug}`;
+  for (let n = 2; used.has(id); n++) id = `section-${slug}-${n}`;
+  used.add(id);
+  return id;
+}
+
 const marked = new Marked({
   gfm: true,
   // People who find typing hard shouldn't need two spaces for a line break.
@@ -46,8 +80,14 @@ const marked = new Marked({
       const text = escapeHtml(token.text);
       return "block" in token && token.block ? `<p>${text.trim().replace(/\n/g, "<br>")}</p>\n` : text;
     },
-    heading({ tokens }: Tokens.Heading) {
-      return `<p><strong>${this.parser.parseInline(tokens)}</strong></p>\n`;
+    heading({ tokens, depth }: Tokens.Heading) {
+      const inner = this.parser.parseInline(tokens);
+      if (!outline) return `<p><strong>${inner}</strong></p>\n`;
+      const level = Math.min(depth + 1, 4) as GuideHeading["level"];
+      const text = this.parser.parseInline(tokens, this.parser.textRenderer).replace(/\s+/g, " ").trim();
+      const id = headingId(text, outline.used);
+      outline.headings.push({ id, text, level });
+      return `<h${level} id="${id}">${inner}</h${level}>\n`;
     },
     link({ href, tokens }: Tokens.Link) {
       const inner = this.parser.parseInline(tokens);
@@ -63,8 +103,8 @@ const marked = new Marked({
 });
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: ["p", "br", "strong", "em", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr", "table", "thead", "tbody", "tr", "th", "td"],
-  allowedAttributes: { a: ["href", "rel"], ol: ["start"], th: ["align"], td: ["align"] },
+  allowedTags: ["p", "br", "strong", "em", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr", "table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4"],
+  allowedAttributes: { a: ["href", "rel"], ol: ["start"], th: ["align"], td: ["align"], h2: ["id"], h3: ["id"], h4: ["id"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: {},
   allowedSchemesAppliedToAttributes: ["href"],
@@ -72,6 +112,10 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   disallowedTagsMode: "discard",
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
+    // Only the ids renderGuide made (raw HTML never gets here as tags, but the allow-list stays strict).
+    ...Object.fromEntries(
+      ["h2", "h3", "h4"].map((tag) => [tag, (tagName: string, attribs: sanitizeHtml.Attributes) => ({ tagName, attribs: attribs.id && HEADING_ID.test(attribs.id) ? { id: attribs.id } : {} })]),
+    ),
   },
 };
 
@@ -86,26 +130,48 @@ function render(source: string): string {
  * and again, and rendering + sanitizing is most of its cost. Bounded by total characters.
  */
 const CACHE_MAX_CHARS = 8_000_000;
-const cache = new Map<string, string>();
+const cache = new Map<string, { value: unknown; size: number }>();
 let cachedChars = 0;
 
-export function renderMarkdown(source: string): string {
-  const hit = cache.get(source);
+function cached<T>(key: string, compute: () => T, chars: (value: T) => number): T {
+  const hit = cache.get(key);
   if (hit !== undefined) {
-    cache.delete(source);
-    cache.set(source, hit);
-    return hit;
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.value as T;
   }
-  const html = render(source);
-  const size = source.length + html.length;
+  const value = compute();
+  const size = key.length + chars(value);
   if (size < CACHE_MAX_CHARS / 100) {
-    cache.set(source, html);
+    cache.set(key, { value, size });
     cachedChars += size;
     for (const [k, v] of cache) {
       if (cachedChars <= CACHE_MAX_CHARS) break;
       cache.delete(k);
-      cachedChars -= k.length + v.length;
+      cachedChars -= v.size;
     }
   }
-  return html;
+  return value;
+}
+
+/** Posts, descriptions, summaries: headings become bold paragraphs. */
+export function renderMarkdown(source: string): string {
+  return cached(`p:${source}`, () => render(source), (html) => html.length);
+}
+
+/** A guide: real headings (h2–h4) with ids, and the list of them for the page's contents. */
+export function renderGuide(source: string): { html: string; headings: GuideHeading[] } {
+  return cached(
+    `g:${source}`,
+    () => {
+      outline = { headings: [], used: new Set() };
+      try {
+        const html = render(source);
+        return { html, headings: outline.headings };
+      } finally {
+        outline = null;
+      }
+    },
+    (r) => r.html.length + r.headings.reduce((n, h) => n + h.text.length + h.id.length, 0),
+  );
 }

@@ -62,6 +62,46 @@ test.describe("library", () => {
     await noScript.close();
   });
 
+  test("a guide's Markdown headings are real headings under the title, listed on the page and reachable from the list", async ({ page }) => {
+    const word = `guide${Date.now().toString(36)}`;
+    await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+    await gotoAndHydrate(page, "/library/new?kind=guide");
+    await page.getByLabel("Title").fill(`Botox appointments ${word}`);
+    await page.getByLabel("Category").selectOption({ label: "Medications" });
+    const filler = Array.from({ length: 30 }, (_, i) => `Paragraph ${i + 1} of practical advice.`).join("\n\n");
+    await page.getByRole("textbox", { name: "Guide", exact: true }).fill(`# Before the appointment\n\n${filler}\n\n## Questions to ask\n\n${filler}\n\n# Side effects\n\n${filler}`);
+    await page.getByRole("button", { name: "Add guide" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Botox appointments ${word}` })).toBeVisible();
+    await waitForHydration(page);
+
+    // The outline: the title is the only h1; the guide's # and ## sit under it.
+    await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+    const guide = page.getByRole("region", { name: "Guide" });
+    await expect(guide.getByRole("heading", { level: 2 })).toHaveText(["Before the appointment", "Side effects"]);
+    await expect(guide.getByRole("heading", { level: 3 })).toHaveText(["Questions to ask"]);
+    await expect(guide.getByText("Before the appointment", { exact: true }).locator("xpath=self::strong")).toHaveCount(0);
+
+    // "On this page" lists them; following a link (mouse, then keyboard) brings the heading into view.
+    const contents = page.getByRole("navigation", { name: "On this page" });
+    await expect(contents.getByRole("link")).toHaveText(["Before the appointment", "Questions to ask", "Side effects"]);
+    const sideEffects = guide.getByRole("heading", { level: 2, name: "Side effects" });
+    await expect(sideEffects).not.toBeInViewport();
+    await contents.getByRole("link", { name: "Side effects" }).click();
+    await expect(page).toHaveURL(/#section-side-effects$/);
+    await expect(sideEffects).toBeInViewport();
+    await contents.getByRole("link", { name: "Questions to ask" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/#section-questions-to-ask$/);
+    const questions = guide.getByRole("heading", { level: 3, name: "Questions to ask" });
+    await expect(questions).toBeInViewport();
+    // Focus follows, so the next Tab continues from the section, not from the list.
+    await expect(questions).toBeFocused();
+    // Back returns to the previous section.
+    await page.goBack();
+    await expect(page).toHaveURL(/#section-side-effects$/);
+    await expectAccessible(page);
+  });
+
   test("organizer adds a link, a guide and a PDF; a reader finds them by category and search, bookmarks one and downloads the PDF; axe clean", async ({ page, consoleErrors }) => {
     consoleErrors.allowHttpStatus(400);
     const tag = Date.now().toString(36);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown, safeUrl } from "#app/lib/markdown.server";
+import { renderGuide, renderMarkdown, safeUrl } from "#app/lib/markdown.server";
 import { activeContent, xssPayloads } from "#tests/helpers/xss-corpus";
 
 describe("renderMarkdown", () => {
@@ -51,6 +51,44 @@ describe("renderMarkdown", () => {
   it("caches: the same source renders to the same string", () => {
     const s = "cached *text* " + Math.random();
     expect(renderMarkdown(s)).toBe(renderMarkdown(s));
+  });
+});
+
+describe("renderGuide", () => {
+  it("renders real headings one level down (the page's h1 is the title), with ids and a contents list", () => {
+    const { html, headings } = renderGuide("# Dosing\n\nTake it with food.\n\n## Morning & *evening*\n\ntext\n\n### Missed a dose?\n\n#### Deeper still\n\n# Dosing");
+    expect(html).toBe(
+      [
+        '<h2 id="section-dosing">Dosing</h2>',
+        "<p>Take it with food.</p>",
+        '<h3 id="section-morning-evening">Morning &amp; <em>evening</em></h3>',
+        "<p>text</p>",
+        '<h4 id="section-missed-a-dose">Missed a dose?</h4>',
+        '<h4 id="section-deeper-still">Deeper still</h4>',
+        '<h2 id="section-dosing-2">Dosing</h2>',
+      ].join("\n"),
+    );
+    expect(headings).toEqual([
+      { id: "section-dosing", text: "Dosing", level: 2 },
+      { id: "section-morning-evening", text: "Morning & evening", level: 3 },
+      { id: "section-missed-a-dose", text: "Missed a dose?", level: 4 },
+      { id: "section-deeper-still", text: "Deeper still", level: 4 },
+      { id: "section-dosing-2", text: "Dosing", level: 2 },
+    ]);
+    // Posts keep their policy: a heading there is a bold paragraph, whatever was rendered before.
+    expect(renderMarkdown("# Dosing")).toBe("<p><strong>Dosing</strong></p>");
+  });
+
+  it("makes safe ids from any heading text, and keeps hostile headings inert", () => {
+    const { html, headings } = renderGuide('## Über Botox — 日本語\n\n## <script>alert(1)</script>\n\n## "><img src=x onerror=alert(1)>\n\n## ***');
+    expect(headings.map((h) => h.id)).toEqual(["section-uber-botox-日本語", "section-script-alert-1-script", "section-img-src-x-onerror-alert-1", "section-part"]);
+    expect(html).toContain("<h3 id=\"section-script-alert-1-script\">&lt;script&gt;alert(1)&lt;/script&gt;</h3>");
+    expect(activeContent(html)).toEqual([]);
+    for (const payload of xssPayloads) {
+      const guide = renderGuide(`# ${payload}\n\n${payload}`);
+      expect(activeContent(guide.html), payload).toEqual([]);
+      for (const h of guide.headings) expect(h.id).toMatch(/^section-[\p{L}\p{N}-]+$/u);
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
-import { renderMarkdown } from "#app/lib/markdown.server";
+import { renderGuide, renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, can, type Actor, type GroupTarget, type OrgRole, type ResourceTarget } from "#app/policy.server";
@@ -283,6 +283,13 @@ async function relatedTo(app: AppContext, viewer: Actor | null, tags: string[]) 
   return { threads: threadRows, events: eventRows };
 }
 
+/** A guide's body with real headings, and those headings for the page's contents list. */
+function guideOf(body: string | null) {
+  if (!body) return { bodyHtml: "", contents: [] };
+  const { html, headings } = renderGuide(body);
+  return { bodyHtml: html, contents: headings };
+}
+
 /** One resource page: 404 for private groups' resources (outsiders) and retired ones (readers). */
 export async function getResource(app: AppContext, viewer: Actor | null, resourceId: string) {
   const resource = await findResource(app, viewer, resourceId);
@@ -291,7 +298,7 @@ export async function getResource(app: AppContext, viewer: Actor | null, resourc
   return {
     ...resource,
     summaryHtml: resource.summary ? renderMarkdown(resource.summary) : "",
-    bodyHtml: resource.body ? renderMarkdown(resource.body) : "",
+    ...guideOf(resource.body),
     related,
   };
 }

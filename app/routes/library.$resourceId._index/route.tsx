@@ -37,6 +37,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
         title: r.title,
         summaryHtml: r.summaryHtml,
         bodyHtml: r.bodyHtml,
+        contents: r.contents,
         url: r.url,
         file: r.file,
         tags: r.tags,
@@ -84,6 +85,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent === "retire") return redirect(`/library/${id}?retired=1`);
   return json({ ok: true as const, message: done[intent] ?? "Done." });
+}
+
+/** "On this page": a link to each of the guide's headings, indented by level. */
+function GuideContents({ headings }: { headings: { id: string; text: string; level: 2 | 3 | 4 }[] }) {
+  const indent = { 2: "", 3: "pl-6", 4: "pl-12" } as const;
+  return (
+    <nav aria-labelledby="guide-contents-title" className="rounded-lg border-2 border-stone-300 p-4 dark:border-stone-600">
+      <h2 id="guide-contents-title" className="text-xl">
+        On this page
+      </h2>
+      <ul className="mt-2">
+        {headings.map((h) => (
+          <li key={h.id} className={indent[h.level]}>
+            {/* A router link, not a bare #anchor: each jump gets its own history entry, so scroll
+                restoration and focus (RouteFocus) follow it, and Back returns to the last section. */}
+            <Link to={{ hash: h.id }} className="inline-flex min-h-11 items-center">
+              {h.text}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 function formatSize(bytes: number) {
@@ -163,9 +187,12 @@ export default function ResourcePage() {
       ) : null}
 
       {r.kind === "guide" && r.bodyHtml ? (
-        <section aria-label="Guide">
-          <MarkdownContent html={r.bodyHtml} />
-        </section>
+        <>
+          {r.contents.length >= 2 ? <GuideContents headings={r.contents} /> : null}
+          <section aria-label="Guide">
+            <MarkdownContent html={r.bodyHtml} />
+          </section>
+        </>
       ) : null}
 
       {r.tags.length ? (
