@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { getEvent } from "#app/modules/events/events.server";
+import { loader as eventPageLoader } from "#app/routes/events.$eventId._index/route";
 import { action as newEventAction } from "#app/routes/events.new";
 import { events, organizationMembers, organizations, groups } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
@@ -132,6 +133,16 @@ describe(`event form bad input on ${testDatabaseKind}`, () => {
       expect(html).not.toMatch(/<[^>]+\son\w+=/i);
       expect(html).not.toMatch(/href="(?!https?:|mailto:)/i);
     }
+  });
+
+  it("shows each end of an event across the clock change with its own offset on the event page", async () => {
+    // Berlin leaves summer time at 03:00 on Sun 27 Oct 2030: 01:00 is CEST, 04:00 is CET.
+    const r = await post({ ...valid, startsAt: "2030-10-27T01:00", endsAt: "2030-10-27T04:00" });
+    expect(r.status).toBe(302);
+    const id = r.location!.split("/").pop()!;
+    const context = { app: t.app, viewer: owner, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false };
+    const page = (await eventPageLoader({ request: new Request(`http://localhost/events/${id}`), context, params: { eventId: id } })) as unknown as { event: { inZone: string } };
+    expect(page.event.inZone).toBe("Sun 27 Oct 2030, 01:00 CEST – 04:00 CET");
   });
 
   it("accepts a valid event and redirects to it", async () => {
