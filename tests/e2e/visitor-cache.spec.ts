@@ -34,7 +34,7 @@ test.beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-e2e-cache-"));
-  const env: Record<string, string> = {};
+  const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   delete env.DATABASE_URL;
   Object.assign(env, {
