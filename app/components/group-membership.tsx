@@ -1,5 +1,6 @@
 import { Link, useFetcher } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
+import { useSettled } from "./use-settled";
 import { Button, buttonClass } from "./ui/button";
 
 export interface MembershipState {
@@ -23,20 +24,13 @@ export function MembershipControls({ group, signedIn, returnTo }: { group: Membe
   const action = `/groups/${group.slug}/membership`;
   const box = useRef<HTMLDivElement>(null);
   const result = useRef<HTMLParagraphElement>(null);
-  const wasBusy = useRef(false);
-  useEffect(() => {
-    if (busy) {
-      wasBusy.current = true;
-      return;
-    }
-    if (!wasBusy.current) return;
-    wasBusy.current = false;
+  useSettled(busy, () => {
     // The pressed button was disabled or replaced, which drops focus to the page body.
     const active = document.activeElement;
     if (active && active !== document.body) return;
     const control = box.current?.querySelector<HTMLElement>("button:not([disabled]), a[href]");
     (control ?? result.current)?.focus();
-  }, [busy]);
+  });
 
   let label: string | null = null;
   let intent: "join" | "leave" | null = null;

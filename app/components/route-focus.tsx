@@ -1,5 +1,6 @@
 import { useFetchers, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { useSettled } from "./use-settled";
 
 /** Focus an element that may not be focusable by itself (a heading, a post), without adding a Tab stop. */
 function focusQuietly(el: HTMLElement) {
@@ -38,7 +39,6 @@ export function RouteFocus() {
   const [announcement, setAnnouncement] = useState("");
   const lastFocused = useRef<HTMLElement | null>(null);
   const previous = useRef(location);
-  const wasBusy = useRef(false);
 
   useEffect(() => {
     const remember = (e: FocusEvent) => {
@@ -61,18 +61,12 @@ export function RouteFocus() {
     if (otherPage || before.search !== location.search) setAnnouncement(`Navigated to ${document.title}`);
   }, [location]);
 
-  useEffect(() => {
-    if (busy) {
-      wasBusy.current = true;
-      return;
-    }
-    if (!wasBusy.current) return;
-    wasBusy.current = false;
-    // Runs after the location effect above, so this only rescues posts that stayed on the page.
+  // Runs after the location effect above, so this only rescues posts that stayed on the page.
+  useSettled(busy, () => {
     if (!focusLost()) return;
     const back = lastFocused.current;
     focusQuietly(usable(back) ? back : pageStart("")!);
-  }, [busy]);
+  });
 
   return (
     <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="route-announcer">

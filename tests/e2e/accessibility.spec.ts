@@ -1,5 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import {
+  signUpInBrowser,
   DEMO_PASSWORD,
   demo,
   escapeRegExp,
@@ -78,18 +79,6 @@ async function signedIn(browser: Browser, who: keyof typeof demo, options: Param
   return { context, page };
 }
 
-/** Signs a fresh person up through the form; they land on /groups signed in. */
-async function signUp(page: Page, prefix: string) {
-  const person = newPerson(prefix);
-  await gotoAndHydrate(page, "/signup");
-  await page.getByLabel("Email").fill(person.email);
-  await page.getByLabel("Display name").fill(person.displayName);
-  await page.getByLabel("Password", { exact: true }).fill(person.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
-  await waitForHydration(page);
-  return person;
-}
 
 /** The first thread of the cervical dystonia forum (the seeded welcome thread is pinned first). */
 async function firstThreadPath(page: Page): Promise<string> {
@@ -191,7 +180,7 @@ test.describe("accessibility", () => {
   test("#37/#38: keyboard only: join keeps focus on the new control; leaving asks first; every page change moves focus to its heading and is announced", async ({
     page,
   }) => {
-    const person = await signUp(page, "Keys");
+    const person = await signUpInBrowser(page, "Keys");
     await gotoAndHydrate(page, CERVICAL);
 
     // Join with Enter: focus stays on the membership control (now "Leave group"), not the body.
@@ -242,7 +231,7 @@ test.describe("accessibility", () => {
   });
 
   test("#37: after a reply is posted, focus is on the new reply, not the page body", async ({ page }) => {
-    await signUp(page, "Replier");
+    await signUpInBrowser(page, "Replier");
     await gotoAndHydrate(page, CERVICAL);
     await page.getByRole("button", { name: labelFor("Join group", "Cervical dystonia") }).click();
     await expect(page.getByText("You are a member.")).toBeVisible();

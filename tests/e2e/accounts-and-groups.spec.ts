@@ -10,6 +10,7 @@ import {
   labelFor,
   newPerson,
   signIn,
+  signUpInBrowser,
   signOut,
   test,
   waitForHydration,
@@ -180,14 +181,7 @@ test.describe("accounts and groups", () => {
   });
 
   test("joining from the directory announces the result in the card's live region", async ({ page }) => {
-    const person = newPerson("Announce");
-    await gotoAndHydrate(page, "/signup");
-    await page.getByLabel("Email").fill(person.email);
-    await page.getByLabel("Display name").fill(person.displayName);
-    await page.getByLabel("Password", { exact: true }).fill(person.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
-    await waitForHydration(page);
+    await signUpInBrowser(page, "Announce");
     const card = groupCard(page, "Blepharospasm");
     await card.getByRole("button", { name: labelFor("Join group", "Blepharospasm") }).click();
     await expect(card.getByText("You are a member.")).toBeVisible();

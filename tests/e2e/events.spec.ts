@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type { Browser, Locator, Page } from "@playwright/test";
-import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, newPerson, signIn, test, waitForHydration, type ConsoleErrors } from "./helpers";
+import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, signIn, signUpInBrowser, test, waitForHydration, type ConsoleErrors } from "./helpers";
 
 const SECRET_LINK = `https://meet.example.org/e2e-${Date.now().toString(36)}`;
 
@@ -9,13 +9,7 @@ async function newMember(browser: Browser, consoleErrors: ConsoleErrors, prefix:
   const context = await browser.newContext();
   const page = await context.newPage();
   consoleErrors.watch(page);
-  const person = newPerson(prefix);
-  await gotoAndHydrate(page, "/signup");
-  await page.getByLabel("Email").fill(person.email);
-  await page.getByLabel("Display name").fill(person.displayName);
-  await page.getByLabel("Password", { exact: true }).fill(person.password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
+  const person = await signUpInBrowser(page, prefix);
   return { page, name: person.displayName };
 }
 

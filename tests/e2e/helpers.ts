@@ -64,6 +64,19 @@ export async function gotoAndHydrate(page: Page, path: string) {
   return response;
 }
 
+/** Signs a fresh person up through the form and waits until the header names them (hydrated). */
+export async function signUpInBrowser(page: Page, prefix: string) {
+  const person = newPerson(prefix);
+  await gotoAndHydrate(page, "/signup");
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Display name").fill(person.displayName);
+  await page.getByLabel("Password", { exact: true }).fill(person.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
+  await waitForHydration(page);
+  return person;
+}
+
 /** Signs in through the sign-in form and waits for the header to name the person. */
 export async function signIn(page: Page, email: string, password: string, expectName?: string): Promise<void> {
   await gotoAndHydrate(page, "/signin");
