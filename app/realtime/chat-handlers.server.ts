@@ -4,20 +4,6 @@ import type { ChatPresence } from "#app/lib/chat-wire";
 import { Invalid, NotFound } from "#app/lib/errors";
 import { cleanPayload } from "#app/lib/text-input";
 import {
-  BanSchema,
-  DeleteMessageSchema,
-  HistorySchema,
-  JoinRoomSchema,
-  LockSchema,
-  MuteSchema,
-  PinSchema,
-  ReportMessageSchema,
-  RoomRefSchema,
-  SendMessageSchema,
-  SlowModeSchema,
-  TypingSchema,
-} from "#app/modules/chat/chat.schema";
-import {
   banUser,
   deleteMessage,
   muteUser,
@@ -31,8 +17,8 @@ import {
 } from "#app/modules/chat/chat.server";
 import { roomReaders } from "#app/modules/groups/access.server";
 import { answer } from "./ack.server";
-import { channel } from "./events";
-import type { HearthServer, HearthSocket } from "./io.server";
+import { channel, clientEvents, type PayloadEvent, type PayloadOut, type ResultOf } from "./events";
+import type { HearthServer, HearthSocket } from "./socket-types";
 import { roomSockets } from "./presence-view.server";
 
 const TYPING_RATE = { limit: 20, windowSeconds: 10, message: "typing" };
@@ -99,12 +85,18 @@ function firstIssue(error: z.ZodError): string {
 /** A socket with untyped `on`, for registering listeners that validate their own payloads. */
 type LooseSocket = { on(event: string, listener: (...args: unknown[]) => void): void };
 
+/** The work behind one event: the parsed payload in, the ack's data out (typed by the event map). */
+type Handler<E extends PayloadEvent> = (input: PayloadOut<E>) => Promise<ResultOf<E>> | ResultOf<E>;
+/** One handler per chat event of the map: a new entry in events.ts without a handler does not compile. */
+type ChatHandlers = { [E in PayloadEvent]: Handler<E> };
+
 /**
- * Registers one event whose payload is parsed with `schema` before `work` sees it. The ack is the
- * last argument if it is a function; anything malformed (no payload, wrong types, extra keys, a
- * missing ack) is answered with an error ack or ignored, never thrown.
+ * Registers one event whose payload is parsed with the event map's schema before `work` sees it.
+ * The ack is the last argument if it is a function; anything malformed (no payload, wrong types,
+ * extra keys, a missing ack) is answered with an error ack or ignored, never thrown.
  */
-function handle<S extends z.ZodTypeAny, T>(socket: HearthSocket, event: string, schema: S, work: (input: z.output<S>) => Promise<T> | T) {
+function handle<E extends PayloadEvent>(socket: HearthSocket, event: E, work: Handler<E>) {
+  const schema = clientEvents[event].schema;
   (socket as unknown as LooseSocket).on(event, (...args: unknown[]) => {
     const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
     void answer(
@@ -114,7 +106,7 @@ function handle<S extends z.ZodTypeAny, T>(socket: HearthSocket, event: string, 
         // The input layer (app/lib/text-input.ts): no NULs or lone surrogates reach the database.
         const parsed = schema.safeParse(cleanPayload(args[0]));
         if (!parsed.success) throw Invalid(firstIssue(parsed.error));
-        return work(parsed.data);
+        return work(parsed.data as PayloadOut<E>);
       },
       event,
     );
@@ -126,56 +118,59 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
   const viewer = socket.data.viewer;
   const inRoom = (roomId: string) => socket.rooms.has(channel.room(roomId));
 
-  handle(socket, "room:join", JoinRoomSchema, async (input) => {
-    const opened = await openRoom(app, viewer, input);
-    await socket.join([channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)]);
-    // Asked again once in the room: an access loss that committed after openRoom's check but whose
-    // removal broadcast ran before this join would otherwise leave the socket inside.
-    if (!(await roomReaders(app, input.roomId, [viewer.id])).has(viewer.id)) {
-      await socket.leave(channel.room(input.roomId));
-      await socket.leave(channel.roomUser(input.roomId, viewer.id));
-      throw NotFound("That room");
-    }
-    presence.schedule(input.roomId);
-    return { ...opened, presence: await presenceOf(io, app, input.roomId) };
-  });
-
-  handle(socket, "room:leave", RoomRefSchema, async ({ roomId }) => {
-    if (inRoom(roomId)) {
-      await socket.leave(channel.room(roomId));
-      await socket.leave(channel.roomUser(roomId, viewer.id));
-      presence.schedule(roomId);
-    }
-    return { roomId };
-  });
-
-  handle(socket, "room:history", HistorySchema, (input) => roomHistory(app, viewer, input));
-
-  handle(socket, "message:send", SendMessageSchema, (input) => sendMessage(app, viewer, input));
-
-  handle(socket, "typing", TypingSchema, async ({ roomId, typing }) => {
-    if (!inRoom(roomId)) throw NotFound("That room");
-    // Typing is best-effort: past the limit it is dropped quietly, never an error for the person.
-    if (app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE).remaining > 0) {
-      app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
-      // Room membership is not permission: relay only for someone who may still read the room.
-      if (!(await roomReaders(app, roomId, [viewer.id])).has(viewer.id)) {
-        await socket.leave(channel.room(roomId));
-        await socket.leave(channel.roomUser(roomId, viewer.id));
+  const handlers: ChatHandlers = {
+    "room:join": async (input) => {
+      const opened = await openRoom(app, viewer, input);
+      await socket.join([channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)]);
+      // Asked again once in the room: an access loss that committed after openRoom's check but whose
+      // removal broadcast ran before this join would otherwise leave the socket inside.
+      if (!(await roomReaders(app, input.roomId, [viewer.id])).has(viewer.id)) {
+        await socket.leave(channel.room(input.roomId));
+        await socket.leave(channel.roomUser(input.roomId, viewer.id));
         throw NotFound("That room");
       }
-      socket.to(channel.room(roomId)).emit("typing", { roomId, user: { id: viewer.id, displayName: viewer.displayName }, typing });
-    }
-    return null;
-  });
+      presence.schedule(input.roomId);
+      return { ...opened, presence: await presenceOf(io, app, input.roomId) };
+    },
 
-  handle(socket, "message:delete", DeleteMessageSchema, (input) => deleteMessage(app, viewer, input));
-  handle(socket, "message:report", ReportMessageSchema, (input) => reportMessage(app, viewer, input));
-  handle(socket, "user:mute", MuteSchema, (input) => muteUser(app, viewer, input));
-  handle(socket, "user:ban", BanSchema, (input) => banUser(app, viewer, input));
-  handle(socket, "room:slow-mode", SlowModeSchema, (input) => setSlowMode(app, viewer, input));
-  handle(socket, "room:lock", LockSchema, (input) => setLocked(app, viewer, input));
-  handle(socket, "room:pin", PinSchema, (input) => pinMessage(app, viewer, input));
+    "room:leave": async ({ roomId }) => {
+      if (inRoom(roomId)) {
+        await socket.leave(channel.room(roomId));
+        await socket.leave(channel.roomUser(roomId, viewer.id));
+        presence.schedule(roomId);
+      }
+      return { roomId };
+    },
+
+    "room:history": (input) => roomHistory(app, viewer, input),
+
+    "message:send": (input) => sendMessage(app, viewer, input),
+
+    typing: async ({ roomId, typing }) => {
+      if (!inRoom(roomId)) throw NotFound("That room");
+      // Typing is best-effort: past the limit it is dropped quietly, never an error for the person.
+      if (app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE).remaining > 0) {
+        app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
+        // Room membership is not permission: relay only for someone who may still read the room.
+        if (!(await roomReaders(app, roomId, [viewer.id])).has(viewer.id)) {
+          await socket.leave(channel.room(roomId));
+          await socket.leave(channel.roomUser(roomId, viewer.id));
+          throw NotFound("That room");
+        }
+        socket.to(channel.room(roomId)).emit("typing", { roomId, user: { id: viewer.id, displayName: viewer.displayName }, typing });
+      }
+      return null;
+    },
+
+    "message:delete": (input) => deleteMessage(app, viewer, input),
+    "message:report": (input) => reportMessage(app, viewer, input),
+    "user:mute": (input) => muteUser(app, viewer, input),
+    "user:ban": (input) => banUser(app, viewer, input),
+    "room:slow-mode": (input) => setSlowMode(app, viewer, input),
+    "room:lock": (input) => setLocked(app, viewer, input),
+    "room:pin": (input) => pinMessage(app, viewer, input),
+  };
+  for (const event of Object.keys(handlers) as PayloadEvent[]) handle(socket, event, handlers[event] as Handler<typeof event>);
 
   socket.on("disconnecting", () => {
     for (const name of socket.rooms) {

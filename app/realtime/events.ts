@@ -1,5 +1,20 @@
-/** Typed Socket.IO event maps, shared by the server and the browser client. */
+/** Typed Socket.IO event maps, shared by the server and the browser client: one entry per event. */
+import type { z } from "zod";
 import type { ChatMessage, ChatNotice, ChatPresence, ChatRoomState, ChatSanction, ChatYou } from "#app/lib/chat-wire";
+import {
+  BanSchema,
+  DeleteMessageSchema,
+  HistorySchema,
+  JoinRoomSchema,
+  LockSchema,
+  MuteSchema,
+  PinSchema,
+  ReportMessageSchema,
+  RoomRefSchema,
+  SendMessageSchema,
+  SlowModeSchema,
+  TypingSchema,
+} from "#app/modules/chat/chat.schema";
 
 export type { ChatAuthor, ChatMessage, ChatNotice, ChatPresence, ChatRoomState, ChatSanction, ChatYou } from "#app/lib/chat-wire";
 
@@ -37,28 +52,53 @@ export interface Sent {
   crisisPrompt?: true;
 }
 
-/**
- * Client → server. Every chat event takes one payload object (validated with Zod on the server)
- * and an ack that always answers {ok, data | error}.
- */
-export interface ClientToServerEvents {
-  whoami: (ack: AckFn<WhoAmI>) => void;
-  "room:join": (payload: { roomId: string; after?: number }, ack: AckFn<RoomJoined>) => void;
-  "room:leave": (payload: { roomId: string }, ack: AckFn<{ roomId: string }>) => void;
-  "room:history": (payload: { roomId: string; before?: number; after?: number }, ack: AckFn<HistoryPage>) => void;
-  "message:send": (payload: { roomId: string; body: string; clientId: string }, ack: AckFn<Sent>) => void;
-  "message:delete": (payload: { messageId: string; reason: string }, ack: AckFn<{ roomId: string; messageId: string; alreadyDeleted: boolean }>) => void;
-  "message:report": (
-    payload: { messageId: string; reason: "spam" | "harassment" | "medical_misinformation" | "crisis" | "other"; details?: string },
-    ack: AckFn<{ reportId: string }>,
-  ) => void;
-  typing: (payload: { roomId: string; typing: boolean }, ack: AckFn<null>) => void;
-  "user:mute": (payload: { roomId: string; userId: string; minutes: number; reason: string }, ack: AckFn<{ userId: string; mutedUntil: string | null }>) => void;
-  "user:ban": (payload: { roomId: string; userId: string; banned?: boolean; reason: string }, ack: AckFn<{ userId: string; banned: boolean }>) => void;
-  "room:slow-mode": (payload: { roomId: string; seconds: number }, ack: AckFn<{ roomId: string }>) => void;
-  "room:lock": (payload: { roomId: string; locked: boolean; reason?: string }, ack: AckFn<{ roomId: string }>) => void;
-  "room:pin": (payload: { roomId: string; messageId: string | null }, ack: AckFn<{ roomId: string }>) => void;
+/** A phantom marker for an event's ack data type: types only, nothing at run time. */
+export interface Returns<T> {
+  readonly __returns?: [T];
 }
+const returns = <T>() => ({}) as Returns<T>;
+
+/**
+ * Client → server: the one list of events. Each entry names the payload's Zod schema (the server
+ * parses with it; the client's payload type is its z.input) and the ack's data type. The socket
+ * types below and the handler registration (chat-handlers.server.ts) are derived from it, so
+ * adding an event is one entry here plus its handler, which the compiler then demands.
+ * `schema: null`: the event takes no payload, only an ack.
+ */
+export const clientEvents = {
+  whoami: { schema: null, result: returns<WhoAmI>() },
+  "room:join": { schema: JoinRoomSchema, result: returns<RoomJoined>() },
+  "room:leave": { schema: RoomRefSchema, result: returns<{ roomId: string }>() },
+  "room:history": { schema: HistorySchema, result: returns<HistoryPage>() },
+  "message:send": { schema: SendMessageSchema, result: returns<Sent>() },
+  "message:delete": { schema: DeleteMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
+  "message:report": { schema: ReportMessageSchema, result: returns<{ reportId: string }>() },
+  typing: { schema: TypingSchema, result: returns<null>() },
+  "user:mute": { schema: MuteSchema, result: returns<{ userId: string; mutedUntil: string | null }>() },
+  "user:ban": { schema: BanSchema, result: returns<{ userId: string; banned: boolean }>() },
+  "room:slow-mode": { schema: SlowModeSchema, result: returns<{ roomId: string }>() },
+  "room:lock": { schema: LockSchema, result: returns<{ roomId: string }>() },
+  "room:pin": { schema: PinSchema, result: returns<{ roomId: string }>() },
+} satisfies Record<string, { schema: z.ZodTypeAny | null; result: Returns<unknown> }>;
+
+type ClientEvents = typeof clientEvents;
+export type ClientEvent = keyof ClientEvents;
+/** Events that carry a payload object (parsed with their schema). */
+export type PayloadEvent = { [E in ClientEvent]: ClientEvents[E]["schema"] extends z.ZodTypeAny ? E : never }[ClientEvent];
+type SchemaOf<E extends PayloadEvent> = Extract<ClientEvents[E]["schema"], z.ZodTypeAny>;
+/** What a client may send (before parsing: defaults may be left out). */
+export type PayloadIn<E extends PayloadEvent> = z.input<SchemaOf<E>>;
+/** What a handler receives (after parsing: trimmed, defaults filled in). */
+export type PayloadOut<E extends PayloadEvent> = z.output<SchemaOf<E>>;
+/** The data of the event's ok ack. */
+export type ResultOf<E extends ClientEvent> = ClientEvents[E]["result"] extends Returns<infer T> ? T : never;
+
+/** Every client → server event takes one payload object (none for `whoami`) and an ack that always answers {ok, data | error}. */
+export type ClientToServerEvents = {
+  [E in ClientEvent]: E extends PayloadEvent
+    ? (payload: PayloadIn<E>, ack: AckFn<ResultOf<E>>) => void
+    : (ack: AckFn<ResultOf<E>>) => void;
+};
 
 export interface ServerToClientEvents {
   notice: (notice: ChatNotice | { message: string }) => void;

@@ -1,22 +1,17 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
-import { Server, type Namespace, type Socket } from "socket.io";
+import { Server, type Namespace } from "socket.io";
 import type { Adapter } from "socket.io-adapter";
 import type { AppContext, RealtimePublisher } from "#app/lib/app-context.server";
 import { errorFields, log } from "#app/lib/log.server";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
-import { readSessionToken, validateSessionToken, type Viewer } from "#app/modules/auth/session.server";
+import { readSessionToken, validateSessionToken } from "#app/modules/auth/session.server";
 import { registerAccountHandlers } from "./account-handlers.server";
 import { guardedAdapter } from "./adapter.server";
 import { presenceBroadcaster, registerChatHandlers } from "./chat-handlers.server";
-import { channel, SOCKET_AUTH_ERROR, SOCKET_ORIGIN_ERROR, type ClientToServerEvents, type ServerToClientEvents } from "./events";
+import { channel, SOCKET_AUTH_ERROR, SOCKET_ORIGIN_ERROR } from "./events";
 import { forgetRoomView } from "./presence-view.server";
 import { roomGuard, type AccessChannel } from "./room-guard.server";
-
-export interface SocketData {
-  viewer: Viewer;
-}
-export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+import type { HearthServer } from "./socket-types";
 
 const sessionRoom = channel.session;
 const userRoom = channel.user;

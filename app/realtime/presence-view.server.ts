@@ -1,4 +1,4 @@
-import type { HearthServer, SocketData } from "./io.server";
+import type { HearthServer, SocketData } from "./socket-types";
 import { channel } from "./events";
 
 /**

@@ -4,7 +4,7 @@ import { errorFields, log } from "#app/lib/log.server";
 import { roomAccess } from "#app/modules/groups/access.server";
 import type { DeliveryGuard } from "./adapter.server";
 import { channel } from "./events";
-import type { HearthServer } from "./io.server";
+import type { HearthServer } from "./socket-types";
 
 /**
  * Delivery never outruns a sanction (docs/decisions/0005-local-first-chat-delivery.md). Before a
