@@ -3,7 +3,7 @@ import { groupMemberships, groups, organizationMembers, organizations } from "#d
 import type { AppContext } from "#app/lib/app-context.server";
 import { newId } from "#app/lib/ids.server";
 import { createRoom } from "#app/modules/chat/chat.server";
-import type { Ack } from "#app/realtime/events";
+import type { Ack, ChatMessage, WhoAmI } from "#app/realtime/events";
 
 /** Chat test fixtures: a group with people in every role, rooms, and promise helpers for sockets. */
 
@@ -69,7 +69,47 @@ export function collect<T = unknown>(socket: AnySocket, event: string): T[] {
   return seen;
 }
 
+/**
+ * Waits real time. Only for polling a condition between tries with a deadline, or where time itself is
+ * what a test is about; a negative check waits for `sentinel` instead.
+ */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `condition` every 25 ms until it holds; fails after `ms`. */
+export async function until(condition: () => Promise<boolean> | boolean, ms = 5000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
+    await sleep(25);
+  }
+}
+
+/**
+ * Resolves once every packet the server sent these sockets before now has arrived: a whoami round
+ * trip on each (one connection's packets arrive in the order they were sent).
+ */
+export async function drained(...sockets: AnySocket[]): Promise<void> {
+  for (const s of sockets) expectOk(await request<WhoAmI>(s, "whoami"));
+}
+
+type SentinelSender = AnySocket | ((message: { roomId: string; body: string; clientId: string }) => Promise<unknown>);
+
+/**
+ * The barrier a negative check awaits instead of a sleep. A sentinel message is sent to the room
+ * (over the `from` socket, or by a function such as the module's sendMessage); this resolves once
+ * `control`, a socket that may read the room, has it, and then every `quiet` socket is drained. A
+ * room's broadcasts reach each socket in order, so whatever went to the room before the sentinel has
+ * reached every socket by then: assert afterwards that the quiet ones heard nothing.
+ */
+export async function sentinel(opts: { from: SentinelSender; roomId: string; control: AnySocket; quiet?: AnySocket[] }): Promise<ChatMessage> {
+  const message = { roomId: opts.roomId, body: `sentinel ${clientId()}`, clientId: clientId() };
+  const arrived = nextEvent<ChatMessage>(opts.control, "message:new", (m) => m.clientId === message.clientId);
+  if (typeof opts.from === "function") await opts.from(message);
+  else expectOk(await request(opts.from, "message:send", message));
+  const got = await arrived;
+  await drained(...(opts.quiet ?? []));
+  return got;
+}
 
 let n = 0;
 export const clientId = () => `c${Date.now().toString(36)}${(n++).toString(36)}xyz`;

@@ -4,7 +4,7 @@ import { chatMessages, chatRooms, moderationActions, reports } from "#db/schema/
 import { invalidateSession } from "#app/modules/auth/session.server";
 import type { ChatMessage, ChatPresence, ChatRoomState, ChatSanction, HistoryPage, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
-import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request, sleep } from "#tests/helpers/chat";
+import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { connected, startTestServer } from "#tests/helpers/server";
 
@@ -193,7 +193,8 @@ describe(`chat rooms over Socket.IO on ${testDatabaseKind}`, () => {
       expect(retry).toEqual({ message: first.message, duplicate: true });
       expect(expectOk(third).message.id).toBe(first.message.id);
       expect(expectOk(fourth).message.id).toBe(first.message.id);
-      await sleep(200);
+      // Every broadcast of the four sends has reached Bob once Alice's next message has.
+      await sentinel({ from: a, roomId, control: b });
       expect(atBob.filter((m) => m.clientId === cid)).toHaveLength(1);
       const rows = await server.app.db.select().from(chatMessages).where(and(eq(chatMessages.authorId, alice.id), eq(chatMessages.clientId, cid)));
       expect(rows).toHaveLength(1);
@@ -353,8 +354,8 @@ describe(`chat rooms over Socket.IO on ${testDatabaseKind}`, () => {
       expectOk(await request(m, "user:ban", { roomId: room, userId: alice.id, reason: "Repeated harassment" }));
       expect(await sanction).toMatchObject({ roomId: room, banned: true });
       await presence;
-      expectOk(await request(m, "message:send", { roomId: room, body: "after the ban", clientId: clientId() }));
-      await sleep(200);
+      // A message after the ban reaches the moderator, and nothing of it reaches Alice's two sockets.
+      await sentinel({ from: m, roomId: room, control: m, quiet: [a, a2] });
       expect(gotAtA).toEqual([]);
       expect(gotAtA2).toEqual([]);
       const err = expectError(await request(a, "room:join", { roomId: room }));
