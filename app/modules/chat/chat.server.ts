@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { chatMessages, chatRooms, chatRoomSanctions, groups, users } from "#db/schema/index";
+import { chatMessages, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatMessage, ChatRoomState, ChatYou } from "#app/lib/chat-wire";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
@@ -9,6 +9,7 @@ import { countOf, minutesText, secondsText } from "#app/lib/plural";
 import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
+import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import type { StaffRole } from "#app/lib/staff-role";
 import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
@@ -61,6 +62,39 @@ export async function loadRoom(app: AppContext, actor: Actor | null, roomId: str
   return { ...row, group, target };
 }
 export type LoadedRoom = Awaited<ReturnType<typeof loadRoom>>;
+
+/**
+ * The lean twin of loadRoom for the send path (the hot one): the same RoomTarget from one query,
+ * the viewer's standing joined onto the room, without the group page's view (counts, permissions).
+ */
+async function loadRoomForSend(app: AppContext, actor: Actor, roomId: string) {
+  const on = standingJoins(actor.id);
+  const [row] = await app.db
+    .select({
+      id: chatRooms.id,
+      groupId: chatRooms.groupId,
+      slowModeSeconds: chatRooms.slowModeSeconds,
+      locked: chatRooms.locked,
+      archivedAt: chatRooms.archivedAt,
+      roomMutedUntil: chatRoomSanctions.mutedUntil,
+      bannedAt: chatRoomSanctions.bannedAt,
+      ...groupStandingColumns,
+    })
+    .from(chatRooms)
+    .innerJoin(groups, eq(groups.id, chatRooms.groupId))
+    .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, actor.id)))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
+    .where(eq(chatRooms.id, roomId))
+    .limit(1);
+  if (!row) throw NotFound(ROOM);
+  const target: RoomTarget = {
+    ...groupTargetOf(row),
+    room: { locked: row.locked, archived: row.archivedAt !== null },
+    sanction: row.roomMutedUntil || row.bannedAt ? { mutedUntil: row.roomMutedUntil, banned: row.bannedAt !== null } : null,
+  };
+  return { id: row.id, groupId: row.groupId, slowModeSeconds: row.slowModeSeconds, target };
+}
 
 function requireActor(actor: ChatActor | null): ChatActor {
   if (!actor) throw Unauthenticated();
@@ -231,7 +265,7 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
   const existing = await findByClientId(app, actor.id, input.clientId);
   if (existing) return duplicateOf(existing, input.roomId);
 
-  const room = await loadRoom(app, actor, input.roomId);
+  const room = await loadRoomForSend(app, actor, input.roomId);
   assertCan(actor, "chat.send", room.target, ROOM);
   app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: "You are sending messages very quickly. Please wait a few seconds." });
   if (room.slowModeSeconds > 0 && !can(actor, "chat.moderate", room.target)) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { calendarFeeds, eventRsvps, events, groupMemberships, groups, organizationMembers, organizations, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
@@ -10,6 +10,8 @@ import { canonicalTimeZone, formatDayTime, zoneAbbreviation } from "#app/lib/tim
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, can, type Actor, type EventTarget, type GroupTarget, type OrgRole } from "#app/policy.server";
+import { eventVisibleSql, groupVisibleSql } from "#app/policy-sql.server";
+import { groupStandingColumns, groupTargetOf, joinedStanding, membershipOf, standingColumns, standingJoins } from "#app/modules/groups/standing.server";
 import { toCsv } from "./csv.server";
 import type { EventInput, EventListQuery } from "./events.schema";
 
@@ -32,9 +34,14 @@ const waitlistPosition = sql<number | null>`(case when ${eventRsvps.status} = 'w
 ) end)`;
 const cancelledByName = sql<string | null>`(select u.display_name from ${users} u where u.id = ${events.cancelledBy})`;
 
+/** The viewer's (or each listed person's) standing in an event's group, and their role in the organization that runs it. */
+const eventStanding = (viewer: string | typeof users.id) =>
+  standingJoins(viewer, { groupId: events.groupId, organizationId: events.organizationId });
+
 /** One query for an event (or a page of them) with everything the policy and the page need. */
 function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | null) {
   const id = viewer?.id ?? "";
+  const on = eventStanding(id);
   return app.db
     .select({
       id: events.id,
@@ -61,10 +68,7 @@ function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | null) {
       groupName: groups.name,
       groupVisibility: groups.visibility,
       groupJoinPolicy: groups.joinPolicy,
-      membershipRole: groupMemberships.role,
-      membershipStatus: groupMemberships.status,
-      mutedUntil: groupMemberships.mutedUntil,
-      orgRole: organizationMembers.role,
+      ...standingColumns,
       rsvpStatus: eventRsvps.status,
       goingCount,
       waitlistCount,
@@ -73,8 +77,8 @@ function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | null) {
     .from(events)
     .innerJoin(organizations, eq(organizations.id, events.organizationId))
     .leftJoin(groups, eq(groups.id, events.groupId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, events.groupId), eq(groupMemberships.userId, id)))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, events.organizationId), eq(organizationMembers.userId, id)))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
     .leftJoin(eventRsvps, and(eq(eventRsvps.eventId, events.id), eq(eventRsvps.userId, id)));
 }
 
@@ -92,10 +96,7 @@ function targetOf(row: TargetRow, now: Date): EventTarget {
       ? {
           visibility: row.groupVisibility,
           joinPolicy: row.groupJoinPolicy,
-          membership:
-            row.membershipStatus && row.membershipRole
-              ? { role: row.membershipRole, status: row.membershipStatus, mutedUntil: row.mutedUntil }
-              : null,
+          membership: membershipOf(row),
           orgRole,
         }
       : null;
@@ -153,11 +154,9 @@ function toEventView(viewer: Actor | null, row: EventRow, now = new Date()) {
 }
 export type EventView = ReturnType<typeof toEventView>;
 
-/** SQL twin of `event.view` for lists and feeds (checked against the policy again per row). */
-function visibleToSql(viewer: Actor | null): SQL | undefined {
-  if (viewer?.status === "active" && viewer.siteRole === "admin") return undefined;
-  if (viewer?.status !== "active") return or(isNull(events.groupId), eq(groups.visibility, "public"));
-  return or(isNull(events.groupId), eq(groups.visibility, "public"), eq(groupMemberships.status, "active"), isNotNull(organizationMembers.role));
+/** `event.view` in SQL over the standing baseEventQuery joins, for lists and feeds (checked against the policy again per row). */
+function visibleToSql(viewer: Actor | null): SQL {
+  return eventVisibleSql(viewer, { ...joinedStanding, groupId: events.groupId });
 }
 
 // ── reading ──────────────────────────────────────────────────────────────────────────────────
@@ -201,21 +200,14 @@ export async function listEvents(app: AppContext, viewer: Actor | null, query: P
 
 /** The filter choices for the listing: organizations and the groups the viewer can see. */
 export async function listEventFilters(app: AppContext, viewer: Actor | null) {
-  const id = viewer?.id ?? "";
-  const active = viewer?.status === "active";
+  const on = standingJoins(viewer?.id ?? null);
   const rows = await app.db
     .select({ slug: groups.slug, name: groups.name, orgSlug: organizations.slug, orgName: organizations.name })
     .from(groups)
     .innerJoin(organizations, eq(organizations.id, groups.organizationId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, id)))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, id)))
-    .where(
-      active && viewer?.siteRole === "admin"
-        ? undefined
-        : active
-          ? or(eq(groups.visibility, "public"), eq(groupMemberships.status, "active"), isNotNull(organizationMembers.role))
-          : eq(groups.visibility, "public"),
-    )
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
+    .where(groupVisibleSql(viewer, joinedStanding))
     .orderBy(asc(groups.name))
     .limit(200);
   const orgs = new Map<string, string>();
@@ -312,6 +304,7 @@ async function countGoing(tx: Tx, eventId: string): Promise<number> {
 async function targetsFor(tx: Tx, eventId: string, userIds: readonly string[]) {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return [];
+  const on = eventStanding(users.id);
   const rows = await tx
     .select({
       userId: users.id,
@@ -320,10 +313,7 @@ async function targetsFor(tx: Tx, eventId: string, userIds: readonly string[]) {
       groupId: events.groupId,
       groupVisibility: groups.visibility,
       groupJoinPolicy: groups.joinPolicy,
-      membershipRole: groupMemberships.role,
-      membershipStatus: groupMemberships.status,
-      mutedUntil: groupMemberships.mutedUntil,
-      orgRole: organizationMembers.role,
+      ...standingColumns,
       rsvpStatus: eventRsvps.status,
       status: events.status,
       startsAt: events.startsAt,
@@ -332,8 +322,8 @@ async function targetsFor(tx: Tx, eventId: string, userIds: readonly string[]) {
     .from(events)
     .innerJoin(users, inArray(users.id, ids))
     .leftJoin(groups, eq(groups.id, events.groupId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, events.groupId), eq(groupMemberships.userId, users.id)))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, events.organizationId), eq(organizationMembers.userId, users.id)))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
     .leftJoin(eventRsvps, and(eq(eventRsvps.eventId, events.id), eq(eventRsvps.userId, users.id)))
     .where(eq(events.id, eventId));
   const now = new Date();
@@ -700,21 +690,16 @@ export async function eventCalendar(app: AppContext, viewer: Actor | null, event
  * everyone outside (calendar apps send no cookies, so in practice the personal feed is the way in).
  */
 export async function groupCalendar(app: AppContext, viewer: Actor | null, groupSlug: string, origin: string) {
+  const on = standingJoins(viewer?.id ?? null);
   const [group] = await app.db
-    .select({ id: groups.id, name: groups.name, visibility: groups.visibility, joinPolicy: groups.joinPolicy, membershipRole: groupMemberships.role, membershipStatus: groupMemberships.status, orgRole: organizationMembers.role })
+    .select({ id: groups.id, name: groups.name, ...groupStandingColumns })
     .from(groups)
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, viewer?.id ?? "")))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, viewer?.id ?? "")))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
     .where(eq(groups.slug, groupSlug))
     .limit(1);
   if (!group) throw NotFound("That group");
-  const target: GroupTarget = {
-    visibility: group.visibility,
-    joinPolicy: group.joinPolicy,
-    membership: group.membershipRole && group.membershipStatus ? { role: group.membershipRole, status: group.membershipStatus } : null,
-    orgRole: group.orgRole ?? null,
-  };
-  assertCan(viewer, "group.view", target);
+  assertCan(viewer, "group.view", groupTargetOf(group));
   const rows = await baseEventQuery(app, viewer)
     .where(and(eq(events.groupId, group.id), gt(events.endsAt, new Date(Date.now() - 30 * 86_400_000))))
     .orderBy(asc(events.startsAt), asc(events.id))

@@ -3,6 +3,7 @@ import { chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMem
 import type { AppContext } from "#app/lib/app-context.server";
 import { can, type RoomTarget } from "#app/policy.server";
 import { releaseLostPlaces } from "#app/modules/events/events.server";
+import { groupStandingColumns, groupTargetOf, standingJoins } from "./standing.server";
 
 /**
  * Losing access to a group takes effect everywhere at once. Every path that narrows someone's access
@@ -10,7 +11,7 @@ import { releaseLostPlaces } from "#app/modules/events/events.server";
  * down as moderator, a group turned private) calls `accessLost` after its change has committed; it
  * asks the policy again with the database as it now is, so it never needs to know why access went.
  *
- * This file imports no other group or chat module, so chat and groups can both call it.
+ * This file imports no other group or chat module (only the leaf standing.server.ts), so chat and groups can both call it.
  */
 
 /**
@@ -20,39 +21,31 @@ import { releaseLostPlaces } from "#app/modules/events/events.server";
 export async function roomAccess(app: AppContext, scope: { roomId: string } | { groupId: string }, userIds: readonly string[]) {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return [];
+  const on = standingJoins(users.id);
   const rows = await app.db
     .select({
       roomId: chatRooms.id,
       locked: chatRooms.locked,
       archivedAt: chatRooms.archivedAt,
-      visibility: groups.visibility,
-      joinPolicy: groups.joinPolicy,
+      ...groupStandingColumns,
       userId: users.id,
       siteRole: users.siteRole,
       status: users.status,
-      membershipRole: groupMemberships.role,
-      membershipStatus: groupMemberships.status,
-      groupMutedUntil: groupMemberships.mutedUntil,
-      orgRole: organizationMembers.role,
-      mutedUntil: chatRoomSanctions.mutedUntil,
+      roomMutedUntil: chatRoomSanctions.mutedUntil,
       bannedAt: chatRoomSanctions.bannedAt,
     })
     .from(chatRooms)
     .innerJoin(groups, eq(groups.id, chatRooms.groupId))
     .innerJoin(users, inArray(users.id, ids))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, users.id)))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, users.id)))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
     .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, users.id)))
     .where("roomId" in scope ? eq(chatRooms.id, scope.roomId) : eq(chatRooms.groupId, scope.groupId));
   return rows.map((r) => {
     const target: RoomTarget = {
-      visibility: r.visibility,
-      joinPolicy: r.joinPolicy,
-      membership:
-        r.membershipRole && r.membershipStatus ? { role: r.membershipRole, status: r.membershipStatus, mutedUntil: r.groupMutedUntil } : null,
-      orgRole: r.orgRole ?? null,
+      ...groupTargetOf(r),
       room: { locked: r.locked, archived: r.archivedAt !== null },
-      sanction: r.mutedUntil || r.bannedAt ? { mutedUntil: r.mutedUntil, banned: r.bannedAt !== null } : null,
+      sanction: r.roomMutedUntil || r.bannedAt ? { mutedUntil: r.roomMutedUntil, banned: r.bannedAt !== null } : null,
     };
     const actor = { id: r.userId, siteRole: r.siteRole, status: r.status };
     return { roomId: r.roomId, userId: r.userId, canRead: can(actor, "chat.read", target) };

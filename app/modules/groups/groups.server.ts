@@ -4,10 +4,11 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, NotFound } from "#app/lib/errors";
-import { assertCan, can, type Actor, type GroupTarget } from "#app/policy.server";
+import { assertCan, can, type Actor } from "#app/policy.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import type { ReportInput } from "#app/modules/moderation/moderation.schema";
 import { accessLost } from "./access.server";
+import { groupTargetOf, standingColumns, standingJoins } from "./standing.server";
 import { staffStanding } from "./staff-standing.server";
 
 const PAGE_SIZE = 50;
@@ -18,17 +19,8 @@ const memberCount = sql<number>`(
   where gm.group_id = ${groups.id} and gm.status = 'active'
 )`.as("member_count");
 
-/** The viewer's membership and organization role, joined onto a group query (null for visitors). */
-function viewerJoins(viewerId: string | null) {
-  const id = viewerId ?? "";
-  return {
-    membership: and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, id)),
-    orgRole: and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, id)),
-  };
-}
-
 function baseGroupQuery(app: AppContext, viewer: Actor | null) {
-  const on = viewerJoins(viewer?.id ?? null);
+  const on = standingJoins(viewer?.id ?? null);
   return app.db
     .select({
       id: groups.id,
@@ -43,10 +35,7 @@ function baseGroupQuery(app: AppContext, viewer: Actor | null) {
         verified: sql<boolean>`${organizations.verifiedAt} is not null`,
       },
       memberCount,
-      membershipRole: groupMemberships.role,
-      membershipStatus: groupMemberships.status,
-      mutedUntil: groupMemberships.mutedUntil,
-      orgRole: organizationMembers.role,
+      ...standingColumns,
     })
     .from(groups)
     .innerJoin(organizations, eq(organizations.id, groups.organizationId))
@@ -57,15 +46,7 @@ function baseGroupQuery(app: AppContext, viewer: Actor | null) {
 type GroupRow = Awaited<ReturnType<ReturnType<typeof baseGroupQuery>["execute"]>>[number];
 
 function toGroupView(actor: Actor | null, row: GroupRow) {
-  const target: GroupTarget = {
-    visibility: row.visibility,
-    joinPolicy: row.joinPolicy,
-    membership:
-      row.membershipStatus && row.membershipRole
-        ? { role: row.membershipRole, status: row.membershipStatus, mutedUntil: row.mutedUntil }
-        : null,
-    orgRole: row.orgRole ?? null,
-  };
+  const target = groupTargetOf(row);
   const view = can(actor, "group.view", target);
   return {
     id: row.id,

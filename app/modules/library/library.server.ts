@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { events, groupMemberships, groups, organizationMembers, organizations, resourceBookmarks, resources, threads } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
@@ -9,6 +9,8 @@ import { renderGuide, renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, can, type Actor, type GroupTarget, type OrgRole, type ResourceTarget } from "#app/policy.server";
+import { groupVisibleSql as groupVisibleSqlOf, resourceVisibleSql } from "#app/policy-sql.server";
+import { joinedStanding, membershipOf, standingColumns, standingJoins, standingOf } from "#app/modules/groups/standing.server";
 import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, type ResourceInput } from "./library.schema";
 import { storageFor } from "./storage.server";
 import type { UploadOutcome } from "./upload.server";
@@ -24,11 +26,15 @@ type Upload = Extract<UploadOutcome, { ok: true }>;
 /** Keyset cursors carry timestamps at the database's microsecond precision, as text. */
 const utcText = (col: SQL | typeof resources.createdAt) => sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-const isSiteAdmin = (v: Actor | null) => v?.status === "active" && v.siteRole === "admin";
+/** The viewer's standing in a resource's group, and their role in the organization that curates it. */
+const resourceStanding = (viewer: Actor | null) =>
+  standingJoins(viewer?.id ?? null, { groupId: resources.groupId, organizationId: resources.organizationId });
 
 /** One query for a resource (or a page of them) with everything the policy and the page need. */
+
 function baseResourceQuery(app: AppContext, viewer: Actor | null, extra: { bookmarkedAt?: boolean } = {}) {
   const id = viewer?.id ?? "";
+  const on = resourceStanding(viewer);
   const query = app.db
     .select({
       id: resources.id,
@@ -54,18 +60,15 @@ function baseResourceQuery(app: AppContext, viewer: Actor | null, extra: { bookm
       groupName: groups.name,
       groupVisibility: groups.visibility,
       groupJoinPolicy: groups.joinPolicy,
-      membershipRole: groupMemberships.role,
-      membershipStatus: groupMemberships.status,
-      mutedUntil: groupMemberships.mutedUntil,
-      orgRole: organizationMembers.role,
+      ...standingColumns,
       bookmarkedAt: resourceBookmarks.createdAt,
       bookmarkKey: utcText(sql`${resourceBookmarks.createdAt}`),
     })
     .from(resources)
     .innerJoin(organizations, eq(organizations.id, resources.organizationId))
     .leftJoin(groups, eq(groups.id, resources.groupId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, resources.groupId), eq(groupMemberships.userId, id)))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, resources.organizationId), eq(organizationMembers.userId, id)));
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole);
   const bookmarkOn = and(eq(resourceBookmarks.resourceId, resources.id), eq(resourceBookmarks.userId, id));
   return extra.bookmarkedAt ? query.innerJoin(resourceBookmarks, bookmarkOn) : query.leftJoin(resourceBookmarks, bookmarkOn);
 }
@@ -79,8 +82,7 @@ function targetOf(row: ResourceRow): ResourceTarget {
       ? {
           visibility: row.groupVisibility,
           joinPolicy: row.groupJoinPolicy,
-          membership:
-            row.membershipStatus && row.membershipRole ? { role: row.membershipRole, status: row.membershipStatus, mutedUntil: row.mutedUntil } : null,
+          membership: membershipOf(row),
           orgRole,
         }
       : null;
@@ -133,28 +135,14 @@ function toResourceView(viewer: Actor | null, row: ResourceRow, now = new Date()
 }
 export type ResourceView = ReturnType<typeof toResourceView>;
 
-/**
- * SQL twin of `library.view` (policy.server.ts): staff of the resource's organization and site admins
- * see everything of it; everyone else sees resources that are not retired and not scoped to a
- * private group they are not an active member of. tests/integration/library.test.ts checks they agree.
- */
-function visibleToSql(viewer: Actor | null): SQL | undefined {
-  if (isSiteAdmin(viewer)) return undefined;
-  if (viewer?.status !== "active") return and(isNull(resources.retiredAt), or(isNull(resources.groupId), eq(groups.visibility, "public")));
-  return or(
-    isNotNull(organizationMembers.role),
-    and(isNull(resources.retiredAt), or(isNull(resources.groupId), eq(groups.visibility, "public"), eq(groupMemberships.status, "active"))),
-  );
+/** `library.view` in SQL, over the standing baseResourceQuery joins (app/policy-sql.server.ts). */
+function visibleToSql(viewer: Actor | null): SQL {
+  return resourceVisibleSql(viewer, { ...joinedStanding, groupId: resources.groupId, retiredAt: resources.retiredAt });
 }
 
-/** The same rule for any table with a group column (related threads and events). */
-function groupVisibleSql(viewer: Actor | null, groupIdCol: SQL | typeof threads.groupId, orgIdCol: SQL | typeof events.organizationId) {
-  if (isSiteAdmin(viewer)) return sql`true`;
-  const public_ = sql`exists (select 1 from ${groups} g where g.id = ${groupIdCol} and g.visibility = 'public')`;
-  if (viewer?.status !== "active") return sql`(${groupIdCol} is null or ${public_})`;
-  return sql`(${groupIdCol} is null or ${public_}
-    or exists (select 1 from ${groupMemberships} m where m.group_id = ${groupIdCol} and m.user_id = ${viewer.id} and m.status = 'active')
-    or exists (select 1 from ${organizationMembers} om where om.organization_id = ${orgIdCol} and om.user_id = ${viewer.id}))`;
+/** `group.view` for any table with a group column (related threads and events): null groups are visible. */
+function groupVisibleSql(viewer: Actor | null, groupIdCol: SQL, orgIdCol: SQL) {
+  return or(isNull(groupIdCol), groupVisibleSqlOf(viewer, standingOf(viewer?.id ?? null, groupIdCol, orgIdCol)));
 }
 
 // ── reading ──────────────────────────────────────────────────────────────────────────────────
@@ -239,8 +227,8 @@ export async function listLibraryOrganizations(app: AppContext, viewer: Actor | 
     .from(resources)
     .innerJoin(organizations, eq(organizations.id, resources.organizationId))
     .leftJoin(groups, eq(groups.id, resources.groupId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, resources.groupId), eq(groupMemberships.userId, viewer?.id ?? "")))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, resources.organizationId), eq(organizationMembers.userId, viewer?.id ?? "")))
+    .leftJoin(groupMemberships, resourceStanding(viewer).membership)
+    .leftJoin(organizationMembers, resourceStanding(viewer).orgRole)
     .where(visibleToSql(viewer))
     .orderBy(asc(organizations.name))
     .limit(200);
