@@ -1,17 +1,64 @@
 import type { Submission } from "@conform-to/react";
 import { json, redirect } from "@remix-run/node";
-import { httpStatusOf, isDomainError, type DomainError } from "./errors";
+import type { ZodError, ZodType, ZodTypeDef } from "zod";
+import type { ActionFailure, ActionSuccess, FieldErrors } from "./action-result";
+import { httpStatusOf, Invalid, isDomainError, NotFound, type DomainError, type ErrorCode } from "./errors";
 import { cleanFormData } from "./text-input";
 
 /**
- * The one place that maps domain errors to HTTP. Loaders rethrow them as Responses (rendered by
- * the ErrorBoundary); actions turn them into form errors so nothing the person typed is lost.
+ * The one place that maps domain errors to HTTP responses, form errors and (through
+ * `errorReply`, used by app/realtime/ack.server.ts) socket acks. Loaders rethrow them as
+ * Responses (rendered by the ErrorBoundary); actions return them as an ActionFailure, or as
+ * Conform form errors so nothing the person typed is lost.
  */
 
+export type ErrorReply = {
+  code: ErrorCode;
+  status: number;
+  /** The words people see; a rate limit says how long to wait (HTTP only: chat shows its own countdown). */
+  message: string;
+  /** The domain error's own message, as socket acks carry it. */
+  plainMessage: string;
+  fieldErrors?: Record<string, string[]>;
+  headers: Record<string, string>;
+};
+
+/** The mapping table: a domain error's status, code, message and headers, for every transport. */
+export function errorReply(e: DomainError): ErrorReply {
+  const headers: Record<string, string> = e.retryAfter ? { "Retry-After": String(e.retryAfter) } : {};
+  const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
+  return { code: e.code, status: httpStatusOf[e.code], message, plainMessage: e.message, fieldErrors: e.fieldErrors, headers };
+}
+
+/** A domain error as a (thrown) Response whose body is an ActionFailure. */
 export function toResponse(e: DomainError): Response {
-  const headers = new Headers({ "Content-Type": "application/json; charset=utf-8" });
-  if (e.retryAfter) headers.set("Retry-After", String(e.retryAfter));
-  return new Response(JSON.stringify({ message: e.message }), { status: httpStatusOf[e.code], headers });
+  const r = errorReply(e);
+  const body: ActionFailure = { ok: false, message: e.message };
+  return new Response(JSON.stringify(body), {
+    status: r.status,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...r.headers },
+  });
+}
+
+/**
+ * The one way routes read their params: parsed with a Zod schema; anything that does not parse
+ * is a thrown 404 (an address that names nothing), or `otherwise` where a route answers another way.
+ */
+export function requireParams<T>(
+  params: Record<string, string | undefined>,
+  schema: ZodType<T, ZodTypeDef, unknown>,
+  otherwise: DomainError = NotFound(),
+): T {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw toResponse(otherwise);
+  return parsed.data;
+}
+
+/** A form that failed its schema, as a domain error: the first field message leads (or `fallback`). */
+export function invalidInput(error: ZodError, fallback: string): DomainError {
+  const fieldErrors = error.flatten().fieldErrors as Record<string, string[]>;
+  const first = Object.values(fieldErrors).flat()[0] ?? error.flatten().formErrors[0];
+  return Invalid(first ?? fallback, fieldErrors);
 }
 
 /** Run loader work; domain errors become thrown Responses (404, 403, …). */
@@ -35,27 +82,44 @@ export function waitText(seconds: number): string {
 /** A failed form action: the submission with the domain error as form/field errors and the right status. */
 export function formFailure<Schema>(submission: Submission<Schema>, e: unknown, hideFields: string[] = []) {
   if (!isDomainError(e)) throw e;
-  const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
-  const headers: HeadersInit = e.retryAfter ? { "Retry-After": String(e.retryAfter) } : {};
+  const r = errorReply(e);
   return json(
     submission.reply({
-      formErrors: e.fieldErrors ? [] : [message],
-      fieldErrors: e.fieldErrors,
+      formErrors: r.fieldErrors ? [] : [r.message],
+      fieldErrors: r.fieldErrors,
       hideFields,
     }),
-    { status: httpStatusOf[e.code], headers },
+    { status: r.status, headers: r.headers },
   );
 }
 
 /**
- * A failed fetcher action (the small forms answered with {ok, message}): the domain error's message
- * (with the wait, for a rate limit), field errors, status and Retry-After.
+ * A form that failed its Conform/Zod schema: the submission's own errors back into the form
+ * (400), with `extra` beside them for forms that also carry a preview or a message.
  */
-export function actionFailure(e: unknown) {
+export function formInvalid<Schema, Extra extends object = object>(
+  submission: Submission<Schema>,
+  extra?: Extra,
+  options?: Parameters<Submission<Schema>["reply"]>[0],
+) {
+  return json({ ...submission.reply(options), ...(extra as Extra) }, { status: 400 });
+}
+
+/**
+ * A failed action as an ActionFailure: the domain error's message (with the wait, for a rate
+ * limit), field errors, status and Retry-After. Anything that is not a domain error is rethrown.
+ * `extra` tells apart the forms of a page with several (e.g. `{ form: "team" }`).
+ */
+export function actionFailure<Extra extends object = object>(e: unknown, extra?: Extra) {
   if (!isDomainError(e)) throw e;
-  const message = e.retryAfter ? `${e.message} Please try again in ${waitText(e.retryAfter)}.` : e.message;
-  const headers: HeadersInit = e.retryAfter ? { "Retry-After": String(e.retryAfter) } : {};
-  return json({ ok: false as const, message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code], headers });
+  const r = errorReply(e);
+  const body = { ...(extra as Extra), ok: false as const, message: r.message, ...(r.fieldErrors ? { fieldErrors: r.fieldErrors as FieldErrors } : {}) };
+  return json<ActionFailure & Extra>(body, { status: r.status, headers: r.headers });
+}
+
+/** A done action as an ActionSuccess (for fetchers and forms that stay on the page). */
+export function actionSuccess<Extra extends object = object>(message: string, extra?: Extra, init?: ResponseInit) {
+  return json<ActionSuccess & Extra>({ ...(extra as Extra), ok: true as const, message }, init);
 }
 
 /** Signed-in viewer or a redirect to sign in (coming back here afterwards). */

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NotFound } from "#app/lib/errors";
-import { loaderWork, toResponse } from "#app/lib/http.server";
+import { loaderWork, requireParams } from "#app/lib/http.server";
 import { ResourceIdSchema } from "#app/modules/library/library.schema";
 import { getResourceFile } from "#app/modules/library/library.server";
 import { contentDisposition } from "#app/modules/library/upload.server";
+import { z } from "zod";
 
 /**
  * A resource's document, for exactly those who may see the resource (404 for everyone else). The
@@ -11,9 +12,8 @@ import { contentDisposition } from "#app/modules/library/upload.server";
  * browser from treating it as anything else, and PDFs are always downloaded, never rendered inline.
  */
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const parsed = ResourceIdSchema.safeParse(params.resourceId);
-  if (!parsed.success) throw toResponse(NotFound("That file"));
-  const file = await loaderWork(() => getResourceFile(context.app, context.viewer, parsed.data));
+  const { resourceId } = requireParams(params, z.object({ resourceId: ResourceIdSchema }), NotFound("That file"));
+  const file = await loaderWork(() => getResourceFile(context.app, context.viewer, resourceId));
   return new Response(file.stream, {
     status: 200,
     headers: {

@@ -1,20 +1,20 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AuditLog } from "#app/components/moderation/audit-log";
-import { loaderWork, requireViewer } from "#app/lib/http.server";
+import { loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
 import { nextHrefOf, parseAuditFilter } from "#app/modules/moderation/audit-filter.server";
-import { listAuditLog } from "#app/modules/moderation/queue.server";
+import { listAuditLog } from "#app/modules/moderation/audit-log.server";
 import { OrganizationSlugSchema } from "#app/modules/organizations/organizations.schema";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Audit log — ${data?.organization?.name ?? "Organization"} — Hearth` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const slug = OrganizationSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const { slug } = requireParams(params, z.object({ slug: OrganizationSlugSchema }));
   const filter = parseAuditFilter(request);
   return loaderWork(async () => {
-    const log = await listAuditLog(context.app, viewer, { organizationSlug: slug.data }, filter);
+    const log = await listAuditLog(context.app, viewer, { organizationSlug: slug }, filter);
     return {
       organization: log.organization,
       filter: { action: filter.action, actor: filter.actor, subject: filter.subject, group: filter.group },

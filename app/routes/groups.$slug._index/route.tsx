@@ -2,18 +2,18 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { MembershipControls } from "#app/components/group-membership";
 import { Badge, VerifiedBadge } from "#app/components/ui/badge";
-import { loaderWork } from "#app/lib/http.server";
+import { loaderWork, requireParams } from "#app/lib/http.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { getGroupPage, listJoinRequests } from "#app/modules/groups/groups.server";
 import { JoinRequests } from "./join-requests";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} — Hearth` : "Group not found — Hearth" }];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const { slug } = requireParams(params, z.object({ slug: GroupSlugSchema }));
   return loaderWork(async () => {
-    const group = await getGroupPage(context.app, context.viewer, slug.data);
+    const group = await getGroupPage(context.app, context.viewer, slug);
     const requests = group.permissions.reviewRequests ? await listJoinRequests(context.app, context.viewer, group) : null;
     const { target: _target, id: _id, ...view } = group;
     return {
