@@ -6,7 +6,7 @@ import { Highlighted } from "#app/components/highlighted";
 import { Button } from "#app/components/ui/button";
 import { loaderWork } from "#app/lib/http.server";
 import { SEARCH_MAX_PAGES, SearchQuerySchema } from "#app/modules/forums/forums.schema";
-import { searchForums } from "#app/modules/forums/forums.server";
+import { searchForums } from "#app/modules/forums/search.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.q ? `Search: ${data.q} — Hearth` : "Search the forums — Hearth" },

@@ -2,20 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import { DomainError } from "#app/lib/errors";
-import {
-  createReply,
-  createThread,
-  deletePost,
-  editPost,
-  getPostForEdit,
-  getThreadPage,
-  listThreads,
-  moderatePost,
-  moderateThread,
-  reportPost,
-  searchForums,
-  toggleReaction,
-} from "#app/modules/forums/forums.server";
+import { createReply, deletePost, editPost, getPostForEdit, moderatePost, reportPost } from "#app/modules/forums/posts.server";
+import { toggleReaction } from "#app/modules/forums/reactions.server";
+import { searchForums } from "#app/modules/forums/search.server";
+import { createThread, getThreadPage, listThreads, moderateThread } from "#app/modules/forums/threads.server";
 import { groupMemberships, groups, moderationActions, organizationMembers, organizations, posts, reports, threads } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "#app/realtime/events";
 import { eventCreateRate } from "#app/modules/events/events.server";
-import { editRate } from "#app/modules/forums/forums.server";
+import { editRate } from "#app/modules/forums/posts.server";
 import { resourceCreateRate } from "#app/modules/library/library.server";
 import { reportRate } from "#app/modules/moderation/report-rate.server";
 import { chatMessages, chatRooms, events, groupMemberships, groups, organizationMembers, organizations, posts, reports, resources, threads } from "#db/schema/index";

@@ -218,7 +218,7 @@ describe("forumReadScope agrees with forum.read", () => {
       const { actor, membership, orgRole } = situation(role);
       const scope = forumReadScope(actor);
       for (const visibility of ["public", "private"] as const) {
-        // What the search SQL does with the scope (app/modules/forums/forums.server.ts).
+        // What the search SQL does with the scope (app/modules/forums/search.server.ts).
         const sqlSays =
           scope === "all" || visibility === "public" || (scope === "public+insider" && (membership?.status === "active" || orgRole !== null));
         expect(sqlSays, `${role} / ${visibility}`).toBe(can(actor, "forum.read", { visibility, joinPolicy: "open", membership, orgRole }));

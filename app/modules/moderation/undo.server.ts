@@ -2,7 +2,8 @@ import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { chatRooms, chatRoomSanctions, groupMemberships, posts, threads } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { banUser, muteUser, restoreMessage } from "#app/modules/chat/chat.server";
-import { moderatePost, moderateThread } from "#app/modules/forums/forums.server";
+import { moderatePost } from "#app/modules/forums/posts.server";
+import { moderateThread } from "#app/modules/forums/threads.server";
 import type { Actor } from "#app/policy.server";
 
 /**

@@ -3,15 +3,9 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { actionFailure, formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
-import {
-  createReply,
-  deletePost,
-  getThreadPage,
-  moderatePost,
-  moderateThread,
-  reportPost,
-  toggleReaction,
-} from "#app/modules/forums/forums.server";
+import { createReply, deletePost, moderatePost, reportPost } from "#app/modules/forums/posts.server";
+import { toggleReaction } from "#app/modules/forums/reactions.server";
+import { getThreadPage, moderateThread } from "#app/modules/forums/threads.server";
 import { GroupSlugSchema, CursorSchema } from "#app/modules/groups/groups.schema";
 import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
 import { ThreadView } from "./thread-view";

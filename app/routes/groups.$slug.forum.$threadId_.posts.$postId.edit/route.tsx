@@ -10,7 +10,7 @@ import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { EditPostSchema, PostIdSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
-import { editPost, getPostForEdit } from "#app/modules/forums/forums.server";
+import { editPost, getPostForEdit } from "#app/modules/forums/posts.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit your post in “${data.thread.title}” — Hearth` : "Not found — Hearth" }];

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ThreadList } from "#app/components/forum/thread-list";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { loaderWork } from "#app/lib/http.server";
-import { listThreads } from "#app/modules/forums/forums.server";
+import { listThreads } from "#app/modules/forums/threads.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} forum — Hearth` : "Forum not found — Hearth" }];

@@ -11,7 +11,7 @@ import { Forbidden } from "#app/lib/errors";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { NewThreadSchema, TITLE_MAX } from "#app/modules/forums/forums.schema";
-import { createThread, getForum } from "#app/modules/forums/forums.server";
+import { createThread, getForum } from "#app/modules/forums/threads.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Start a thread in ${data.group.name} — Hearth` : "Not found — Hearth" }];

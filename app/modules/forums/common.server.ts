@@ -1,0 +1,130 @@
+import { and, eq } from "drizzle-orm";
+import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { NotFound, RateLimited } from "#app/lib/errors";
+import type { RateRule } from "#app/lib/rate-limit.server";
+import { assertCan, can, type Actor, type GroupTarget, type PostTarget, type ThreadTarget } from "#app/policy.server";
+
+/**
+ * Private helpers shared by the forum's threads, posts and reactions files (not used outside
+ * app/modules/forums): loading a thread or a post with the viewer's standing, and the rate check.
+ */
+
+/**
+ * Throws RateLimited when the person has used up the rule's window. Built from `peek` so the error
+ * is this bundle's DomainError: the limiter itself is created by server.ts, outside the Remix build,
+ * and an error class from that copy of errors.ts fails the build's `instanceof` check (a 500).
+ */
+export function checkRate(app: AppContext, key: string, rule: RateRule) {
+  const { remaining, retryAfter } = app.limiter.peek(key, rule);
+  if (remaining <= 0) throw RateLimited(rule.message, retryAfter);
+}
+
+function membershipJoin(viewerId: string | null) {
+  return and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, viewerId ?? ""));
+}
+function orgRoleJoin(viewerId: string | null) {
+  return and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, viewerId ?? ""));
+}
+
+const groupColumns = {
+  groupId: groups.id,
+  groupSlug: groups.slug,
+  groupName: groups.name,
+  visibility: groups.visibility,
+  joinPolicy: groups.joinPolicy,
+  membershipRole: groupMemberships.role,
+  membershipStatus: groupMemberships.status,
+  mutedUntil: groupMemberships.mutedUntil,
+  orgRole: organizationMembers.role,
+};
+
+type GroupColumns = {
+  visibility: "public" | "private";
+  joinPolicy: "open" | "approval";
+  membershipRole: "member" | "moderator" | null;
+  membershipStatus: "active" | "pending" | "banned" | null;
+  mutedUntil: Date | null;
+  orgRole: "owner" | "admin" | "moderator" | null;
+};
+
+function groupTargetOf(row: GroupColumns): GroupTarget {
+  return {
+    visibility: row.visibility,
+    joinPolicy: row.joinPolicy,
+    membership:
+      row.membershipRole && row.membershipStatus
+        ? { role: row.membershipRole, status: row.membershipStatus, mutedUntil: row.mutedUntil }
+        : null,
+    orgRole: row.orgRole ?? null,
+  };
+}
+
+/** One thread with its group and the viewer's relationship to the group: one query. */
+export async function loadThread(app: AppContext, viewer: Actor | null, slug: string, threadId: string) {
+  const [row] = await app.db
+    .select({
+      ...groupColumns,
+      id: threads.id,
+      title: threads.title,
+      authorId: threads.authorId,
+      authorName: users.displayName,
+      pinned: threads.pinned,
+      locked: threads.locked,
+      replyCount: threads.replyCount,
+      createdAt: threads.createdAt,
+      lastActivityAt: threads.lastActivityAt,
+      deletedAt: threads.deletedAt,
+      deletionReason: threads.deletionReason,
+    })
+    .from(threads)
+    .innerJoin(groups, eq(groups.id, threads.groupId))
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .leftJoin(groupMemberships, membershipJoin(viewer?.id ?? null))
+    .leftJoin(organizationMembers, orgRoleJoin(viewer?.id ?? null))
+    .where(and(eq(threads.id, threadId), eq(groups.slug, slug)))
+    .limit(1);
+  if (!row) throw NotFound("That thread");
+  const groupTarget = groupTargetOf(row);
+  const target: ThreadTarget = { ...groupTarget, thread: { locked: row.locked, deleted: row.deletedAt !== null } };
+  assertCan(viewer, "forum.read", groupTarget, "That thread");
+  const moderate = can(viewer, "forum.moderate", groupTarget);
+  // A removed thread is gone for everyone but moderators (its author sees why).
+  const removed = row.deletedAt !== null;
+  return { row, target, groupTarget, moderate, removed };
+}
+
+/** One post with its thread, group and the viewer's relationship to the group: one query. */
+export async function loadPost(app: AppContext, viewer: Actor | null, slug: string, threadId: string, postId: string) {
+  const [row] = await app.db
+    .select({
+      ...groupColumns,
+      threadTitle: threads.title,
+      threadLocked: threads.locked,
+      threadDeletedAt: threads.deletedAt,
+      postId: posts.id,
+      authorId: posts.authorId,
+      isOpening: posts.isOpening,
+      body: posts.body,
+      deletedAt: posts.deletedAt,
+      deletedBy: posts.deletedBy,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(groups, eq(groups.id, threads.groupId))
+    .leftJoin(groupMemberships, membershipJoin(viewer?.id ?? null))
+    .leftJoin(organizationMembers, orgRoleJoin(viewer?.id ?? null))
+    .where(and(eq(posts.id, postId), eq(threads.id, threadId), eq(groups.slug, slug)))
+    .limit(1);
+  if (!row) throw NotFound("That post");
+  const groupTarget = groupTargetOf(row);
+  assertCan(viewer, "forum.read", groupTarget, "That post");
+  const threadDeleted = row.threadDeletedAt !== null;
+  if (threadDeleted && !can(viewer, "forum.moderate", groupTarget)) throw NotFound("That post");
+  const target: PostTarget = {
+    ...groupTarget,
+    thread: { locked: row.threadLocked, deleted: threadDeleted },
+    post: { authorId: row.authorId, deleted: row.deletedAt !== null },
+  };
+  return { row, target, groupTarget };
+}

@@ -1,0 +1,145 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { posts, threads } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { Invalid, NotFound } from "#app/lib/errors";
+import { newId } from "#app/lib/ids.server";
+import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
+import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
+import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
+import { assertCan, can, type Actor } from "#app/policy.server";
+import { checkRate, loadPost, loadThread } from "./common.server";
+
+/** Group forums, posts: replying, editing, deleting, reporting and moderating one post. */
+
+export const replyRate: RateRule = {
+  limit: 20,
+  windowSeconds: 10 * 60,
+  message: "You are replying faster than we allow. Your reply is kept here.",
+};
+export const editRate: RateRule = {
+  limit: 20,
+  windowSeconds: 10 * 60,
+  message: "You have edited posts many times in a short time. Your changes are kept here.",
+};
+
+/** The edit form's starting point: the post's Markdown (and the title, for an opening post). */
+export async function getPostForEdit(app: AppContext, viewer: Actor | null, slug: string, threadId: string, postId: string) {
+  const { row, target } = await loadPost(app, viewer, slug, threadId, postId);
+  assertCan(viewer, "post.edit", target, "That post");
+  return {
+    group: { slug: row.groupSlug, name: row.groupName },
+    thread: { id: threadId, title: row.threadTitle },
+    post: { id: row.postId, isOpening: row.isOpening, body: row.body },
+  };
+}
+
+/** Replies to a thread; bumps the thread's reply count and last activity in the same transaction. */
+export async function createReply(app: AppContext, viewer: Actor | null, slug: string, threadId: string, input: { body: string }) {
+  const { target, row } = await loadThread(app, viewer, slug, threadId);
+  if (row.deletedAt && !can(viewer, "forum.moderate", target)) throw NotFound("That thread");
+  assertCan(viewer, "forum.reply", target, "That thread");
+  const key = `forum:reply:${viewer!.id}`;
+  checkRate(app, key, replyRate);
+  const postId = newId();
+  await app.db.transaction(async (tx) => {
+    // Re-check the lock inside the transaction: a moderator may have locked it a moment ago.
+    const [current] = await tx
+      .update(threads)
+      .set({ replyCount: sql`${threads.replyCount} + 1`, lastActivityAt: sql`now()` })
+      .where(eq(threads.id, threadId))
+      .returning({ locked: threads.locked, deletedAt: threads.deletedAt });
+    if (!current) throw NotFound("That thread");
+    assertCan(viewer, "forum.reply", { ...target, thread: { locked: current.locked, deleted: current.deletedAt !== null } }, "That thread");
+    await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, body: input.body });
+  });
+  app.limiter.record(key, replyRate);
+  return { postId, crisisPrompt: matchesCrisisPhrase(input.body) };
+}
+
+/** Edits one's own post (and the title, for an opening post); marks it edited. */
+export async function editPost(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  threadId: string,
+  postId: string,
+  input: { title?: string; body: string },
+) {
+  const { row, target } = await loadPost(app, viewer, slug, threadId, postId);
+  assertCan(viewer, "post.edit", target, "That post");
+  if (input.title !== undefined && !row.isOpening) throw Invalid("Only the opening post carries the thread's title.");
+  await withinRate(app.limiter, `forum:edit:${viewer!.id}`, editRate, () =>
+    app.db.transaction(async (tx) => {
+      await tx.update(posts).set({ body: input.body, editedAt: sql`now()` }).where(and(eq(posts.id, postId), isNull(posts.deletedAt)));
+      if (input.title !== undefined) await tx.update(threads).set({ title: input.title }).where(eq(threads.id, threadId));
+    }),
+  );
+  return { postId };
+}
+
+/** Deletes one's own post: it stays in place as "deleted by author"; replies stay too. */
+export async function deletePost(app: AppContext, viewer: Actor | null, slug: string, threadId: string, postId: string) {
+  const { target } = await loadPost(app, viewer, slug, threadId, postId);
+  assertCan(viewer, "post.delete", target, "That post");
+  await app.db
+    .update(posts)
+    .set({ deletedAt: sql`now()`, deletedBy: viewer!.id, deletionReason: null })
+    .where(and(eq(posts.id, postId), isNull(posts.deletedAt)));
+  return { postId };
+}
+
+/** Reports a post to the group's moderators (status open). */
+export async function reportPost(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  threadId: string,
+  postId: string,
+  input: ReportInput,
+) {
+  const { row, target } = await loadPost(app, viewer, slug, threadId, postId);
+  assertCan(viewer, "post.report", target, "That post");
+  return fileLimitedReport(app, { ...input, reporterId: viewer!.id, targetType: "post", targetId: postId, groupId: row.groupId });
+}
+
+/** Remove a post with a reason, or restore a removed one; audited in the same transaction. */
+export async function moderatePost(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  threadId: string,
+  postId: string,
+  action: "remove" | "restore",
+  reason?: string,
+) {
+  const { row, groupTarget } = await loadPost(app, viewer, slug, threadId, postId);
+  assertCan(viewer, "forum.moderate", groupTarget, "That post");
+  if (action === "remove" && !reason) throw Invalid("Give a reason.", { reason: ["Give a reason: the author will see it."] });
+  if (action === "restore" && (row.deletedAt === null || row.deletedBy === row.authorId)) {
+    throw Invalid("Only a post a moderator removed can be restored.");
+  }
+  await app.db.transaction(async (tx) => {
+    await tx
+      .update(posts)
+      .set(
+        action === "remove"
+          ? { deletedAt: new Date(), deletedBy: viewer!.id, deletionReason: reason ?? "" }
+          : { deletedAt: null, deletedBy: null, deletionReason: null },
+      )
+      .where(eq(posts.id, postId));
+    const actionId = await recordModerationAction(tx, {
+      actorId: viewer!.id,
+      action: `post.${action}`,
+      targetType: "post",
+      targetId: postId,
+      groupId: row.groupId,
+      subjectUserId: row.authorId,
+      reason: reason ?? "",
+    });
+    if (action === "remove") {
+      await notifyRemoval(tx, { actionId, authorId: row.authorId, actorId: viewer!.id, what: "post", groupName: row.groupName, reason: reason ?? "" });
+    }
+  });
+  return { postId, action };
+}

@@ -1,0 +1,95 @@
+import { and, asc, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
+import { staffStanding } from "#app/modules/groups/staff-standing.server";
+import { forumReadScope, type Actor } from "#app/policy.server";
+import { SEARCH_PAGE_SIZE } from "./forums.schema";
+import { getForum } from "./threads.server";
+
+/**
+ * Full-text search over thread titles and post bodies (websearch syntax: "quoted phrases", -not, or),
+ * ranked, with highlighted snippets. Only what the viewer may read: the visibility filter is part of
+ * the SQL (from the policy's forumReadScope), removed and deleted content never matches. Bounded
+ * pages (SEARCH_MAX_PAGES × SEARCH_PAGE_SIZE).
+ */
+export async function searchForums(
+  app: AppContext,
+  viewer: Actor | null,
+  input: { q: string; group?: string; page?: number },
+) {
+  const q = input.q.trim();
+  const page = Math.max(1, input.page ?? 1);
+  let scopedGroup: { id: string; slug: string; name: string } | null = null;
+  if (input.group) {
+    const forum = await getForum(app, viewer, input.group);
+    scopedGroup = { id: forum.group.id, slug: forum.group.slug, name: forum.group.name };
+  }
+  if (!q) return { q, group: scopedGroup, results: [], hasMore: false, page };
+
+  const query = sql`websearch_to_tsquery('english', ${q})`;
+  const viewerId = viewer?.id ?? "";
+  const scope = forumReadScope(viewer);
+  const visible =
+    scope === "all"
+      ? undefined
+      : scope === "public"
+        ? eq(groups.visibility, "public")
+        : or(eq(groups.visibility, "public"), eq(groupMemberships.status, "active"), isNotNull(organizationMembers.role));
+  // Two GIN-indexed matches (bodies; opening posts of matching titles), unioned.
+  const matching = sql`(
+    select p.id from ${posts} p where p.search @@ ${query}
+    union
+    select p.id from ${threads} t join ${posts} p on p.thread_id = t.id and p.is_opening where t.search @@ ${query}
+  )`;
+  const rank = sql<number>`ts_rank(${posts.search}, ${query}) + case when ${posts.isOpening} then 2 * ts_rank(${threads.search}, ${query}) else 0 end`;
+  const rows = await app.db
+    .select({
+      postId: posts.id,
+      threadId: threads.id,
+      isOpening: posts.isOpening,
+      createdAt: posts.createdAt,
+      authorName: users.displayName,
+      authorStaff: staffStanding(groups.id, posts.authorId),
+      groupSlug: groups.slug,
+      groupName: groups.name,
+      title: sql<string>`ts_headline('english', translate(${threads.title}, ${SNIPPET_STRIP}, ''), ${query}, ${TITLE_OPTIONS})`,
+      snippet: sql<string>`ts_headline('english', translate(${posts.body}, ${SNIPPET_STRIP}, ''), ${query}, ${HEADLINE_OPTIONS})`,
+      rank,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(groups, eq(groups.id, threads.groupId))
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, viewerId)))
+    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, viewerId)))
+    .where(
+      and(
+        sql`${posts.id} in ${matching}`,
+        isNull(posts.deletedAt),
+        isNull(threads.deletedAt),
+        visible,
+        scopedGroup ? eq(groups.id, scopedGroup.id) : undefined,
+      ),
+    )
+    .orderBy(desc(rank), desc(posts.createdAt), asc(posts.id))
+    .limit(SEARCH_PAGE_SIZE + 1)
+    .offset((page - 1) * SEARCH_PAGE_SIZE);
+  return {
+    q,
+    group: scopedGroup,
+    page,
+    hasMore: rows.length > SEARCH_PAGE_SIZE,
+    results: rows.slice(0, SEARCH_PAGE_SIZE).map((r) => ({
+      postId: r.postId,
+      threadId: r.threadId,
+      isOpening: r.isOpening,
+      createdAt: r.createdAt,
+      authorName: r.authorName,
+      authorStaff: r.authorStaff,
+      group: { slug: r.groupSlug, name: r.groupName },
+      title: snippetParts(r.title),
+      snippet: snippetParts(r.snippet),
+    })),
+  };
+}

@@ -1,0 +1,308 @@
+import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { posts, reactions, threads, users } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { decodeCursor, encodeCursor } from "#app/lib/cursor";
+import { Invalid } from "#app/lib/errors";
+import { newId } from "#app/lib/ids.server";
+import { renderMarkdown } from "#app/lib/markdown.server";
+import type { RateRule } from "#app/lib/rate-limit.server";
+import { findGroup } from "#app/modules/groups/groups.server";
+import { staffStanding } from "#app/modules/groups/staff-standing.server";
+import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
+import { assertCan, can, type Actor, type PostTarget } from "#app/policy.server";
+import { checkRate, loadThread } from "./common.server";
+import { reactionKinds, type ReactionKind } from "./forums.schema";
+
+/**
+ * Group forums, threads: the forum page, the thread list, the thread page, starting and moderating a thread. Every function takes
+ * the AppContext and the viewer, asks the policy, and reads with a fixed number of queries whatever
+ * the page size (joins and one lateral aggregate, never a query per row).
+ */
+
+export const THREADS_PAGE_SIZE = 25;
+export const POSTS_PAGE_SIZE = 50;
+
+export const threadRate: RateRule = {
+  limit: 5,
+  windowSeconds: 15 * 60,
+  message: "You have started several threads in a short time. Your draft is kept here.",
+};
+
+/** Keyset cursors carry timestamps at the database's microsecond precision, as text. */
+const utcText = (col: SQL | typeof threads.lastActivityAt | typeof posts.createdAt) =>
+  sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The forum of one group: the group and what the viewer may do there. 404 for private groups' outsiders. */
+export async function getForum(app: AppContext, viewer: Actor | null, slug: string) {
+  const group = await findGroup(app, viewer, slug);
+  assertCan(viewer, "forum.read", group.target);
+  return {
+    group,
+    permissions: {
+      createThread: can(viewer, "forum.createThread", group.target),
+      moderate: can(viewer, "forum.moderate", group.target),
+    },
+  };
+}
+
+/**
+ * The thread list: pinned first, then most recent activity; keyset-paginated on
+ * (pinned, last_activity_at, id). Removed threads are listed for moderators only. Two queries.
+ */
+export async function listThreads(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  opts: { after?: string | null; limit?: number } = {},
+) {
+  const forum = await getForum(app, viewer, slug);
+  const limit = Math.max(1, Math.min(opts.limit ?? THREADS_PAGE_SIZE, 100));
+  const cursor = decodeCursor(opts.after, ["flag", "time", "text"]);
+  const lastActivity = utcText(threads.lastActivityAt);
+  const rows = await app.db
+    .select({
+      id: threads.id,
+      title: threads.title,
+      pinned: threads.pinned,
+      locked: threads.locked,
+      replyCount: threads.replyCount,
+      lastActivityAt: threads.lastActivityAt,
+      lastActivityKey: lastActivity,
+      createdAt: threads.createdAt,
+      removed: sql<boolean>`${threads.deletedAt} is not null`,
+      authorName: users.displayName,
+      authorStaff: staffStanding(threads.groupId, threads.authorId),
+    })
+    .from(threads)
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .where(
+      and(
+        eq(threads.groupId, forum.group.id),
+        forum.permissions.moderate ? undefined : isNull(threads.deletedAt),
+        cursor
+          ? sql`(${threads.pinned}, ${threads.lastActivityAt}, ${threads.id}) < (${cursor[0] === 1}, ${String(cursor[1])}::timestamptz, ${String(cursor[2])})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(threads.pinned), desc(threads.lastActivityAt), desc(threads.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    ...forum,
+    threads: page.map(({ lastActivityKey: _k, ...t }) => t),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.pinned ? 1 : 0, last.lastActivityKey, last.id]) : null,
+  };
+}
+
+type ReactionCounts = Record<ReactionKind, number>;
+const kindBit: Record<ReactionKind, number> = { helpful: 1, hug: 2, same_here: 4 };
+
+/**
+ * The thread page: the thread and one page of posts (opening post first) in order, with authors,
+ * reaction counts and the viewer's own reactions. Two queries whatever the page size.
+ * Paging: first page by default; `after`/`before` cursors; `latest` for the newest posts.
+ */
+export async function getThreadPage(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  threadId: string,
+  opts: { after?: string | null; before?: string | null; latest?: boolean; pageSize?: number } = {},
+) {
+  const { row, target, groupTarget, moderate, removed } = await loadThread(app, viewer, slug, threadId);
+  const group = { id: row.groupId, slug: row.groupSlug, name: row.groupName, visibility: row.visibility };
+  const thread = {
+    id: row.id,
+    title: row.title,
+    authorName: row.authorName,
+    pinned: row.pinned,
+    locked: row.locked,
+    replyCount: row.replyCount,
+    createdAt: row.createdAt,
+    lastActivityAt: row.lastActivityAt,
+    removed,
+    removalReason: removed && (moderate || viewer?.id === row.authorId) ? row.deletionReason : null,
+  };
+  const permissions = {
+    reply: can(viewer, "forum.reply", target),
+    moderate,
+    createThread: can(viewer, "forum.createThread", groupTarget),
+  };
+  /** Why the viewer can't reply, in the policy's own words (locked, muted, not a member, signed out). */
+  let replyNotice: string | null = null;
+  if (!permissions.reply) {
+    try {
+      assertCan(viewer, "forum.reply", target, "That thread");
+    } catch (e) {
+      replyNotice = e instanceof Error ? e.message : null;
+    }
+  }
+  if (removed && !moderate) {
+    // Nothing of a removed thread's content leaves the server for non-moderators.
+    return {
+      group,
+      thread: { ...thread, title: "Removed thread" },
+      posts: [],
+      paging: { older: null, newer: null },
+      permissions,
+      replyNotice,
+    };
+  }
+
+  const pageSize = Math.max(1, Math.min(opts.pageSize ?? POSTS_PAGE_SIZE, 100));
+  const after = decodeCursor(opts.after, ["time", "text"]);
+  const before = after ? null : decodeCursor(opts.before, ["time", "text"]);
+  const backwards = !!before || (!after && !!opts.latest);
+  const viewerId = viewer?.id ?? "";
+
+  const rx = app.db
+    .select({
+      helpful: sql<number>`count(*) filter (where ${reactions.kind} = 'helpful')::int`.as("rx_helpful"),
+      hug: sql<number>`count(*) filter (where ${reactions.kind} = 'hug')::int`.as("rx_hug"),
+      sameHere: sql<number>`count(*) filter (where ${reactions.kind} = 'same_here')::int`.as("rx_same_here"),
+      mine: sql<number>`coalesce(sum(case when ${reactions.userId} = ${viewerId} then
+          case ${reactions.kind} when 'helpful' then 1 when 'hug' then 2 else 4 end else 0 end), 0)::int`.as("rx_mine"),
+    })
+    .from(reactions)
+    .where(eq(reactions.postId, posts.id))
+    .as("rx");
+
+  const createdKey = utcText(posts.createdAt);
+  const cursor = after ?? before;
+  const rows = await app.db
+    .select({
+      id: posts.id,
+      authorId: posts.authorId,
+      authorName: users.displayName,
+      authorStaff: staffStanding(row.groupId, posts.authorId),
+      isOpening: posts.isOpening,
+      body: posts.body,
+      createdAt: posts.createdAt,
+      createdKey,
+      editedAt: posts.editedAt,
+      deletedAt: posts.deletedAt,
+      deletedBy: posts.deletedBy,
+      deletionReason: posts.deletionReason,
+      helpful: rx.helpful,
+      hug: rx.hug,
+      sameHere: rx.sameHere,
+      mine: rx.mine,
+    })
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .leftJoinLateral(rx, sql`true`)
+    .where(
+      and(
+        eq(posts.threadId, row.id),
+        cursor
+          ? backwards
+            ? sql`(${posts.createdAt}, ${posts.id}) < (${String(cursor[0])}::timestamptz, ${String(cursor[1])})`
+            : sql`(${posts.createdAt}, ${posts.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])})`
+          : undefined,
+      ),
+    )
+    .orderBy(...(backwards ? [desc(posts.createdAt), desc(posts.id)] : [asc(posts.createdAt), asc(posts.id)]))
+    .limit(pageSize + 1);
+
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page.at(-1);
+  const keyOf = (p: { createdKey: string; id: string }) => encodeCursor([p.createdKey, p.id]);
+  const paging = {
+    older: first && (backwards ? more : !!after) ? keyOf(first) : null,
+    newer: last && (backwards ? !!before : more) ? keyOf(last) : null,
+  };
+
+  const postViews = page.map((p) => {
+    const deleted = p.deletedAt !== null;
+    const byAuthor = deleted && p.deletedBy === p.authorId;
+    const postTarget: PostTarget = { ...target, post: { authorId: p.authorId, deleted } };
+    const state: "visible" | "deleted_by_author" | "removed" = !deleted ? "visible" : byAuthor ? "deleted_by_author" : "removed";
+    // Deleted content stays on the server unless the viewer moderates (they audit it).
+    const showBody = state === "visible" || moderate;
+    const counts: ReactionCounts = { helpful: p.helpful ?? 0, hug: p.hug ?? 0, same_here: p.sameHere ?? 0 };
+    const mine = reactionKinds.filter((k) => ((p.mine ?? 0) & kindBit[k]) !== 0);
+    return {
+      id: p.id,
+      authorName: p.authorName,
+      authorStaff: p.authorStaff,
+      isOpening: p.isOpening,
+      createdAt: p.createdAt,
+      editedAt: p.editedAt,
+      state,
+      html: showBody ? renderMarkdown(p.body) : null,
+      removalReason: state === "removed" && (moderate || viewer?.id === p.authorId) ? p.deletionReason : null,
+      reactions: counts,
+      mine,
+      permissions: {
+        edit: can(viewer, "post.edit", postTarget),
+        delete: can(viewer, "post.delete", postTarget),
+        react: can(viewer, "post.react", postTarget),
+        report: can(viewer, "post.report", postTarget),
+      },
+    };
+  });
+  return { group, thread, posts: postViews, paging, permissions, replyNotice };
+}
+
+/** Starts a thread: the thread row and its opening post, in one transaction. */
+export async function createThread(app: AppContext, viewer: Actor | null, slug: string, input: { title: string; body: string }) {
+  const group = await findGroup(app, viewer, slug);
+  assertCan(viewer, "forum.createThread", group.target);
+  const key = `forum:thread:${viewer!.id}`;
+  checkRate(app, key, threadRate);
+  const threadId = newId();
+  const postId = newId();
+  await app.db.transaction(async (tx) => {
+    await tx.insert(threads).values({ id: threadId, groupId: group.id, authorId: viewer!.id, title: input.title });
+    await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, isOpening: true, body: input.body });
+  });
+  app.limiter.record(key, threadRate);
+  // Published either way; the author just sees a gentle "Get help now" prompt.
+  const crisisPrompt = matchesCrisisPhrase(`${input.title}\n${input.body}`);
+  return { threadId, postId, group: { slug: group.slug, name: group.name }, crisisPrompt };
+}
+
+export type ThreadModeration = "pin" | "unpin" | "lock" | "unlock" | "remove" | "restore";
+
+/** Pin, lock, remove (with a reason) or restore a thread; the audit row is written in the same transaction. */
+export async function moderateThread(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  threadId: string,
+  action: ThreadModeration,
+  reason?: string,
+) {
+  const { row, target } = await loadThread(app, viewer, slug, threadId);
+  assertCan(viewer, "forum.moderate", target, "That thread");
+  if (action === "remove" && !reason) throw Invalid("Give a reason.", { reason: ["Give a reason: the author will see it."] });
+  const changes = {
+    pin: { pinned: true },
+    unpin: { pinned: false },
+    lock: { locked: true },
+    unlock: { locked: false },
+    remove: { deletedAt: new Date(), deletedBy: viewer!.id, deletionReason: reason ?? "" },
+    restore: { deletedAt: null, deletedBy: null, deletionReason: null },
+  }[action];
+  await app.db.transaction(async (tx) => {
+    await tx.update(threads).set(changes).where(eq(threads.id, threadId));
+    const actionId = await recordModerationAction(tx, {
+      actorId: viewer!.id,
+      action: `thread.${action}`,
+      targetType: "thread",
+      targetId: threadId,
+      groupId: row.groupId,
+      subjectUserId: row.authorId,
+      reason: reason ?? "",
+    });
+    if (action === "remove") {
+      await notifyRemoval(tx, { actionId, authorId: row.authorId, actorId: viewer!.id, what: "thread", groupName: row.groupName, reason: reason ?? "" });
+    }
+  });
+  return { threadId, action };
+}
