@@ -1,20 +1,13 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type {
-  Ack,
-  ChatMessage,
-  ChatPresence,
-  ChatRoomState,
-  ChatYou,
-  ClientToServerEvents,
-  HistoryPage,
-  RoomJoined,
-  Sent,
-  ServerToClientEvents,
-} from "./events";
+import type { Ack, ChatMessage, ClientToServerEvents, HistoryPage, RoomJoined, Sent, ServerToClientEvents } from "./events";
+import { initialRoomState, muteCheck, roomReducer, waitingSends, type Pending, type RoomInitial } from "./room-state";
+
+export type { Connection, Pending, RoomInitial, Typist } from "./room-state";
 
 /**
- * The browser side of one chat room. Owns the socket (same origin, websocket-only), joins the room,
+ * The browser side of one chat room: a thin hook over the pure state machine in room-state.ts.
+ * Owns the socket (same origin, websocket-only), joins the room,
  * and on every (re)connect re-joins with `after` = the highest seq it holds without a gap, so a
  * reconnect fetches exactly what it missed. Messages are deduped by id and kept sorted by seq.
  * Sends are optimistic: pending until the server's ack, failed (text kept, "Retry") otherwise; a
@@ -22,161 +15,6 @@ import type {
  * connection is down waits, and is sent by itself (once, with its clientId) when the room is
  * joined again. A mute re-enables the box by itself when it runs out.
  */
-
-export type Connection = "connecting" | "online" | "reconnecting" | "signed-out";
-export interface Pending {
-  clientId: string;
-  body: string;
-  /** waiting: written while offline, sent by itself once the room is joined again. */
-  status: "waiting" | "sending" | "failed";
-  error: string | null;
-}
-export interface Typist {
-  id: string;
-  displayName: string;
-  until: number;
-}
-
-export interface RoomInitial {
-  room: ChatRoomState;
-  you: ChatYou;
-  messages: ChatMessage[];
-  hasOlder: boolean;
-}
-
-interface State {
-  messages: ChatMessage[];
-  lastSeq: number;
-  hasOlder: boolean;
-  loadingOlder: boolean;
-  pending: Pending[];
-  connection: Connection;
-  room: ChatRoomState;
-  you: ChatYou;
-  removed: string | null;
-  presence: ChatPresence | null;
-  typing: Typist[];
-  /** The latest line for the polite live region. */
-  announcement: string;
-  notices: { id: number; message: string }[];
-  joinError: string | null;
-}
-
-type Action =
-  | { type: "merge"; messages: ChatMessage[]; selfId: string; announce: boolean }
-  | { type: "older"; page: HistoryPage }
-  | { type: "loadingOlder"; value: boolean }
-  | { type: "joined"; data: RoomJoined }
-  | { type: "joinFailed"; message: string }
-  | { type: "connection"; value: Connection }
-  | { type: "deleted"; messageId: string }
-  | { type: "room"; room: ChatRoomState }
-  | { type: "you"; you: Partial<ChatYou>; removed?: string | null; notice?: string }
-  | { type: "presence"; presence: ChatPresence }
-  | { type: "typing"; typist: Typist | null; userId: string }
-  | { type: "expireTyping"; now: number }
-  | { type: "notice"; message: string }
-  | { type: "pending"; pending: Pending }
-  | { type: "settle"; clientId: string; error: string | null }
-  | { type: "status"; clientId: string; status: Pending["status"] };
-
-let noticeIds = 0;
-
-function contiguousTop(messages: ChatMessage[], from: number): number {
-  const seqs = new Set(messages.map((m) => m.seq));
-  let top = from;
-  while (seqs.has(top + 1)) top += 1;
-  return top;
-}
-
-function reducer(state: State, action: Action): State {
-  switch (action.type) {
-    case "merge": {
-      if (!action.messages.length) return state;
-      const byId = new Map(state.messages.map((m) => [m.id, m]));
-      const fresh: ChatMessage[] = [];
-      for (const m of action.messages) {
-        if (!byId.has(m.id)) fresh.push(m);
-        byId.set(m.id, m);
-      }
-      const messages = [...byId.values()].sort((a, b) => a.seq - b.seq);
-      const confirmed = new Set(action.messages.filter((m) => m.author.id === action.selfId).map((m) => m.clientId));
-      const others = fresh.filter((m) => m.author.id !== action.selfId && !m.deleted);
-      const last = others.at(-1);
-      return {
-        ...state,
-        messages,
-        lastSeq: contiguousTop(messages, state.lastSeq),
-        pending: state.pending.filter((p) => !confirmed.has(p.clientId)),
-        typing: state.typing.filter((t) => !others.some((m) => m.author.id === t.id)),
-        announcement:
-          action.announce && last
-            ? others.length > 1
-              ? `${others.length} new messages. Latest from ${last.author.displayName}: ${last.body}`
-              : `${last.author.displayName}: ${last.body}`
-            : state.announcement,
-      };
-    }
-    case "older": {
-      const byId = new Map(state.messages.map((m) => [m.id, m]));
-      for (const m of action.page.messages) byId.set(m.id, m);
-      return { ...state, messages: [...byId.values()].sort((a, b) => a.seq - b.seq), hasOlder: action.page.hasOlder, loadingOlder: false };
-    }
-    case "loadingOlder":
-      return { ...state, loadingOlder: action.value };
-    case "joined":
-      return { ...state, room: action.data.room, you: action.data.you, presence: action.data.presence, joinError: null, connection: "online" };
-    case "joinFailed":
-      return { ...state, joinError: action.message, connection: "online" };
-    case "connection":
-      return { ...state, connection: action.value };
-    case "deleted":
-      return {
-        ...state,
-        messages: state.messages.map((m) => (m.id === action.messageId ? { ...m, body: "", deleted: { at: new Date().toISOString() } } : m)),
-        room: state.room.pinned?.id === action.messageId ? { ...state.room, pinned: null } : state.room,
-      };
-    case "room":
-      return { ...state, room: action.room };
-    case "you": {
-      const next = { ...state, you: { ...state.you, ...action.you } };
-      if (action.removed !== undefined) next.removed = action.removed;
-      if (action.notice) {
-        next.notices = [...state.notices, { id: ++noticeIds, message: action.notice }].slice(-5);
-        next.announcement = action.notice;
-      }
-      return next;
-    }
-    case "presence":
-      return { ...state, presence: action.presence };
-    case "typing": {
-      const rest = state.typing.filter((t) => t.id !== action.userId);
-      return { ...state, typing: action.typist ? [...rest, action.typist] : rest };
-    }
-    case "expireTyping": {
-      const typing = state.typing.filter((t) => t.until > action.now);
-      return typing.length === state.typing.length ? state : { ...state, typing };
-    }
-    case "notice":
-      return {
-        ...state,
-        notices: [...state.notices, { id: ++noticeIds, message: action.message }].slice(-5),
-        announcement: action.message,
-      };
-    case "pending":
-      return { ...state, pending: [...state.pending.filter((p) => p.clientId !== action.pending.clientId), action.pending] };
-    case "status":
-      return { ...state, pending: state.pending.map((p) => (p.clientId === action.clientId ? { ...p, status: action.status, error: null } : p)) };
-    case "settle":
-      return {
-        ...state,
-        pending:
-          action.error === null
-            ? state.pending.filter((p) => p.clientId !== action.clientId)
-            : state.pending.map((p) => (p.clientId === action.clientId ? { ...p, status: "failed", error: action.error } : p)),
-      };
-  }
-}
 
 const SEND_TIMEOUT_MS = 10_000;
 const TYPING_SHOWN_MS = 6_000;
@@ -191,22 +29,7 @@ type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function useRoom({ roomId, initial, self }: { roomId: string; initial: RoomInitial; self: { id: string; displayName: string } }) {
   /** The sender's own message matched a crisis phrase: show the gentle "Get help now" prompt until dismissed. */
   const [crisisPrompt, setCrisisPrompt] = useState(false);
-  const [state, dispatch] = useReducer(reducer, undefined, () => ({
-    messages: initial.messages,
-    lastSeq: initial.messages.at(-1)?.seq ?? 0,
-    hasOlder: initial.hasOlder,
-    loadingOlder: false,
-    pending: [],
-    connection: "connecting" as Connection,
-    room: initial.room,
-    you: initial.you,
-    removed: null,
-    presence: null,
-    typing: [],
-    announcement: "",
-    notices: [],
-    joinError: null,
-  }));
+  const [state, dispatch] = useReducer(roomReducer, initial, initialRoomState);
   const socketRef = useRef<RoomSocket | null>(null);
   const lastSeqRef = useRef(state.lastSeq);
   lastSeqRef.current = state.lastSeq;
@@ -239,7 +62,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       dispatch({ type: "joined", data: res.data });
       merge(res.data.messages, after > 0);
       // Back in the room: what was written while offline goes out now, oldest first, each once.
-      for (const p of pendingRef.current) if (p.status === "waiting") void attemptRef.current?.(p.clientId, p.body);
+      for (const p of waitingSends({ pending: pendingRef.current })) void attemptRef.current?.(p.clientId, p.body);
       // A long absence: keep asking until caught up.
       let more = res.data.hasMore;
       let cursor = res.data.messages.at(-1)?.seq ?? after;
@@ -266,7 +89,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       if (m.roomId === roomId) merge([m], true);
     });
     socket.on("message:deleted", (e) => {
-      if (e.roomId === roomId) dispatch({ type: "deleted", messageId: e.messageId });
+      if (e.roomId === roomId) dispatch({ type: "deleted", messageId: e.messageId, at: new Date().toISOString() });
     });
     socket.on("room:updated", (room) => {
       if (room.id !== roomId) return;
@@ -348,18 +171,11 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   const mutedUntil = state.you.canSend ? null : state.you.mutedUntil;
   useEffect(() => {
     if (!mutedUntil) return;
-    const end = Date.parse(mutedUntil);
     let timer: ReturnType<typeof setTimeout>;
     const wait = () => {
-      const left = end - Date.now();
-      if (left <= 0) {
-        // Ask again every few seconds until the server agrees (its clock may be a little behind).
-        void rejoinRef.current?.();
-        timer = setTimeout(wait, 3000);
-        return;
-      }
-      // setTimeout holds at most ~24.8 days; a mute can be longer, so wait in steps.
-      timer = setTimeout(wait, Math.min(left + 250, 2 ** 31 - 1));
+      const next = muteCheck(mutedUntil, Date.now());
+      if (next.askNow) void rejoinRef.current?.();
+      timer = setTimeout(wait, next.askNow ? next.retryMs : next.waitMs);
     };
     wait();
     return () => clearTimeout(timer);

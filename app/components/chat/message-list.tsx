@@ -1,0 +1,198 @@
+import { useLayoutEffect, useRef } from "react";
+import { Button } from "#app/components/ui/button";
+import { StaffBadge } from "#app/components/ui/staff-badge";
+import type { ChatMessage } from "#app/realtime/events";
+import type { Pending } from "#app/realtime/use-room";
+import type { ActionKind } from "./action-form";
+
+export type Self = { id: string; displayName: string };
+
+function prefersReducedMotion() {
+  return typeof window !== "undefined" && window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+}
+
+/** Local time once hydrated (the server doesn't know the reader's zone); UTC before that. */
+function Time({ iso, hydrated }: { iso: string; hydrated: boolean }) {
+  const d = new Date(iso);
+  const text = hydrated
+    ? d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
+    : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return (
+    <time dateTime={iso} className="text-sm text-stone-700 dark:text-stone-300">
+      {text}
+    </time>
+  );
+}
+
+function MessageItem({
+  message,
+  self,
+  canModerate,
+  canReport,
+  hydrated,
+  pinned,
+  onAction,
+  onPin,
+}: {
+  message: ChatMessage;
+  self: Self;
+  canModerate: boolean;
+  canReport: boolean;
+  hydrated: boolean;
+  pinned: boolean;
+  onAction: (kind: ActionKind, message: ChatMessage) => void;
+  onPin: (message: ChatMessage | null) => void;
+}) {
+  const own = message.author.id === self.id;
+  const options = !message.deleted && (canModerate || (canReport && !own));
+  return (
+    <li className="border-b border-stone-200 py-3 dark:border-stone-700" data-seq={message.seq} data-testid="chat-message">
+      <div className="flex flex-wrap items-baseline gap-x-3">
+        <span className="font-semibold">{message.author.displayName}</span>
+        <StaffBadge role={message.author.staff} />
+        <Time iso={message.createdAt} hydrated={hydrated} />
+        {pinned ? <span className="text-sm font-semibold text-brand-800 dark:text-brand-100">Pinned</span> : null}
+      </div>
+      {message.deleted ? (
+        <p className="italic text-stone-700 dark:text-stone-300">Message deleted by a moderator.</p>
+      ) : (
+        <p className="whitespace-pre-wrap break-words text-lg">{message.body}</p>
+      )}
+      {options ? (
+        <details className="mt-1">
+          <summary className="inline-flex min-h-11 cursor-pointer items-center rounded-lg px-2 text-base text-brand-800 underline underline-offset-2 dark:text-brand-100">
+            Options<span className="sr-only"> for the message from {message.author.displayName}</span>
+          </summary>
+          <div className="mt-2 flex flex-wrap gap-2">
+            {canReport && !own ? (
+              <Button variant="secondary" onClick={() => onAction("report", message)}>
+                Report
+              </Button>
+            ) : null}
+            {canModerate ? (
+              <>
+                <Button variant="danger" onClick={() => onAction("delete", message)}>
+                  Delete
+                </Button>
+                <Button variant="secondary" onClick={() => onPin(pinned ? null : message)}>
+                  {pinned ? "Unpin" : "Pin"}
+                </Button>
+                {!own ? (
+                  <>
+                    <Button variant="secondary" onClick={() => onAction("mute", message)}>
+                      Mute {message.author.displayName}
+                    </Button>
+                    <Button variant="secondary" onClick={() => onAction("ban", message)}>
+                      Remove {message.author.displayName} from room
+                    </Button>
+                  </>
+                ) : null}
+              </>
+            ) : null}
+          </div>
+        </details>
+      ) : null}
+    </li>
+  );
+}
+
+function PendingItem({ pending, self, onRetry, onDiscard, onEdit }: { pending: Pending; self: Self; onRetry: () => void; onDiscard: () => void; onEdit: () => void }) {
+  return (
+    <li className="border-b border-stone-200 py-3 dark:border-stone-700" data-testid="chat-pending">
+      <div className="flex flex-wrap items-baseline gap-x-3">
+        <span className="font-semibold">{self.displayName}</span>
+        <span className="text-sm text-stone-700 dark:text-stone-300">
+          {{ sending: "Sending…", waiting: "Waiting for the connection: it will be sent when you are back online", failed: "Not sent" }[pending.status]}
+        </span>
+      </div>
+      <p className="whitespace-pre-wrap break-words text-lg text-stone-700 dark:text-stone-300">{pending.body}</p>
+      {pending.status === "failed" ? (
+        <div className="mt-1 space-y-2">
+          <p className="font-medium text-red-800 dark:text-red-300">{pending.error}</p>
+          <div className="flex flex-wrap gap-2">
+            <Button onClick={onRetry}>Retry</Button>
+            <Button variant="secondary" onClick={onEdit}>
+              Edit
+            </Button>
+            <Button variant="quiet" onClick={onDiscard}>
+              Discard
+            </Button>
+          </div>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+/**
+ * The room's history and the viewer's own pending sends, in a scrollable region that keeps the
+ * newest message in view while the reader is at the bottom (and never yanks them back up).
+ */
+export function MessageList({
+  messages,
+  pending,
+  self,
+  canModerate,
+  canReport,
+  hydrated,
+  pinnedId,
+  onAction,
+  onPin,
+  onRetry,
+  onDiscard,
+  onEdit,
+}: {
+  messages: ChatMessage[];
+  pending: Pending[];
+  self: Self;
+  canModerate: boolean;
+  canReport: boolean;
+  hydrated: boolean;
+  pinnedId: string | null;
+  onAction: (kind: ActionKind, message: ChatMessage) => void;
+  onPin: (message: ChatMessage | null) => void;
+  onRetry: (pending: Pending) => void;
+  onDiscard: (pending: Pending) => void;
+  onEdit: (pending: Pending) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const lastKey = `${messages.at(-1)?.id ?? ""}:${pending.length}`;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stick.current) el.scrollTo({ top: el.scrollHeight, behavior: prefersReducedMotion() ? "auto" : "smooth" });
+  }, [lastKey]);
+  return (
+    <div
+      ref={scroller}
+      tabIndex={0}
+      role="region"
+      aria-label="Message history"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+      }}
+      className="max-h-[60vh] overflow-y-auto rounded-lg border-2 border-stone-300 px-3 dark:border-stone-600"
+    >
+      {messages.length === 0 && pending.length === 0 ? <p className="py-6">No messages yet. Say hello!</p> : null}
+      <ol className="list-none">
+        {messages.map((m) => (
+          <MessageItem
+            key={m.id}
+            message={m}
+            self={self}
+            canModerate={canModerate}
+            canReport={canReport}
+            hydrated={hydrated}
+            pinned={pinnedId === m.id}
+            onAction={onAction}
+            onPin={onPin}
+          />
+        ))}
+        {pending.map((p) => (
+          <PendingItem key={p.clientId} pending={p} self={self} onRetry={() => onRetry(p)} onDiscard={() => onDiscard(p)} onEdit={() => onEdit(p)} />
+        ))}
+      </ol>
+    </div>
+  );
+}
