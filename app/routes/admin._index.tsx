@@ -10,7 +10,7 @@ import { SuspendSchema } from "#app/modules/moderation/moderation.schema";
 import { OrganizationSlugSchema } from "#app/modules/organizations/organizations.schema";
 import { listOrganizations } from "#app/modules/organizations/organizations.server";
 import { VerifiedBadge } from "#app/components/ui/badge";
-import { liftSuspension, listSuspended, suspendAccount } from "#app/modules/moderation/queue.server";
+import { liftSuspension, listSuspended, suspendAccount } from "#app/modules/moderation/suspension.server";
 
 export const meta: MetaFunction = () => [{ title: "Administration — Hearth" }];
 

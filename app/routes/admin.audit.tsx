@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { AuditLog } from "#app/components/moderation/audit-log";
 import { loaderWork, requireViewer } from "#app/lib/http.server";
 import { nextHrefOf, parseAuditFilter } from "#app/modules/moderation/audit-filter.server";
-import { listAuditLog } from "#app/modules/moderation/queue.server";
+import { listAuditLog } from "#app/modules/moderation/audit-log.server";
 
 export const meta: MetaFunction = () => [{ title: "Audit log — Hearth administration" }];
 

@@ -8,7 +8,9 @@ import { httpStatusOf, isDomainError } from "#app/lib/errors";
 import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { hrefWith } from "#app/lib/keyset.server";
 import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey, QueuePagingSchema, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
-import { actOnReport, decideAppeal, listQueue } from "#app/modules/moderation/queue.server";
+import { decideAppeal } from "#app/modules/moderation/appeals.server";
+import { actOnReport } from "#app/modules/moderation/decisions.server";
+import { listQueue } from "#app/modules/moderation/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue — Hearth" }];
 

@@ -8,7 +8,8 @@ import { Button } from "#app/components/ui/button";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { AppealSchema } from "#app/modules/moderation/moderation.schema";
-import { appealDecision, getNotice } from "#app/modules/moderation/queue.server";
+import { appealDecision } from "#app/modules/moderation/appeals.server";
+import { getNotice } from "#app/modules/moderation/notices.server";
 import { formTiming } from "#app/components/ui/field";
 
 export const meta: MetaFunction = () => [{ title: "A moderation notice — Hearth" }];

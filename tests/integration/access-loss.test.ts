@@ -11,7 +11,7 @@ import { archiveRoom, reportMessage, sendMessage } from "#app/modules/chat/chat.
 import type { EventInput } from "#app/modules/events/events.schema";
 import { cancelEvent, createEvent, getEvent, rsvpToEvent, updateEvent } from "#app/modules/events/events.server";
 import { leaveGroup } from "#app/modules/groups/groups.server";
-import { actOnReport } from "#app/modules/moderation/queue.server";
+import { actOnReport } from "#app/modules/moderation/decisions.server";
 import { editGroup, manageTeam, setGroupModerator } from "#app/modules/organizations/organizations.server";
 import type { ChatMessage, ChatNotice, ChatPresence, RoomJoined, WhoAmI } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
