@@ -3,7 +3,8 @@ import { groupMemberships, groups, organizationMembers, posts, threads, users } 
 import type { AppContext } from "#app/lib/app-context.server";
 import { NotFound, RateLimited } from "#app/lib/errors";
 import type { RateRule } from "#app/lib/rate-limit.server";
-import { assertCan, can, type Actor, type GroupTarget, type PostTarget, type ThreadTarget } from "#app/policy.server";
+import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
+import { assertCan, can, type Actor, type PostTarget, type ThreadTarget } from "#app/policy.server";
 
 /**
  * Private helpers shared by the forum's threads, posts and reactions files (not used outside
@@ -20,45 +21,7 @@ export function checkRate(app: AppContext, key: string, rule: RateRule) {
   if (remaining <= 0) throw RateLimited(rule.message, retryAfter);
 }
 
-function membershipJoin(viewerId: string | null) {
-  return and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, viewerId ?? ""));
-}
-function orgRoleJoin(viewerId: string | null) {
-  return and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, viewerId ?? ""));
-}
-
-const groupColumns = {
-  groupId: groups.id,
-  groupSlug: groups.slug,
-  groupName: groups.name,
-  visibility: groups.visibility,
-  joinPolicy: groups.joinPolicy,
-  membershipRole: groupMemberships.role,
-  membershipStatus: groupMemberships.status,
-  mutedUntil: groupMemberships.mutedUntil,
-  orgRole: organizationMembers.role,
-};
-
-type GroupColumns = {
-  visibility: "public" | "private";
-  joinPolicy: "open" | "approval";
-  membershipRole: "member" | "moderator" | null;
-  membershipStatus: "active" | "pending" | "banned" | null;
-  mutedUntil: Date | null;
-  orgRole: "owner" | "admin" | "moderator" | null;
-};
-
-function groupTargetOf(row: GroupColumns): GroupTarget {
-  return {
-    visibility: row.visibility,
-    joinPolicy: row.joinPolicy,
-    membership:
-      row.membershipRole && row.membershipStatus
-        ? { role: row.membershipRole, status: row.membershipStatus, mutedUntil: row.mutedUntil }
-        : null,
-    orgRole: row.orgRole ?? null,
-  };
-}
+const groupColumns = { groupId: groups.id, groupSlug: groups.slug, groupName: groups.name, ...groupStandingColumns };
 
 /** One thread with its group and the viewer's relationship to the group: one query. */
 export async function loadThread(app: AppContext, viewer: Actor | null, slug: string, threadId: string) {
@@ -80,8 +43,8 @@ export async function loadThread(app: AppContext, viewer: Actor | null, slug: st
     .from(threads)
     .innerJoin(groups, eq(groups.id, threads.groupId))
     .innerJoin(users, eq(users.id, threads.authorId))
-    .leftJoin(groupMemberships, membershipJoin(viewer?.id ?? null))
-    .leftJoin(organizationMembers, orgRoleJoin(viewer?.id ?? null))
+    .leftJoin(groupMemberships, standingJoins(viewer?.id ?? null).membership)
+    .leftJoin(organizationMembers, standingJoins(viewer?.id ?? null).orgRole)
     .where(and(eq(threads.id, threadId), eq(groups.slug, slug)))
     .limit(1);
   if (!row) throw NotFound("That thread");
@@ -112,8 +75,8 @@ export async function loadPost(app: AppContext, viewer: Actor | null, slug: stri
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(groups, eq(groups.id, threads.groupId))
-    .leftJoin(groupMemberships, membershipJoin(viewer?.id ?? null))
-    .leftJoin(organizationMembers, orgRoleJoin(viewer?.id ?? null))
+    .leftJoin(groupMemberships, standingJoins(viewer?.id ?? null).membership)
+    .leftJoin(organizationMembers, standingJoins(viewer?.id ?? null).orgRole)
     .where(and(eq(posts.id, postId), eq(threads.id, threadId), eq(groups.slug, slug)))
     .limit(1);
   if (!row) throw NotFound("That post");

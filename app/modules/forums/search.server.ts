@@ -1,16 +1,18 @@
-import { and, asc, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
-import { forumReadScope, type Actor } from "#app/policy.server";
+import { joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
+import type { Actor } from "#app/policy.server";
+import { groupVisibleSql } from "#app/policy-sql.server";
 import { SEARCH_PAGE_SIZE } from "./forums.schema";
 import { getForum } from "./threads.server";
 
 /**
  * Full-text search over thread titles and post bodies (websearch syntax: "quoted phrases", -not, or),
  * ranked, with highlighted snippets. Only what the viewer may read: the visibility filter is part of
- * the SQL (from the policy's forumReadScope), removed and deleted content never matches. Bounded
+ * the SQL (policy-sql's groupVisibleSql, the twin of forum.read), removed and deleted content never matches. Bounded
  * pages (SEARCH_MAX_PAGES × SEARCH_PAGE_SIZE).
  */
 export async function searchForums(
@@ -28,14 +30,7 @@ export async function searchForums(
   if (!q) return { q, group: scopedGroup, results: [], hasMore: false, page };
 
   const query = sql`websearch_to_tsquery('english', ${q})`;
-  const viewerId = viewer?.id ?? "";
-  const scope = forumReadScope(viewer);
-  const visible =
-    scope === "all"
-      ? undefined
-      : scope === "public"
-        ? eq(groups.visibility, "public")
-        : or(eq(groups.visibility, "public"), eq(groupMemberships.status, "active"), isNotNull(organizationMembers.role));
+  const on = standingJoins(viewer?.id ?? null);
   // Two GIN-indexed matches (bodies; opening posts of matching titles), unioned.
   const matching = sql`(
     select p.id from ${posts} p where p.search @@ ${query}
@@ -61,14 +56,14 @@ export async function searchForums(
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(groups, eq(groups.id, threads.groupId))
     .innerJoin(users, eq(users.id, posts.authorId))
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, viewerId)))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, viewerId)))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
     .where(
       and(
         sql`${posts.id} in ${matching}`,
         isNull(posts.deletedAt),
         isNull(threads.deletedAt),
-        visible,
+        groupVisibleSql(viewer, joinedStanding),
         scopedGroup ? eq(groups.id, scopedGroup.id) : undefined,
       ),
     )
