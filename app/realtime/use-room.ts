@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { Ack, ChatMessage, ClientToServerEvents, HistoryPage, RoomJoined, Sent, ServerToClientEvents } from "./events";
+import type { Ack, ChatMessage, ClientToServerEvents, HistoryPage, PayloadEvent, PayloadIn, ResultOf, RoomJoined, Sent, ServerToClientEvents } from "./events";
 import { initialRoomState, muteCheck, roomReducer, waitingSends, type Pending, type RoomInitial } from "./room-state";
 
 export type { Connection, Pending, RoomInitial, Typist } from "./room-state";
@@ -209,12 +209,12 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   );
 
   /** Moderation and reports: resolves with the ack (never rejects). */
-  const request = useCallback(async <E extends keyof ClientToServerEvents>(event: E, payload: Parameters<ClientToServerEvents[E]>[0]): Promise<Ack<unknown>> => {
+  const request = useCallback(async <E extends PayloadEvent>(event: E, payload: PayloadIn<E>): Promise<Ack<ResultOf<E>>> => {
     const socket = socketRef.current;
     if (!socket?.connected) return { ok: false, error: { code: "offline", message: "Not connected. Please try again in a moment." } };
     try {
       // The typed emit can't follow a generic event name; the payload type is checked at the call site.
-      const timed = socket.timeout(SEND_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<unknown>> };
+      const timed = socket.timeout(SEND_TIMEOUT_MS) as unknown as { emitWithAck(e: E, p: PayloadIn<E>): Promise<Ack<ResultOf<E>>> };
       return await timed.emitWithAck(event, payload);
     } catch {
       return { ok: false, error: { code: "timeout", message: "No answer from the server. Please try again." } };
