@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { createServer, connect as tcpConnect, type AddressInfo, type Server as TcpServer, type Socket as TcpSocket } from "node:net";
 import { createClient } from "redis";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "#db/client";
 import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
@@ -9,10 +8,9 @@ import { loadConfig } from "#app/lib/config.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import type { ChatMessage, ChatPresence, ChatSanction, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
-import { clientId, collect, createChatGroup, createChatRoom, expectOk, nextEvent, request, sleep } from "#tests/helpers/chat";
+import { clientId, collect, createChatGroup, createChatRoom, expectOk, nextEvent, request, sentinel, sleep, until } from "#tests/helpers/chat";
 import { createTestDatabase } from "#tests/helpers/database";
-import { connected } from "#tests/helpers/server";
-import { createHearthServer } from "../../server";
+import { dropRedisStream, joinedSocket, redisPrefix, startNode, untilDelivered, type HearthNode } from "#tests/helpers/sockets";
 
 /**
  * Live chat under faults, on two nodes sharing one Postgres and one Redis (issue 10 #21, #2). The
@@ -64,7 +62,7 @@ async function redisProxy() {
   };
 }
 
-/** Resolves with the ack, or rejects when none came within `ms`. */
+/** Resolves with the ack, or rejects when none came within `ms` (the deadline is what these tests check). */
 function requestWithin<T>(s: Socket, ms: number, event: string, payload: unknown) {
   return Promise.race([
     request<T>(s, event, payload),
@@ -74,16 +72,8 @@ function requestWithin<T>(s: Socket, ms: number, event: string, payload: unknown
   ]);
 }
 
-async function until(condition: () => Promise<boolean> | boolean, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(25);
-  }
-}
-
 describe.skipIf(needs)("chat under faults on two nodes (needs DATABASE_URL and REDIS_URL)", () => {
-  type Node = Awaited<ReturnType<typeof createHearthServer>> & { url: string };
+  type Node = HearthNode;
   let shared: DatabaseHandle;
   let roomId: string;
   let mod: Awaited<ReturnType<typeof createMember>>, alice: typeof mod, bob: typeof mod, carol: typeof mod;
@@ -104,7 +94,7 @@ describe.skipIf(needs)("chat under faults on two nodes (needs DATABASE_URL and R
 
   /** Two nodes on one prefix, both reaching Redis through one proxy. */
   async function cluster() {
-    const prefix = `hearth-test-${randomBytes(5).toString("hex")}`;
+    const prefix = redisPrefix();
     const proxy = await redisProxy();
     const nodes: Node[] = [];
     const sockets: Socket[] = [];
@@ -113,37 +103,19 @@ describe.skipIf(needs)("chat under faults on two nodes (needs DATABASE_URL and R
       await proxy.restore().catch(() => {}); // a failed test may have left Redis cut off
       for (const n of nodes) await n.close();
       await proxy.close();
-      const redis = createClient({ url: process.env.REDIS_URL });
-      await redis.connect();
-      await redis.del(`${prefix}:socket.io`);
-      await redis.close();
+      await dropRedisStream(prefix);
     });
     for (let i = 0; i < 2; i++) {
       const handle = await createDatabase({ url: shared.url!, max: 5 });
-      const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", REDIS_URL: proxy.url, REDIS_PREFIX: prefix });
-      const server = await createHearthServer({ config, database: handle, remix: "none" });
-      await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
-      nodes.push({ ...server, url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}` });
+      nodes.push(await startNode(handle, prefix, proxy.url));
     }
     const [a, b] = nodes as [Node, Node];
-    async function joined(n: Node, m: typeof mod) {
-      const s: Socket = connect(n.url, { transports: ["websocket"], extraHeaders: { cookie: `hearth_session=${m.token}` }, reconnection: false, forceNew: true });
-      sockets.push(s);
-      await connected(s);
-      expectOk(await request<RoomJoined>(s, "room:join", { roomId }));
-      return s;
-    }
+    const joined = (n: Node, m: typeof mod) => joinedSocket(n.url, m.token, roomId, sockets);
     // Both nodes' stream readers are up once a broadcast from one reaches the other (a reader
     // starts at the stream's end, so probes sent before it is up are never seen: send again).
     const probeA = await joined(a, carol);
     const probeB = await joined(b, carol);
-    for (let attempt = 0; ; attempt++) {
-      const probe = clientId();
-      const heard = nextEvent<ChatMessage>(probeB, "message:new", (m) => m.clientId === probe, 500).then(() => true, () => false);
-      expectOk(await request<Sent>(probeA, "message:send", { roomId, body: "probe", clientId: probe }));
-      if (await heard) break;
-      if (attempt > 20) throw new Error("the nodes never heard each other");
-    }
+    await untilDelivered(probeA, probeB, roomId);
     probeA.disconnect();
     probeB.disconnect();
     return { a, b, proxy, prefix, joined };
@@ -214,10 +186,7 @@ describe.skipIf(needs)("chat under faults on two nodes (needs DATABASE_URL and R
     await carolHeardA;
     expect(await sanction).toMatchObject({ roomId, banned: true });
     // One more message after everything from the outage arrived: still nothing for Bob.
-    const last = clientId();
-    const carolHeardLast = nextEvent<ChatMessage>(carolB, "message:new", (m) => m.clientId === last);
-    expectOk(await request<Sent>(aliceA, "message:send", { roomId, body: "later still", clientId: last }));
-    await carolHeardLast;
-    expect(bobGot.map((m) => m.clientId).filter((c) => [onA, onB, last].includes(c))).toEqual([]);
+    const last = await sentinel({ from: aliceA, roomId, control: carolB, quiet: [bobB] });
+    expect(bobGot.map((m) => m.clientId).filter((c) => [onA, onB, last.clientId].includes(c))).toEqual([]);
   });
 });

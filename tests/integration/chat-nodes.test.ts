@@ -1,16 +1,11 @@
-import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import { createClient } from "redis";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "#db/client";
-import { loadConfig } from "#app/lib/config.server";
-import type { ChatMessage, ChatPresence, ChatSanction, RoomJoined, Sent } from "#app/realtime/events";
+import type { ChatPresence, ChatSanction, Sent, ChatMessage } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
-import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request, sleep } from "#tests/helpers/chat";
+import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
 import { createTestDatabase } from "#tests/helpers/database";
-import { connected } from "#tests/helpers/server";
-import { createHearthServer } from "../../server";
+import { dropRedisStream, joinedSocket, redisPrefix, startNode, untilDelivered, type HearthNode } from "#tests/helpers/sockets";
 
 /**
  * Two server nodes (two createHearthServer instances on different ports) sharing one Postgres
@@ -20,7 +15,7 @@ import { createHearthServer } from "../../server";
 const needs = !process.env.DATABASE_URL || !process.env.REDIS_URL;
 
 describe.skipIf(needs)("chat across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
-  type Node = Awaited<ReturnType<typeof createHearthServer>> & { url: string; handle: DatabaseHandle };
+  type Node = HearthNode;
   let shared: DatabaseHandle;
   let a: Node, b: Node;
   const sockets: Socket[] = [];
@@ -28,45 +23,29 @@ describe.skipIf(needs)("chat across two nodes (needs DATABASE_URL and REDIS_URL)
   let prefix: string;
   let mod: Awaited<ReturnType<typeof createMember>>, alice: typeof mod, bob: typeof mod;
 
-  async function node(handle: DatabaseHandle, prefix: string): Promise<Node> {
-    const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: prefix });
-    const server = await createHearthServer({ config, database: handle, remix: "none" });
-    await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
-    return { ...server, handle, url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}` };
-  }
-  function client(n: Node, token: string) {
-    const s: Socket = connect(n.url, { transports: ["websocket"], extraHeaders: { cookie: `hearth_session=${token}` }, reconnection: false, forceNew: true });
-    sockets.push(s);
-    return s;
-  }
-  async function joined(n: Node, m: typeof mod) {
-    const s = client(n, m.token);
-    await connected(s);
-    expectOk(await request<RoomJoined>(s, "room:join", { roomId }));
-    return s;
-  }
+  const joined = (n: Node, m: typeof mod) => joinedSocket(n.url, m.token, roomId, sockets);
 
   beforeAll(async () => {
     shared = await createTestDatabase();
     const second = await createDatabase({ url: shared.url!, max: 5 });
-    prefix = `hearth-test-${randomBytes(5).toString("hex")}`;
-    a = await node(shared, prefix);
-    b = await node(second, prefix);
+    prefix = redisPrefix();
+    a = await startNode(shared, prefix);
+    b = await startNode(second, prefix);
     [mod, alice, bob] = [await createMember(a.app, "Mod"), await createMember(a.app, "Alice"), await createMember(a.app, "Bob")];
     const { slug } = await createChatGroup(a.app, { moderatorId: mod.id, memberIds: [alice.id, bob.id] });
     roomId = (await createChatRoom(a.app, mod, slug)).id;
-    // Let each node's stream reader and heartbeat find the other.
-    await sleep(1500);
+    // Each node's stream reader is up once a message from the other node reaches it.
+    const [onA, onB] = [await joined(a, mod), await joined(b, mod)];
+    await untilDelivered(onA, onB, roomId);
+    await untilDelivered(onB, onA, roomId);
+    onA.disconnect();
+    onB.disconnect();
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await b?.close();
     await a?.close(); // closes `shared`, which drops the test database
-    // This run's stream is nobody else's: remove it.
-    const redis = createClient({ url: process.env.REDIS_URL });
-    await redis.connect();
-    await redis.del(`${prefix}:socket.io`);
-    await redis.close();
+    await dropRedisStream(prefix);
   });
 
   it("a client on node A receives a message sent through node B", async () => {
@@ -103,12 +82,10 @@ describe.skipIf(needs)("chat across two nodes (needs DATABASE_URL and REDIS_URL)
     expectOk(await request(modOnB, "user:ban", { roomId, userId: bob.id, reason: "Banned across nodes" }));
     expect(await sanction).toMatchObject({ roomId, banned: true });
     // The leave travels through the same ordered stream as later messages, so it lands first.
-    const cid = clientId();
-    const aliceGot = nextEvent<ChatMessage>(aliceOnB, "message:new", (m) => m.clientId === cid);
-    expectOk(await request(aliceOnB, "message:send", { roomId, body: "after the ban", clientId: cid }));
-    await aliceGot;
-    await sleep(300);
-    expect(bobGot.filter((m) => m.clientId === cid)).toEqual([]);
+    // Alice's message after the ban, sent on node B, reaches her own socket on node A, and not Bob's.
+    const aliceOnA = await joined(a, alice);
+    await sentinel({ from: aliceOnB, roomId, control: aliceOnA, quiet: [bobOnA] });
+    expect(bobGot).toEqual([]);
     expect(expectError(await request(bobOnA, "room:join", { roomId })).code).toBe("forbidden");
     const fetched = await a.io.in(`room:${roomId}`).fetchSockets();
     expect(fetched.some((s) => s.data.viewer.id === bob.id)).toBe(false);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
-import { io as connect, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "#app/realtime/events";
 import { chatRooms, groupMemberships, groups, organizationMembers, organizations } from "#db/schema/index";
 import { createMember } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
+import { connectedSocket } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 
@@ -85,17 +84,8 @@ describe(`the error log of the real server on ${testDatabaseKind}`, () => {
 
   it("a failing query in a socket handler logs the event name, never the message body", async () => {
     const before = lines.length;
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(s.url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie: s.cookie(owner.token), origin: s.url },
-      reconnection: false,
-      forceNew: true,
-    });
+    const socket = await connectedSocket(s.url, { cookie: s.cookie(owner.token), origin: s.url });
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once("connect", () => resolve());
-        socket.once("connect_error", reject);
-      });
       expect((await socket.timeout(10_000).emitWithAck("room:join", { roomId: "room-l" })).ok).toBe(true);
       await s.app.db.execute(sql`alter table chat_messages rename column body to body_gone`);
       try {
