@@ -38,6 +38,15 @@ export default tseslint.config(
     },
   },
   {
+    // server.ts runs the app's code only as loadAppCode loads it (the build, Vite's module graph, or
+    // the sources when no Remix app is served): a value import here would be a second copy
+    // (docs/decisions/0010). Types are fine.
+    files: ["server.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ regex: "^(#app/|\\./app/|#db/seed)", allowTypeImports: true, message: "Take app code (and the seed, which hashes with it) from `runtime` (app/runtime.server.ts via loadAppCode), not by importing it." }] }],
+    },
+  },
+  {
     files: ["app/lib/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: "^#app/(modules|routes|realtime)/", message: "app/lib is below the modules; it imports none of them." }] }],

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import type { ViteDevServer } from "vite";
 import compression from "compression";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { sql } from "drizzle-orm";
@@ -15,23 +16,12 @@ import { openNotificationChannel } from "#db/listen";
 import { openConfiguredDatabase } from "#db/open";
 import type { DatabaseHandle } from "#db/client";
 import { migrate } from "#db/migrate";
-import { demoSignInHelp, seedDemo } from "#db/seed";
-import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
-import { ConfigError, loadConfig, type Config } from "#app/lib/config.server";
+// Types only from app/: the app's code itself comes from loadApp (one copy per process; an ESLint
+// rule keeps value imports of #app out of this file).
+import type { AppContext } from "#app/lib/app-context.server";
+import type { Config } from "#app/lib/config.server";
 import type { HearthLoadContext } from "#app/load-context";
-import { errorFields, log, logError, routeOf, setLogLevel } from "#app/lib/log.server";
-import { personalResponsesNoStore } from "#app/lib/cache-control.server";
-import { cleanRequestTarget } from "#app/lib/text-input";
-import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
-import { visitorPageCache } from "#app/lib/visitor-cache.server";
-import {
-  deleteSessionTokenCookie,
-  readSessionToken,
-  setSessionTokenCookie,
-  validateSessionToken,
-} from "#app/modules/auth/session.server";
-import { attachRealtime } from "#app/realtime/io.server";
+import type * as AppRuntimeModule from "#app/runtime.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 /** Largest form body accepted: room for a 1 MB field to reach validation and get an inline error. */
@@ -43,19 +33,89 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
  */
 const UPLOAD_PATHS = [/^\/library\/new\/?$/, /^\/library\/[A-Za-z0-9_-]{1,64}\/edit\/?$/];
 
+/** "vite": dev middleware; "build": the built app in BUILD_DIR; "none": sockets and /healthz only (tests). */
+export type RemixMode = "vite" | "build" | "none";
+/** The app code server.ts runs: app/runtime.server.ts, from wherever the routes come from. */
+export type AppRuntime = typeof AppRuntimeModule;
+
+/** The app's code, loaded once: the runtime server.ts uses and the Remix build the routes come from. */
+export interface AppCode {
+  remix: RemixMode;
+  runtime: AppRuntime;
+  build?: ServerBuild | (() => Promise<ServerBuild>);
+  /** "vite" only: the dev server whose SSR module graph holds the app (hot reload). */
+  vite?: ViteDevServer;
+}
+
+/**
+ * Loads the app from one place so that server.ts, the Socket.IO handlers and the routes share every
+ * module (one DomainError class, one limiter, one logger): the production build's server entry
+ * re-exports the runtime; in development Vite's SSR module graph serves both; without Remix there is
+ * no build, so the sources are the only copy. See docs/decisions/0010-one-build-for-server-and-routes.md.
+ */
+export async function loadAppCode(remix: RemixMode, buildDir: string): Promise<AppCode> {
+  if (remix === "none") return { remix, runtime: await import("#app/runtime.server") };
+  if (remix === "vite") {
+    const { createServer: createViteServer } = await import("vite");
+    const vite = await createViteServer({ server: { middlewareMode: true } });
+    // Loaded again on every request, so routes hot-reload; the runtime is the copy from start-up.
+    const build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+    const runtime = runtimeOf(await build());
+    warnWhenRuntimeChanges(vite);
+    return { remix, runtime, build, vite };
+  }
+  const entry = path.join(path.resolve(root, buildDir), "server/index.js");
+  if (!fs.existsSync(entry)) throw new Error(`The app is not built (no ${entry}): run \`npm run build\` first.`);
+  const build = (await import(entry)) as ServerBuild;
+  return { remix, runtime: runtimeOf(build), build };
+}
+
+/**
+ * Development: the routes hot-reload, but the runtime server.ts holds (limiter, Socket.IO handlers)
+ * stays the copy loaded at start-up, so say when an edit needs a restart instead of leaving two copies.
+ */
+function warnWhenRuntimeChanges(vite: ViteDevServer) {
+  const runtimeFile = path.join(root, "app/runtime.server.ts");
+  vite.watcher.on("change", (file) => {
+    const seen = new Set<string>();
+    const pending = [...(vite.moduleGraph.getModulesByFile(runtimeFile) ?? [])];
+    for (let mod = pending.pop(); mod; mod = pending.pop()) {
+      if (!mod.file || seen.has(mod.file)) continue;
+      if (mod.file === file) {
+        vite.config.logger.warn(`${path.relative(root, file)} is also used by server.ts and the socket handlers: restart \`npm run dev\` to run the change everywhere.`, { timestamp: true });
+        return;
+      }
+      seen.add(mod.file);
+      pending.push(...mod.importedModules);
+    }
+  });
+}
+
+function runtimeOf(build: ServerBuild): AppRuntime {
+  // Remix types the entry module with its own exports only; app/entry.server.tsx adds `runtime`.
+  const runtime = (build.entry.module as { runtime?: AppRuntime }).runtime;
+  if (!runtime) throw new Error("The Remix build has no `runtime` export (app/entry.server.tsx): rebuild it.");
+  return runtime;
+}
+
 export interface HearthServerOptions {
   config: Config;
   database: DatabaseHandle;
-  /** "vite": dev middleware; "build": the built app in build/; "none": sockets and /healthz only (tests). */
-  remix: "vite" | "build" | "none";
+  remix: RemixMode;
+  /** Already loaded by the caller (main needs the config loader first); else loaded here. */
+  appCode?: AppCode;
 }
 
 /** Builds the one http.Server that hosts Express + Remix and Socket.IO. Does not listen. */
-export async function createHearthServer({ config, database, remix }: HearthServerOptions) {
-  const app: AppContext = { db: database.db, config, limiter: new RateLimiter(), realtime: noopPublisher };
+export async function createHearthServer({ config, database, remix, appCode: given }: HearthServerOptions) {
+  if (given && given.remix !== remix) throw new Error(`app code loaded for "${given.remix}", server asked for "${remix}"`);
+  const appCode = given ?? (await loadAppCode(remix, config.BUILD_DIR));
+  const { runtime } = appCode;
+  const { attachRealtime, errorFields, log, logError, readSessionToken, routeOf } = runtime;
+  const app: AppContext = { db: database.db, config, limiter: new runtime.RateLimiter(), realtime: runtime.noopPublisher };
   const expressApp = express();
   const httpServer: HttpServer = createServer(expressApp);
-  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, runtime) : null;
   const { io, publisher, stopPresence, connectAccessChannel, heardAccessChange } = attachRealtime(httpServer, app, {
     adapter: redis
       ? createAdapter(redis, {
@@ -120,7 +180,7 @@ export async function createHearthServer({ config, database, remix }: HearthServ
   // The input layer for addresses (app/lib/text-input.ts): NULs taken out, a malformed
   // percent-encoding answered 400 (the root loader renders the normal page for it).
   expressApp.use((req, res, next) => {
-    const { target, malformed } = cleanRequestTarget(req.originalUrl);
+    const { target, malformed } = runtime.cleanRequestTarget(req.originalUrl);
     if (target !== req.originalUrl) req.url = req.originalUrl = target;
     res.locals.badAddress = malformed;
     if (malformed && "_data" in req.query) {
@@ -133,8 +193,8 @@ export async function createHearthServer({ config, database, remix }: HearthServ
   // CSRF: every state-changing request must come from our own origin.
   expressApp.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-    const allowed = expectedOrigins({ protocol: req.protocol, host: req.get("host") }, config.PUBLIC_ORIGIN);
-    if (isAllowedOrigin(req.get("origin"), allowed)) return next();
+    const allowed = runtime.expectedOrigins({ protocol: req.protocol, host: req.get("host") }, config.PUBLIC_ORIGIN);
+    if (runtime.isAllowedOrigin(req.get("origin"), allowed)) return next();
     res.status(403).type("text/plain").send("This request was refused because it did not come from this site (Origin check).");
   });
 
@@ -164,12 +224,12 @@ export async function createHearthServer({ config, database, remix }: HearthServ
     const token = readSessionToken(req.headers.cookie, res.locals.secure);
     if (!token) return next();
     try {
-      const result = await validateSessionToken(app, token);
+      const result = await runtime.validateSessionToken(app, token);
       if (!result) {
-        res.append("Set-Cookie", deleteSessionTokenCookie(res.locals.secure));
+        res.append("Set-Cookie", runtime.deleteSessionTokenCookie(res.locals.secure));
       } else {
         res.locals.viewer = result.viewer;
-        if (result.refreshed) res.append("Set-Cookie", setSessionTokenCookie(token, result.expiresAt, res.locals.secure));
+        if (result.refreshed) res.append("Set-Cookie", runtime.setSessionTokenCookie(token, result.expiresAt, res.locals.secure));
       }
       next();
     } catch (e) {
@@ -179,12 +239,10 @@ export async function createHearthServer({ config, database, remix }: HearthServ
 
   if (remix !== "none") {
     const hasSession = (req: Request, res: Response) => res.locals.viewer !== null || readSessionToken(req.headers.cookie, res.locals.secure) !== null;
-    let build: ServerBuild | (() => Promise<ServerBuild>);
-    if (remix === "vite") {
-      const vite = await import("vite");
-      const viteDevServer = await vite.createServer({ server: { middlewareMode: true } });
+    const { build, vite: viteDevServer } = appCode;
+    if (!build) throw new Error(`no Remix build loaded for "${remix}"`);
+    if (viteDevServer) {
       expressApp.use(viteDevServer.middlewares);
-      build = () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
       httpServer.on("close", () => void viteDevServer.close());
     } else {
       const buildDir = path.resolve(root, config.BUILD_DIR);
@@ -197,16 +255,15 @@ export async function createHearthServer({ config, database, remix }: HearthServ
       );
       const serveTopLevel = express.static(client, { maxAge: "1h", index: false });
       expressApp.use((req, res, next) => (topLevelFiles.has(req.path) ? serveTopLevel(req, res, next) : next()));
-      build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
       expressApp.use(
-        visitorPageCache({
+        runtime.visitorPageCache({
           ttlMs: config.VISITOR_PAGE_CACHE_MS,
           isVisitor: (req, res) => !hasSession(req, res),
         }),
       );
     }
     expressApp.use(
-      personalResponsesNoStore(
+      runtime.personalResponsesNoStore(
         (req, res) => hasSession(req, res) || (req.method !== "GET" && req.method !== "HEAD") || "_data" in req.query,
       ),
     );
@@ -245,14 +302,14 @@ export async function createHearthServer({ config, database, remix }: HearthServ
     await database.close();
   }
 
-  return { app, httpServer, io, close };
+  return { app, httpServer, io, close, runtime };
 }
 
 /**
  * The Redis client the Socket.IO adapter publishes with (it duplicates it for its readers). A Redis
  * outage is logged, not fatal: the client reconnects and the streams adapter resumes from its offset.
  */
-async function connectRedis(url: string) {
+async function connectRedis(url: string, { log, errorFields }: AppRuntime) {
   const client = createClient({ url });
   let lastLogged = 0;
   client.on("error", (e) => {
@@ -267,17 +324,24 @@ async function connectRedis(url: string) {
 
 /** `npm start` / `npm run dev`: config → database → migrate → seed → listen. */
 async function main() {
+  // The config loader is app code too, so which copy of the app to load is read from the raw
+  // environment first, with the config's defaults (NODE_ENV development, SERVE_REMIX true, BUILD_DIR build).
+  const serveRemix = !["false", "0", "no"].includes(process.env.SERVE_REMIX ?? "");
+  const remix: RemixMode = !serveRemix ? "none" : process.env.NODE_ENV === "production" ? "build" : "vite";
+  const appCode = await loadAppCode(remix, process.env.BUILD_DIR || "build");
+  const { runtime } = appCode;
+  const { log, errorFields } = runtime;
   let config: Config;
   try {
-    config = loadConfig();
+    config = runtime.loadConfig();
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof runtime.ConfigError) {
       console.error(e.message);
       process.exit(1);
     }
     throw e;
   }
-  setLogLevel(config.LOG_LEVEL);
+  runtime.setLogLevel(config.LOG_LEVEL);
 
   let stopping = false;
   // Filled in as start-up proceeds; a signal in between closes whatever exists so far.
@@ -305,17 +369,16 @@ async function main() {
   running.database = database;
   await migrate(database);
   if (config.SEED_DEMO) {
-    const { created } = await seedDemo(database.db);
+    const { created } = await runtime.seedDemo(database.db);
     if (created) log.info("demo community seeded");
   }
-  const remix = !config.SERVE_REMIX ? "none" : config.NODE_ENV === "production" ? "build" : "vite";
-  const server = await createHearthServer({ config, database, remix });
+  const server = await createHearthServer({ config, database, remix, appCode });
   running.server = server;
   if (stopping) return;
   server.httpServer.listen(config.PORT, config.HOST, () => {
     const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
     console.log(`Hearth is running at http://localhost:${config.PORT} on ${where}.`);
-    if (config.SEED_DEMO) console.log(demoSignInHelp());
+    if (config.SEED_DEMO) console.log(runtime.demoSignInHelp());
   });
 }
 

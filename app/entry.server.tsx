@@ -6,6 +6,12 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { logError, routeOf } from "./lib/log.server";
 
+/**
+ * What server.ts needs from the app (the limiter, realtime handlers, config loader, session check…),
+ * taken from this build so it shares every module with the routes (app/runtime.server.ts).
+ */
+export * as runtime from "./runtime.server";
+
 const ABORT_DELAY = 5_000;
 
 export default function handleRequest(

@@ -39,11 +39,10 @@ export const httpStatusOf: Record<ErrorCode, number> = {
 };
 
 /**
- * Checked by shape, not `instanceof`: server.ts runs the source modules while routes run in the
- * Remix build, so one error can come from two copies of this class.
+ * A plain `instanceof`: server.ts, the socket handlers and the routes run one copy of the app
+ * (app/runtime.server.ts, docs/decisions/0010), so there is one DomainError class per process.
+ * An error that merely looks like one is not one.
  */
 export function isDomainError(e: unknown): e is DomainError {
-  if (!(e instanceof Error) || e.name !== "DomainError") return false;
-  const code: unknown = (e as Error & { code?: unknown }).code;
-  return typeof code === "string" && code in httpStatusOf;
+  return e instanceof DomainError;
 }
