@@ -2,6 +2,7 @@ import { Link, useFetcher } from "@remix-run/react";
 import { useRef } from "react";
 import { useSettled } from "./use-settled";
 import { Button, buttonClass } from "./ui/button";
+import { type ActionResult } from "#app/lib/action-result";
 
 export interface MembershipState {
   slug: string;
@@ -10,7 +11,6 @@ export interface MembershipState {
   permissions: { join: boolean; requestJoin: boolean; leave: boolean };
 }
 
-type Result = { ok: boolean; message: string };
 
 /**
  * Join / request / withdraw for one group. Works without JavaScript (plain POST + redirect back);
@@ -18,7 +18,7 @@ type Result = { ok: boolean; message: string };
  * (the pressed button is replaced, e.g. Join → Leave). Leaving is a link to a confirmation page.
  */
 export function MembershipControls({ group, signedIn, returnTo }: { group: MembershipState; signedIn: boolean; returnTo: string }) {
-  const fetcher = useFetcher<Result>();
+  const fetcher = useFetcher<ActionResult>();
   const busy = fetcher.state !== "idle";
   const status = group.membership?.status ?? null;
   const action = `/groups/${group.slug}/membership`;

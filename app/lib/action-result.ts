@@ -6,7 +6,9 @@
  */
 export type FieldErrors = Record<string, string[] | undefined>;
 
-export type ActionSuccess = { ok: true; message: string };
+// A success never carries field errors; both sides type the key so a view reads
+// `result.fieldErrors` without narrowing first (an `undefined` key would not survive Jsonify).
+export type ActionSuccess = { ok: true; message: string; fieldErrors?: FieldErrors };
 export type ActionFailure = { ok: false; message: string; fieldErrors?: FieldErrors };
 export type ActionResult<Extra extends object = object> = (ActionSuccess | ActionFailure) & Extra;
 

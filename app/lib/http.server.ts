@@ -54,10 +54,15 @@ export function requireParams<T>(
   return parsed.data;
 }
 
+/** A Zod error's messages per field. */
+export function fieldErrorsOf(error: ZodError): Record<string, string[]> {
+  return error.flatten().fieldErrors as Record<string, string[]>;
+}
+
 /** A form that failed its schema, as a domain error: the first field message leads (or `fallback`). */
 export function invalidInput(error: ZodError, fallback: string): DomainError {
-  const fieldErrors = error.flatten().fieldErrors as Record<string, string[]>;
-  const first = Object.values(fieldErrors).flat()[0] ?? error.flatten().formErrors[0];
+  const fieldErrors = fieldErrorsOf(error);
+  const first = Object.values(fieldErrors).flat()[0];
   return Invalid(first ?? fallback, fieldErrors);
 }
 
@@ -80,15 +85,23 @@ export function waitText(seconds: number): string {
 }
 
 /** A failed form action: the submission with the domain error as form/field errors and the right status. */
-export function formFailure<Schema>(submission: Submission<Schema>, e: unknown, hideFields: string[] = []) {
+export function formFailure<Schema, Extra extends object = object>(
+  submission: Submission<Schema>,
+  e: unknown,
+  hideFields: string[] = [],
+  extra?: Extra,
+) {
   if (!isDomainError(e)) throw e;
   const r = errorReply(e);
   return json(
-    submission.reply({
-      formErrors: r.fieldErrors ? [] : [r.message],
-      fieldErrors: r.fieldErrors,
-      hideFields,
-    }),
+    {
+      ...submission.reply({
+        formErrors: r.fieldErrors ? [] : [r.message],
+        fieldErrors: r.fieldErrors,
+        hideFields,
+      }),
+      ...(extra as Extra),
+    },
     { status: r.status, headers: r.headers },
   );
 }
@@ -115,6 +128,15 @@ export function actionFailure<Extra extends object = object>(e: unknown, extra?:
   const r = errorReply(e);
   const body = { ...(extra as Extra), ok: false as const, message: r.message, ...(r.fieldErrors ? { fieldErrors: r.fieldErrors as FieldErrors } : {}) };
   return json<ActionFailure & Extra>(body, { status: r.status, headers: r.headers });
+}
+
+/**
+ * A page's action failed: an address that names nothing (not_found, e.g. a private group) is the
+ * 404 page, exactly like the loader's; any other domain error is an ActionFailure shown in the page.
+ */
+export function pageActionFailure<Extra extends object = object>(e: unknown, extra?: Extra) {
+  if (isDomainError(e) && e.code === "not_found") throw toResponse(e);
+  return actionFailure(e, extra);
 }
 
 /** A done action as an ActionSuccess (for fetchers and forms that stay on the page). */

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Button } from "#app/components/ui/button";
 import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { SuspendSchema } from "#app/modules/moderation/moderation.schema";
 import { OrganizationSlugSchema } from "#app/modules/organizations/organizations.schema";
 import { listOrganizations } from "#app/modules/organizations/organizations.server";
@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const submission = parseWithZod(await readForm(request), { schema: SuspendSchema });
-  if (submission.status !== "success") return json({ ...submission.reply(), done: null }, { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission, { done: null });
   try {
     const v = submission.value;
     const r = v.intent === "suspend" ? await suspendAccount(context.app, viewer, v) : await liftSuspension(context.app, viewer, v);

@@ -1,12 +1,12 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { When } from "#app/components/moderation/when";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { PageLinks } from "#app/components/ui/page-links";
 import { PageQuerySchema } from "#app/lib/cursor-param";
-import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { Invalid } from "#app/lib/errors";
+import { actionFailure, actionSuccess, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { hrefWith } from "#app/lib/keyset.server";
 import { ReviewSchema } from "#app/modules/organizations/organizations.schema";
 import { listApplications, reviewApplication } from "#app/modules/organizations/organizations.server";
@@ -31,13 +31,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const parsed = ReviewSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return json({ ok: false, message: parsed.error.issues[0]?.message ?? "Please check the form." }, { status: 400 });
+  if (!parsed.success) return actionFailure(Invalid(parsed.error.issues[0]?.message ?? "Please check the form."));
   try {
     await reviewApplication(context.app, viewer, parsed.data);
-    return json({ ok: true, message: parsed.data.intent === "verify" ? "Verified: the organization exists and the applicant owns it." : "Declined." });
+    return actionSuccess(parsed.data.intent === "verify" ? "Verified: the organization exists and the applicant owns it." : "Declined.");
   } catch (e) {
-    if (!isDomainError(e)) throw e;
-    return json({ ok: false, message: e.message }, { status: httpStatusOf[e.code] });
+    return actionFailure(e);
   }
 }
 

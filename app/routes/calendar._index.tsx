@@ -1,10 +1,11 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button } from "#app/components/ui/button";
 import { StatusMessage } from "#app/components/ui/form-errors";
-import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { actionFailure, actionSuccess, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { createFeedToken, findFeedToken, listEventFilters, resetFeedToken } from "#app/modules/events/events.server";
+import { Invalid } from "#app/lib/errors";
 
 export const meta: MetaFunction = () => [{ title: "Calendar feeds — Hearth" }];
 
@@ -26,13 +27,13 @@ const CalendarIntentSchema = z.object({ intent: z.enum(["create", "reset"]) });
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const parsed = CalendarIntentSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return json({ message: "Unknown request." }, { status: 400 });
+  if (!parsed.success) return actionFailure(Invalid("Unknown request."));
   if (parsed.data.intent === "create") {
     await createFeedToken(context.app, viewer);
-    return json({ message: "Done: your calendar address is below. Add it to your calendar app." });
+    return actionSuccess("Done: your calendar address is below. Add it to your calendar app.");
   }
   await resetFeedToken(context.app, viewer);
-  return json({ message: "Done: you have a new feed address. The old one no longer works." });
+  return actionSuccess("Done: you have a new feed address. The old one no longer works.");
 }
 
 export default function CalendarFeeds() {

@@ -1,26 +1,23 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EventFormFields } from "#app/components/events/event-form";
 import { Button } from "#app/components/ui/button";
 import { Forbidden } from "#app/lib/errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { timeZoneList, toWallClockInput } from "#app/lib/time";
 import { EventIdSchema, eventFormSchema } from "#app/modules/events/events.schema";
 import { getEvent, listOrganizerChoices, updateEvent } from "#app/modules/events/events.server";
 import { formTiming } from "#app/components/ui/field";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.event.title} — Hearth` : "Event not found — Hearth" }];
 
-function eventIdOf(params: Record<string, string | undefined>) {
-  const id = EventIdSchema.safeParse(params.eventId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
-  return id.data;
-}
+const EventParams = z.object({ eventId: EventIdSchema });
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const id = eventIdOf(params);
+  const { eventId: id } = requireParams(params, EventParams);
   const viewer = requireViewer(context, request);
   return loaderWork(async () => {
     const e = await getEvent(context.app, viewer, id);
@@ -52,10 +49,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const id = eventIdOf(params);
+  const { eventId: id } = requireParams(params, EventParams);
   const viewer = requireViewer(context, request);
   const submission = parseWithZod(await readForm(request), { schema: eventFormSchema({ requireFuture: false }) });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission);
   try {
     await updateEvent(context.app, viewer, id, submission.value);
     return redirect(`/events/${id}`);

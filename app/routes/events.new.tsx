@@ -1,11 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { EventFormFields } from "#app/components/events/event-form";
 import { Button } from "#app/components/ui/button";
 import { Forbidden } from "#app/lib/errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { timeZoneList } from "#app/lib/time";
 import { eventFormSchema } from "#app/modules/events/events.schema";
 import { createEvent, listOrganizerChoices } from "#app/modules/events/events.server";
@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const submission = parseWithZod(await readForm(request), { schema: eventFormSchema({ requireFuture: true }) });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission);
   try {
     const { id } = await createEvent(context.app, viewer, submission.value);
     return redirect(`/events/${id}`);

@@ -1,10 +1,11 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
-import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { NotFound } from "#app/lib/errors";
+import { loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { findGroup, leaveGroup } from "#app/modules/groups/groups.server";
+import { z } from "zod";
 
 /**
  * "Leave group" asks first, on a page of its own: a plain form that works without JavaScript and
@@ -14,18 +15,14 @@ import { findGroup, leaveGroup } from "#app/modules/groups/groups.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Leave ${data.group.name}? — Hearth` : "Not found — Hearth" }];
 
-function slugOf(params: Record<string, string | undefined>) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
-  return slug.data;
-}
+const GroupParams = z.object({ slug: GroupSlugSchema });
 
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, GroupParams);
   return loaderWork(async () => {
     const group = await findGroup(context.app, viewer, slug);
-    if (!group.permissions.view) throw new Response("Not found", { status: 404 });
+    if (!group.permissions.view) throw NotFound("That group");
     // Only an active member has something to confirm; anyone else goes back to the group's page.
     if (!group.permissions.leave || group.membership?.status !== "active") throw redirect(`/groups/${group.slug}`);
     return {
@@ -38,15 +35,13 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
 export async function action({ params, context, request }: ActionFunctionArgs) {
   await readForm(request);
   const viewer = requireViewer(context, request);
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, GroupParams);
   try {
     const { group } = await leaveGroup(context.app, viewer, slug);
     // A private group's page is no longer the person's to see: back to the directory.
     return redirect(group.visibility === "private" ? "/groups" : `/groups/${group.slug}`);
   } catch (e) {
-    if (!isDomainError(e)) throw e;
-    if (e.code === "not_found") throw new Response("Not found", { status: 404 });
-    return json({ message: e.message }, { status: httpStatusOf[e.code] });
+    return pageActionFailure(e);
   }
 }
 

@@ -1,23 +1,24 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { StaffBadge } from "#app/components/ui/staff-badge";
 import { Button } from "#app/components/ui/button";
-import { isDomainError } from "#app/lib/errors";
-import { actionFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { actionFailure, actionSuccess, invalidInput, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { listMembers, reportMember } from "#app/modules/groups/groups.server";
 import { ReportSchema, reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
 import { can } from "#app/policy.server";
+import { type ActionResult } from "#app/lib/action-result";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Members of ${data.group.name} — Hearth` : "Not found — Hearth" }];
 
+const GroupParams = z.object({ slug: GroupSlugSchema });
+
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const { slug } = requireParams(params, GroupParams);
   const after = CursorSchema.safeParse(new URL(request.url).searchParams.get("after") ?? undefined);
   return loaderWork(async () => {
-    const { group, members, nextCursor } = await listMembers(context.app, context.viewer, slug.data, {
+    const { group, members, nextCursor } = await listMembers(context.app, context.viewer, slug, {
       after: after.success ? after.data : null,
     });
     return {
@@ -39,29 +40,20 @@ const ReportMemberSchema = ReportSchema.extend({
   userId: z.string({ required_error: "That member is missing. Please reload the page." }).regex(/^[A-Za-z0-9_-]{1,64}$/, "Not a valid member."),
 });
 
-type ActionResult = { ok: boolean; message: string; fieldErrors?: Record<string, string[] | undefined> };
-
 /** Report a member of this group to its moderators. */
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const { slug } = requireParams(params, GroupParams);
   const viewer = requireViewer(context, request);
   const formData = await readForm(request);
   const parsed = ReportMemberSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) {
-    const fieldErrors = parsed.error.flatten().fieldErrors as Record<string, string[]>;
-    const first = Object.values(fieldErrors).flat()[0];
-    return json<ActionResult>({ ok: false, message: first ?? "That request was not understood. Please reload the page and try again.", fieldErrors }, { status: 400 });
-  }
+  if (!parsed.success) return actionFailure(invalidInput(parsed.error, "That request was not understood. Please reload the page and try again."));
   const { userId, reason, details } = parsed.data;
   try {
-    await reportMember(context.app, viewer, slug.data, userId, { reason, details });
-    return json<ActionResult>({ ok: true, message: "Thank you. The group's moderators will look at your report." });
+    await reportMember(context.app, viewer, slug, userId, { reason, details });
+    return actionSuccess("Thank you. The group's moderators will look at your report.");
   } catch (e) {
-    if (!isDomainError(e)) throw e;
     // A private group (or one the viewer is not inside) answers 404 exactly like a missing one.
-    if (e.code === "not_found") throw new Response("Not found", { status: 404 });
-    return actionFailure(e);
+    return pageActionFailure(e);
   }
 }
 

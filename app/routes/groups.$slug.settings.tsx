@@ -1,23 +1,20 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
-import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { Invalid } from "#app/lib/errors";
+import { actionFailure, actionSuccess, fieldErrorsOf, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { GroupFormSchema, ModeratorActionSchema } from "#app/modules/organizations/organizations.schema";
 import { editGroup, getGroupSettings, setGroupModerator } from "#app/modules/organizations/organizations.server";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settings — ${data?.group.name ?? "Group"} — Hearth` }];
 
-function slugOf(params: Record<string, string | undefined>) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
-  return slug.data;
-}
+const GroupParams = z.object({ slug: GroupSlugSchema });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, GroupParams);
   return loaderWork(async () => {
     const { group, members, canAppoint } = await getGroupSettings(context.app, viewer, slug);
     return {
@@ -28,26 +25,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
 }
 
-type Result = { ok: boolean; message: string; fieldErrors?: Record<string, string[] | undefined> };
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, GroupParams);
   const data = Object.fromEntries(await readForm(request));
   try {
     if (data.intent === "appoint" || data.intent === "standDown") {
       const parsed = ModeratorActionSchema.safeParse(data);
-      if (!parsed.success) return json<Result>({ ok: false, message: "Please choose a member." }, { status: 400 });
+      if (!parsed.success) return actionFailure(Invalid("Please choose a member."));
       await setGroupModerator(context.app, viewer, slug, parsed.data);
-      return json<Result>({ ok: true, message: parsed.data.intent === "appoint" ? "Moderator appointed." : "Moderator stood down." });
+      return actionSuccess(parsed.data.intent === "appoint" ? "Moderator appointed." : "Moderator stood down.");
     }
     const parsed = GroupFormSchema.safeParse(data);
-    if (!parsed.success) return json<Result>({ ok: false, message: "Please check the form.", fieldErrors: parsed.error.flatten().fieldErrors }, { status: 400 });
+    if (!parsed.success) return actionFailure(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
     await editGroup(context.app, viewer, slug, parsed.data);
-    return json<Result>({ ok: true, message: "Group saved." });
+    return actionSuccess("Group saved.");
   } catch (e) {
-    if (!isDomainError(e)) throw e;
-    return json<Result>({ ok: false, message: e.message, fieldErrors: e.fieldErrors }, { status: httpStatusOf[e.code] });
+    return actionFailure(e);
   }
 }
 

@@ -5,24 +5,21 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ResourceFormFields } from "#app/components/library/resource-form";
 import { Button } from "#app/components/ui/button";
 import { Forbidden, NotFound } from "#app/lib/errors";
-import { formFailure, loaderWork, requireViewer, toResponse } from "#app/lib/http.server";
+import { formFailure, loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
 import { readResourceSubmission } from "#app/modules/library/form.server";
 import { ResourceFormSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
 import { getResource, listCuratorChoices, updateResource } from "#app/modules/library/library.server";
 import { discardUpload } from "#app/modules/library/upload.server";
 import { formTiming } from "#app/components/ui/field";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit ${data.resource.title} — Hearth` : "Edit — Hearth" }];
 
-function resourceIdOf(params: { resourceId?: string }) {
-  const parsed = ResourceIdSchema.safeParse(params.resourceId);
-  if (!parsed.success) throw toResponse(NotFound("That resource"));
-  return parsed.data;
-}
+const ResourceParams = z.object({ resourceId: ResourceIdSchema });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const id = resourceIdOf(params);
+  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
   return loaderWork(async () => {
     const r = await getResource(context.app, viewer, id);
     if (!r.permissions.edit) throw Forbidden("Only the organization's staff can change this resource.");
@@ -48,7 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const id = resourceIdOf(params);
+  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
   const read = await readResourceSubmission(context.app, request);
   try {
     if (read.failure) return read.failure;

@@ -1,11 +1,11 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { QueueItem, type QueueFeedback } from "#app/components/moderation/queue-item";
+import { QueueItem } from "#app/components/moderation/queue-item";
 import { When } from "#app/components/moderation/when";
 import { Button } from "#app/components/ui/button";
 import { PageLinks } from "#app/components/ui/page-links";
-import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { Invalid } from "#app/lib/errors";
+import { actionFailure, actionSuccess, fieldErrorsOf, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { hrefWith } from "#app/lib/keyset.server";
 import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey, QueuePagingSchema, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
 import { decideAppeal } from "#app/modules/moderation/appeals.server";
@@ -60,26 +60,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const key = isAppeal
     ? `appeal:${String(form.appealId ?? "")}`
     : queueItemKey({ targetType: String(form.targetType ?? ""), targetId: String(form.targetId ?? ""), groupId: String(form.groupId ?? "") || null });
-  const fail = (status: number, message: string, fieldErrors?: Record<string, string[] | undefined>) =>
-    json<QueueFeedback>({ key, ok: false, message, fieldErrors }, { status });
+  // The queue has a form per item: each result names the item it answers.
+  const fail = (e: unknown) => actionFailure(e, { key });
   try {
     if (isAppeal) {
       const parsed = AppealDecisionSchema.safeParse(form);
-      if (!parsed.success) return fail(400, "Please check the form.", parsed.error.flatten().fieldErrors);
+      if (!parsed.success) return fail(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
       await decideAppeal(context.app, viewer, parsed.data);
-      return json<QueueFeedback>({ key, ok: true, message: done[parsed.data.intent]! });
+      return actionSuccess(done[parsed.data.intent]!, { key });
     }
     const parsed = QueueActionSchema.safeParse(form);
     if (!parsed.success) {
-      const errors = parsed.error.flatten().fieldErrors as Record<string, string[] | undefined>;
+      const errors = fieldErrorsOf(parsed.error);
       if (!form.intent) errors.intent = ["Choose a decision."];
-      return fail(400, "Please check the form.", errors);
+      return fail(Invalid("Please check the form.", errors));
     }
     const result = await actOnReport(context.app, viewer, parsed.data);
-    return json<QueueFeedback>({ key, ok: true, message: done[result.intent]! });
+    return actionSuccess(done[result.intent]!, { key });
   } catch (e) {
-    if (!isDomainError(e)) throw e;
-    return fail(httpStatusOf[e.code], e.message, e.fieldErrors);
+    return fail(e);
   }
 }
 

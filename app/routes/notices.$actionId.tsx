@@ -6,23 +6,20 @@ import { When } from "#app/components/moderation/when";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { FormErrors } from "#app/components/ui/form-errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { AppealSchema } from "#app/modules/moderation/moderation.schema";
 import { appealDecision } from "#app/modules/moderation/appeals.server";
 import { getNotice } from "#app/modules/moderation/notices.server";
 import { formTiming } from "#app/components/ui/field";
+import { z } from "zod";
 
 export const meta: MetaFunction = () => [{ title: "A moderation notice — Hearth" }];
 
-function actionIdOf(params: Record<string, string | undefined>) {
-  const id = params.actionId ?? "";
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new Response("Not found", { status: 404 });
-  return id;
-}
+const NoticeParams = z.object({ actionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const id = actionIdOf(params);
+  const { actionId: id } = requireParams(params, NoticeParams);
   return loaderWork(async () => {
     const notice = await getNotice(context.app, viewer, id);
     return { ...notice, createdAt: notice.createdAt.toISOString() };
@@ -31,9 +28,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const id = actionIdOf(params);
+  const { actionId: id } = requireParams(params, NoticeParams);
   const submission = parseWithZod(await readForm(request), { schema: AppealSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission);
   try {
     await appealDecision(context.app, viewer, id, submission.value);
     return json(submission.reply({ resetForm: true }));

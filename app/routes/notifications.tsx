@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { RelativeTime } from "#app/components/forum/relative-time";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
-import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formInvalid, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { NotificationActionSchema } from "#app/modules/notifications/notifications.schema";
 import { listNotifications, markRead } from "#app/modules/notifications/notifications.server";
 
@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const submission = parseWithZod(await readForm(request), { schema: NotificationActionSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission);
   await markRead(context.app, viewer, submission.value.intent === "read" ? [submission.value.id] : undefined);
   return json(submission.reply({ resetForm: true }));
 }

@@ -1,22 +1,19 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { VerifiedBadge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
-import { httpStatusOf, isDomainError } from "#app/lib/errors";
-import { loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { Invalid } from "#app/lib/errors";
+import { actionFailure, actionSuccess, fieldErrorsOf, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { GroupFormSchema, HelplinesSchema, OrganizationSlugSchema, TeamActionSchema } from "#app/modules/organizations/organizations.schema";
 import { createOrganizationGroup, getOrganizationPage, manageTeam, setHelplines } from "#app/modules/organizations/organizations.server";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organization.name ?? "Organization"} — Hearth` }];
 
-function slugOf(params: Record<string, string | undefined>) {
-  const slug = OrganizationSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
-  return slug.data;
-}
+const OrganizationParams = z.object({ slug: OrganizationSlugSchema });
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, OrganizationParams);
   return loaderWork(async () => {
     const { organization, groups, team } = await getOrganizationPage(context.app, context.viewer, slug);
     const { target: _t, ...org } = organization;
@@ -24,37 +21,35 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   });
 }
 
-type Result = { ok: boolean; form: string; message: string; fieldErrors?: Record<string, string[] | undefined> };
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, OrganizationParams);
   const data = Object.fromEntries(await readForm(request));
   const formName = String(data.form ?? "");
-  const fail = (status: number, message: string, fieldErrors?: Record<string, string[] | undefined>) => json<Result>({ ok: false, form: formName, message, fieldErrors }, { status });
+  // The page has several forms: each result names the one it answers.
+  const fail = (e: unknown) => actionFailure(e, { form: formName });
   try {
     if (formName === "team") {
       const parsed = TeamActionSchema.safeParse(data);
-      if (!parsed.success) return fail(400, "Please check the form.", parsed.error.flatten().fieldErrors);
+      if (!parsed.success) return fail(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
       const r = await manageTeam(context.app, viewer, slug, parsed.data);
-      return json<Result>({ ok: true, form: formName, message: parsed.data.intent === "remove" ? `${r.displayName} is no longer on the team.` : `${r.displayName} is now ${parsed.data.role === "admin" ? "an admin" : `a ${parsed.data.role}`}.` });
+      return actionSuccess(parsed.data.intent === "remove" ? `${r.displayName} is no longer on the team.` : `${r.displayName} is now ${parsed.data.role === "admin" ? "an admin" : `a ${parsed.data.role}`}.`, { form: formName });
     }
     if (formName === "helplines") {
       const parsed = HelplinesSchema.safeParse(data);
-      if (!parsed.success) return fail(400, "Please check the form.", parsed.error.flatten().fieldErrors);
+      if (!parsed.success) return fail(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
       await setHelplines(context.app, viewer, slug, parsed.data.helplines);
-      return json<Result>({ ok: true, form: formName, message: "Helplines saved. They appear on the Get help now page." });
+      return actionSuccess("Helplines saved. They appear on the Get help now page.", { form: formName });
     }
     if (formName === "group") {
       const parsed = GroupFormSchema.safeParse(data);
-      if (!parsed.success) return fail(400, "Please check the form.", parsed.error.flatten().fieldErrors);
+      if (!parsed.success) return fail(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
       const { slug: groupSlug } = await createOrganizationGroup(context.app, viewer, slug, parsed.data);
       return redirect(`/groups/${groupSlug}`);
     }
-    return fail(400, "That request was not understood. Please reload the page.");
+    return fail(Invalid("That request was not understood. Please reload the page."));
   } catch (e) {
-    if (!isDomainError(e)) throw e;
-    return fail(httpStatusOf[e.code], e.message, e.fieldErrors);
+    return fail(e);
   }
 }
 

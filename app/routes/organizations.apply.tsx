@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Button } from "#app/components/ui/button";
 import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { ApplicationSchema } from "#app/modules/organizations/organizations.schema";
 import { applyForOrganization, listMyApplications } from "#app/modules/organizations/organizations.server";
 
@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const submission = parseWithZod(await readForm(request), { schema: ApplicationSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission);
   try {
     await applyForOrganization(context.app, viewer, submission.value);
     return json({ ...submission.reply({ resetForm: true }), sent: true });

@@ -13,8 +13,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  const parsed = SearchQuerySchema.safeParse(params);
+  const parsed = SearchQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const input = parsed.success ? parsed.data : { q: "", page: 1, group: undefined };
   return loaderWork(async () => {
     const res = await searchForums(context.app, context.viewer, input);

@@ -1,11 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
 import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
-import { formFailure, readForm } from "#app/lib/http.server";
+import { formFailure, formInvalid, readForm } from "#app/lib/http.server";
 import { signIn } from "#app/modules/accounts/accounts.server";
 import { safeRedirect } from "#app/lib/redirect";
 import { SignInSchema } from "#app/modules/auth/auth.schema";
@@ -20,7 +20,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema: SignInSchema });
-  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission, {}, { hideFields: ["password"] });
   try {
     const { token, expiresAt } = await signIn(context.app, submission.value, context.clientIp);
     return redirect(safeRedirect(submission.value.redirectTo), {

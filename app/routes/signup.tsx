@@ -1,11 +1,11 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
 import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
-import { formFailure, readForm } from "#app/lib/http.server";
+import { formFailure, formInvalid, readForm } from "#app/lib/http.server";
 import { signUp } from "#app/modules/accounts/accounts.server";
 import { SignUpSchema } from "#app/modules/auth/auth.schema";
 import { setSessionTokenCookie } from "#app/modules/auth/session.server";
@@ -19,7 +19,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema: SignUpSchema });
-  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission, {}, { hideFields: ["password"] });
   try {
     const { token, expiresAt } = await signUp(context.app, submission.value, context.clientIp);
     return redirect("/groups", { headers: { "Set-Cookie": setSessionTokenCookie(token, expiresAt, context.secure) } });

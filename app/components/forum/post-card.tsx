@@ -7,6 +7,7 @@ import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { StaffRole } from "#app/lib/staff-role";
 import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
 import { RelativeTime } from "./relative-time";
+import { type ActionResult } from "#app/lib/action-result";
 
 export interface PostView {
   id: string;
@@ -28,7 +29,6 @@ export interface ReportReason {
   label: string;
 }
 
-type ActionResult = { ok: boolean; message: string; fieldErrors?: Record<string, string[]> };
 
 const summaryClass =
   "inline-flex min-h-11 cursor-pointer items-center rounded-lg px-3 font-semibold text-brand-800 underline underline-offset-2 hover:bg-brand-50 dark:text-brand-100 dark:hover:bg-stone-800";

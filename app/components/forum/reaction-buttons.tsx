@@ -1,4 +1,5 @@
 import { useFetcher } from "@remix-run/react";
+import { type ActionResult } from "#app/lib/action-result";
 
 export type ReactionKind = "helpful" | "hug" | "same_here";
 const kinds: { kind: ReactionKind; label: string; icon: string }[] = [
@@ -47,7 +48,7 @@ function ReactionButton({
   pressed: boolean;
   canReact: boolean;
 }) {
-  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const fetcher = useFetcher<ActionResult>();
   const sending = fetcher.formData?.get("kind") === kind;
   const shownPressed = sending ? !pressed : pressed;
   const shownCount = sending ? count + (pressed ? -1 : 1) : count;

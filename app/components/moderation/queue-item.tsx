@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { When } from "./when";
+import { type ActionResult } from "#app/lib/action-result";
 
 export interface QueueItemView {
   key: string;
@@ -26,12 +27,8 @@ export interface QueueItemView {
   authorHistory: { action: string; reason: string; createdAt: string; groupName: string | null }[];
 }
 
-export interface QueueFeedback {
-  key?: string;
-  ok: boolean;
-  message: string;
-  fieldErrors?: Record<string, string[] | undefined>;
-}
+/** The queue's action result, naming the item it answers. */
+export type QueueFeedback = ActionResult<{ key?: string }>;
 
 const kindLabel = { thread: "Thread", post: "Forum post", chat_message: "Chat message", user: "Member profile" } as const;
 

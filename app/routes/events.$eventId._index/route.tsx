@@ -5,23 +5,20 @@ import { EventTime } from "#app/components/events/event-time";
 import { formatNames } from "#app/components/events/event-card";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { Badge } from "#app/components/ui/badge";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { describeInZone, formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { EventActionSchema, EventIdSchema } from "#app/modules/events/events.schema";
 import { cancelEvent, cancelRsvp, getEvent, listAttendees, rsvpToEvent } from "#app/modules/events/events.server";
 import { AttendeeLists, OrganizerTools, RsvpPanel } from "./event-panels";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.title} — Hearth events` : "Event not found — Hearth" }];
 
-function eventIdOf(params: Record<string, string | undefined>) {
-  const id = EventIdSchema.safeParse(params.eventId);
-  if (!id.success) throw new Response("Not found", { status: 404 });
-  return id.data;
-}
+const EventParams = z.object({ eventId: EventIdSchema });
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const id = eventIdOf(params);
+  const { eventId: id } = requireParams(params, EventParams);
   return loaderWork(async () => {
     const e = await getEvent(context.app, context.viewer, id);
     const attendees = e.permissions.viewAttendees ? await listAttendees(context.app, context.viewer, id) : null;
@@ -63,10 +60,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const id = eventIdOf(params);
+  const { eventId: id } = requireParams(params, EventParams);
   const viewer = requireViewer(context, request);
   const submission = parseWithZod(await readForm(request), { schema: EventActionSchema });
-  if (submission.status !== "success") return json({ ...submission.reply(), message: null }, { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission, { message: null });
   try {
     let message: string;
     switch (submission.value.intent) {
@@ -87,8 +84,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     }
     return json({ ...submission.reply({ resetForm: true }), message });
   } catch (e) {
-    const failure = formFailure(submission, e);
-    return json({ ...(await failure.json()), message: null }, { status: failure.status, headers: failure.headers });
+    return formFailure(submission, e, [], { message: null });
   }
 }
 

@@ -1,5 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
+import { type ActionResult } from "#app/lib/action-result";
 
 interface Request {
   userId: string;
@@ -25,7 +26,7 @@ export function JoinRequests({ slug, requests }: { slug: string; requests: Reque
 }
 
 function JoinRequestRow({ slug, request }: { slug: string; request: Request }) {
-  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const fetcher = useFetcher<ActionResult>();
   const busy = fetcher.state !== "idle";
   const asked = new Date(request.requestedAt);
   return (

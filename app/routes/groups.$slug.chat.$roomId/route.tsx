@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChatRoom } from "#app/components/chat/chat-room";
 import { NotFound } from "#app/lib/errors";
-import { loaderWork, requireViewer } from "#app/lib/http.server";
+import { loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
 import { RoomIdSchema } from "#app/modules/chat/chat.schema";
 import { openRoom } from "#app/modules/chat/chat.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.room.name} · ${data.group.name} chat — Hearth` : "Room not found — Hearth" },
@@ -14,12 +15,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 /** The room page: the latest messages are rendered on the server; the socket takes over from their last seq. */
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  const roomId = RoomIdSchema.safeParse(params.roomId);
-  if (!slug.success || !roomId.success) throw new Response("Not found", { status: 404 });
+  const { slug, roomId } = requireParams(params, z.object({ slug: GroupSlugSchema, roomId: RoomIdSchema }));
   return loaderWork(async () => {
-    const opened = await openRoom(context.app, viewer, { roomId: roomId.data });
-    if (opened.group.slug !== slug.data) throw NotFound("That room");
+    const opened = await openRoom(context.app, viewer, { roomId });
+    if (opened.group.slug !== slug) throw NotFound("That room");
     return { ...opened, self: { id: viewer.id, displayName: viewer.displayName } };
   });
 }

@@ -5,19 +5,21 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { RoomIntentSchema } from "#app/modules/chat/chat.schema";
 import { archiveRoom, createRoom, listRooms, renameRoom } from "#app/modules/chat/chat.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { formTiming } from "#app/components/ui/field";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Chat rooms · ${data.group.name} — Hearth` : "Group not found — Hearth" }];
 
+const GroupParams = z.object({ slug: GroupSlugSchema });
+
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const { slug } = requireParams(params, GroupParams);
   return loaderWork(async () => {
-    const { group, rooms, permissions } = await listRooms(context.app, context.viewer, slug.data);
+    const { group, rooms, permissions } = await listRooms(context.app, context.viewer, slug);
     return {
       group: { slug: group.slug, name: group.name, member: group.membership?.status === "active" },
       rooms,
@@ -30,24 +32,22 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 /** Moderators create, rename, archive and reopen rooms. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const { slug } = requireParams(params, GroupParams);
   const submission = parseWithZod(await readForm(request), { schema: RoomIntentSchema });
-  if (submission.status !== "success") return json({ result: submission.reply(), message: null }, { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission, { message: null });
   const input = submission.value;
   try {
     let message: string;
-    if (input.intent === "create") message = `Room “${(await createRoom(context.app, viewer, slug.data, input)).name}” created.`;
-    else if (input.intent === "rename") message = `Room renamed to “${(await renameRoom(context.app, viewer, slug.data, input)).name}”.`;
+    if (input.intent === "create") message = `Room “${(await createRoom(context.app, viewer, slug, input)).name}” created.`;
+    else if (input.intent === "rename") message = `Room renamed to “${(await renameRoom(context.app, viewer, slug, input)).name}”.`;
     else {
       const archived = input.intent === "archive";
-      const room = await archiveRoom(context.app, viewer, slug.data, { roomId: input.roomId, archived });
+      const room = await archiveRoom(context.app, viewer, slug, { roomId: input.roomId, archived });
       message = archived ? `Room “${room.name}” archived.` : `Room “${room.name}” reopened.`;
     }
-    return json({ result: submission.reply({ resetForm: true }), message });
+    return json({ ...submission.reply({ resetForm: true }), message });
   } catch (e) {
-    const failed = formFailure(submission, e);
-    return json({ result: await failed.json(), message: null }, { status: failed.status });
+    return formFailure(submission, e, [], { message: null });
   }
 }
 
@@ -56,7 +56,7 @@ export default function ChatRooms() {
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
-    lastResult: data?.result,
+    lastResult: data,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: RoomIntentSchema }),
     ...formTiming,
   });

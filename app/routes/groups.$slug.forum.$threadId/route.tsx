@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { actionFailure, formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { actionFailure, actionSuccess, formFailure, formInvalid, invalidInput, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import { createReply, deletePost, moderatePost, reportPost } from "#app/modules/forums/posts.server";
@@ -9,20 +9,16 @@ import { getThreadPage, moderateThread } from "#app/modules/forums/threads.serve
 import { GroupSlugSchema, CursorSchema } from "#app/modules/groups/groups.schema";
 import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
 import { ThreadView } from "./thread-view";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.thread.title} — ${data.group.name} forum — Hearth` : "Thread not found — Hearth" },
 ];
 
-function parseParams(params: Record<string, string | undefined>) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  const threadId = ThreadIdSchema.safeParse(params.threadId);
-  if (!slug.success || !threadId.success) throw new Response("Not found", { status: 404 });
-  return { slug: slug.data, threadId: threadId.data };
-}
+const ThreadParams = z.object({ slug: GroupSlugSchema, threadId: ThreadIdSchema });
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const { slug, threadId } = parseParams(params);
+  const { slug, threadId } = requireParams(params, ThreadParams);
   const search = new URL(request.url).searchParams;
   const after = CursorSchema.safeParse(search.get("after") ?? undefined);
   const before = CursorSchema.safeParse(search.get("before") ?? undefined);
@@ -69,7 +65,7 @@ const done: Record<string, string> = {
 };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { slug, threadId } = parseParams(params);
+  const { slug, threadId } = requireParams(params, ThreadParams);
   const viewer = requireViewer(context, request);
   const formData = await readForm(request);
   const intent = formData.get("intent");
@@ -77,7 +73,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // The reply form: Preview or Post, errors back into the form, the draft never lost.
   if (intent === "preview" || intent === "post") {
     const submission = parseWithZod(formData, { schema: ReplySchema });
-    if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
+    if (submission.status !== "success") return formInvalid(submission, { preview: null });
     if (submission.value.intent === "preview") {
       return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
     }
@@ -90,18 +86,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 
   const parsed = ThreadActionSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) {
-    const fieldErrors = parsed.error.flatten().fieldErrors as Record<string, string[]>;
-    const first = Object.values(fieldErrors).flat()[0];
-    return json({ ok: false, message: first ?? "That request was not understood. Please reload the page and try again.", fieldErrors }, { status: 400 });
-  }
+  if (!parsed.success) return actionFailure(invalidInput(parsed.error, "That request was not understood. Please reload the page and try again."));
   const input = parsed.data;
   const { app } = context;
   try {
     switch (input.intent) {
       case "react": {
         const r = await toggleReaction(app, viewer, slug, threadId, input.postId, input.kind);
-        return json({ ok: true, message: "", reaction: r });
+        return actionSuccess("", { reaction: r });
       }
       case "delete":
         await deletePost(app, viewer, slug, threadId, input.postId);
@@ -128,7 +120,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await moderatePost(app, viewer, slug, threadId, input.postId, "restore");
         break;
     }
-    return json({ ok: true, message: done[input.intent] ?? "Done." });
+    return actionSuccess(done[input.intent] ?? "Done.");
   } catch (e) {
     return actionFailure(e);
   }

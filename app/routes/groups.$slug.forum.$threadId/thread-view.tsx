@@ -12,10 +12,11 @@ import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { ReplySchema } from "#app/modules/forums/forums.schema";
 import type { action, loader } from "./route";
+import { type ActionResult } from "#app/lib/action-result";
 
 type ActionData = NonNullable<ReturnType<typeof useActionData<typeof action>>>;
 type ReplyResult = Extract<ActionData, { initialValue?: unknown }>;
-type SmallResult = Extract<ActionData, { ok: boolean }>;
+type SmallResult = ActionResult;
 
 export function ThreadView() {
   const data = useLoaderData<typeof loader>();
@@ -186,7 +187,7 @@ function ModeratorTools({ thread }: { thread: { pinned: boolean; locked: boolean
 }
 
 function ThreadIntentButton({ intent, label }: { intent: string; label: string }) {
-  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const fetcher = useFetcher<ActionResult>();
   const busy = fetcher.state !== "idle";
   return (
     <fetcher.Form method="post" preventScrollReset>
@@ -202,7 +203,7 @@ function ThreadIntentButton({ intent, label }: { intent: string; label: string }
 }
 
 function RemoveThreadForm() {
-  const fetcher = useFetcher<{ ok: boolean; message: string }>();
+  const fetcher = useFetcher<ActionResult>();
   const busy = fetcher.state !== "idle";
   return (
     <details>

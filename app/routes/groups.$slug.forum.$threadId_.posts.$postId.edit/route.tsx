@@ -7,33 +7,28 @@ import { formTiming, TextareaField } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { EditPostSchema, PostIdSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import { editPost, getPostForEdit } from "#app/modules/forums/posts.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Edit your post in “${data.thread.title}” — Hearth` : "Not found — Hearth" }];
 
-function parseParams(params: Record<string, string | undefined>) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  const threadId = ThreadIdSchema.safeParse(params.threadId);
-  const postId = PostIdSchema.safeParse(params.postId);
-  if (!slug.success || !threadId.success || !postId.success) throw new Response("Not found", { status: 404 });
-  return { slug: slug.data, threadId: threadId.data, postId: postId.data };
-}
+const PostParams = z.object({ slug: GroupSlugSchema, threadId: ThreadIdSchema, postId: PostIdSchema });
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const { slug, threadId, postId } = parseParams(params);
+  const { slug, threadId, postId } = requireParams(params, PostParams);
   const viewer = requireViewer(context, request);
   return loaderWork(() => getPostForEdit(context.app, viewer, slug, threadId, postId));
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const { slug, threadId, postId } = parseParams(params);
+  const { slug, threadId, postId } = requireParams(params, PostParams);
   const viewer = requireViewer(context, request);
   const submission = parseWithZod(await readForm(request), { schema: EditPostSchema });
-  if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission, { preview: null });
   if (submission.value.intent === "preview") return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
   try {
     const { title, body } = submission.value;

@@ -2,18 +2,18 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ThreadList } from "#app/components/forum/thread-list";
 import { Button, ButtonLink } from "#app/components/ui/button";
-import { loaderWork } from "#app/lib/http.server";
+import { loaderWork, requireParams } from "#app/lib/http.server";
 import { listThreads } from "#app/modules/forums/threads.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.group.name} forum — Hearth` : "Forum not found — Hearth" }];
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
+  const { slug } = requireParams(params, z.object({ slug: GroupSlugSchema }));
   const after = CursorSchema.safeParse(new URL(request.url).searchParams.get("after") ?? undefined);
   return loaderWork(async () => {
-    const page = await listThreads(context.app, context.viewer, slug.data, { after: after.success ? after.data : null });
+    const page = await listThreads(context.app, context.viewer, slug, { after: after.success ? after.data : null });
     return {
       now: new Date().toISOString(),
       signedIn: context.viewer !== null,

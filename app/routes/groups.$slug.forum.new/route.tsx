@@ -8,22 +8,19 @@ import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { Forbidden } from "#app/lib/errors";
-import { formFailure, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { NewThreadSchema, TITLE_MAX } from "#app/modules/forums/forums.schema";
 import { createThread, getForum } from "#app/modules/forums/threads.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Start a thread in ${data.group.name} — Hearth` : "Not found — Hearth" }];
 
-function slugOf(params: Record<string, string | undefined>) {
-  const slug = GroupSlugSchema.safeParse(params.slug);
-  if (!slug.success) throw new Response("Not found", { status: 404 });
-  return slug.data;
-}
+const GroupParams = z.object({ slug: GroupSlugSchema });
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, GroupParams);
   const viewer = requireViewer(context, request);
   return loaderWork(async () => {
     const forum = await getForum(context.app, viewer, slug);
@@ -33,7 +30,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
-  const slug = slugOf(params);
+  const { slug } = requireParams(params, GroupParams);
   const viewer = requireViewer(context, request);
   const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: NewThreadSchema });
@@ -43,7 +40,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     const reply = submission.reply();
     return json({ ...reply, error: undefined, preview: body ? renderMarkdown(body.slice(0, 20_000)) : "" });
   }
-  if (submission.status !== "success") return json({ ...submission.reply(), preview: null }, { status: 400 });
+  if (submission.status !== "success") return formInvalid(submission, { preview: null });
   try {
     const { threadId, crisisPrompt } = await createThread(context.app, viewer, slug, submission.value);
     return redirect(`/groups/${slug}/forum/${threadId}${crisisPrompt ? "?help=1" : ""}`);

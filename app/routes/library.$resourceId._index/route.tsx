@@ -1,32 +1,22 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { ReviewStamp } from "#app/components/library/review-stamp";
 import { Badge, VerifiedBadge } from "#app/components/ui/badge";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
-import { isDomainError, NotFound } from "#app/lib/errors";
-import { loaderWork, readForm, requireViewer, toResponse } from "#app/lib/http.server";
+import { Invalid, NotFound } from "#app/lib/errors";
+import { actionFailure, actionSuccess, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { categoryLabels, kindLabels, ResourceActionSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
-import {
-  bookmarkResource,
-  getResource,
-  restoreResource,
-  retireResource,
-  reviewResource,
-  unbookmarkResource,
-} from "#app/modules/library/library.server";
+import { bookmarkResource, getResource, restoreResource, retireResource, reviewResource, unbookmarkResource } from "#app/modules/library/library.server";
+import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.resource.title} — Library — Hearth` : "Library — Hearth" }];
 
-function resourceIdOf(params: { resourceId?: string }) {
-  const parsed = ResourceIdSchema.safeParse(params.resourceId);
-  if (!parsed.success) throw toResponse(NotFound("That resource"));
-  return parsed.data;
-}
+const ResourceParams = z.object({ resourceId: ResourceIdSchema });
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const id = resourceIdOf(params);
+  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
   return loaderWork(async () => {
     const r = await getResource(context.app, context.viewer, id);
     return {
@@ -68,9 +58,9 @@ const done: Record<string, string> = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const id = resourceIdOf(params);
+  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
   const parsed = ResourceActionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return json({ ok: false as const, message: "Unknown action." }, { status: 400 });
+  if (!parsed.success) return actionFailure(Invalid("Unknown action."));
   const { intent } = parsed.data;
   try {
     if (intent === "bookmark") await bookmarkResource(context.app, viewer, id);
@@ -79,12 +69,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     else if (intent === "retire") await retireResource(context.app, viewer, id);
     else await restoreResource(context.app, viewer, id);
   } catch (e) {
-    if (isDomainError(e) && e.code === "not_found") throw toResponse(e);
-    if (isDomainError(e)) return json({ ok: false as const, message: e.message }, { status: toResponse(e).status });
-    throw e;
+    return pageActionFailure(e);
   }
   if (intent === "retire") return redirect(`/library/${id}?retired=1`);
-  return json({ ok: true as const, message: done[intent] ?? "Done." });
+  return actionSuccess(done[intent] ?? "Done.");
 }
 
 /** "On this page": a link to each of the guide's headings, indented by level. */
