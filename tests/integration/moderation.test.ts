@@ -27,7 +27,6 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let mod: Member, author: Member, reporter: Member, reporter2: Member, otherMod: Member, admin: Member, orgAdmin: Member;
   let slug: string, groupId: string, roomId: string;
-  let otherSlug: string;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -40,7 +39,7 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     ({ slug, groupId } = await createChatGroup(app, { moderatorId: mod.id, memberIds: [author.id, reporter.id, reporter2.id], orgStaff: [{ userId: orgAdmin.id, role: "admin" }] }));
     roomId = (await createChatRoom(app, mod, slug)).id;
     // Organization B: otherMod moderates it (as org moderator), and nothing in A.
-    ({ slug: otherSlug } = await createChatGroup(app, { moderatorId: otherMod.id, orgStaff: [{ userId: otherMod.id, role: "moderator" }] }));
+    await createChatGroup(app, { moderatorId: otherMod.id, orgStaff: [{ userId: otherMod.id, role: "moderator" }] });
   });
   afterAll(() => server.stop());
 
@@ -76,7 +75,6 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
     expect(await outcome(actOnReport(server.app, otherMod, { intent: "mute", minutes: 60, targetType: "post", targetId: plain.postId, groupId, reason: "not mine" }))).not.toBe("ok");
     // A plain member has no queue at all.
     expect((await failure(listQueue(server.app, reporter))).code).toBe("forbidden");
-    expect(otherSlug).toBeTruthy();
   });
 
   it("removes a post with a reason: every duplicate report resolved, the author notified, one appeal, overturn restores", async () => {
