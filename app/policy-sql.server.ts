@@ -40,6 +40,14 @@ export function groupVisibleSql(viewer: Actor | null, s: StandingSql): SQL {
   return or(isPublic, sql`${s.membershipStatus} = 'active'`, orgStaffSql(viewer, s)) ?? never;
 }
 
+/** `moderates` (forum.moderate, chat.moderate, moderation.viewQueue): active group moderators, the organization's staff, site admins. */
+export function groupModeratedSql(viewer: Actor | null, s: StandingSql & { membershipRole: Ref }): SQL {
+  const scope = forumReadScope(viewer);
+  if (scope === "all") return always;
+  if (scope === "public") return never;
+  return or(sql`(${s.membershipStatus} = 'active' and ${s.membershipRole} = 'moderator')`, orgStaffSql(viewer, s)) ?? never;
+}
+
 /** `event.view`: events outside any group, events of groups the viewer can see, and the organizers' own. */
 export function eventVisibleSql(viewer: Actor | null, s: StandingSql & { groupId: Ref }): SQL {
   return or(isNull(s.groupId), groupVisibleSql(viewer, s), orgStaffSql(viewer, s)) ?? never;

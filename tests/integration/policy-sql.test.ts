@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can, type Actor, type EventTarget, type GroupTarget, type ResourceTarget } from "#app/policy.server";
-import { eventVisibleSql, groupVisibleSql, resourceVisibleSql } from "#app/policy-sql.server";
+import { eventVisibleSql, groupModeratedSql, groupVisibleSql, resourceVisibleSql } from "#app/policy-sql.server";
 import { groupTargetOf, joinedStanding, standingColumns, standingJoins, standingOf } from "#app/modules/groups/standing.server";
 import { events, groupMemberships, groups, organizationMembers, organizations, resources, users } from "#db/schema/index";
 import { createTestApp, type TestApp } from "#tests/helpers/app";
@@ -155,6 +155,25 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
       }
     }
     expect(cases).toBe(roles.length * groupRows.length);
+  });
+
+  it("forum.moderate / chat.moderate / moderation.viewQueue: groupModeratedSql matches can() for every role × group", async () => {
+    for (const role of roles) {
+      const actor = actorOf(role);
+      const on = standingJoins(actor?.id ?? null);
+      const listed = await t.app.db
+        .select({ id: groups.id })
+        .from(groups)
+        .leftJoin(groupMemberships, on.membership)
+        .leftJoin(organizationMembers, on.orgRole)
+        .where(groupModeratedSql(actor, joinedStanding));
+      for (const g of groupRows) {
+        const target = groupTarget(role, g.id);
+        const expected = can(actor, "moderation.viewQueue", target);
+        expect([can(actor, "forum.moderate", target), can(actor, "chat.moderate", target)], `${role} / ${g.id}: one rule`).toEqual([expected, expected]);
+        expect(listed.some((r) => r.id === g.id), `${role} / ${g.id}`).toBe(expected);
+      }
+    }
   });
 
   it("event.view: eventVisibleSql matches can() for every role × event (no group, public, private, another organization's)", async () => {

@@ -40,11 +40,12 @@ export const standingColumns = {
 export const groupStandingColumns = { visibility: groups.visibility, joinPolicy: groups.joinPolicy, ...standingColumns };
 
 /** The joined standing as the policy's SQL filters read it (app/policy-sql.server.ts). */
-export const joinedStanding: StandingSql = {
+export const joinedStanding = {
   visibility: groups.visibility,
+  membershipRole: groupMemberships.role,
   membershipStatus: groupMemberships.status,
   orgRole: organizationMembers.role,
-};
+} satisfies StandingSql & { membershipRole: Ref };
 
 /**
  * The same standing as correlated subqueries on a group id column and an organization id column,

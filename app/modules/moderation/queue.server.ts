@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import {
   appeals,
   chatMessages,
@@ -15,7 +15,9 @@ import {
 import type { AppContext } from "#app/lib/app-context.server";
 import { Forbidden } from "#app/lib/errors";
 import { keysetPage, keysetRequest, timeKey } from "#app/lib/keyset.server";
-import { can, type Actor, type GroupTarget } from "#app/policy.server";
+import { can, type Actor } from "#app/policy.server";
+import { groupModeratedSql } from "#app/policy-sql.server";
+import { groupStandingColumns, groupTargetOf, joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import { queueItemKey } from "./moderation.schema";
 import { requireActor, SITE, type TargetType } from "./common.server";
 
@@ -31,33 +33,24 @@ const HISTORY_PER_AUTHOR = 5;
 // ── scope: which groups the viewer moderates ─────────────────────────────────────────────────
 
 /**
- * The groups whose queue the viewer may see. SQL picks the candidates (group moderator, any role in
- * the organization); the policy has the last word on each, so the two can never disagree silently.
+ * The groups whose queue the viewer may see. SQL picks them (policy-sql's twin of `moderates`); the
+ * policy has the last word on each, so the two can never disagree silently.
  */
 export async function moderatedGroups(app: AppContext, viewer: Actor | null) {
   const actor = requireActor(viewer);
-  const siteWide = can(actor, "moderation.viewEscalated", SITE);
+  const on = standingJoins(actor.id);
   const rows = await app.db
     .select({
       id: groups.id,
       slug: groups.slug,
       name: groups.name,
-      visibility: groups.visibility,
-      joinPolicy: groups.joinPolicy,
       organizationId: groups.organizationId,
-      membershipRole: groupMemberships.role,
-      membershipStatus: groupMemberships.status,
-      mutedUntil: groupMemberships.mutedUntil,
-      orgRole: organizationMembers.role,
+      ...groupStandingColumns,
     })
     .from(groups)
-    .leftJoin(groupMemberships, and(eq(groupMemberships.groupId, groups.id), eq(groupMemberships.userId, actor.id)))
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, groups.organizationId), eq(organizationMembers.userId, actor.id)))
-    .where(
-      siteWide
-        ? undefined
-        : or(and(eq(groupMemberships.role, "moderator"), eq(groupMemberships.status, "active")), isNotNull(organizationMembers.role)),
-    )
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
+    .where(groupModeratedSql(actor, joinedStanding))
     .orderBy(asc(groups.name));
   return rows
     .map((r) => ({
@@ -65,12 +58,7 @@ export async function moderatedGroups(app: AppContext, viewer: Actor | null) {
       slug: r.slug,
       name: r.name,
       organizationId: r.organizationId,
-      target: {
-        visibility: r.visibility,
-        joinPolicy: r.joinPolicy,
-        membership: r.membershipRole && r.membershipStatus ? { role: r.membershipRole, status: r.membershipStatus, mutedUntil: r.mutedUntil } : null,
-        orgRole: r.orgRole ?? null,
-      } satisfies GroupTarget,
+      target: groupTargetOf(r),
     }))
     .filter((g) => can(actor, "moderation.viewQueue", g.target));
 }
