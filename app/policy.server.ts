@@ -380,6 +380,7 @@ function stateReason(action: Action, target: GroupTarget | EventTarget | Organiz
  * groups' forums the actor may read. "all": every group; "public+insider": public groups plus those
  * where the actor is an active member or on the organization's staff; "public": public groups only.
  * It must agree with `rules["forum.read"]`; tests/unit/policy-forums.test.ts checks that it does.
+ * app/policy-sql.server.ts builds every SQL visibility filter on it (tests/integration/policy-sql.test.ts).
  */
 export type ReadScope = "all" | "public+insider" | "public";
 export function forumReadScope(actor: Actor | null): ReadScope {
