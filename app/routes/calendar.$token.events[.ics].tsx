@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { icsHeaders } from "#app/lib/ics.server";
 import { loaderWork, requireParams } from "#app/lib/http.server";
 import { FeedTokenSchema } from "#app/modules/events/events.schema";
-import { userCalendar } from "#app/modules/events/events.server";
+import { userCalendar } from "#app/modules/events/feeds.server";
 import { z } from "zod";
 
 /** A person's feed behind their secret token: /calendar/:token/events.ics. Calendar apps send no cookies. */

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { Button } from "#app/components/ui/button";
 import { StatusMessage } from "#app/components/ui/form-errors";
 import { actionFailure, actionSuccess, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
-import { createFeedToken, findFeedToken, listEventFilters, resetFeedToken } from "#app/modules/events/events.server";
+import { listEventFilters } from "#app/modules/events/events.server";
+import { createFeedToken, findFeedToken, resetFeedToken } from "#app/modules/events/feeds.server";
 import { Invalid } from "#app/lib/errors";
 
 export const meta: MetaFunction = () => [{ title: "Calendar feeds — Hearth" }];

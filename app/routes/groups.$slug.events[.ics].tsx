@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { icsHeaders } from "#app/lib/ics.server";
 import { loaderWork, requireParams } from "#app/lib/http.server";
-import { groupCalendar } from "#app/modules/events/events.server";
+import { groupCalendar } from "#app/modules/events/feeds.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { z } from "zod";
 

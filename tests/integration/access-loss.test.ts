@@ -9,7 +9,8 @@ import { eventRsvps, groupMemberships, groups, notifications } from "#db/schema/
 import { loadConfig } from "#app/lib/config.server";
 import { archiveRoom, reportMessage, sendMessage } from "#app/modules/chat/chat.server";
 import type { EventInput } from "#app/modules/events/events.schema";
-import { cancelEvent, createEvent, getEvent, rsvpToEvent, updateEvent } from "#app/modules/events/events.server";
+import { cancelEvent, createEvent, getEvent, updateEvent } from "#app/modules/events/events.server";
+import { rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { leaveGroup } from "#app/modules/groups/groups.server";
 import { actOnReport } from "#app/modules/moderation/decisions.server";
 import { editGroup, manageTeam, setGroupModerator } from "#app/modules/organizations/organizations.server";

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelRsvp, createEvent, rsvpToEvent } from "#app/modules/events/events.server";
+import { createEvent } from "#app/modules/events/events.server";
+import { cancelRsvp, rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { eventRsvps, organizationMembers, organizations } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";

@@ -1,22 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventFormSchema, type EventInput } from "#app/modules/events/events.schema";
-import {
-  attendeesCsv,
-  cancelEvent,
-  cancelRsvp,
-  createEvent,
-  eventCalendar,
-  getEvent,
-  createFeedToken,
-  groupCalendar,
-  listAttendees,
-  listEvents,
-  resetFeedToken,
-  rsvpToEvent,
-  updateEvent,
-  userCalendar,
-} from "#app/modules/events/events.server";
+import { attendeesCsv, cancelEvent, createEvent, getEvent, listAttendees, listEvents, updateEvent } from "#app/modules/events/events.server";
+import { eventCalendar, createFeedToken, groupCalendar, resetFeedToken, userCalendar } from "#app/modules/events/feeds.server";
+import { cancelRsvp, rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { listNotifications, markRead, unreadCount } from "#app/modules/notifications/notifications.server";
 import { eventRsvps, events, groupMemberships, groups, organizationMembers, organizations, users } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";

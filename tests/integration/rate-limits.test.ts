@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "#app/realtime/events";
 import { eventCreateRate } from "#app/modules/events/events.server";
 import { editRate } from "#app/modules/forums/posts.server";
 import { resourceCreateRate } from "#app/modules/library/library.server";
@@ -9,6 +7,7 @@ import { chatMessages, chatRooms, events, groupMemberships, groups, organization
 import { createMember } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
+import { connectedSocket } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 
@@ -61,17 +60,8 @@ describe(`rate limits on edits, reports and creation on ${testDatabaseKind}`, ()
     expect(member.status).toBe(200);
     await expectLimited(await reportPost(reportRate.limit), /many reports/);
 
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(s.url, {
-      transports: ["websocket"],
-      extraHeaders: { cookie: s.cookie(reporter.token), origin: s.url },
-      reconnection: false,
-      forceNew: true,
-    });
+    const socket = await connectedSocket(s.url, { cookie: s.cookie(reporter.token), origin: s.url });
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once("connect", () => resolve());
-        socket.once("connect_error", reject);
-      });
       const ack = await socket.timeout(10_000).emitWithAck("message:report", { messageId: "msg-r", reason: "spam", details: "" });
       expect(ack).toMatchObject({ ok: false, error: { code: "rate_limited" } });
     } finally {

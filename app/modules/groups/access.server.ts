@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { can, type RoomTarget } from "#app/policy.server";
-import { releaseLostPlaces } from "#app/modules/events/events.server";
+import { releaseLostPlaces } from "#app/modules/events/rsvps.server";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "./standing.server";
 
 /**

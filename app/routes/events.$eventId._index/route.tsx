@@ -9,7 +9,8 @@ import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireV
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { describeInZone, formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { EventActionSchema, EventIdSchema } from "#app/modules/events/events.schema";
-import { cancelEvent, cancelRsvp, getEvent, listAttendees, rsvpToEvent } from "#app/modules/events/events.server";
+import { cancelEvent, getEvent, listAttendees } from "#app/modules/events/events.server";
+import { cancelRsvp, rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { AttendeeLists, OrganizerTools, RsvpPanel } from "./event-panels";
 import { z } from "zod";
 

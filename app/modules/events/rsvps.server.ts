@@ -1,0 +1,191 @@
+import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { eventRsvps, events } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { Conflict } from "#app/lib/errors";
+import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { assertCan, can, type Actor } from "#app/policy.server";
+import { countGoing, findEvent, lockEvent, targetsFor, type LockedEvent, type Tx } from "./common.server";
+
+/** RSVPs: going, the waitlist, withdrawing, promotion from the waitlist, and releasing places people may no longer hold. */
+
+/** People holding a place (all of them, or these) who may no longer hold it (policy `event.keepRsvp`). */
+export async function placesLost(tx: Tx, eventId: string, userIds?: readonly string[]): Promise<string[]> {
+  const holders = await tx
+    .select({ userId: eventRsvps.userId })
+    .from(eventRsvps)
+    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted"]), userIds ? inArray(eventRsvps.userId, [...userIds]) : undefined));
+  const people = await targetsFor(tx, eventId, holders.map((h) => h.userId));
+  const keep = new Set(people.filter((p) => can(p.actor, "event.keepRsvp", p.target)).map((p) => p.userId));
+  return holders.map((h) => h.userId).filter((u) => !keep.has(u));
+}
+
+/**
+ * Cancels these people's live RSVPs; when a going place frees up before the start of a scheduled
+ * event, the waitlist moves up in the same transaction. Call with the event row locked.
+ */
+export async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEvent, userIds: readonly string[]) {
+  if (userIds.length === 0) return { withdrawn: [], promoted: [] };
+  const live = await tx
+    .select({ userId: eventRsvps.userId, status: eventRsvps.status })
+    .from(eventRsvps)
+    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, [...userIds]), inArray(eventRsvps.status, ["going", "waitlisted"])));
+  const withdrawn = live.map((r) => ({ userId: r.userId, status: r.status as "going" | "waitlisted" }));
+  if (withdrawn.length === 0) return { withdrawn, promoted: [] };
+  await tx
+    .update(eventRsvps)
+    .set({ status: "cancelled", updatedAt: sql`now()` })
+    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, withdrawn.map((w) => w.userId))));
+  const freed = withdrawn.some((w) => w.status === "going") && locked.status === "scheduled" && Date.now() < locked.startsAt.getTime();
+  const promoted = freed ? await promoteFromWaitlist(tx, eventId, locked.capacity, locked.title) : [];
+  return { withdrawn, promoted };
+}
+
+/**
+ * Moves the first waitlisted people up while there is room. Call with the event row locked. Anyone
+ * next in line who may no longer hold a place (lost access to the group) is released, not promoted.
+ */
+export async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: number | null, title: string): Promise<string[]> {
+  let free = capacity === null ? Number.MAX_SAFE_INTEGER : capacity - (await countGoing(tx, eventId));
+  const ids: string[] = [];
+  while (free > 0) {
+    const next = await tx
+      .select({ userId: eventRsvps.userId })
+      .from(eventRsvps)
+      .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.status, "waitlisted")))
+      .orderBy(asc(eventRsvps.seq))
+      .limit(Math.min(free, 10_000));
+    if (next.length === 0) break;
+    const lost = new Set(await placesLost(tx, eventId, next.map((n) => n.userId)));
+    if (lost.size > 0) {
+      await tx
+        .update(eventRsvps)
+        .set({ status: "cancelled", updatedAt: sql`now()` })
+        .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, [...lost])));
+    }
+    const up = next.map((n) => n.userId).filter((u) => !lost.has(u));
+    if (up.length > 0) {
+      await tx
+        .update(eventRsvps)
+        .set({ status: "going", updatedAt: sql`now()` })
+        .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, up), eq(eventRsvps.status, "waitlisted")));
+      ids.push(...up);
+      free -= up.length;
+    }
+    // Each round either fills places or releases someone, so this ends; no releases: the line is done.
+    if (lost.size === 0) break;
+  }
+  if (ids.length === 0) return [];
+  await notifyUsers(tx, ids, {
+    kind: "event_promoted",
+    title: `A place opened up: you are going to "${title}"`,
+    body: "You were on the waitlist and now have a place. If you can't make it, please cancel so the next person can go.",
+    link: `/events/${eventId}`,
+    eventId,
+  });
+  return ids;
+}
+
+export type RsvpResult = { status: "going" | "waitlisted"; position: number | null };
+
+/**
+ * RSVP "going". In one transaction with the event row locked (SELECT … FOR UPDATE), so concurrent
+ * RSVPs queue: the first `capacity` get places, the rest join the waitlist in the order they got the
+ * lock (events.rsvp_seq). Going twice is harmless: it answers the current status.
+ */
+export async function rsvpToEvent(app: AppContext, viewer: Actor | null, eventId: string): Promise<RsvpResult> {
+  const event = await findEvent(app, viewer, eventId);
+  if (event.myRsvp && event.permissions.view) return { status: event.myRsvp, position: event.waitlistPosition };
+  assertCan(viewer, "event.rsvp", event.target, "That event");
+  const userId = viewer!.id;
+  return app.db.transaction(async (tx) => {
+    const locked = await lockEvent(tx, eventId);
+    const now = Date.now();
+    if (locked.status === "cancelled") throw Conflict("This event has been cancelled.");
+    if (now >= locked.startsAt.getTime() || (locked.registrationDeadline && now > locked.registrationDeadline.getTime())) {
+      throw Conflict("RSVPs for this event are closed.");
+    }
+    const [existing] = await tx
+      .select({ status: eventRsvps.status, seq: eventRsvps.seq })
+      .from(eventRsvps)
+      .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId)));
+    if (existing && existing.status !== "cancelled") {
+      return { status: existing.status, position: existing.status === "waitlisted" ? await positionOf(tx, eventId, existing.seq) : null };
+    }
+    const going = await countGoing(tx, eventId);
+    const status = locked.capacity === null || going < locked.capacity ? "going" : "waitlisted";
+    const [bumped] = await tx
+      .update(events)
+      .set({ rsvpSeq: sql`${events.rsvpSeq} + 1` })
+      .where(eq(events.id, eventId))
+      .returning({ seq: events.rsvpSeq });
+    const seq = bumped!.seq;
+    await tx
+      .insert(eventRsvps)
+      .values({ eventId, userId, status, seq })
+      .onConflictDoUpdate({
+        target: [eventRsvps.eventId, eventRsvps.userId],
+        set: { status, seq, createdAt: sql`now()`, updatedAt: sql`now()` },
+      });
+    return { status, position: status === "waitlisted" ? await positionOf(tx, eventId, seq) : null };
+  });
+}
+
+async function positionOf(tx: Tx, eventId: string, seq: number): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(eventRsvps)
+    .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.status, "waitlisted"), lte(eventRsvps.seq, seq)));
+  return row?.n ?? 1;
+}
+
+/**
+ * Withdraws the viewer's RSVP. When a going member leaves a scheduled event that hasn't started,
+ * the first waitlisted person is promoted in the same transaction (and told so).
+ */
+export async function cancelRsvp(app: AppContext, viewer: Actor | null, eventId: string): Promise<{ previous: "going" | "waitlisted" | null; promoted: string[] }> {
+  const event = await findEvent(app, viewer, eventId);
+  if (!event.myRsvp && event.permissions.view && viewer) return { previous: null, promoted: [] };
+  assertCan(viewer, "event.cancelRsvp", event.target, "That event");
+  const userId = viewer!.id;
+  return app.db.transaction(async (tx) => {
+    const locked = await lockEvent(tx, eventId);
+    const { withdrawn, promoted } = await withdrawPlaces(tx, eventId, locked, [userId]);
+    return { previous: withdrawn[0]?.status ?? null, promoted };
+  });
+}
+
+/**
+ * After people lost access to a group (left, declined, banned, removed from the organization's
+ * team, the group turned private): releases the places they may no longer hold (policy
+ * `event.keepRsvp`) in the group's events that have not ended, one transaction per event with its
+ * row locked, so the waitlist moves up exactly as when they cancel. Without userIds, every holder
+ * is checked. They get no notice: the event is no longer theirs to see.
+ */
+export async function releaseLostPlaces(app: AppContext, scope: { groupId: string; userIds?: readonly string[] }) {
+  const userIds = scope.userIds ? [...scope.userIds] : undefined;
+  if (userIds?.length === 0) return { released: 0, promoted: [] as string[] };
+  const affected = await app.db
+    .selectDistinct({ eventId: events.id })
+    .from(events)
+    .innerJoin(eventRsvps, eq(eventRsvps.eventId, events.id))
+    .where(
+      and(
+        eq(events.groupId, scope.groupId),
+        eq(events.status, "scheduled"),
+        gt(events.endsAt, new Date()),
+        inArray(eventRsvps.status, ["going", "waitlisted"]),
+        userIds ? inArray(eventRsvps.userId, userIds) : undefined,
+      ),
+    );
+  let released = 0;
+  const promoted: string[] = [];
+  for (const { eventId } of affected) {
+    await app.db.transaction(async (tx) => {
+      const locked = await lockEvent(tx, eventId);
+      const result = await withdrawPlaces(tx, eventId, locked, await placesLost(tx, eventId, userIds));
+      released += result.withdrawn.length;
+      promoted.push(...result.promoted);
+    });
+  }
+  return { released, promoted };
+}
