@@ -33,6 +33,13 @@ if (!dataDir) {
   // By the time the runner exits it has stopped the web server, so the directory is free.
   process.once("exit", () => fs.rmSync(created, { recursive: true, force: true }));
 }
+// The demo people's stored sessions for this run (tests/e2e/helpers.ts signInAs), made on first use
+// against this run's fresh database, so they never outlive it.
+if (!process.env.HEARTH_E2E_SESSION_DIR) {
+  const sessions = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-e2e-sessions-"));
+  process.env.HEARTH_E2E_SESSION_DIR = sessions;
+  process.once("exit", () => fs.rmSync(sessions, { recursive: true, force: true }));
+}
 
 const serverEnv: Record<string, string> = {};
 for (const [k, v] of Object.entries(process.env)) if (v !== undefined) serverEnv[k] = v;
@@ -58,7 +65,8 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   reporter: "list",
-  timeout: 60_000,
+  // Whole user flows (ten pages and more, axe in two schemes on each) on a 2-core machine.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   use: {
