@@ -1,12 +1,8 @@
-import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
-import { createClient } from "redis";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "#db/client";
 import { eventRsvps, groupMemberships, groups, notifications } from "#db/schema/index";
-import { loadConfig } from "#app/lib/config.server";
 import { archiveRoom, reportMessage, sendMessage } from "#app/modules/chat/chat.server";
 import type { EventInput } from "#app/modules/events/events.schema";
 import { cancelEvent, createEvent, getEvent, updateEvent } from "#app/modules/events/events.server";
@@ -14,13 +10,13 @@ import { rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { leaveGroup } from "#app/modules/groups/groups.server";
 import { actOnReport } from "#app/modules/moderation/decisions.server";
 import { editGroup, manageTeam, setGroupModerator } from "#app/modules/organizations/organizations.server";
-import type { ChatMessage, ChatNotice, ChatPresence, RoomJoined, WhoAmI } from "#app/realtime/events";
+import type { ChatMessage, ChatNotice, ChatPresence, RoomJoined } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
-import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request } from "#tests/helpers/chat";
+import { clientId, collect, createChatGroup, createChatRoom, drained, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
 import { createTestDatabase, testDatabaseKind } from "#tests/helpers/database";
 import { outcome } from "#tests/helpers/errors";
 import { connected, startTestServer } from "#tests/helpers/server";
-import { createHearthServer } from "../../server";
+import { dropRedisStream, joinedSocket, redisPrefix, startNode, type HearthNode } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 type Typing = { roomId: string; user: { id: string }; typing: boolean };
@@ -61,11 +57,6 @@ describe(`losing access to a group on ${testDatabaseKind}`, () => {
     await connected(s);
     expectOk(await request<RoomJoined>(s, "room:join", { roomId }));
     return s;
-  }
-
-  /** Resolves once every packet the server sent this socket before now has arrived (one round trip). */
-  async function drained(s: Socket) {
-    expectOk(await request<WhoAmI>(s, "whoami"));
   }
 
   /**
@@ -382,40 +373,24 @@ describe(`losing access to a group on ${testDatabaseKind}`, () => {
  */
 const needsNodes = !process.env.DATABASE_URL || !process.env.REDIS_URL;
 describe.skipIf(needsNodes)("losing access across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
-  type Node = Awaited<ReturnType<typeof createHearthServer>> & { url: string };
+  type Node = HearthNode;
   let shared: DatabaseHandle;
   let a: Node, b: Node;
   let prefix: string;
   const sockets: Socket[] = [];
-
-  async function node(handle: DatabaseHandle): Promise<Node> {
-    const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: prefix });
-    const server = await createHearthServer({ config, database: handle, remix: "none" });
-    await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
-    return { ...server, url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}` };
-  }
-  async function inRoom(n: Node, m: Member, roomId: string) {
-    const s: Socket = connect(n.url, { transports: ["websocket"], extraHeaders: { cookie: `hearth_session=${m.token}` }, reconnection: false, forceNew: true });
-    sockets.push(s);
-    await connected(s);
-    expectOk(await request<RoomJoined>(s, "room:join", { roomId }));
-    return s;
-  }
+  const inRoom = (n: Node, m: Member, roomId: string) => joinedSocket(n.url, m.token, roomId, sockets);
 
   beforeAll(async () => {
     shared = await createTestDatabase();
-    prefix = `hearth-test-${randomBytes(5).toString("hex")}`;
-    a = await node(shared);
-    b = await node(await createDatabase({ url: shared.url!, max: 5 }));
+    prefix = redisPrefix();
+    a = await startNode(shared, prefix);
+    b = await startNode(await createDatabase({ url: shared.url!, max: 5 }), prefix);
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await b?.close();
     await a?.close(); // closes `shared`, which drops the test database
-    const redis = createClient({ url: process.env.REDIS_URL });
-    await redis.connect();
-    await redis.del(`${prefix}:socket.io`);
-    await redis.close();
+    await dropRedisStream(prefix);
   });
 
   it("Leave group on node A: the person's socket on node B hears no more messages or typing", async () => {
@@ -434,14 +409,11 @@ describe.skipIf(needsNodes)("losing access across two nodes (needs DATABASE_URL 
     await leaveGroup(a.app, leaver, g.slug);
 
     const heard = { messages: collect<ChatMessage>(leaverOnB, "message:new"), typing: collect<Typing>(leaverOnB, "typing") };
-    const cid = clientId();
-    const got = nextEvent<ChatMessage>(stayerOnB, "message:new", (m) => m.clientId === cid);
-    expectOk(await request(modOnA, "message:send", { roomId, body: "after the leave", clientId: cid }));
-    await got;
+    await sentinel({ from: modOnA, roomId, control: stayerOnB });
     const typed = nextEvent<Typing>(stayerOnB, "typing", (t) => t.user.id === mod.id);
     expectOk(await request(modOnA, "typing", { roomId, typing: true }));
     await typed;
-    expectOk(await request<WhoAmI>(leaverOnB, "whoami"));
+    await drained(leaverOnB);
     expect(heard).toEqual({ messages: [], typing: [] });
   });
 });
