@@ -11,7 +11,7 @@ import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { ReplySchema } from "#app/modules/forums/forums.schema";
-import type { action, loader } from "./route";
+import type { threadAction as action, threadLoader as loader } from "./thread.server";
 import { type ActionResult } from "#app/lib/action-result";
 
 type ActionData = NonNullable<ReturnType<typeof useActionData<typeof action>>>;

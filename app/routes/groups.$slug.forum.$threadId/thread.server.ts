@@ -1,0 +1,127 @@
+import { parseWithZod } from "@conform-to/zod";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { actionFailure, actionSuccess, formFailure, formInvalid, invalidInput, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
+import { renderMarkdown } from "#app/lib/markdown.server";
+import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
+import { createReply, deletePost, moderatePost, reportPost } from "#app/modules/forums/posts.server";
+import { toggleReaction } from "#app/modules/forums/reactions.server";
+import { getThreadPage, moderateThread } from "#app/modules/forums/threads.server";
+import { GroupSlugSchema, CursorSchema } from "#app/modules/groups/groups.schema";
+import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
+import { z } from "zod";
+
+/*
+ * The thread page's loader and action, apart from route.tsx so the view (thread-view.tsx) can take
+ * their types without importing the route module that imports it (no route <-> view cycle).
+ */
+
+const ThreadParams = z.object({ slug: GroupSlugSchema, threadId: ThreadIdSchema });
+
+export async function threadLoader({ params, request, context }: LoaderFunctionArgs) {
+  const { slug, threadId } = requireParams(params, ThreadParams);
+  const search = new URL(request.url).searchParams;
+  const after = CursorSchema.safeParse(search.get("after") ?? undefined);
+  const before = CursorSchema.safeParse(search.get("before") ?? undefined);
+  return loaderWork(async () => {
+    const page = await getThreadPage(context.app, context.viewer, slug, threadId, {
+      after: after.success ? after.data : null,
+      before: before.success ? before.data : null,
+      latest: search.get("from") === "latest",
+    });
+    return {
+      now: new Date().toISOString(),
+      signedIn: context.viewer !== null,
+      group: { slug: page.group.slug, name: page.group.name },
+      thread: {
+        ...page.thread,
+        createdAt: page.thread.createdAt.toISOString(),
+        lastActivityAt: page.thread.lastActivityAt.toISOString(),
+      },
+      posts: page.posts.map((p) => ({
+        ...p,
+        createdAt: p.createdAt.toISOString(),
+        editedAt: p.editedAt?.toISOString() ?? null,
+      })),
+      paging: page.paging,
+      permissions: page.permissions,
+      replyNotice: page.replyNotice,
+      reportReasons: reportReasons.map((value) => ({ value, label: reportReasonLabels[value] })),
+    };
+  });
+}
+
+const done: Record<string, string> = {
+  delete: "Your post was deleted.",
+  report: "Thank you. The moderators will look at your report.",
+  pin: "Thread pinned.",
+  unpin: "Thread unpinned.",
+  lock: "Thread locked: members can no longer reply.",
+  unlock: "Thread unlocked: members can reply again.",
+  "remove-thread": "Thread removed. Members no longer see it.",
+  "restore-thread": "Thread restored.",
+  "remove-post": "Post removed. Members no longer see it.",
+  "restore-post": "Post restored.",
+  react: "",
+};
+
+export async function threadAction({ request, params, context }: ActionFunctionArgs) {
+  const { slug, threadId } = requireParams(params, ThreadParams);
+  const viewer = requireViewer(context, request);
+  const formData = await readForm(request);
+  const intent = formData.get("intent");
+
+  // The reply form: Preview or Post, errors back into the form, the draft never lost.
+  if (intent === "preview" || intent === "post") {
+    const submission = parseWithZod(formData, { schema: ReplySchema });
+    if (submission.status !== "success") return formInvalid(submission, { preview: null });
+    if (submission.value.intent === "preview") {
+      return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
+    }
+    try {
+      const { postId, crisisPrompt } = await createReply(context.app, viewer, slug, threadId, { body: submission.value.body });
+      return redirect(`/groups/${slug}/forum/${threadId}?from=latest${crisisPrompt ? "&help=1" : ""}#post-${postId}`);
+    } catch (e) {
+      return formFailure(submission, e);
+    }
+  }
+
+  const parsed = ThreadActionSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return actionFailure(invalidInput(parsed.error, "That request was not understood. Please reload the page and try again."));
+  const input = parsed.data;
+  const { app } = context;
+  try {
+    switch (input.intent) {
+      case "react": {
+        const r = await toggleReaction(app, viewer, slug, threadId, input.postId, input.kind);
+        return actionSuccess("", { reaction: r });
+      }
+      case "delete":
+        await deletePost(app, viewer, slug, threadId, input.postId);
+        break;
+      case "report":
+        await reportPost(app, viewer, slug, threadId, input.postId, { reason: input.reason, details: input.details });
+        break;
+      case "pin":
+      case "unpin":
+      case "lock":
+      case "unlock":
+        await moderateThread(app, viewer, slug, threadId, input.intent);
+        break;
+      case "remove-thread":
+        await moderateThread(app, viewer, slug, threadId, "remove", input.reason);
+        break;
+      case "restore-thread":
+        await moderateThread(app, viewer, slug, threadId, "restore");
+        break;
+      case "remove-post":
+        await moderatePost(app, viewer, slug, threadId, input.postId, "remove", input.reason);
+        break;
+      case "restore-post":
+        await moderatePost(app, viewer, slug, threadId, input.postId, "restore");
+        break;
+    }
+    return actionSuccess(done[input.intent] ?? "Done.");
+  } catch (e) {
+    return actionFailure(e);
+  }
+}
