@@ -7,7 +7,8 @@ import { createHearthServer } from "../../server";
 import { createTestDatabase } from "./database";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const SOURCES = ["app", "remix.config.js", "vite.config.ts", "package-lock.json"];
+// db/ too: the build bundles the schema and the demo seed (app/runtime.server.ts).
+const SOURCES = ["app", "db", "remix.config.js", "vite.config.ts", "package-lock.json"];
 
 function newestSourceMtime(): number {
   let newest = 0;

@@ -31,8 +31,8 @@ describe(`the error log of the real server on ${testDatabaseKind}`, () => {
     owner = await createMember(s.app, "Owner");
     await db.insert(organizationMembers).values({ organizationId: "org-l", userId: owner.id, role: "owner" });
     await db.insert(groupMemberships).values({ groupId: "g-l", userId: owner.id });
-    // Capture everything the process writes to the console (both copies of the logger: server.ts
-    // runs the sources, the routes run the build).
+    // Capture everything the process writes to the console: the server's logger (the build's copy,
+    // shared by server.ts, the socket handlers and the routes) and anything else that prints.
     for (const method of ["error", "warn", "log", "info"] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
         lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
