@@ -12,7 +12,7 @@ import { loadConfig } from "#app/lib/config.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import type { Ack, ChatMessage, HistoryPage, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
-import { createChatGroup, createChatRoom, sleep } from "#tests/helpers/chat";
+import { createChatGroup, createChatRoom, sleep, until } from "#tests/helpers/chat";
 import { createTestDatabase, testDatabaseKind } from "#tests/helpers/database";
 
 /**
@@ -164,7 +164,7 @@ describe(`chat durability across a SIGKILL on ${testDatabaseKind}`, () => {
         }
       }, () => {});
     });
-    while (joins < 1) await sleep(50);
+    await until(() => joins >= 1, 10_000, "the watcher's first join");
 
     // Phase 1: eight senders, one message at a time each, until the server is killed mid-stream.
     const acked = new Map<string, ChatMessage>(); // clientId → acked message
