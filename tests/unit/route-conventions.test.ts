@@ -46,6 +46,10 @@ export const rules: { name: string; test: (src: string) => string | null }[] = [
     test: (src) => /\b(?:isDomainError|httpStatusOf|toResponse)\b.{0,30}/.exec(src)?.[0] ?? null,
   },
   {
+    name: "actions read their body through readForm (a non-form POST is a 415, not a 500)",
+    test: (src) => /request\.(?:formData|json|text)\(\).{0,20}/.exec(src)?.[0] ?? null,
+  },
+  {
     name: "Conform replies go through formInvalid/formFailure (status set by the mapper)",
     test: (src) => /submission\.reply\([^)]*\)[^;\n]*\{\s*status.{0,20}/.exec(src)?.[0] ?? null,
   },
@@ -82,6 +86,7 @@ describe("the rules catch what they are for", () => {
     expect(offends(`throw new Response("Not found", { status: 404 });`)).toHaveLength(1);
     expect(offends(`if (!isDomainError(e)) throw e;`)).toHaveLength(1);
     expect(offends(`return json(submission.reply(), { status: 400 });`)).toHaveLength(2);
+    expect(offends(`const form = await request.formData();`)).toHaveLength(1);
   });
   it("lets the helpers through", () => {
     const ok = `export async function loader({ params, request }: LoaderFunctionArgs) {
