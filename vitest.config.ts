@@ -7,7 +7,8 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // The first file that serves the production build builds it (tests/helpers/remix-server.ts), up to a minute or two.
+    hookTimeout: 180_000,
     reporters: ["default"],
   },
 });
