@@ -4,7 +4,11 @@ import { RateLimiter } from "#app/lib/rate-limit.server";
 import { signUp } from "#app/modules/accounts/accounts.server";
 import type { Viewer } from "#app/modules/auth/session.server";
 import { validateSessionToken } from "#app/modules/auth/session.server";
-import type { DatabaseHandle } from "#db/client";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { Database, DatabaseHandle } from "#db/client";
+import * as schema from "#db/schema/index";
 import { createTestDatabase } from "./database";
 
 export interface TestApp {
@@ -32,4 +36,33 @@ export async function createMember(app: AppContext, name = "Member"): Promise<Vi
   const result = await validateSessionToken(app, token);
   if (!result) throw new Error("fresh session did not validate");
   return { ...result.viewer, token, email, password };
+}
+
+/**
+ * A second AppContext on the same database whose every query is counted (a Drizzle logger on a
+ * second handle), for "no N+1" tests: `count(work)` runs `work` against `app` and returns how many
+ * queries it issued. Call `close()` before the test app's own close.
+ */
+export function queryCounter(t: TestApp) {
+  let queries = 0;
+  const logger = { logQuery: () => void (queries += 1) };
+  let db: Database;
+  let close = async () => {};
+  if (t.database.pglite) {
+    db = drizzlePglite(t.database.pglite, { schema, logger }) as unknown as Database;
+  } else {
+    const client = postgres(t.database.url!, { max: 2, onnotice: () => {} });
+    db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
+    close = () => client.end({ timeout: 5 });
+  }
+  const app: AppContext = { ...t.app, db, limiter: new RateLimiter() };
+  return {
+    app,
+    async count(work: () => Promise<unknown>): Promise<number> {
+      queries = 0;
+      await work();
+      return queries;
+    },
+    close: () => close(),
+  };
 }

@@ -1,6 +1,3 @@
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "#app/lib/app-context.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
@@ -8,10 +5,8 @@ import { createReply } from "#app/modules/forums/posts.server";
 import { toggleReaction } from "#app/modules/forums/reactions.server";
 import { searchForums } from "#app/modules/forums/search.server";
 import { createThread, getThreadPage, listThreads } from "#app/modules/forums/threads.server";
-import type { Database } from "#db/client";
-import * as schema from "#db/schema/index";
 import { groupMemberships, groups, organizations } from "#db/schema/index";
-import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
+import { createMember, createTestApp, queryCounter, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 
 /**
@@ -21,24 +16,15 @@ import { testDatabaseKind } from "#tests/helpers/database";
 describe(`forum query counts on ${testDatabaseKind}`, () => {
   let t: TestApp;
   let counted: AppContext;
-  let queries: string[] = [];
-  let closeCounter: () => Promise<void> = async () => {};
+  let counter: ReturnType<typeof queryCounter>;
   let member: Awaited<ReturnType<typeof createMember>>;
   let small: string;
   let big: string;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const logger = { logQuery: (q: string) => void queries.push(q) };
-    let db: Database;
-    if (t.database.pglite) {
-      db = drizzlePglite(t.database.pglite, { schema, logger }) as unknown as Database;
-    } else {
-      const client = postgres(t.database.url!, { max: 2, onnotice: () => {} });
-      db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
-      closeCounter = () => client.end({ timeout: 5 });
-    }
-    counted = { ...t.app, db, limiter: new RateLimiter() };
+    counter = queryCounter(t);
+    counted = counter.app;
 
     await t.app.db.insert(organizations).values({ id: "org", slug: "org", name: "Org" });
     await t.app.db.insert(groups).values({ id: "g", slug: "g", name: "G", organizationId: "org" });
@@ -62,15 +48,11 @@ describe(`forum query counts on ${testDatabaseKind}`, () => {
     }
   });
   afterAll(async () => {
-    await closeCounter();
+    await counter.close();
     await t.close();
   });
 
-  async function count(work: () => Promise<unknown>): Promise<number> {
-    queries = [];
-    await work();
-    return queries.length;
-  }
+  const count = (work: () => Promise<unknown>) => counter.count(work);
 
   it("thread list: the same small number of queries for 2 threads or 22", async () => {
     const few = await count(() => listThreads(counted, member, "g", { limit: 2 }));
