@@ -3,17 +3,20 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GroupCard } from "#app/components/group-card";
 import { CursorSchema } from "#app/modules/groups/groups.schema";
 import { listGroups } from "#app/modules/groups/groups.server";
+import { loaderWork } from "#app/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Groups — Hearth" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const after = CursorSchema.safeParse(new URL(request.url).searchParams.get("after") ?? undefined);
-  const { groups, nextCursor } = await listGroups(context.app, context.viewer, { after: after.success ? after.data : null });
-  return {
-    signedIn: context.viewer !== null,
-    nextCursor,
-    groups: groups.map(({ target: _target, id: _id, ...g }) => g),
-  };
+  return loaderWork(async () => {
+    const { groups, nextCursor } = await listGroups(context.app, context.viewer, { after: after.success ? after.data : null });
+    return {
+      signedIn: context.viewer !== null,
+      nextCursor,
+      groups: groups.map(({ target: _target, id: _id, ...g }) => g),
+    };
+  });
 }
 
 export default function Groups() {

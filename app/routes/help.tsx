@@ -2,11 +2,12 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { VerifiedBadge } from "#app/components/ui/badge";
 import { listHelplines } from "#app/modules/organizations/organizations.server";
+import { loaderWork } from "#app/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Get help now — Hearth" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { organizations: await listHelplines(context.app) };
+  return loaderWork(async () => ({ organizations: await listHelplines(context.app) }));
 }
 
 export default function Help() {

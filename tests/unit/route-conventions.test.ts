@@ -70,6 +70,15 @@ describe("route files use the one action result, error mapper and params helper"
       expect(offenders).toEqual([]);
     });
   }
+  it("every loader that reaches a module maps its domain errors through loaderWork", () => {
+    const offenders = files
+      .filter((f) => {
+        const loader = /export async function loader\([\s\S]*?\n\}/.exec(f.src)?.[0] ?? "";
+        return loader.includes("context.app") && !loader.includes("loaderWork(");
+      })
+      .map((f) => f.path);
+    expect(offenders).toEqual([]);
+  });
   it("every route whose loader or action receives params calls requireParams", () => {
     const offenders = files
       .filter((f) => /\(\{[^}]*\bparams\b[^}]*\}\s*:\s*(?:Loader|Action)FunctionArgs\)/.test(f.src) && !f.src.includes("requireParams(params"))
