@@ -66,3 +66,13 @@ export function queryCounter(t: TestApp) {
     close: () => close(),
   };
 }
+
+/**
+ * An organization "org-<key>", its group "g-<key>" (with `slug`) and a room "room-<key>", with fixed
+ * ids, for tests that address them by URL or event payload.
+ */
+export async function insertGroupWithRoom(db: Database, key: string, group: { slug: string; name: string }): Promise<void> {
+  await db.insert(schema.organizations).values({ id: `org-${key}`, slug: `org-${key}`, name: `Org ${key.toUpperCase()}` });
+  await db.insert(schema.groups).values({ id: `g-${key}`, slug: group.slug, name: group.name, organizationId: `org-${key}` });
+  await db.insert(schema.chatRooms).values({ id: `room-${key}`, groupId: `g-${key}`, name: "General" });
+}

@@ -2,14 +2,14 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { eq } from "drizzle-orm";
-import type { ClientToServerEvents, ServerToClientEvents } from "#app/realtime/events";
 import { encodeCursor } from "#app/lib/cursor";
-import { chatMessages, chatRooms, events, groupMemberships, groups, organizationMembers, organizations, posts, resources, threads, users } from "#db/schema/index";
-import { createMember } from "#tests/helpers/app";
+import { chatMessages, events, groupMemberships, organizationMembers, posts, resources, threads, users } from "#db/schema/index";
+import { createMember, insertGroupWithRoom } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
+import { connectedSocket } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 
@@ -25,9 +25,7 @@ describe(`the HTTP layer of the real server on ${testDatabaseKind}`, () => {
   beforeAll(async () => {
     s = await startAppServer();
     const db = s.app.db;
-    await db.insert(organizations).values({ id: "org-h", slug: "org-h", name: "Org H" });
-    await db.insert(groups).values({ id: "g-h", slug: "hearth-pub", name: "Public H", organizationId: "org-h" });
-    await db.insert(chatRooms).values({ id: "room-h", groupId: "g-h", name: "General" });
+    await insertGroupWithRoom(db, "h", { slug: "hearth-pub", name: "Public H" });
     owner = await createMember(s.app, "Owner");
     member = await createMember(s.app, "Member");
     await db.insert(organizationMembers).values({ organizationId: "org-h", userId: owner.id, role: "owner" });
@@ -123,17 +121,7 @@ describe(`the HTTP layer of the real server on ${testDatabaseKind}`, () => {
     });
 
     it("strips NUL and lone surrogates from socket payloads", async () => {
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(s.url, {
-        transports: ["websocket"],
-        extraHeaders: { cookie: s.cookie(member.token), origin: s.url },
-        reconnection: false,
-        forceNew: true,
-      });
-      sockets.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once("connect", () => resolve());
-        socket.once("connect_error", reject);
-      });
+      const socket = await connectedSocket(s.url, { cookie: s.cookie(member.token), origin: s.url, track: sockets });
       const joined = await socket.timeout(10_000).emitWithAck("room:join", { roomId: "room-h" });
       expect(joined.ok).toBe(true);
       const sent = await socket.timeout(10_000).emitWithAck("message:send", { roomId: "room-h", body: "hi\u0000 there \ud800!", clientId: "client-nul-1" });

@@ -3,8 +3,8 @@ import { eventCreateRate } from "#app/modules/events/events.server";
 import { editRate } from "#app/modules/forums/posts.server";
 import { resourceCreateRate } from "#app/modules/library/library.server";
 import { reportRate } from "#app/modules/moderation/report-rate.server";
-import { chatMessages, chatRooms, events, groupMemberships, groups, organizationMembers, organizations, posts, reports, resources, threads } from "#db/schema/index";
-import { createMember } from "#tests/helpers/app";
+import { chatMessages, events, groupMemberships, organizationMembers, posts, reports, resources, threads } from "#db/schema/index";
+import { createMember, insertGroupWithRoom } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
 import { connectedSocket } from "#tests/helpers/sockets";
@@ -23,9 +23,7 @@ describe(`rate limits on edits, reports and creation on ${testDatabaseKind}`, ()
   beforeAll(async () => {
     s = await startAppServer();
     const db = s.app.db;
-    await db.insert(organizations).values({ id: "org-r", slug: "org-r", name: "Org R" });
-    await db.insert(groups).values({ id: "g-r", slug: "rate-group", name: "Rate group", organizationId: "org-r" });
-    await db.insert(chatRooms).values({ id: "room-r", groupId: "g-r", name: "General" });
+    await insertGroupWithRoom(db, "r", { slug: "rate-group", name: "Rate group" });
     owner = await createMember(s.app, "Owner");
     author = await createMember(s.app, "Author");
     reporter = await createMember(s.app, "Reporter");
