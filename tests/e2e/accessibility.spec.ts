@@ -1,7 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import {
   signUpInBrowser,
-  DEMO_PASSWORD,
   demo,
   escapeRegExp,
   expect,
@@ -10,7 +9,7 @@ import {
   labelFor,
   newPerson,
   ORIGIN,
-  signIn,
+  signInAs,
   test,
   waitForHydration,
 } from "./helpers";
@@ -75,7 +74,7 @@ async function expectNoHorizontalScroll(page: Page) {
 async function signedIn(browser: Browser, who: keyof typeof demo, options: Parameters<Browser["newContext"]>[0] = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  await signIn(page, demo[who].email, DEMO_PASSWORD, demo[who].name);
+  await signInAs(page, who, "/groups");
   return { context, page };
 }
 

@@ -10,6 +10,7 @@ import {
   labelFor,
   newPerson,
   signIn,
+  signInAs,
   signUpInBrowser,
   signOut,
   test,
@@ -124,7 +125,7 @@ test.describe("accounts and groups", () => {
     try {
       const sam = await samContext.newPage();
       consoleErrors.watch(sam);
-      await signIn(sam, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+      await signInAs(sam, "sam");
       await gotoAndHydrate(sam, "/groups/carers-and-family");
       await expect(sam.getByRole("heading", { level: 1, name: "Carers & family" })).toBeVisible();
       await expect(sam.getByText("You are a member (moderator).")).toBeVisible();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { io as connectSocket } from "socket.io-client";
-import { DEMO_PASSWORD, ORIGIN, demo, expect, expectAccessible, gotoAndHydrate, signIn, test } from "./helpers";
+import { ORIGIN, demo, expect, expectAccessible, gotoAndHydrate, signInAs, test } from "./helpers";
 
 /**
  * Live chat in real browsers: three people in three browser contexts in the same room. Messages
@@ -14,7 +14,7 @@ const NEWCOMERS = { id: "demo-room-cervical-newcomers", path: "/groups/cervical-
 async function personIn(browser: Browser, who: keyof typeof demo, options: { reducedMotion?: "reduce" } = {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
-  await signIn(page, demo[who].email, DEMO_PASSWORD, demo[who].name);
+  await signInAs(page, who);
   return { context, page };
 }
 
@@ -31,7 +31,7 @@ const messageFrom = (page: Page, text: string) => history(page).getByTestId("cha
 test.describe("live chat", () => {
   test("two members chat live; a moderator deletes one message and mutes the other author", async ({ browser, page, consoleErrors }) => {
     // Alex reaches the room from the group page, keyboard and reduced motion included.
-    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await signInAs(page, "alex");
     await gotoAndHydrate(page, "/groups/cervical-dystonia");
     await page.getByRole("link", { name: "Chat rooms" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Chat rooms" })).toBeVisible();
@@ -130,7 +130,7 @@ test.describe("live chat", () => {
 
   test("a mute that runs out re-enables the send box by itself, without a reload", async ({ browser, page }) => {
     test.setTimeout(150_000);
-    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await signInAs(page, "alex");
     await openRoom(page, demo.alex.name, NEWCOMERS);
     // The shortest mute the server takes is one minute; the moderator's own session sets it over
     // the real socket API (the page's choices start at ten minutes).
@@ -156,7 +156,7 @@ test.describe("live chat", () => {
   });
 
   test("a message written while offline is sent by itself, exactly once, when the connection is back", async ({ browser, page }) => {
-    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await signInAs(page, "alex");
     await openRoom(page, demo.alex.name, NEWCOMERS);
     // Robin's context is not watched for console errors: while it is offline, Chromium logs the
     // refused WebSocket reconnects, which is what this test provokes.
@@ -185,7 +185,7 @@ test.describe("live chat", () => {
 
   test("outsiders of a private group get the not-found page for its room", async ({ page, consoleErrors }) => {
     consoleErrors.allowHttpStatus(404);
-    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await signInAs(page, "alex");
     const res = await page.goto("/groups/carers-and-family/chat/demo-room-carers-general");
     expect(res?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "We couldn't find that page" })).toBeVisible();

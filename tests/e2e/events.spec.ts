@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type { Browser, Locator, Page } from "@playwright/test";
-import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, signIn, signUpInBrowser, test, waitForHydration, type ConsoleErrors } from "./helpers";
+import { expect, expectAccessible, gotoAndHydrate, signInAs, signUpInBrowser, test, waitForHydration, type ConsoleErrors } from "./helpers";
 
 const SECRET_LINK = `https://meet.example.org/e2e-${Date.now().toString(36)}`;
 
@@ -31,7 +31,7 @@ test.describe("events", () => {
   test("organizer posts an event with one place; A goes, B waits, A cancels, B is promoted; .ics download; axe clean", async ({ page, browser, consoleErrors }) => {
     // The form answers 400 with inline errors on purpose.
     consoleErrors.allowHttpStatus(400);
-    await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+    await signInAs(page, "morgan", "/groups");
 
     // The listing, then the form, keyboard-reachable from the header.
     await page.getByRole("banner").getByRole("link", { name: "Events", exact: true }).click();
@@ -151,7 +151,7 @@ test.describe("events", () => {
   });
 
   test("a click right after leaving an invalid field lands; the time-zone picker finds Kyiv and Kathmandu by typing", async ({ page }) => {
-    await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+    await signInAs(page, "morgan");
     // The whole form on screen, unscrolled: when scrolled, Chromium's scroll anchoring hides the shift.
     await page.setViewportSize({ width: 1280, height: 2400 });
     await gotoAndHydrate(page, "/events/new");

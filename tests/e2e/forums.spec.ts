@@ -1,14 +1,12 @@
 import { request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { activeContent, xssPayloads } from "../helpers/xss-corpus";
 import {
-  demo,
-  DEMO_PASSWORD,
   expect,
   expectAccessible,
   gotoAndHydrate,
   newPerson,
   ORIGIN,
-  signIn,
+  signInAs,
   test,
   uniqueSuffix,
   waitForHydration,
@@ -53,7 +51,7 @@ test.describe("forums", () => {
     const word = `zebrafinch${uniqueSuffix()}`;
     const title = `Heat packs for neck spasms ${word}`;
 
-    await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+    await signInAs(page, "alex");
     await gotoAndHydrate(page, "/groups/cervical-dystonia");
     await page.getByRole("link", { name: "Go to the Cervical dystonia forum →" }).click();
     await expect(page).toHaveURL(new RegExp(`${FORUM}$`));
@@ -130,7 +128,7 @@ test.describe("forums", () => {
     const sam = await modContext.newPage();
     consoleErrors.watch(sam);
     try {
-      await signIn(sam, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+      await signInAs(sam, "sam");
       await gotoAndHydrate(sam, threadUrl);
       const tools = sam.getByRole("region", { name: "Moderator tools" });
       await expectAccessible(sam);

@@ -1,5 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test as base, type ConsoleMessage, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test as base, type ConsoleMessage, type Cookie, type Page } from "@playwright/test";
 
 /** The origin the e2e server listens on (playwright.config.ts, E2E_PORT). Every POST must name it (CSRF check). */
 export const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT || 3199}`;
@@ -87,8 +89,65 @@ export async function signIn(page: Page, email: string, password: string, expect
   await expect(banner.getByText(expectName ? `Signed in as ${expectName}` : /^Signed in as /)).toBeVisible();
 }
 
+export type DemoPerson = keyof typeof demo;
+
+/** One file per demo person with the session made for this run (playwright.config.ts creates the folder). */
+function sessionFile(who: DemoPerson): string {
+  const dir = process.env.HEARTH_E2E_SESSION_DIR;
+  if (!dir) throw new Error("HEARTH_E2E_SESSION_DIR is not set: run the e2e tests through playwright.config.ts");
+  return path.join(dir, `${who}.json`);
+}
+
+/**
+ * The demo person's stored session cookies. The first call in a run signs them in once through the
+ * real sign-in action over HTTP and keeps the storage state; every later call reuses it, so specs
+ * don't pay the form, the password hash and two page loads again for each sign-in.
+ */
+async function storedSession(who: DemoPerson): Promise<Cookie[]> {
+  const file = sessionFile(who);
+  if (!fs.existsSync(file)) {
+    const api = await playwrightRequest.newContext({ baseURL: ORIGIN, extraHTTPHeaders: { Origin: ORIGIN } });
+    const response = await api.post("/signin", { form: { email: demo[who].email, password: DEMO_PASSWORD }, maxRedirects: 0 });
+    expect(response.status(), `signing ${who} in over HTTP`).toBe(302);
+    // Write then rename, so a reader never sees half a file.
+    await api.storageState({ path: `${file}.tmp` });
+    fs.renameSync(`${file}.tmp`, file);
+    await api.dispose();
+  }
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { cookies: Cookie[] }).cookies;
+}
+
+function isStoredSession(value: string): boolean {
+  const dir = process.env.HEARTH_E2E_SESSION_DIR;
+  if (!dir || !fs.existsSync(dir)) return false;
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .some((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as { cookies: Cookie[] }).cookies.some((c) => c.value === value));
+}
+
+/**
+ * Puts the demo person's stored session into the page's browser context (replacing whoever was
+ * signed in there). With `landOn`, opens that page and waits until the header names them.
+ * The session is shared by every test of the run: a test that signs out, changes the password or
+ * gets the person suspended must sign in through the form with `signIn` instead (signOut refuses a
+ * stored session).
+ */
+export async function signInAs(page: Page, who: DemoPerson, landOn?: string): Promise<void> {
+  const context = page.context();
+  await context.clearCookies();
+  await context.addCookies(await storedSession(who));
+  if (landOn === undefined) return;
+  await gotoAndHydrate(page, landOn);
+  await expect(page.getByRole("banner").getByText(`Signed in as ${demo[who].name}`)).toBeVisible();
+}
+
 /** Signs out with the header button and waits until the header offers "Sign in" again. */
 export async function signOut(page: Page): Promise<void> {
+  const session = (await page.context().cookies()).find((c) => c.name.endsWith("hearth_session"));
+  if (session && isStoredSession(session.value)) {
+    throw new Error("signOut would end a stored session other tests share: sign in through the form (signIn) in a test that signs out");
+  }
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("banner").getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
   await expect(page.getByRole("banner").getByText(/Signed in as/)).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, newPerson, signIn, signOut, test, waitForHydration } from "./helpers";
+import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, newPerson, signIn, signInAs, signOut, test, waitForHydration } from "./helpers";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
@@ -12,7 +12,7 @@ function pdfOfSize(bytes: number): Buffer {
 test.describe("library", () => {
   test("a file over 10 MB is refused in the form with everything typed kept: in the browser before sending, and by the server without JavaScript", async ({ page, browser, consoleErrors }) => {
     const word = `big${Date.now().toString(36)}`;
-    await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+    await signInAs(page, "morgan");
     const fillForm = async (p: typeof page) => {
       await p.getByLabel("Title").fill(`Scanned leaflet ${word}`);
       await p.getByLabel("Category").selectOption({ label: "Medications" });
@@ -64,7 +64,7 @@ test.describe("library", () => {
 
   test("a guide's Markdown headings are real headings under the title, listed on the page and reachable from the list", async ({ page }) => {
     const word = `guide${Date.now().toString(36)}`;
-    await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+    await signInAs(page, "morgan");
     await gotoAndHydrate(page, "/library/new?kind=guide");
     await page.getByLabel("Title").fill(`Botox appointments ${word}`);
     await page.getByLabel("Category").selectOption({ label: "Medications" });
@@ -106,6 +106,7 @@ test.describe("library", () => {
     consoleErrors.allowHttpStatus(400);
     const tag = Date.now().toString(36);
     const word = `quokka${tag}`;
+    // Through the form: this test signs Morgan out, which must not end the session other tests share.
     await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
 
     await page.getByRole("banner").getByRole("link", { name: "Library", exact: true }).click();

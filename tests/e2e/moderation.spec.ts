@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, demo, expect, expectAccessible, gotoAndHydrate, labelFor, signIn, signOut, test, uniqueSuffix } from "./helpers";
+import { demo, expect, expectAccessible, gotoAndHydrate, labelFor, signInAs, test, uniqueSuffix } from "./helpers";
 
 /**
  * The moderation flow end to end: a member reports a post → the moderator sees it in the queue and
@@ -14,7 +14,7 @@ test("report → queue → remove with a reason → notice → appeal → audit 
   const reason = `Unverified medical claim ${word}`;
 
   // Robin (the author) starts a thread and replies with a post that breaks the rules.
-  await signIn(page, demo.robin.email, DEMO_PASSWORD, demo.robin.name);
+  await signInAs(page, "robin");
   await gotoAndHydrate(page, "/groups/cervical-dystonia/forum/new");
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Your post").fill("Has anyone tried warm compresses for neck spasms?");
@@ -24,20 +24,18 @@ test("report → queue → remove with a reason → notice → appeal → audit 
   await page.getByLabel("Your reply").fill(reply);
   await page.getByRole("button", { name: "Post reply" }).click();
   await expect(page.getByRole("article").filter({ hasText: reply })).toBeVisible();
-  await signOut(page);
 
   // Alex (a member) reports the reply.
-  await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+  await signInAs(page, "alex");
   await gotoAndHydrate(page, threadUrl);
   const post = page.getByRole("article").filter({ hasText: reply });
   await post.getByText("Report…").click();
   await post.getByLabel("Unverified medical claim").check();
   await post.getByRole("button", { name: "Send report" }).click();
   await expect(page.getByText("Thank you. The moderators will look at your report.")).toBeVisible();
-  await signOut(page);
 
   // Sam (a moderator) finds it in the queue, in context, and removes it with a reason.
-  await signIn(page, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+  await signInAs(page, "sam", "/groups");
   await page.getByRole("banner").getByRole("link", { name: "Moderation" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Moderation queue" })).toBeVisible();
   await page.waitForLoadState("networkidle");
@@ -55,10 +53,9 @@ test("report → queue → remove with a reason → notice → appeal → audit 
   await item.getByRole("button", { name: "Apply decision" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Removed. The author has been told why." })).toBeVisible();
   await expect(page.getByTestId("queue-item").filter({ hasText: reply })).toHaveCount(0);
-  await signOut(page);
 
   // Robin sees the notice with the reason, and appeals once.
-  await signIn(page, demo.robin.email, DEMO_PASSWORD, demo.robin.name);
+  await signInAs(page, "robin", "/groups");
   await page.getByTestId("notifications-link").click();
   await page.getByRole("link", { name: /A moderator removed your post in Cervical dystonia/ }).first().click();
   await expect(page.getByRole("heading", { level: 1, name: "A moderator removed your post." })).toBeVisible();
@@ -72,16 +69,14 @@ test("report → queue → remove with a reason → notice → appeal → audit 
   await expect(page.getByTestId("appeal-status")).toContainText("Your appeal is with the moderators.");
   await expect(page.getByRole("button", { name: "Send appeal" })).toHaveCount(0);
   await expectAccessible(page);
-  await signOut(page);
 
   // The appeal is back in the queue for the moderator.
-  await signIn(page, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+  await signInAs(page, "sam");
   await gotoAndHydrate(page, "/moderation");
   await expect(page.getByTestId("appeal-item").filter({ hasText: "I was sharing what I read" })).toBeVisible();
-  await signOut(page);
 
   // Morgan (site admin) reads the audit log, filtered to removals.
-  await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+  await signInAs(page, "morgan", "/groups");
   await page.getByRole("banner").getByRole("link", { name: "Admin" }).click();
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Audit log/ })).toBeVisible();
@@ -106,7 +101,7 @@ test("an organization applies, a site admin verifies it; the owner's team and gr
   test.setTimeout(90_000);
   consoleErrors.allowHttpStatus(400);
   const name = `Neck Friends ${uniqueSuffix()}`;
-  await signIn(page, demo.kit.email, DEMO_PASSWORD, demo.kit.name);
+  await signInAs(page, "kit", "/groups");
   await page.getByRole("contentinfo").getByRole("link", { name: "Register a patient organization" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Register a patient organization" })).toBeVisible();
   await page.getByRole("button", { name: "Send application" }).click();
@@ -118,9 +113,8 @@ test("an organization applies, a site admin verifies it; the owner's team and gr
   await page.getByRole("button", { name: "Send application" }).click();
   await expect(page.getByText(/Your application is waiting for review/)).toBeVisible();
   await expectAccessible(page);
-  await signOut(page);
 
-  await signIn(page, demo.morgan.email, DEMO_PASSWORD, demo.morgan.name);
+  await signInAs(page, "morgan");
   await gotoAndHydrate(page, "/admin/applications");
   await expectAccessible(page);
   await page.getByRole("button", { name: labelFor("Verify", name) }).click();
@@ -138,7 +132,7 @@ test("an organization applies, a site admin verifies it; the owner's team and gr
 });
 
 test("a post matching a crisis phrase is published and its author sees a gentle Get help now prompt", async ({ page }) => {
-  await signIn(page, demo.alex.email, DEMO_PASSWORD, demo.alex.name);
+  await signInAs(page, "alex");
   await gotoAndHydrate(page, "/groups/cervical-dystonia/forum/new");
   const title = `A hard week ${uniqueSuffix()}`;
   await page.getByLabel("Title").fill(title);
@@ -154,7 +148,7 @@ test("a post matching a crisis phrase is published and its author sees a gentle 
 });
 
 test("a member reports another member from the group's member list; it reaches Sam's queue", async ({ page }) => {
-  await signIn(page, demo.robin.email, DEMO_PASSWORD, demo.robin.name);
+  await signInAs(page, "robin");
   await gotoAndHydrate(page, "/groups/cervical-dystonia/members");
   await expect(page.getByRole("heading", { level: 1, name: /Members of/ })).toBeVisible();
   // No Report… on yourself.
@@ -168,9 +162,8 @@ test("a member reports another member from the group's member list; it reaches S
   // (A Playwright retry on the same database meets the duplicate guard instead.)
   await expect(alex.getByRole("status")).toHaveText(/Thank you\. The group's moderators will look at your report\.|already reported/);
   await expectAccessible(page);
-  await signOut(page);
 
-  await signIn(page, demo.sam.email, DEMO_PASSWORD, demo.sam.name);
+  await signInAs(page, "sam");
   await gotoAndHydrate(page, "/moderation");
   const item = page.getByTestId("queue-item").filter({ hasText: "Member profile" }).filter({ hasText: demo.alex.name });
   await expect(item.first()).toBeVisible();
