@@ -3,9 +3,9 @@ import { eventRsvps, events, groupMemberships, groups, organizationMembers, orga
 import type { AppContext } from "#app/lib/app-context.server";
 import { NotFound } from "#app/lib/errors";
 import { canonicalTimeZone } from "#app/lib/time";
-import { can, type Actor, type EventTarget, type GroupTarget, type OrgRole } from "#app/policy.server";
+import { can, type Actor, type EventTarget, type OrgRole } from "#app/policy.server";
 import { eventVisibleSql } from "#app/policy-sql.server";
-import { joinedStanding, membershipOf, standingColumns, standingJoins } from "#app/modules/groups/standing.server";
+import { joinedStanding, optionalGroupTargetOf, standingColumns, standingJoins } from "#app/modules/groups/standing.server";
 
 /**
  * Private helpers shared by the events files (events, rsvps, notices, feeds): the one event query
@@ -84,15 +84,7 @@ export type TargetRow = Pick<
 
 export function targetOf(row: TargetRow, now: Date): EventTarget {
   const orgRole: OrgRole | null = row.orgRole ?? null;
-  const group: GroupTarget | null =
-    row.groupId && row.groupVisibility && row.groupJoinPolicy
-      ? {
-          visibility: row.groupVisibility,
-          joinPolicy: row.groupJoinPolicy,
-          membership: membershipOf(row),
-          orgRole,
-        }
-      : null;
+  const group = optionalGroupTargetOf(row);
   const closed = now.getTime() >= row.startsAt.getTime() || (!!row.registrationDeadline && now.getTime() > row.registrationDeadline.getTime());
   const rsvp = row.rsvpStatus === "going" || row.rsvpStatus === "waitlisted" ? row.rsvpStatus : null;
   return { kind: "event", orgRole, group, event: { cancelled: row.status === "cancelled", closed }, rsvp };

@@ -78,3 +78,12 @@ export function membershipOf(row: StandingRow): GroupTarget["membership"] {
 export function groupTargetOf(row: StandingRow & { visibility: GroupTarget["visibility"]; joinPolicy: GroupTarget["joinPolicy"] }): GroupTarget {
   return { visibility: row.visibility, joinPolicy: row.joinPolicy, membership: membershipOf(row), orgRole: row.orgRole ?? null };
 }
+
+/** The same for content whose group is optional (events, resources): null when the row has no group. */
+export function optionalGroupTargetOf(
+  row: StandingRow & { groupId: string | null; groupVisibility: GroupTarget["visibility"] | null; groupJoinPolicy: GroupTarget["joinPolicy"] | null },
+): GroupTarget | null {
+  return row.groupId && row.groupVisibility && row.groupJoinPolicy
+    ? groupTargetOf({ ...row, visibility: row.groupVisibility, joinPolicy: row.groupJoinPolicy })
+    : null;
+}

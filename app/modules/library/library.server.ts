@@ -8,9 +8,9 @@ import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
 import { renderGuide, renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
-import { assertCan, can, type Actor, type GroupTarget, type OrgRole, type ResourceTarget } from "#app/policy.server";
+import { assertCan, can, type Actor, type OrgRole, type ResourceTarget } from "#app/policy.server";
 import { groupVisibleSql as groupVisibleSqlOf, resourceVisibleSql } from "#app/policy-sql.server";
-import { joinedStanding, membershipOf, standingColumns, standingJoins, standingOf } from "#app/modules/groups/standing.server";
+import { joinedStanding, optionalGroupTargetOf, standingColumns, standingJoins, standingOf } from "#app/modules/groups/standing.server";
 import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, type ResourceInput } from "./library.schema";
 import { storageFor } from "./storage.server";
 import type { UploadOutcome } from "./upload.server";
@@ -77,15 +77,7 @@ type ResourceRow = Awaited<ReturnType<ReturnType<typeof baseResourceQuery>["exec
 
 function targetOf(row: ResourceRow): ResourceTarget {
   const orgRole: OrgRole | null = row.orgRole ?? null;
-  const group: GroupTarget | null =
-    row.groupId && row.groupVisibility && row.groupJoinPolicy
-      ? {
-          visibility: row.groupVisibility,
-          joinPolicy: row.groupJoinPolicy,
-          membership: membershipOf(row),
-          orgRole,
-        }
-      : null;
+  const group = optionalGroupTargetOf(row);
   return { kind: "resource", orgRole, group, resource: { retired: row.retiredAt !== null } };
 }
 
