@@ -2,7 +2,7 @@
  * Typed domain errors. Domain code throws these; `app/lib/http.server.ts` maps them to HTTP
  * responses and the realtime layer maps them to socket acks, each in one place.
  */
-export type ErrorCode = "not_found" | "forbidden" | "invalid" | "conflict" | "rate_limited" | "unauthenticated" | "busy";
+export type ErrorCode = "not_found" | "forbidden" | "invalid" | "conflict" | "rate_limited" | "unauthenticated" | "busy" | "too_large";
 
 export class DomainError extends Error {
   constructor(
@@ -26,6 +26,9 @@ export const Conflict = (message: string, fieldErrors?: Record<string, string[]>
   new DomainError("conflict", message, fieldErrors);
 export const RateLimited = (message: string, retryAfter: number) =>
   new DomainError("rate_limited", message, undefined, retryAfter);
+/** A request part (an uploaded file) over its size limit; the form comes back with the error. */
+export const TooLarge = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new DomainError("too_large", message, fieldErrors);
 export const Unauthenticated = (message = "Please sign in first.") => new DomainError("unauthenticated", message);
 
 export const httpStatusOf: Record<ErrorCode, number> = {
@@ -36,6 +39,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   rate_limited: 429,
   unauthenticated: 401,
   busy: 503,
+  too_large: 413,
 };
 
 /**

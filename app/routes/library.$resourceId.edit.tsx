@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ResourceFormFields } from "#app/components/library/resource-form";
 import { Button } from "#app/components/ui/button";
 import { Forbidden, NotFound } from "#app/lib/errors";
-import { formFailure, loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
 import { readResourceSubmission } from "#app/modules/library/form.server";
 import { ResourceFormSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
 import { getResource, listCuratorChoices, updateResource } from "#app/modules/library/library.server";
@@ -48,7 +48,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
   const read = await readResourceSubmission(context.app, request);
   try {
-    if (read.failure) return read.failure;
+    if (read.fileError) return formFailure(read.submission, read.fileError);
+    if (!read.input) return formInvalid(read.submission);
     await updateResource(context.app, viewer, id, read.input, read.relevantUpload);
     return redirect(`/library/${id}`);
   } catch (e) {

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { ResourceFormFields } from "#app/components/library/resource-form";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { Forbidden } from "#app/lib/errors";
-import { formFailure, loaderWork, requireViewer } from "#app/lib/http.server";
+import { formFailure, formInvalid, loaderWork, requireViewer } from "#app/lib/http.server";
 import { readResourceSubmission } from "#app/modules/library/form.server";
 import { kindLabels, ResourceFormSchema, resourceKinds, type ResourceKind } from "#app/modules/library/library.schema";
 import { createResource, listCuratorChoices } from "#app/modules/library/library.server";
@@ -34,7 +34,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const read = await readResourceSubmission(context.app, request);
   try {
-    if (read.failure) return read.failure;
+    if (read.fileError) return formFailure(read.submission, read.fileError);
+    if (!read.input) return formInvalid(read.submission);
     const { id } = await createResource(context.app, viewer, read.input, read.relevantUpload);
     return redirect(`/library/${id}`);
   } catch (e) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, Unauthenticated, type ErrorCode } from "#app/lib/errors";
+import { Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, TooLarge, Unauthenticated, type ErrorCode } from "#app/lib/errors";
 import { actionFailure, actionSuccess, errorReply, requireParams, toResponse } from "#app/lib/http.server";
 import { answer } from "#app/realtime/ack.server";
 
@@ -13,6 +13,7 @@ const cases: [DomainError, ErrorCode, number][] = [
   [RateLimited("You are posting very quickly.", 120), "rate_limited", 429],
   [Unauthenticated(), "unauthenticated", 401],
   [new DomainError("busy", "The server is busy.", undefined, 5), "busy", 503],
+  [TooLarge("That file is larger than 10 MB.", { file: ["That file is larger than 10 MB."] }), "too_large", 413],
 ];
 
 async function ackOf(e: unknown) {
