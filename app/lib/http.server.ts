@@ -66,7 +66,7 @@ export function invalidInput(error: ZodError, fallback: string): DomainError {
   return Invalid(first ?? fallback, fieldErrors);
 }
 
-/** Run loader work; domain errors become thrown Responses (404, 403, …). */
+/** Run loader work (or an action's reading of its request); domain errors become thrown Responses (404, 403, 413, …). */
 export async function loaderWork<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();

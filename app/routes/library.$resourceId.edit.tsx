@@ -46,7 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
-  const read = await readResourceSubmission(context.app, request);
+  const read = await loaderWork(() => readResourceSubmission(context.app, request));
   try {
     if (read.fileError) return formFailure(read.submission, read.fileError);
     if (!read.input) return formInvalid(read.submission);

@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const read = await readResourceSubmission(context.app, request);
+  const read = await loaderWork(() => readResourceSubmission(context.app, request));
   try {
     if (read.fileError) return formFailure(read.submission, read.fileError);
     if (!read.input) return formInvalid(read.submission);

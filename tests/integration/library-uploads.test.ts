@@ -124,6 +124,27 @@ describe(`library uploads on ${testDatabaseKind}`, () => {
     }
   });
 
+  it("answers a cut-off or boundary-less multipart body with a 400 (the one error mapper), never a 500; nothing stored", async () => {
+    const before = [await count(), stored().length];
+    for (const [label, headers, body] of [
+      ["no boundary", { "Content-Type": "multipart/form-data" }, "title=x"],
+      ["cut off", { "Content-Type": "multipart/form-data; boundary=b" }, '--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nhalf'],
+    ] as const) {
+      const request = new Request("http://localhost/library/new", { method: "POST", headers, body });
+      let status = 0;
+      try {
+        status = ((await newAction({ request, context: ctx(owner), params: {} })) as Response).status;
+      } catch (thrown) {
+        if (!(thrown instanceof Response)) throw thrown;
+        status = thrown.status;
+        expect(await thrown.json(), label).toMatchObject({ ok: false, message: expect.stringMatching(/could not be read/) });
+      }
+      expect(status, label).toBe(400);
+    }
+    expect([await count(), stored().length]).toEqual(before);
+    expect(temp()).toEqual([]);
+  });
+
   it("refuses an HTML file named .pdf, keeping what was typed; nothing stored", async () => {
     const before = [await count(), stored().length];
     const r = await submit({ bytes: HTML, name: "leaflet.pdf", type: "application/pdf" }, { title: "Kept title" });

@@ -1,9 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
-import { json } from "@remix-run/node";
 import busboy from "busboy";
 import { readForm } from "#app/lib/http.server";
+import { Invalid, TooLarge, type DomainError } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { cleanFormData } from "#app/lib/text-input";
 import { UPLOAD_MAX_BYTES, uploadMessages } from "./library.schema";
@@ -125,8 +125,9 @@ function partHeaderCleaner(boundary: string): Transform {
   });
 }
 
-const unreadable = () => json({ message: "The form could not be read. Please reload the page and try again." }, { status: 400 });
-const tooLargeToSend = () => json({ message: "That was too large to send. Please shorten it and try again." }, { status: 413 });
+// Domain errors like every other refusal: the route maps them (app/lib/http.server.ts).
+const unreadable = () => Invalid("The form could not be read. Please reload the page and try again.");
+const tooLargeToSend = () => TooLarge("That was too large to send. Please shorten it and try again.");
 
 /**
  * Reads a form that may carry one file in `field`, streaming: busboy parses the multipart body
@@ -170,14 +171,14 @@ export async function readUploadForm(
   const created: string[] = [];
   const fields: [string, string][] = [];
   let textTotal = 0;
-  let problem: Response | null = null;
+  let problem: DomainError | null = null;
   let upload: UploadOutcome | null = null;
   let fileDone: Promise<void> = Promise.resolve();
   let fileError: unknown = null;
   let seenFile = false;
 
-  const fail = (response: Response) => {
-    problem ??= response;
+  const fail = (error: DomainError) => {
+    problem ??= error;
   };
 
   parser.on("field", (name, value, info) => {
@@ -258,7 +259,7 @@ export async function readUploadForm(
     await Promise.all(created.map((p) => fs.rm(p, { force: true })));
     throw unreadable(); // malformed or cut-off body
   }
-  const failed = problem as Response | null;
+  const failed = problem as DomainError | null;
   if (failed || fileError) {
     await Promise.all(created.map((p) => fs.rm(p, { force: true })));
     throw failed ?? fileError; // a storage failure is the server's (500), not the form's
