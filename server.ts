@@ -293,16 +293,31 @@ export async function createHearthServer({ config, database, remix, appCode: giv
   /** Stop accepting, disconnect sockets, let requests drain, then close Redis and the database. */
   async function close() {
     stopPresence();
-    await new Promise<void>((resolve) => {
+    const closingIo = new Promise<void>((resolve) => {
       io.close(() => resolve()); // also closes httpServer and the adapter (its own Redis readers)
       httpServer.closeIdleConnections();
     });
-    if (redis) await redis.close().catch(() => redis.destroy());
+    // Each step is bounded, so a client holding a connection open or Redis being away (commands
+    // queued for a reconnect that never comes) can't keep the node from closing its database.
+    await bounded(closingIo, 5000, () => httpServer.closeAllConnections());
+    if (redis) await bounded(redis.close().catch(() => redis.destroy()), 2000, () => redis.destroy());
     await accessChannel.close();
     await database.close();
   }
 
   return { app, httpServer, io, close, runtime };
+}
+
+/** Waits for `work` up to `ms`; past that runs `giveUp` (which must end the work's resources) and goes on. */
+async function bounded(work: Promise<unknown>, ms: number, giveUp: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), ms);
+    timer.unref();
+  });
+  const outcome = await Promise.race([work.then(() => "done" as const), late]);
+  clearTimeout(timer);
+  if (outcome === "late") giveUp();
 }
 
 /**

@@ -51,6 +51,7 @@ async function redisProxy() {
       });
     },
     async restore() {
+      if (server.listening) return; // not cut (the test restored it already)
       await open(port);
     },
     async close() {
@@ -87,8 +88,10 @@ describe.skipIf(needs)("chat under faults on two nodes (needs DATABASE_URL and R
     roomId = (await createChatRoom(app, mod, slug)).id;
   });
   afterEach(async () => {
-    for (const c of cleanup.reverse()) await c();
+    // Taken first, so a cleanup that fails can't leave stale steps for the next test's hook.
+    const steps = cleanup.reverse();
     cleanup = [];
+    for (const c of steps) await c();
   });
   afterAll(() => shared?.close());
 
