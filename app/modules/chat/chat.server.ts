@@ -12,7 +12,7 @@ import { findGroup } from "#app/modules/groups/groups.server";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import type { StaffRole } from "#app/lib/staff-role";
-import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { auditContentAction, recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
@@ -359,17 +359,20 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
       .set({ deletedAt: new Date(), deletedBy: actor.id, deletionReason: input.reason })
       .where(and(eq(chatMessages.id, message.id), isNull(chatMessages.deletedAt)));
     if (unpinned) await tx.update(chatRooms).set({ pinnedMessageId: null }).where(eq(chatRooms.id, room.id));
-    const actionId = await recordModerationAction(tx, {
-      actorId: actor.id,
-      action: "chat.message.delete",
-      targetType: "chat_message",
-      targetId: message.id,
-      groupId: room.groupId,
-      subjectUserId: message.authorId,
-      reason: input.reason,
-      details: { roomId: room.id, seq: Number(message.seq) },
-    });
-    await notifyRemoval(tx, { actionId, authorId: message.authorId, actorId: actor.id, what: "chat message", groupName: room.group.name, reason: input.reason });
+    await auditContentAction(
+      tx,
+      {
+        actorId: actor.id,
+        action: "chat.message.delete",
+        targetType: "chat_message",
+        targetId: message.id,
+        groupId: room.groupId,
+        subjectUserId: message.authorId,
+        reason: input.reason,
+        details: { roomId: room.id, seq: Number(message.seq) },
+      },
+      { what: "chat message", groupName: room.group.name },
+    );
   });
   app.realtime.chat.messageDeleted({ roomId: room.id, messageId: message.id, seq: Number(message.seq) });
   app.realtime.chat.notice({ roomId: room.id, message: "A moderator removed a message." });

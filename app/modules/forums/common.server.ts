@@ -11,11 +11,7 @@ import { assertCan, can, type Actor, type PostTarget, type ThreadTarget } from "
  * app/modules/forums): loading a thread or a post with the viewer's standing, and the rate check.
  */
 
-/**
- * Throws RateLimited when the person has used up the rule's window. Built from `peek` so the error
- * is this bundle's DomainError: the limiter itself is created by server.ts, outside the Remix build,
- * and an error class from that copy of errors.ts fails the build's `instanceof` check (a 500).
- */
+/** Throws RateLimited when the person has used up the rule's window (checked before the work; the caller records on success). */
 export function checkRate(app: AppContext, key: string, rule: RateRule) {
   const { remaining, retryAfter } = app.limiter.peek(key, rule);
   if (remaining <= 0) throw RateLimited(rule.message, retryAfter);

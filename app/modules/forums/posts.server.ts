@@ -4,7 +4,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
-import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { auditContentAction } from "#app/modules/moderation/moderation.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor } from "#app/policy.server";
@@ -128,18 +128,11 @@ export async function moderatePost(
           : { deletedAt: null, deletedBy: null, deletionReason: null },
       )
       .where(eq(posts.id, postId));
-    const actionId = await recordModerationAction(tx, {
-      actorId: viewer!.id,
-      action: `post.${action}`,
-      targetType: "post",
-      targetId: postId,
-      groupId: row.groupId,
-      subjectUserId: row.authorId,
-      reason: reason ?? "",
-    });
-    if (action === "remove") {
-      await notifyRemoval(tx, { actionId, authorId: row.authorId, actorId: viewer!.id, what: "post", groupName: row.groupName, reason: reason ?? "" });
-    }
+    await auditContentAction(
+      tx,
+      { actorId: viewer!.id, action: `post.${action}`, targetType: "post", targetId: postId, groupId: row.groupId, subjectUserId: row.authorId, reason: reason ?? "" },
+      action === "remove" ? { what: "post", groupName: row.groupName } : undefined,
+    );
   });
   return { postId, action };
 }

@@ -8,7 +8,7 @@ import { renderMarkdown } from "#app/lib/markdown.server";
 import type { RateRule } from "#app/lib/rate-limit.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
-import { notifyRemoval, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { auditContentAction } from "#app/modules/moderation/moderation.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor, type PostTarget } from "#app/policy.server";
 import { checkRate, loadThread } from "./common.server";
@@ -291,18 +291,11 @@ export async function moderateThread(
   }[action];
   await app.db.transaction(async (tx) => {
     await tx.update(threads).set(changes).where(eq(threads.id, threadId));
-    const actionId = await recordModerationAction(tx, {
-      actorId: viewer!.id,
-      action: `thread.${action}`,
-      targetType: "thread",
-      targetId: threadId,
-      groupId: row.groupId,
-      subjectUserId: row.authorId,
-      reason: reason ?? "",
-    });
-    if (action === "remove") {
-      await notifyRemoval(tx, { actionId, authorId: row.authorId, actorId: viewer!.id, what: "thread", groupName: row.groupName, reason: reason ?? "" });
-    }
+    await auditContentAction(
+      tx,
+      { actorId: viewer!.id, action: `thread.${action}`, targetType: "thread", targetId: threadId, groupId: row.groupId, subjectUserId: row.authorId, reason: reason ?? "" },
+      action === "remove" ? { what: "thread", groupName: row.groupName } : undefined,
+    );
   });
   return { threadId, action };
 }

@@ -85,3 +85,19 @@ export async function notifyRemoval(
     link: `/notices/${input.actionId}`,
   });
 }
+
+/**
+ * A moderator's action on someone's content: the audit row and, for a removal, the author's notice
+ * (with its appeal link), both in the caller's transaction. Returns the audit row's id.
+ */
+export async function auditContentAction(
+  db: Executor,
+  entry: ModerationRecord & { subjectUserId: string },
+  removal?: { what: "post" | "thread" | "chat message"; groupName: string },
+) {
+  const actionId = await recordModerationAction(db, entry);
+  if (removal) {
+    await notifyRemoval(db, { actionId, authorId: entry.subjectUserId, actorId: entry.actorId, what: removal.what, groupName: removal.groupName, reason: entry.reason ?? "" });
+  }
+  return actionId;
+}
