@@ -53,8 +53,14 @@ export function RouteFocus() {
     if (before.key === location.key) return; // first render: the browser loaded this page itself
     previous.current = location;
     const otherPage = before.pathname !== location.pathname;
-    if (otherPage || location.hash) focusQuietly(pageStart(location.hash)!);
-    else if (focusLost()) {
+    if (otherPage) focusQuietly(pageStart(location.hash)!);
+    else if (location.hash) {
+      // A same-page #hash link (the skip link) was followed by the browser, which may already have
+      // moved focus there, and the user may have Tabbed on inside it before this effect ran: only
+      // pull focus in when it is outside the target, never yank it back.
+      const target = pageStart(location.hash)!;
+      if (!target.contains(document.activeElement)) focusQuietly(target);
+    } else if (focusLost()) {
       const back = lastFocused.current;
       focusQuietly(usable(back) ? back : pageStart("")!);
     }

@@ -316,6 +316,21 @@ test.describe("accounts and groups", () => {
     await expectNotFoundPage(page);
   });
 
+  test("following the skip link never pulls focus back once the user has moved on inside main", async ({ page }) => {
+    await gotoAndHydrate(page, "/signin");
+    // Follow the skip link and Tab on in the same task, before React's effects for the new #main location run.
+    await page.evaluate(() => {
+      document.querySelector<HTMLAnchorElement>('a[href="#main"]')!.click();
+      document.querySelector<HTMLAnchorElement>('main a[href="/signup"]')!.focus();
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { __remixRouter: { state: { location: { hash: string } } } }).__remixRouter.state.location.hash === "#main",
+    );
+    // Let the router's subscribers render and their effects run (two frames), then focus must be where the user put it.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await expect(page.getByRole("main").getByRole("link", { name: "Create an account" })).toBeFocused();
+  });
+
   test("keyboard only: the skip link comes first, then sign in with Tab, typing and Enter", async ({ page }) => {
     await gotoAndHydrate(page, "/signin");
     await page.keyboard.press("Tab");
