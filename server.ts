@@ -18,7 +18,6 @@ import type { DatabaseHandle } from "#db/client";
 import { migrate } from "#db/migrate";
 // Types only from app/: the app's code itself comes from loadApp (one copy per process; an ESLint
 // rule keeps value imports of #app out of this file).
-import type { AppContext } from "#app/lib/app-context.server";
 import type { Config } from "#app/lib/config.server";
 import type { HearthLoadContext } from "#app/load-context";
 import type * as AppRuntimeModule from "#app/runtime.server";
@@ -112,7 +111,7 @@ export async function createHearthServer({ config, database, remix, appCode: giv
   const appCode = given ?? (await loadAppCode(remix, config.BUILD_DIR));
   const { runtime } = appCode;
   const { attachRealtime, errorFields, log, logError, readSessionToken, routeOf } = runtime;
-  const app: AppContext = { db: database.db, config, limiter: new runtime.RateLimiter(), realtime: runtime.noopPublisher };
+  const app = runtime.createAppContext(database, config);
   const expressApp = express();
   const httpServer: HttpServer = createServer(expressApp);
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, runtime) : null;
@@ -292,6 +291,8 @@ export async function createHearthServer({ config, database, remix, appCode: giv
 
   /** Stop accepting, disconnect sockets, let requests drain, then close Redis and the database. */
   async function close() {
+    // Jobs first: a running job may still need the database, Redis or the sockets.
+    await bounded(app.close(), 6000, () => {});
     stopPresence();
     const closingIo = new Promise<void>((resolve) => {
       io.close(() => resolve()); // also closes httpServer and the adapter (its own Redis readers)
@@ -390,9 +391,12 @@ async function main() {
   const server = await createHearthServer({ config, database, remix, appCode });
   running.server = server;
   if (stopping) return;
+  // Every node works the shared queue; tests' in-process servers start workers only when they need them.
+  await server.app.jobs.start(server.app);
   server.httpServer.listen(config.PORT, config.HOST, () => {
     const where = database.kind === "pglite" ? `embedded PGlite in ${config.DATA_DIR}` : "PostgreSQL (DATABASE_URL)";
     console.log(`Hearth is running at http://localhost:${config.PORT} on ${where}.`);
+    console.log(`Mail goes to ${server.app.mail.describe}.`);
     if (config.SEED_DEMO) console.log(runtime.demoSignInHelp());
   });
 }

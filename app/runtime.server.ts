@@ -22,5 +22,6 @@ export {
   validateSessionToken,
 } from "./modules/auth/session.server";
 export { attachRealtime } from "./realtime/io.server";
+export { createAppContext } from "./context.server";
 // The demo seed hashes passwords with the app's hashing, so it comes from the same copy too.
 export { demoSignInHelp, seedDemo } from "#db/seed";

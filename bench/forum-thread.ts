@@ -18,8 +18,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
 import { loadConfig } from "#app/lib/config.server";
+import { createAppContext } from "#app/context.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import { createReply } from "#app/modules/forums/posts.server";
 import { createThread } from "#app/modules/forums/threads.server";
@@ -49,7 +49,8 @@ async function prepare(dataDir: string): Promise<string> {
   const handle = await createDatabase(url ? { url } : { dataDir: path.join(dataDir, "pglite") });
   await migrate(handle);
   await seedDemo(handle.db);
-  const app: AppContext = { db: handle.db, config: loadConfig({ NODE_ENV: "test" }), limiter: new RateLimiter(), realtime: noopPublisher };
+  const config = loadConfig({ NODE_ENV: "test" });
+    const app = createAppContext(handle, config);
   const author = (id: string) => ({ id, siteRole: "member" as const, status: "active" as const });
   const { threadId } = await createThread(app, author("demo-robin"), "cervical-dystonia", {
     title: "Benchmark: a long conversation about mornings",

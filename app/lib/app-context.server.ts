@@ -2,6 +2,8 @@ import type { Database } from "#db/client";
 import type { ChatMessage, ChatNotice, ChatRoomState, ChatSanction } from "./chat-wire";
 import type { Config } from "./config.server";
 import type { RateLimiter } from "./rate-limit.server";
+import type { JobQueue } from "#app/modules/jobs/queue.server";
+import type { Mailer } from "#app/modules/mail/mailer.server";
 
 /**
  * What chat needs to tell live clients. Every call goes through the Socket.IO adapter, so with
@@ -51,4 +53,8 @@ export interface AppContext {
   config: Config;
   limiter: RateLimiter;
   realtime: RealtimePublisher;
+  /** SMTP or the outbox folder (app/modules/mail): send through sendMail, never directly. */
+  mail: Mailer;
+  /** Background jobs (app/modules/jobs), shared by every node through the database. */
+  jobs: JobQueue;
 }

@@ -65,9 +65,19 @@ const ConfigSchema = z.object({
   /** How long one rendered page may serve every visitor (not signed in); 0 turns the microcache off. */
   VISITOR_PAGE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  /**
+   * smtp://user:pass@host:587 or smtps://…:465: send mail through this server. Unset (the embedded
+   * default), every message is written as an .eml file to DATA_DIR/outbox/ instead.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
+  /** The From address of every message, e.g. "Hearth <no-reply@example.org>"; required with SMTP_URL. */
+  MAIL_FROM: z.string().min(3).max(200).optional(),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, "SEED_DEMO"> & { SEED_DEMO: boolean };
+export type Config = Omit<z.infer<typeof ConfigSchema>, "SEED_DEMO" | "MAIL_FROM"> & { SEED_DEMO: boolean; MAIL_FROM: string };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -82,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const c = result.data;
+  if (c.SMTP_URL && !c.MAIL_FROM) throw new ConfigError("Invalid configuration:\n  MAIL_FROM: required when SMTP_URL is set");
   // The demo community is seeded by default only on the embedded database.
-  return { ...c, SEED_DEMO: c.SEED_DEMO ?? !c.DATABASE_URL };
+  return { ...c, SEED_DEMO: c.SEED_DEMO ?? !c.DATABASE_URL, MAIL_FROM: c.MAIL_FROM ?? "Hearth <no-reply@localhost>" };
 }

@@ -245,3 +245,26 @@ export const test = base.extend<{ consoleErrors: ConsoleErrors }>({
 });
 
 export { expect };
+
+/** A message the app sent during this run, as tests/e2e/mail-server.ts received it over SMTP. */
+export interface E2EMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  links: string[];
+}
+
+/** Waits for the next message to `to` (the mail server long-polls until it arrives) and returns it. */
+export async function nextMail(to: string): Promise<E2EMail> {
+  const res = await fetch(`http://127.0.0.1:${process.env.E2E_MAIL_HTTP_PORT}/next?to=${encodeURIComponent(to)}`);
+  if (!res.ok) throw new Error(await res.text());
+  return (await res.json()) as E2EMail;
+}
+
+/** The link in a received message that starts with this path (e.g. "/reset-password"), made relative to baseURL. */
+export function linkIn(mail: E2EMail, pathPrefix: string): string {
+  const link = mail.links.map((l) => new URL(l)).find((u) => u.pathname.startsWith(pathPrefix));
+  if (!link) throw new Error(`no ${pathPrefix} link in "${mail.subject}": ${mail.links.join(", ")}`);
+  return link.pathname + link.search + link.hash;
+}

@@ -1,9 +1,14 @@
-import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createAppContext } from "#app/context.server";
+import type { AppContext } from "#app/lib/app-context.server";
 import { loadConfig } from "#app/lib/config.server";
 import { RateLimiter } from "#app/lib/rate-limit.server";
-import { signUp } from "#app/modules/accounts/accounts.server";
+import { newId } from "#app/lib/ids.server";
+import { hashPassword } from "#app/lib/password.server";
 import type { Viewer } from "#app/modules/auth/session.server";
-import { validateSessionToken } from "#app/modules/auth/session.server";
+import { createSession, validateSessionToken } from "#app/modules/auth/session.server";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -17,26 +22,65 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** An AppContext on a fresh database, the way server.ts builds one. */
+/**
+ * An AppContext on a fresh database, the way server.ts builds one. Mail goes to the SMTP server
+ * named by `SMTP_URL` in env (tests/helpers/mail.ts starts a real one), else to an outbox in a
+ * temporary DATA_DIR.
+ */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: "test", SIGNUPS_PER_IP_PER_HOUR: "1000", ...env });
-  const app: AppContext = { db: database.db, config, limiter: new RateLimiter(), realtime: noopPublisher };
-  return { app, database, close: () => database.close() };
+  const dataDir = env.DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), "hearth-test-data-"));
+  const config = loadConfig({
+    NODE_ENV: "test",
+    SIGNUPS_PER_IP_PER_HOUR: "1000",
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    ...(env.SMTP_URL ? { MAIL_FROM: "Hearth <no-reply@hearth.test>" } : {}),
+    ...env,
+  });
+  const app = createAppContext(database, config);
+  return {
+    app,
+    database,
+    close: async () => {
+      await app.close();
+      await database.close();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 let counter = 0;
-/** A new member with a unique email and display name; returns the viewer as loaders see it. */
-export async function createMember(app: AppContext, name = "Member"): Promise<Viewer & { token: string; email: string; password: string }> {
+/**
+ * A new member with a unique email and display name, e-mail already verified; returns the viewer as
+ * loaders see it. Inserted directly (sign-up itself is tested through its route and module), so test
+ * set-up never queues mail.
+ */
+export async function createMember(
+  app: AppContext,
+  name = "Member",
+  { verified = true }: { verified?: boolean } = {},
+): Promise<Viewer & { token: string; email: string; password: string }> {
   counter += 1;
   const suffix = `${Date.now().toString(36)}${counter}`;
   const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}-${suffix}@example.test`;
   const password = "correct horse battery";
-  const { token } = await signUp(app, { email, password, displayName: `${name} ${suffix}` }, "10.0.0.1");
+  const id = newId();
+  await app.db.insert(schema.users).values({
+    id,
+    email,
+    passwordHash: await memberPasswordHash(),
+    displayName: `${name} ${suffix}`,
+    emailVerifiedAt: verified ? new Date() : null,
+  });
+  const { token } = await createSession(app, id);
   const result = await validateSessionToken(app, token);
   if (!result) throw new Error("fresh session did not validate");
   return { ...result.viewer, token, email, password };
 }
+
+// Every test member has the same password: hash it once per process (argon2id is slow on purpose).
+let passwordHash: Promise<string> | null = null;
+const memberPasswordHash = () => (passwordHash ??= hashPassword("correct horse battery"));
 
 /**
  * A second AppContext on the same database whose every query is counted (a Drizzle logger on a

@@ -7,9 +7,8 @@ import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "#db/client";
 import { migrate } from "#db/migrate";
-import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
 import { loadConfig } from "#app/lib/config.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { createAppContext } from "#app/context.server";
 import type { Ack, ChatMessage, HistoryPage, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
 import { createChatGroup, createChatRoom, sleep, until } from "#tests/helpers/chat";
@@ -109,7 +108,8 @@ describe(`chat durability across a SIGKILL on ${testDatabaseKind}`, () => {
       handle = await createDatabase({ dataDir: path.join(dir, "pglite") });
       await migrate(handle);
     }
-    const app: AppContext = { db: handle.db, config: loadConfig({ NODE_ENV: "test" }), limiter: new RateLimiter(), realtime: noopPublisher };
+    const config = loadConfig({ NODE_ENV: "test" });
+    const app = createAppContext(handle, config);
     const mod = await createMember(app, "Mod");
     const people = [];
     for (let i = 0; i < SENDERS + 1; i++) people.push(await createMember(app, `Sender${i}`));

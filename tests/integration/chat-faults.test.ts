@@ -3,9 +3,8 @@ import { createClient } from "redis";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "#db/client";
-import { noopPublisher, type AppContext } from "#app/lib/app-context.server";
 import { loadConfig } from "#app/lib/config.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { createAppContext } from "#app/context.server";
 import type { ChatMessage, ChatPresence, ChatSanction, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
 import { clientId, collect, createChatGroup, createChatRoom, expectOk, nextEvent, request, sentinel, sleep, until } from "#tests/helpers/chat";
@@ -82,7 +81,8 @@ describe.skipIf(needs)("chat under faults on two nodes (needs DATABASE_URL and R
 
   beforeAll(async () => {
     shared = await createTestDatabase();
-    const app: AppContext = { db: shared.db, config: loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), limiter: new RateLimiter(), realtime: noopPublisher };
+    const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" });
+    const app = createAppContext(shared, config);
     [mod, alice, bob, carol] = [await createMember(app, "Mod"), await createMember(app, "Alice"), await createMember(app, "Bob"), await createMember(app, "Carol")];
     const { slug } = await createChatGroup(app, { moderatorId: mod.id, memberIds: [alice.id, bob.id, carol.id] });
     roomId = (await createChatRoom(app, mod, slug)).id;

@@ -19,11 +19,14 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     );
     const list = rowsOf<{ table_name: string }>(rows).map((r) => r.table_name);
     expect(list).toEqual([
+      "account_tokens",
       "appeals",
       "calendar_feeds",
       "chat_messages",
       "chat_room_sanctions",
       "chat_rooms",
+      "consents",
+      "data_exports",
       "event_rsvps",
       "events",
       "group_memberships",
@@ -33,6 +36,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "organization_applications",
       "organization_members",
       "organizations",
+      "passkeys",
       "posts",
       "reactions",
       "reports",
@@ -41,6 +45,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "sessions",
       "threads",
       "users",
+      "webauthn_challenges",
     ]);
   });
 

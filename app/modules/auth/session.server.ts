@@ -1,6 +1,7 @@
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { Lucia, TimeSpan } from "lucia";
-import { sessions, users } from "#db/schema/index";
+import { eq } from "drizzle-orm";
+import { sessions, users, type AccountPreferences } from "#db/schema/index";
 import type { Database } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 
@@ -15,6 +16,10 @@ export interface Viewer {
   siteRole: "member" | "admin";
   status: "active" | "suspended";
   sessionId: string;
+  /** Posting, replying, chat and RSVPs wait for a confirmed address (the policy asks this). */
+  emailVerified: boolean;
+  /** Accessibility preferences, applied by the root layout on every device. */
+  preferences: AccountPreferences;
 }
 
 function buildLucia(db: Database, days: number) {
@@ -22,16 +27,32 @@ function buildLucia(db: Database, days: number) {
   const adapter = new DrizzlePostgreSQLAdapter(db as never, sessions, users);
   return new Lucia(adapter, {
     sessionExpiresIn: new TimeSpan(days, "d"),
-    getUserAttributes: (a) => ({ displayName: a.displayName, siteRole: a.siteRole, status: a.status }),
+    getUserAttributes: (a) => ({
+      displayName: a.displayName,
+      siteRole: a.siteRole,
+      status: a.status,
+      emailVerifiedAt: a.emailVerifiedAt,
+      preferences: a.preferences,
+    }),
+    getSessionAttributes: (a) => ({ lastUsedAt: a.lastUsedAt }),
   });
 }
 
 declare module "lucia" {
   interface Register {
     Lucia: ReturnType<typeof buildLucia>;
-    DatabaseUserAttributes: { displayName: string; siteRole: "member" | "admin"; status: "active" | "suspended" };
+    DatabaseUserAttributes: {
+      displayName: string;
+      siteRole: "member" | "admin";
+      status: "active" | "suspended";
+      emailVerifiedAt: Date | null;
+      preferences: AccountPreferences;
+    };
+    DatabaseSessionAttributes: { device: string; lastUsedAt?: Date };
   }
 }
+
+const LAST_USED_GRANULARITY_MS = 5 * 60 * 1000;
 
 const instances = new WeakMap<object, ReturnType<typeof buildLucia>>();
 function luciaFor(app: AppContext) {
@@ -43,8 +64,9 @@ function luciaFor(app: AppContext) {
   return lucia;
 }
 
-export async function createSession(app: AppContext, userId: string) {
-  const session = await luciaFor(app).createSession(userId, {});
+/** `device` is a short label from the User-Agent ("Firefox on Android"), shown in settings → sessions. */
+export async function createSession(app: AppContext, userId: string, device = "") {
+  const session = await luciaFor(app).createSession(userId, { device: device.slice(0, 100) });
   return { token: session.id, expiresAt: session.expiresAt };
 }
 
@@ -66,7 +88,13 @@ export async function validateSessionToken(app: AppContext, token: string) {
     siteRole: user.siteRole,
     status: user.status,
     sessionId: session.id,
+    emailVerified: user.emailVerifiedAt !== null,
+    preferences: user.preferences,
   };
+  // "Last used" is approximate on purpose: at most one write per session every few minutes.
+  if (!session.lastUsedAt || Date.now() - new Date(session.lastUsedAt).getTime() > LAST_USED_GRANULARITY_MS) {
+    await app.db.update(sessions).set({ lastUsedAt: new Date() }).where(eq(sessions.id, session.id));
+  }
   return { viewer, expiresAt: session.expiresAt, refreshed: session.fresh };
 }
 

@@ -1,0 +1,29 @@
+import type { DatabaseHandle } from "#db/client";
+import { noopPublisher, type AppContext } from "./lib/app-context.server";
+import type { Config } from "./lib/config.server";
+import { RateLimiter } from "./lib/rate-limit.server";
+import { createJobQueue } from "./modules/jobs/queue.server";
+import { createMailer } from "./modules/mail/mailer.server";
+
+/**
+ * The one way to build the per-process AppContext (server.ts through the runtime, tests, benches):
+ * database, config, limiter, mailer and job queue. The realtime publisher starts as a no-op; server.ts
+ * swaps in the Socket.IO one once Socket.IO is attached. `close` stops the jobs and the mailer (not the
+ * database, which the caller opened).
+ */
+export function createAppContext(database: DatabaseHandle, config: Config): AppContext & { close(): Promise<void> } {
+  const mail = createMailer(config);
+  const jobs = createJobQueue(database);
+  return {
+    db: database.db,
+    config,
+    limiter: new RateLimiter(),
+    realtime: noopPublisher,
+    mail,
+    jobs,
+    async close() {
+      await jobs.stop();
+      mail.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { z } from "zod";
+import type { AppContext } from "#app/lib/app-context.server";
+import type { QueueOptions } from "pg-boss";
+import { mailJob } from "#app/modules/mail/job.server";
+
+/**
+ * Every background job, by name: its payload schema (parsed when queued and again when it runs) and
+ * its handler. A handler must be idempotent and re-check access when it runs, since the person may
+ * have lost it since the job was queued. Add a job here and nowhere else (docs/architecture.md).
+ */
+export interface JobDefinition<S extends z.ZodTypeAny> {
+  payload: S;
+  run(app: AppContext, payload: z.infer<S>): Promise<void>;
+  /** pg-boss queue settings for this job (retention, retries). */
+  queue?: Omit<QueueOptions, "name">;
+}
+
+export const jobHandlers = {
+  "mail.send": mailJob,
+} satisfies Record<string, JobDefinition<z.ZodTypeAny>>;
+
+export type JobName = keyof typeof jobHandlers;
+export type JobPayload<N extends JobName> = z.input<(typeof jobHandlers)[N]["payload"]>;

@@ -1,0 +1,22 @@
+import type { z } from "zod";
+import type { AppContext } from "#app/lib/app-context.server";
+import type { MailContent } from "./compose.server";
+
+/**
+ * A message kind: the data its job carries (parsed when it runs) and how it renders. `render` runs in
+ * the job, so it can look things up and make a single-use link token then; it answers null when the
+ * message no longer applies (the account is gone, the address changed), and nothing is sent.
+ */
+export interface MailTemplate<S extends z.ZodTypeAny> {
+  data: S;
+  render(app: AppContext, data: z.infer<S>, to: string): Promise<MailContent | null>;
+}
+
+/**
+ * Every message Hearth sends, by name. Each template lives with its capability (one small file) and
+ * is listed here. Subjects never name a group, a condition or anything a member wrote.
+ */
+export const mailTemplates = {} satisfies Record<string, MailTemplate<z.ZodTypeAny>>;
+
+export type MailTemplateName = keyof typeof mailTemplates;
+export type MailTemplateData<T extends MailTemplateName> = z.input<(typeof mailTemplates)[T]["data"]>;
