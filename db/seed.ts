@@ -85,7 +85,7 @@ export async function seedDemo(db: Database): Promise<{ created: boolean }> {
   await db
     .insert(users)
     .values(
-      demoUsers.map((u) => ({ id: u.id, email: demoEmail(u.id), passwordHash, displayName: u.name, siteRole: u.role })),
+      demoUsers.map((u) => ({ id: u.id, email: demoEmail(u.id), passwordHash, displayName: u.name, siteRole: u.role, emailVerifiedAt: new Date() })),
     )
     .onConflictDoNothing();
 
