@@ -33,7 +33,7 @@ describe("auth schemas", () => {
   it("reports every invalid sign-up field at once", () => {
     const r = SignUpSchema.safeParse({ email: "nope", password: "123", displayName: "x" });
     expect(r.success).toBe(false);
-    expect(r.error?.issues.map((i) => i.path[0]).sort()).toEqual(["displayName", "email", "password"]);
+    expect(r.error?.issues.map((i) => i.path[0]).sort()).toEqual(["consentHealthData", "consentTerms", "displayName", "email", "password"]);
   });
 
   it.each([

@@ -1,0 +1,86 @@
+import { createRequire } from "node:module";
+import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { users } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+
+/**
+ * Display-name identity: two names that look alike must not both exist, so nobody can register
+ * "Sam the moderator" with Cyrillic "а", Greek "ο" or "rn" for "m".
+ *
+ * The rules a person can see (NFKC, no invisible/control/bidi characters, length, allowed letters)
+ * live in DisplayNameSchema (app/modules/auth/auth.schema.ts), which also runs in the browser. This
+ * file adds the server-only half: the UTS #39 confusable skeleton, stored unique in
+ * users.display_name_skeleton.
+ *
+ * Data: the prototype map of Unicode's confusables.txt (UTS #39 "Recommended confusable mapping",
+ * version 13.0.0, all 6,311 single-code-point entries) as shipped by the `unhomoglyph` npm package's
+ * data.json (MIT, nodeca). Only its data is used: its own replace function is not a UTS #39 skeleton
+ * (no NFD around the mapping), so the algorithm is here. When the data version changes, skeletons
+ * change: bump SKELETON_DATA_VERSION's comment and run backfillDisplayNameSkeletons over all rows.
+ */
+export const SKELETON_DATA_VERSION = "confusables.txt 13.0.0 (unhomoglyph 1.0.6)";
+
+// createRequire: the built server imports node_modules as external ESM, where a bare JSON import
+// needs import attributes; require works the same in Vite, Vitest and Node.
+const prototypes: Record<string, string> = createRequire(import.meta.url)("unhomoglyph/data.json");
+
+/** UTS #39 skeleton(X): NFD, replace each code point by its prototype, NFD again. */
+export function uts39Skeleton(input: string): string {
+  let out = "";
+  for (const ch of input.normalize("NFD")) out += prototypes[ch] ?? ch;
+  return out.normalize("NFD");
+}
+
+/**
+ * The uniqueness key of a display name: case-insensitive skeleton. The skeleton is taken before
+ * lower-casing too, because some look-alikes only map in one case (capital "I" → "l"), and again
+ * after, because lower-casing can produce new confusables ("M" → "m" → "rn"). Spaces are collapsed
+ * so "Sam  the" can't pass for "Sam the".
+ */
+export function displayNameSkeleton(name: string): string {
+  const nfkc = name.normalize("NFKC").trim().replace(/\s+/gu, " ");
+  return uts39Skeleton(uts39Skeleton(nfkc).toLowerCase()).replace(/\s+/gu, " ");
+}
+
+/** Whether another account (not `exceptUserId`) already holds this name or a look-alike of it. */
+export async function displayNameTaken(app: AppContext, name: string, exceptUserId?: string): Promise<boolean> {
+  await backfillDisplayNameSkeletons(app);
+  const [row] = await app.db
+    .select({ id: users.id })
+    .from(users)
+    .where(
+      and(
+        or(eq(users.displayNameSkeleton, displayNameSkeleton(name)), eq(sql`lower(${users.displayName})`, name.toLowerCase())),
+        exceptUserId ? ne(users.id, exceptUserId) : undefined,
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Rows written before skeletons existed (display_name_skeleton null) get theirs here. Done lazily,
+ * before the first name check of each process, rather than in the migration: the skeleton needs the
+ * confusables data, which SQL doesn't have. If two old rows already collide, the second keeps a
+ * null skeleton (the unique index allows several nulls) and is left for a moderator to rename:
+ * renaming someone automatically would be worse. Remembered per database handle, so each test
+ * database (and each process) runs it once.
+ */
+const backfilled = new WeakSet<object>();
+export async function backfillDisplayNameSkeletons(app: AppContext): Promise<void> {
+  if (backfilled.has(app.db)) return;
+  const rows = await app.db.select({ id: users.id, displayName: users.displayName }).from(users).where(isNull(users.displayNameSkeleton));
+  for (const row of rows) {
+    // One row at a time: a colliding row must not fail the others.
+    await app.db
+      .update(users)
+      .set({ displayNameSkeleton: displayNameSkeleton(row.displayName) })
+      .where(
+        and(
+          eq(users.id, row.id),
+          sql`not exists (select 1 from ${users} u2 where u2.display_name_skeleton = ${displayNameSkeleton(row.displayName)})`,
+        ),
+      );
+  }
+  backfilled.add(app.db);
+}
