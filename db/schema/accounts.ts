@@ -40,6 +40,11 @@ export const users = pgTable(
     /** Whether I appear in group member lists (moderators of my groups always see me). */
     listedInMembers: boolean("listed_in_members").notNull().default(true),
     preferences: jsonb("preferences").$type<AccountPreferences>().notNull().default(DEFAULT_PREFERENCES),
+    /**
+     * When the display name was last changed (ISO times, the newest few): renames are rate-limited
+     * (accounts/profile.server.ts), and the count must survive a restart and hold on every node.
+     */
+    displayNameChanges: jsonb("display_name_changes").$type<string[]>().notNull().default([]),
     /** Set when the account is deleted (anonymised); the row stays so content and audit keep an id. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
