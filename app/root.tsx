@@ -15,6 +15,7 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
 import { RouteFocus } from "./components/route-focus";
+import { AccountBanner } from "./components/verify-banner";
 import { Button, ButtonLink } from "./components/ui/button";
 import { moderationLinks } from "./modules/moderation/queue.server";
 import { unreadCount } from "./modules/notifications/notifications.server";
@@ -39,7 +40,11 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const staff = context.viewer ? await moderationLinks(context.app, context.viewer) : { queue: false, admin: false };
   // Organization staff reach their organization's page (team, helplines, groups) from the header.
   const organizations = context.viewer ? await staffOrganizationLinks(context.app, context.viewer) : [];
-  return { viewer: context.viewer ? { displayName: context.viewer.displayName, unread, staff, organizations } : null };
+  return {
+    viewer: context.viewer
+      ? { displayName: context.viewer.displayName, emailVerified: context.viewer.emailVerified, unread, staff, organizations }
+      : null,
+  };
 }
 
 function navClass({ isActive }: { isActive: boolean }) {
@@ -118,9 +123,12 @@ export function Layout({ children }: { children: ReactNode }) {
                       </span>
                     ) : null}
                   </NavLink>
-                  <p className="text-base" data-testid="signed-in-as">
-                    Signed in as <strong>{viewer.displayName}</strong>
-                  </p>
+                  <Link to="/settings" className="inline-flex min-h-11 items-center text-base" data-testid="signed-in-as">
+                    <span>
+                      Signed in as <strong>{viewer.displayName}</strong>
+                      <span className="sr-only"> (your settings)</span>
+                    </span>
+                  </Link>
                   <Form method="post" action="/signout">
                     <Button type="submit" variant="secondary">
                       Sign out
@@ -138,6 +146,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </div>
           </div>
         </header>
+        <AccountBanner unverified={viewer ? !viewer.emailVerified : false} />
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 outline-none">
           {children}
         </main>
@@ -153,6 +162,15 @@ export function Layout({ children }: { children: ReactNode }) {
               </Link>
               <Link to="/organizations/apply" className="inline-flex min-h-11 items-center">
                 Register a patient organization
+              </Link>
+              <Link to="/privacy" className="inline-flex min-h-11 items-center">
+                Privacy
+              </Link>
+              <Link to="/terms" className="inline-flex min-h-11 items-center">
+                Terms
+              </Link>
+              <Link to="/guidelines" className="inline-flex min-h-11 items-center">
+                Community guidelines
               </Link>
             </p>
           </div>

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { Button } from "#app/components/ui/button";
 import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
+import { deviceLabel } from "#app/lib/device-label";
 import { formFailure, formInvalid, readForm } from "#app/lib/http.server";
 import { signIn } from "#app/modules/accounts/accounts.server";
 import { safeRedirect } from "#app/lib/redirect";
@@ -22,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema: SignInSchema });
   if (submission.status !== "success") return formInvalid(submission, {}, { hideFields: ["password"] });
   try {
-    const { token, expiresAt } = await signIn(context.app, submission.value, context.clientIp);
+    const { token, expiresAt } = await signIn(context.app, submission.value, context.clientIp, deviceLabel(request.headers.get("user-agent")));
     return redirect(safeRedirect(submission.value.redirectTo), {
       headers: { "Set-Cookie": setSessionTokenCookie(token, expiresAt, context.secure) },
     });
@@ -57,6 +58,14 @@ export default function SignIn() {
           {busy ? "Signing in…" : "Sign in"}
         </Button>
       </Form>
+      <p className="flex flex-wrap gap-x-6">
+        <Link to="/forgot-password" className="inline-flex min-h-11 items-center">
+          Forgot password?
+        </Link>
+        <Link to="/signin/link" className="inline-flex min-h-11 items-center">
+          E-mail me a sign-in link
+        </Link>
+      </p>
     </section>
   );
 }

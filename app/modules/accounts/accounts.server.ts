@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
@@ -8,6 +8,9 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from "#app/lib/passwo
 import type { RateRule } from "#app/lib/rate-limit.server";
 import type { SignInInput, SignUpInput } from "#app/modules/auth/auth.schema";
 import { createSession } from "#app/modules/auth/session.server";
+import { SIGN_UP_CONSENTS, recordConsents } from "./consent.server";
+import { displayNameSkeleton, displayNameTaken } from "./display-name.server";
+import { sendMail } from "#app/modules/mail/send.server";
 
 export const SIGN_IN_FAILURES_PER_ACCOUNT: RateRule = {
   limit: 10,
@@ -26,36 +29,39 @@ export const signUpsPerIp = (limit: number): RateRule => ({
 });
 
 export const INVALID_CREDENTIALS = "That email and password don't match an account.";
-export const EMAIL_IN_USE = "This email can't be used to create a new account. If you already have one, sign in instead.";
 export const DISPLAY_NAME_TAKEN = "Someone already uses this display name. Please choose another.";
 
-export async function signUp(app: AppContext, input: SignUpInput, ip: string) {
+/**
+ * Sign-up never says whether an address has an account (DESIGN.md §6): a new address gets an
+ * unverified account and the confirmation mail; a registered one gets nothing new, and its owner a
+ * "someone tried to sign up" mail with a reset link. Both hash the password (same time) and return
+ * nothing, so the route answers both the same way, and nobody is signed in until the link is used.
+ * Display names are public, so a taken one is still said inline.
+ */
+export async function signUp(app: AppContext, input: SignUpInput, ip: string): Promise<void> {
   app.limiter.hit(`signup:ip:${ip}`, signUpsPerIp(app.config.SIGNUPS_PER_IP_PER_HOUR));
   const [emailTaken, nameTaken] = await Promise.all([
     app.db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1),
-    app.db
-      .select({ id: users.id })
-      .from(users)
-      .where(eq(sql`lower(${users.displayName})`, input.displayName.toLowerCase()))
-      .limit(1),
+    // Also refuses look-alikes of a taken name (UTS #39 skeleton).
+    displayNameTaken(app, input.displayName),
   ]);
-  const fieldErrors: Record<string, string[]> = {};
-  if (emailTaken.length) fieldErrors.email = [EMAIL_IN_USE];
-  if (nameTaken.length) fieldErrors.displayName = [DISPLAY_NAME_TAKEN];
-  if (Object.keys(fieldErrors).length) throw Conflict("Please correct the highlighted fields.", fieldErrors);
+  if (nameTaken) throw Conflict("Please correct the highlighted fields.", { displayName: [DISPLAY_NAME_TAKEN] });
 
   const passwordHash = await hashPassword(input.password);
+  if (emailTaken.length) return sendMail(app, input.email, "accounts.signup-attempt", {});
   const id = newId();
   try {
-    await app.db.insert(users).values({ id, email: input.email, passwordHash, displayName: input.displayName });
+    await app.db.transaction(async (tx) => {
+      await tx.insert(users).values({ id, email: input.email, passwordHash, displayName: input.displayName, displayNameSkeleton: displayNameSkeleton(input.displayName) });
+      await recordConsents(app, id, SIGN_UP_CONSENTS, tx);
+    });
   } catch (e) {
-    // Two sign-ups raced past the checks above.
-    if (isUniqueViolation(e, "users_email_key")) throw Conflict("Please correct the highlighted fields.", { email: [EMAIL_IN_USE] });
+    // Two sign-ups raced past the checks above: the address is registered now, so answer as for one.
+    if (isUniqueViolation(e, "users_email_key")) return sendMail(app, input.email, "accounts.signup-attempt", {});
     if (isUniqueViolation(e)) throw Conflict("Please correct the highlighted fields.", { displayName: [DISPLAY_NAME_TAKEN] });
     throw e;
   }
-  const session = await createSession(app, id);
-  return { userId: id, ...session };
+  await sendMail(app, input.email, "accounts.verify", {});
 }
 
 /**
@@ -63,7 +69,7 @@ export async function signUp(app: AppContext, input: SignUpInput, ip: string) {
  * counted per account+IP (so an attacker elsewhere cannot lock the owner out) and per IP per day;
  * both windows expire on their own.
  */
-export async function signIn(app: AppContext, input: Pick<SignInInput, "email" | "password">, ip: string) {
+export async function signIn(app: AppContext, input: Pick<SignInInput, "email" | "password">, ip: string, device = "") {
   const accountKey = `signin:acct:${input.email}|${ip}`;
   const ipKey = `signin:ip:${ip}`;
   app.limiter.check(accountKey, SIGN_IN_FAILURES_PER_ACCOUNT);
@@ -84,7 +90,7 @@ export async function signIn(app: AppContext, input: Pick<SignInInput, "email" |
     throw new DomainError("forbidden", "This account is suspended. Contact the site administrators if you think this is a mistake.");
   }
   app.limiter.reset(accountKey);
-  const session = await createSession(app, user.id);
+  const session = await createSession(app, user.id, device);
   return { userId: user.id, ...session };
 }
 
