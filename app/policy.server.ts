@@ -12,6 +12,12 @@ export interface Actor {
   id: string;
   siteRole: "member" | "admin";
   status: "active" | "suspended";
+  /**
+   * False for a member who has not confirmed their address yet: they read and join, but posting,
+   * replying, chat and RSVPs wait (see `unverifiedMayNot`). Every Viewer sets it; actors built
+   * elsewhere (unit tests, jobs acting for a member) leave it out and are treated as confirmed.
+   */
+  emailVerified?: boolean;
 }
 
 /** A group as seen by one actor: its settings plus the actor's relationship to it. */
@@ -52,6 +58,17 @@ export interface RoomTarget extends GroupTarget {
 /** One chat message in a room (for reporting it: not your own). */
 export interface ChatMessageTarget extends RoomTarget {
   message: { authorId: string };
+}
+
+/**
+ * A member's profile page as one actor sees it: the member's own choice (members of their groups, or
+ * nobody) and whether the actor shares an active membership with them.
+ */
+export interface ProfileTarget {
+  kind: "profile";
+  userId: string;
+  profileVisibility: "members" | "nobody";
+  sharesGroup: boolean;
 }
 
 // ── organizations and moderation (types) ─────────────────────────────────────────────────
@@ -106,6 +123,7 @@ export interface ResourceTarget {
 }
 
 const active = (a: Actor | null): a is Actor => a !== null && a.status === "active";
+const unverified = (a: Actor | null) => a !== null && a.emailVerified === false;
 const siteAdmin = (a: Actor | null) => active(a) && a.siteRole === "admin";
 const activeMember = (t: GroupTarget) => t.membership?.status === "active";
 const groupModerator = (t: GroupTarget) => activeMember(t) && t.membership?.role === "moderator";
@@ -148,6 +166,12 @@ export const rules = {
   "group.leave": (a: Actor | null, t: GroupTarget) => active(a) && t.membership !== null && !banned(t),
   /** Approve or decline join requests. */
   "group.reviewRequests": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** See members who chose not to be listed in member lists (the group's moderators must see everyone). */
+  "group.seeUnlistedMembers": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+
+  // ── profiles ─────────────────────────────────────────────────────────────────────────────
+  /** A member profile page: always your own; others' only if they allow members and you share a group. Visitors never. */
+  "profile.view": (a: Actor | null, t: ProfileTarget) => active(a) && (a.id === t.userId || (t.profileVisibility === "members" && t.sharesGroup)),
 
   // ── forums ───────────────────────────────────────────────────────────────────────────────
   /** Read the forum (thread list, threads, search results). */
@@ -287,7 +311,13 @@ export type Action = keyof typeof rules;
 export type TargetOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
 export const actions = Object.keys(rules) as Action[];
 
+/** What waits for a confirmed e-mail address: writing where others read it, and holding event places. */
+export const unverifiedMayNot = new Set<Action>(["forum.createThread", "forum.reply", "chat.send", "event.rsvp"]);
+export const CONFIRM_EMAIL_FIRST =
+  "Please confirm your e-mail address first: use the link we sent you, or ask for a new one at the top of the page.";
+
 export function can<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>): boolean {
+  if (unverified(actor) && unverifiedMayNot.has(action)) return false;
   return (rules[action] as (a: Actor | null, t: TargetOf<A>) => boolean)(actor, target);
 }
 
@@ -406,5 +436,6 @@ export function assertCan<A extends Action>(actor: Actor | null, action: A, targ
   if (!discoverable.has(action) && !visible) throw NotFound(what);
   if (actor === null) throw new DomainError("unauthenticated", "Please sign in first.");
   if (actor.status !== "active") throw Forbidden("Your account is suspended.");
+  if (unverified(actor) && unverifiedMayNot.has(action) && (rules[action] as (a: Actor, t: unknown) => boolean)(actor, target)) throw Forbidden(CONFIRM_EMAIL_FIRST);
   throw Forbidden(stateReason(action, target as Parameters<typeof stateReason>[1]) ?? forbiddenMessages[action]);
 }

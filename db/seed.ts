@@ -9,6 +9,8 @@ import { seedLibrary } from "./seed-library";
 // The seed is a script, not schema: it reuses the app's password hashing so demo accounts are
 // hashed exactly like real ones (the one exception to "db/ imports no app code").
 import { hashPassword } from "../app/lib/password.server";
+// Likewise the look-alike key, so nobody can register a demo person's look-alike name.
+import { displayNameSkeleton } from "../app/modules/accounts/display-name.server";
 
 export const DEMO_PASSWORD = "hearth-demo-password";
 export const DEMO_DOMAIN = "demo.hearth.test";
@@ -85,7 +87,7 @@ export async function seedDemo(db: Database): Promise<{ created: boolean }> {
   await db
     .insert(users)
     .values(
-      demoUsers.map((u) => ({ id: u.id, email: demoEmail(u.id), passwordHash, displayName: u.name, siteRole: u.role, emailVerifiedAt: new Date() })),
+      demoUsers.map((u) => ({ id: u.id, email: demoEmail(u.id), passwordHash, displayName: u.name, displayNameSkeleton: displayNameSkeleton(u.name), siteRole: u.role, emailVerifiedAt: new Date() })),
     )
     .onConflictDoNothing();
 

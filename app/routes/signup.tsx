@@ -3,12 +3,13 @@ import { parseWithZod } from "@conform-to/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
+import { CheckboxField } from "#app/components/ui/checkbox-field";
 import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, formInvalid, readForm } from "#app/lib/http.server";
 import { signUp } from "#app/modules/accounts/accounts.server";
+import { HEALTH_DATA_CONSENT_HINT, HEALTH_DATA_CONSENT_LABEL, TERMS_CONSENT_LABEL } from "#app/modules/accounts/consent";
 import { SignUpSchema } from "#app/modules/auth/auth.schema";
-import { setSessionTokenCookie } from "#app/modules/auth/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an account — Hearth" }];
 
@@ -21,11 +22,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema: SignUpSchema });
   if (submission.status !== "success") return formInvalid(submission, {}, { hideFields: ["password"] });
   try {
-    const { token, expiresAt } = await signUp(context.app, submission.value, context.clientIp);
-    return redirect("/groups", { headers: { "Set-Cookie": setSessionTokenCookie(token, expiresAt, context.secure) } });
+    // New and registered addresses get the same answer (the mail differs); nobody is signed in yet.
+    await signUp(context.app, submission.value, context.clientIp);
   } catch (e) {
     return formFailure(submission, e, ["password"]);
   }
+  return redirect("/check-email?for=signup");
 }
 
 export default function SignUp() {
@@ -61,6 +63,26 @@ export default function SignUp() {
           hint="At least 8 characters. A few words strung together is easy to type and hard to guess."
           inputProps={{ autoComplete: "new-password" }}
         />
+        <fieldset className="space-y-2">
+          <legend className="text-base font-semibold">Your agreement</legend>
+          <p className="text-base">
+            Please read the{" "}
+            <Link to="/privacy" target="_blank" className="inline-flex min-h-11 items-center">
+              privacy notice
+            </Link>
+            ,{" "}
+            <Link to="/terms" target="_blank" className="inline-flex min-h-11 items-center">
+              terms of use
+            </Link>{" "}
+            and{" "}
+            <Link to="/guidelines" target="_blank" className="inline-flex min-h-11 items-center">
+              community guidelines
+            </Link>{" "}
+            (each opens in a new tab).
+          </p>
+          <CheckboxField meta={fields.consentTerms} label={TERMS_CONSENT_LABEL} required />
+          <CheckboxField meta={fields.consentHealthData} label={HEALTH_DATA_CONSENT_LABEL} hint={HEALTH_DATA_CONSENT_HINT} required />
+        </fieldset>
         <Button type="submit" disabled={busy}>
           {busy ? "Creating your account…" : "Create account"}
         </Button>

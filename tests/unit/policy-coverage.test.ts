@@ -17,6 +17,7 @@ const prefixMatrices: Record<string, string[]> = {
   "policy-library.test.ts": ["library."],
   "policy-organizations.test.ts": ["organization."],
   "policy-moderation.test.ts": ["moderation.", "account.", "member."],
+  "policy-profile.test.ts": ["profile."],
 };
 
 describe("policy coverage", () => {

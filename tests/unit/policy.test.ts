@@ -45,6 +45,10 @@ const expected: Record<GroupAction, Record<Role, string>> = {
     visitor: "NNNN", "suspended member": "NNNN", "signed-in outsider": "NNNN", "pending requester": "NNNN", banned: "NNNN",
     "group member": "NNNN", "group moderator": "YYYY", "org moderator": "YYYY", "org admin": "YYYY", "org owner": "YYYY", "site admin": "YYYY",
   },
+  "group.seeUnlistedMembers": {
+    visitor: "NNNN", "suspended member": "NNNN", "signed-in outsider": "NNNN", "pending requester": "NNNN", banned: "NNNN",
+    "group member": "NNNN", "group moderator": "YYYY", "org moderator": "YYYY", "org admin": "YYYY", "org owner": "YYYY", "site admin": "YYYY",
+  },
 };
 
 const user = (over: Partial<Actor> = {}): Actor => ({ id: "u1", siteRole: "member", status: "active", ...over });

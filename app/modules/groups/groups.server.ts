@@ -7,6 +7,7 @@ import { Conflict, NotFound } from "#app/lib/errors";
 import { assertCan, can, type Actor } from "#app/policy.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import type { ReportInput } from "#app/modules/moderation/moderation.schema";
+import { listedMemberSql } from "#app/modules/accounts/profile.server";
 import { accessLost } from "./access.server";
 import { groupTargetOf, standingColumns, standingJoins } from "./standing.server";
 import { staffStanding } from "./staff-standing.server";
@@ -161,6 +162,8 @@ export async function listMembers(app: AppContext, viewer: Actor | null, slug: s
       and(
         eq(groupMemberships.groupId, group.id),
         eq(groupMemberships.status, "active"),
+        // Members who chose not to be listed: only the group's moderators (and they themselves) see them.
+        can(viewer, "group.seeUnlistedMembers", group.target) ? undefined : listedMemberSql(viewer?.id ?? null),
         cursor
           ? or(gt(lowerName, String(cursor[0])), and(eq(lowerName, String(cursor[0])), gt(users.id, String(cursor[1]))))
           : undefined,
