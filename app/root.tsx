@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
+import { colorScheme, htmlPreferenceAttributes } from "./lib/preferences";
 import { RouteFocus } from "./components/route-focus";
 import { AccountBanner } from "./components/verify-banner";
 import { Button, ButtonLink } from "./components/ui/button";
@@ -21,6 +22,7 @@ import { moderationLinks } from "./modules/moderation/queue.server";
 import { unreadCount } from "./modules/notifications/notifications.server";
 import { staffOrganizationLinks } from "./modules/organizations/staff.server";
 import stylesheet from "./tailwind.css?url";
+import { DEFAULT_PREFERENCES } from "#db/schema/accounts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -44,6 +46,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
     viewer: context.viewer
       ? { displayName: context.viewer.displayName, emailVerified: context.viewer.emailVerified, unread, staff, organizations }
       : null,
+    // Accessibility preferences go on <html> on every page (settings → accessibility); visitors get the system defaults.
+    preferences: context.viewer?.preferences ?? DEFAULT_PREFERENCES,
   };
 }
 
@@ -58,11 +62,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const viewer = data?.viewer ?? null;
   return (
-    <html lang="en">
+    <html lang="en" {...htmlPreferenceAttributes(data?.preferences)}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
+        <meta name="color-scheme" content={colorScheme(data?.preferences)} />
         <Meta />
         <Links />
       </head>

@@ -10,7 +10,9 @@ describe(`Socket.IO handshake on ${testDatabaseKind}`, () => {
   let token: string;
   beforeAll(async () => {
     server = await startTestServer();
-    ({ token } = await signUp(server.app, { email: "sock@example.test", password: "socket passphrase", displayName: "Sock" }, "127.0.0.1"));
+    // Sign-up no longer signs in (it mails a link): the account is made, then signed in with its password.
+    await signUp(server.app, { email: "sock@example.test", password: "socket passphrase", displayName: "Sock", consentTerms: true, consentHealthData: true }, "127.0.0.1");
+    ({ token } = await signIn(server.app, { email: "sock@example.test", password: "socket passphrase" }, "127.0.0.1"));
   });
   afterAll(() => server.stop());
 

@@ -1,6 +1,11 @@
 import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { MailContent } from "./compose.server";
+import { exportReadyMail } from "#app/modules/accounts/mail/export-ready.server";
+import { magicLinkMail } from "#app/modules/accounts/mail/magic-link.server";
+import { resetMail } from "#app/modules/accounts/mail/reset.server";
+import { signupAttemptMail } from "#app/modules/accounts/mail/signup-attempt.server";
+import { verifyMail } from "#app/modules/accounts/mail/verify.server";
 
 /**
  * A message kind: the data its job carries (parsed when it runs) and how it renders. `render` runs in
@@ -16,7 +21,13 @@ export interface MailTemplate<S extends z.ZodTypeAny> {
  * Every message Hearth sends, by name. Each template lives with its capability (one small file) and
  * is listed here. Subjects never name a group, a condition or anything a member wrote.
  */
-export const mailTemplates = {} satisfies Record<string, MailTemplate<z.ZodTypeAny>>;
+export const mailTemplates = {
+  "accounts.verify": verifyMail,
+  "accounts.signup-attempt": signupAttemptMail,
+  "accounts.reset": resetMail,
+  "accounts.magic-link": magicLinkMail,
+  "accounts.export-ready": exportReadyMail,
+} satisfies Record<string, MailTemplate<z.ZodTypeAny>>;
 
 export type MailTemplateName = keyof typeof mailTemplates;
 export type MailTemplateData<T extends MailTemplateName> = z.input<(typeof mailTemplates)[T]["data"]>;

@@ -1,0 +1,53 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { LinkProblem, linkErrorBoundary } from "#app/components/account-links";
+import { Button } from "#app/components/ui/button";
+import { deviceLabel } from "#app/lib/device-label";
+import { actionFailure, loaderWork, readForm } from "#app/lib/http.server";
+import { LinkTokenSchema } from "#app/modules/accounts/account-mail.schema";
+import { checkMagicLink, signInWithMagicLink } from "#app/modules/accounts/magic-link.server";
+import { setSessionTokenCookie } from "#app/modules/auth/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in with your link — Hearth" }];
+
+const AGAIN = { to: "/signin/link", label: "Send me a new sign-in link" };
+
+/** Only checks the link: signing in is the button's POST (mail scanners follow GETs). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { token } = LinkTokenSchema.parse({ token: new URL(request.url).searchParams.get("token") ?? "" });
+  await loaderWork(() => checkMagicLink(context.app, token));
+  return { token };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { token } = LinkTokenSchema.parse(Object.fromEntries(await readForm(request)));
+  try {
+    const session = await signInWithMagicLink(context.app, token, deviceLabel(request.headers.get("user-agent")));
+    return redirect("/groups", { headers: { "Set-Cookie": setSessionTokenCookie(session.token, session.expiresAt, context.secure) } });
+  } catch (e) {
+    return actionFailure(e);
+  }
+}
+
+export default function MagicLink() {
+  const { token } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  if (failed) return <LinkProblem message={failed.message} again={AGAIN} />;
+  return (
+    <section aria-labelledby="magic-title" className="mx-auto max-w-xl space-y-6">
+      <h1 id="magic-title" className="text-3xl">
+        Sign in to Hearth
+      </h1>
+      <p>Press the button to sign in on this device. The link then stops working.</p>
+      <Form method="post">
+        <input type="hidden" name="token" value={token} />
+        <Button type="submit" disabled={busy} className="min-h-16 px-8 text-xl">
+          {busy ? "Signing in…" : "Sign in"}
+        </Button>
+      </Form>
+    </section>
+  );
+}
+
+export const ErrorBoundary = linkErrorBoundary(AGAIN);
