@@ -2,6 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { PasskeySignIn } from "#app/components/passkeys/passkey-signin";
 import { Button } from "#app/components/ui/button";
 import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
@@ -49,6 +50,8 @@ export default function SignIn() {
       <p>
         New here? <Link to="/signup" className="inline-flex min-h-11 items-center">Create an account</Link>.
       </p>
+      <PasskeySignIn redirectTo={searchParams.get("redirectTo") ?? ""} />
+      <p className="text-stone-700 dark:text-stone-300">Or with your e-mail and password:</p>
       <Form method="post" {...getFormProps(form)} className="space-y-5">
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
