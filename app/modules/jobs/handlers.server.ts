@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { QueueOptions } from "pg-boss";
+import { exportExpireJob, exportFailedJob, exportJob } from "#app/modules/accounts/export/build.server";
 import { mailJob } from "#app/modules/mail/job.server";
 
 /**
@@ -17,6 +18,10 @@ export interface JobDefinition<S extends z.ZodTypeAny> {
 
 export const jobHandlers = {
   "mail.send": mailJob,
+  // The dead letter first: its queue must exist before the queue that names it.
+  "account.export.failed": exportFailedJob,
+  "account.export": exportJob,
+  "account.export.expire": exportExpireJob,
 } satisfies Record<string, JobDefinition<z.ZodTypeAny>>;
 
 export type JobName = keyof typeof jobHandlers;
