@@ -1,8 +1,13 @@
 import { useState, type KeyboardEvent, type RefObject } from "react";
 import { Button } from "#app/components/ui/button";
+import { usePreferences } from "#app/lib/preferences";
 import { MAX_MESSAGE_CHARS } from "#app/modules/chat/chat.schema";
 
-/** The send box: Enter sends, Shift+Enter starts a new line; disabled with the reason when sending is refused. */
+/**
+ * The send box: Enter sends and Shift+Enter starts a new line, or, for members who chose "Ctrl+Enter
+ * sends" (settings → accessibility: an accidental Enter is easy with tremor), Ctrl/Cmd+Enter sends and
+ * Enter starts a new line. Disabled with the reason when sending is refused.
+ */
 export function Composer({
   blockedReason,
   onSend,
@@ -20,6 +25,7 @@ export function Composer({
 }) {
   const [error, setError] = useState<string | null>(null);
   const blocked = blockedReason !== null;
+  const ctrlEnter = usePreferences()?.chatSend === "ctrl-enter";
   function submit() {
     const body = draft.trim();
     if (!body) return setError("Write a message first.");
@@ -30,7 +36,8 @@ export function Composer({
     onTyping(false);
   }
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
-    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+    if (e.key !== "Enter" || e.shiftKey || e.nativeEvent.isComposing) return;
+    if (!ctrlEnter || e.ctrlKey || e.metaKey) {
       e.preventDefault();
       submit();
     }
@@ -48,7 +55,7 @@ export function Composer({
         Message
       </label>
       <p id="chat-message-hint" className="text-sm text-stone-700 dark:text-stone-300">
-        Enter sends. Shift+Enter starts a new line.
+        {ctrlEnter ? "Ctrl+Enter sends. Enter starts a new line." : "Enter sends. Shift+Enter starts a new line."}
       </p>
       {blocked ? (
         <p id="chat-message-blocked" className="rounded-lg border-2 border-red-700 bg-red-50 p-3 font-semibold text-red-900 dark:bg-red-950 dark:text-red-100">

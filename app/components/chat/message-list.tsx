@@ -1,15 +1,12 @@
 import { useLayoutEffect, useRef } from "react";
 import { Button } from "#app/components/ui/button";
+import { reducedMotion } from "#app/lib/preferences";
 import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { ChatMessage } from "#app/realtime/events";
 import type { Pending } from "#app/realtime/use-room";
 import type { ActionKind } from "./action-form";
 
 export type Self = { id: string; displayName: string };
-
-function prefersReducedMotion() {
-  return typeof window !== "undefined" && window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
-}
 
 /** Local time once hydrated (the server doesn't know the reader's zone); UTC before that. */
 function Time({ iso, hydrated }: { iso: string; hydrated: boolean }) {
@@ -160,7 +157,7 @@ export function MessageList({
   const lastKey = `${messages.at(-1)?.id ?? ""}:${pending.length}`;
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && stick.current) el.scrollTo({ top: el.scrollHeight, behavior: prefersReducedMotion() ? "auto" : "smooth" });
+    if (el && stick.current) el.scrollTo({ top: el.scrollHeight, behavior: reducedMotion() ? "auto" : "smooth" });
   }, [lastKey]);
   return (
     <div

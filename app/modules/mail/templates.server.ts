@@ -1,8 +1,12 @@
 import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { MailContent } from "./compose.server";
+import { emailChangeConfirmMail } from "#app/modules/accounts/mail/email-change-confirm.server";
+import { emailChangeNoticeMail } from "#app/modules/accounts/mail/email-change-notice.server";
+import { emailChangeTakenMail } from "#app/modules/accounts/mail/email-change-taken.server";
 import { exportReadyMail } from "#app/modules/accounts/mail/export-ready.server";
 import { magicLinkMail } from "#app/modules/accounts/mail/magic-link.server";
+import { passwordChangedMail } from "#app/modules/accounts/mail/password-changed.server";
 import { resetMail } from "#app/modules/accounts/mail/reset.server";
 import { signupAttemptMail } from "#app/modules/accounts/mail/signup-attempt.server";
 import { verifyMail } from "#app/modules/accounts/mail/verify.server";
@@ -27,6 +31,10 @@ export const mailTemplates = {
   "accounts.reset": resetMail,
   "accounts.magic-link": magicLinkMail,
   "accounts.export-ready": exportReadyMail,
+  "accounts.email-change-confirm": emailChangeConfirmMail,
+  "accounts.email-change-taken": emailChangeTakenMail,
+  "accounts.email-change-notice": emailChangeNoticeMail,
+  "accounts.password-changed": passwordChangedMail,
 } satisfies Record<string, MailTemplate<z.ZodTypeAny>>;
 
 export type MailTemplateName = keyof typeof mailTemplates;
