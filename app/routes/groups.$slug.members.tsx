@@ -28,6 +28,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         role: m.role,
         staff: m.staff,
         userId: m.userId,
+        // Only where the page would open: the viewer shares this group and the member shows their profile.
+        profile:
+          m.userId === context.viewer?.id ||
+          (m.profileVisibility === "members" && can(context.viewer, "profile.view", { kind: "profile", userId: m.userId, profileVisibility: m.profileVisibility, sharesGroup: group.target.membership?.status === "active" })),
         canReport: can(context.viewer, "member.report", { ...group.target, member: { userId: m.userId } }),
       })),
       reportReasons: reportReasons.map((value) => ({ value, label: reportReasonLabels[value] })),
@@ -114,7 +118,13 @@ export default function Members() {
       <ul className="divide-y-2 divide-stone-200 rounded-xl border-2 border-stone-200 bg-white dark:divide-stone-700 dark:border-stone-700 dark:bg-stone-950">
         {members.map((m) => (
           <li key={m.userId} className="flex min-h-11 flex-wrap items-center gap-3 px-4 py-2">
-            <span>{m.displayName}</span>
+            {m.profile ? (
+              <Link to={`/members/${m.userId}`} className="inline-flex min-h-11 items-center">
+                {m.displayName}
+              </Link>
+            ) : (
+              <span>{m.displayName}</span>
+            )}
             <StaffBadge role={m.staff} />
             {m.canReport ? <ReportMember userId={m.userId} displayName={m.displayName} reasons={reasons} /> : null}
           </li>

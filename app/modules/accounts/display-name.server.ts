@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
 import { users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { isUniqueViolation } from "#app/lib/db-errors.server";
 
 /**
  * Display-name identity: two names that look alike must not both exist, so nobody can register
@@ -59,28 +60,26 @@ export async function displayNameTaken(app: AppContext, name: string, exceptUser
 }
 
 /**
- * Rows written before skeletons existed (display_name_skeleton null) get theirs here. Done lazily,
- * before the first name check of each process, rather than in the migration: the skeleton needs the
- * confusables data, which SQL doesn't have. If two old rows already collide, the second keeps a
- * null skeleton (the unique index allows several nulls) and is left for a moderator to rename:
- * renaming someone automatically would be worse. Remembered per database handle, so each test
- * database (and each process) runs it once.
+ * Rows written before skeletons existed (display_name_skeleton null: accounts from before 0007, or
+ * inserted by hand) get theirs here, lazily, before every name check rather than in the migration:
+ * the skeleton needs the confusables data, which SQL doesn't have, and a check at start-up would miss
+ * rows inserted later by other means. Once done it costs one indexed query that finds nothing. If two
+ * old rows already collide, the later keeps a null skeleton (the unique index allows several nulls)
+ * and is left for a moderator to sort out: renaming someone automatically would be worse.
  */
-const backfilled = new WeakSet<object>();
 export async function backfillDisplayNameSkeletons(app: AppContext): Promise<void> {
-  if (backfilled.has(app.db)) return;
-  const rows = await app.db.select({ id: users.id, displayName: users.displayName }).from(users).where(isNull(users.displayNameSkeleton));
+  const rows = await app.db.select({ id: users.id, displayName: users.displayName }).from(users).where(isNull(users.displayNameSkeleton)).orderBy(users.createdAt);
   for (const row of rows) {
-    // One row at a time: a colliding row must not fail the others.
-    await app.db
-      .update(users)
-      .set({ displayNameSkeleton: displayNameSkeleton(row.displayName) })
-      .where(
-        and(
-          eq(users.id, row.id),
-          sql`not exists (select 1 from ${users} u2 where u2.display_name_skeleton = ${displayNameSkeleton(row.displayName)})`,
-        ),
-      );
+    const skeleton = displayNameSkeleton(row.displayName);
+    // One row at a time, skipping a skeleton already held: a colliding row must not fail the others.
+    try {
+      await app.db
+        .update(users)
+        .set({ displayNameSkeleton: skeleton })
+        .where(and(eq(users.id, row.id), sql`not exists (select 1 from ${users} u2 where u2.display_name_skeleton = ${skeleton})`));
+    } catch (e) {
+      // A concurrent check filled the same skeleton for a look-alike row first.
+      if (!isUniqueViolation(e)) throw e;
+    }
   }
-  backfilled.add(app.db);
 }

@@ -20,11 +20,7 @@ export const BioSchema = z
 export const ProfileSchema = z.object({
   displayName: DisplayNameSchema,
   bio: BioSchema,
-  profileVisibility: z.enum(["members", "nobody"], {
-    required_error: "Choose who can see your profile.",
-    invalid_type_error: "Choose who can see your profile.",
-    errorMap: () => ({ message: "Choose who can see your profile." }),
-  }),
+  profileVisibility: z.enum(["members", "nobody"], { errorMap: () => ({ message: "Choose who can see your profile." }) }),
   // A checkbox: absent when unticked.
   listedInMembers: z.boolean().default(false),
 });

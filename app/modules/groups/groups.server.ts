@@ -152,6 +152,7 @@ export async function listMembers(app: AppContext, viewer: Actor | null, slug: s
     .select({
       userId: users.id,
       displayName: users.displayName,
+      profileVisibility: users.profileVisibility,
       role: groupMemberships.role,
       staff: staffStanding(groupMemberships.groupId, users.id),
       since: groupMemberships.createdAt,
