@@ -19,7 +19,6 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { eq } from "drizzle-orm";
-import yauzl from "yauzl";
 import { ZipFile } from "yazl";
 import { createAppContext } from "#app/context.server";
 import { loadConfig } from "#app/lib/config.server";
@@ -30,6 +29,7 @@ import { storageFor } from "#app/modules/library/storage.server";
 import { chatMessages, chatRooms, dataExports, groupMemberships, groups, organizations, posts, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { createTestDatabase } from "#tests/helpers/database";
+import { readZip } from "#tests/helpers/zip";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -106,23 +106,6 @@ async function exportOnce(app: AppContext, userId: string): Promise<number> {
   return row.sizeBytes;
 }
 
-/** Total uncompressed bytes of every entry of a ZIP (its central directory). */
-function uncompressedBytes(zipBytes: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zipBytes, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error("no zip"));
-      let total = 0;
-      zip.on("entry", (e: yauzl.Entry) => {
-        total += e.uncompressedSize;
-        zip.readEntry();
-      });
-      zip.on("end", () => resolve(total));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
-
 /** The bare baseline: yazl zipping `volume` bytes of generated JSON lines into a file. */
 async function bareZip(dir: string, volume: number): Promise<number> {
   const zip = new ZipFile();
@@ -167,7 +150,8 @@ async function main() {
     await app.db.insert(dataExports).values({ id: warm, userId: large, status: "queued" });
     await runExport(app, warm);
     const stored = await storageFor(app).get(exportStorageKey(warm));
-    const volume = await uncompressedBytes(Buffer.from(await new Response(stored!.stream).arrayBuffer()));
+    const entries = await readZip(Buffer.from(await new Response(stored!.stream).arrayBuffer()));
+    const volume = [...entries.values()].reduce((sum, b) => sum + b.length, 0);
     const temp = await storageFor(app).tempDir();
 
     const results: Record<"large" | "small" | "bare", Measure[]> = { large: [], small: [], bare: [] };

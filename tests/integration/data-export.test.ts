@@ -3,7 +3,6 @@ import path from "node:path";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import yauzl from "yauzl";
 import { newId } from "#app/lib/ids.server";
 import { runExport } from "#app/modules/accounts/export/build.server";
 import { EXPORT_EXPIRED, EXPORT_IN_PROGRESS } from "#app/modules/accounts/export/export.server";
@@ -30,33 +29,9 @@ import {
 import { createMember, createTestApp, insertGroupWithRoom, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startInbox, type Inbox } from "#tests/helpers/mail";
+import { readZip } from "#tests/helpers/zip";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
-
-/** Every entry of a ZIP, read back with yauzl: name → bytes. */
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error("no zip"));
-      const files = new Map<string, Buffer>();
-      zip.on("error", reject);
-      zip.on("end", () => resolve(files));
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error("no stream"));
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("error", reject);
-          stream.on("end", () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  });
-}
 
 const PDF = Buffer.from("%PDF-1.4\n% my own upload\n%%EOF\n");
 
@@ -204,7 +179,7 @@ describe(`data export on ${testDatabaseKind}`, () => {
     expect(r.headers.get("Content-Disposition")).toBe(`attachment; filename="hearth-export-${new Date().toISOString().slice(0, 10)}.zip"`);
     const body = Buffer.from(await r.arrayBuffer());
     expect(Number(r.headers.get("Content-Length"))).toBe(body.length);
-    files = await unzip(body);
+    files = await readZip(body);
     const names = [...files.keys()];
     for (const n of ["profile.json", "memberships.json", "threads.json", "posts.json", "chat-messages.json", "reactions.json", "rsvps.json", "bookmarks.json", "reports-filed.json", "notices-and-appeals.json", "consents.json"]) {
       expect(names).toContain(n);
