@@ -13,11 +13,11 @@ export interface FreshLink {
 }
 
 /** The page for an expired, used or forged link: what happened, and the way to a new one. */
-export function LinkProblem({ message, again }: { message: string; again: FreshLink }) {
+export function LinkProblem({ message, again, refused = false }: { message: string; again: FreshLink; refused?: boolean }) {
   return (
     <section aria-labelledby="link-problem-title" className="mx-auto max-w-xl space-y-6">
       <h1 id="link-problem-title" className="text-3xl">
-        This link doesn't work any more
+        {refused ? "You can't use this link" : "This link doesn't work any more"}
       </h1>
       <p role="alert">{message}</p>
       <p>
@@ -27,7 +27,10 @@ export function LinkProblem({ message, again }: { message: string; again: FreshL
   );
 }
 
-/** A link route's boundary: its loader's 400 (the link failed its check) becomes the LinkProblem page. */
+/**
+ * A link route's boundary: its loader's 400 (the link failed its check), or its action's thrown
+ * refusal (403 for a suspended account), becomes the LinkProblem page.
+ */
 export function linkErrorBoundary(again: FreshLink) {
   return function LinkErrorBoundary() {
     const error = useRouteError();
@@ -35,7 +38,7 @@ export function linkErrorBoundary(again: FreshLink) {
       isRouteErrorResponse(error) && typeof error.data === "object" && error.data && "message" in error.data
         ? String(error.data.message)
         : "Something went wrong with this link. Please ask for a new one.";
-    return <LinkProblem message={message} again={again} />;
+    return <LinkProblem message={message} again={again} refused={isRouteErrorResponse(error) && error.status === 403} />;
   };
 }
 

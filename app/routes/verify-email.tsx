@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { LinkProblem, linkErrorBoundary } from "#app/components/account-links";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { linkErrorBoundary } from "#app/components/account-links";
 import { Button } from "#app/components/ui/button";
 import { deviceLabel } from "#app/lib/device-label";
-import { actionFailure, loaderWork, readForm } from "#app/lib/http.server";
+import { loaderWork, readForm } from "#app/lib/http.server";
 import { LinkTokenSchema } from "#app/modules/accounts/account-mail.schema";
 import { checkVerificationLink, confirmEmail } from "#app/modules/accounts/verification.server";
 import { setSessionTokenCookie } from "#app/modules/auth/session.server";
@@ -21,19 +21,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { token } = LinkTokenSchema.parse(Object.fromEntries(await readForm(request)));
-  try {
-    const session = await confirmEmail(context.app, token, deviceLabel(request.headers.get("user-agent")));
-    return redirect("/groups?confirmed=email", { headers: { "Set-Cookie": setSessionTokenCookie(session.token, session.expiresAt, context.secure) } });
-  } catch (e) {
-    return actionFailure(e);
-  }
+  // A refused link (used, expired, suspended account) is thrown, so the boundary shows the same page as the GET's.
+  const session = await loaderWork(() => confirmEmail(context.app, token, deviceLabel(request.headers.get("user-agent"))));
+  return redirect("/groups?confirmed=email", { headers: { "Set-Cookie": setSessionTokenCookie(session.token, session.expiresAt, context.secure) } });
 }
 
 export default function VerifyEmail() {
   const { token } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  if (failed) return <LinkProblem message={failed.message} again={AGAIN} />;
   return (
     <section aria-labelledby="verify-title" className="mx-auto max-w-xl space-y-6">
       <h1 id="verify-title" className="text-3xl">

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { StatusMessage } from "#app/components/ui/form-errors";
 import { actionFailure, actionSuccess, requireViewer } from "#app/lib/http.server";

@@ -39,13 +39,18 @@ export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}${counter}`;
 }
 
-/** A fresh person to sign up with: unique email and display name, a valid password. */
+/**
+ * A fresh person to sign up with: unique email and display name, a valid password, and the two
+ * consents the sign-up form requires (as a form post sends ticked boxes), so `postForm(…, person)` works.
+ */
 export function newPerson(prefix = "Tester") {
   const suffix = uniqueSuffix();
   return {
     email: `${prefix.toLowerCase()}-${suffix}@example.test`,
     displayName: `${prefix} ${suffix}`,
     password: "a long enough passphrase",
+    consentTerms: "on",
+    consentHealthData: "on",
   };
 }
 
@@ -66,14 +71,27 @@ export async function gotoAndHydrate(page: Page, path: string) {
   return response;
 }
 
-/** Signs a fresh person up through the form and waits until the header names them (hydrated). */
-export async function signUpInBrowser(page: Page, prefix: string) {
-  const person = newPerson(prefix);
-  await gotoAndHydrate(page, "/signup");
+/** Fills the sign-up form for `person` (both consents ticked) and sends it. */
+export async function fillSignUp(page: Page, person: ReturnType<typeof newPerson>) {
   await page.getByLabel("Email").fill(person.email);
   await page.getByLabel("Display name").fill(person.displayName);
   await page.getByLabel("Password", { exact: true }).fill(person.password);
+  await page.getByRole("checkbox", { name: /agree to the terms/ }).check();
+  await page.getByRole("checkbox", { name: /health-related data/ }).check();
   await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/**
+ * Signs a fresh person up the way a person does: the form, "check your e-mail", the mailed link,
+ * "Confirm my e-mail address"; waits until the header names them (hydrated). They are verified.
+ */
+export async function signUpInBrowser(page: Page, prefix: string) {
+  const person = newPerson(prefix);
+  await gotoAndHydrate(page, "/signup");
+  await fillSignUp(page, person);
+  await expect(page.getByRole("heading", { name: "Check your e-mail" })).toBeVisible();
+  await gotoAndHydrate(page, linkIn(await nextMail(person.email), "/verify-email"));
+  await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
   await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
   await waitForHydration(page);
   return person;

@@ -58,9 +58,10 @@ export function ensureBuild(): string {
 /**
  * The real server as `npm start` runs it (Express, helmet, compression, the session check, the
  * production Remix build, Socket.IO) on a random port and a fresh database. The visitor page cache is
- * off unless `VISITOR_PAGE_CACHE_MS` is passed.
+ * off unless `VISITOR_PAGE_CACHE_MS` is passed. With `{ jobs: true }` the job workers run too (a test
+ * that follows mailed links passes SMTP_URL and MAIL_FROM in env, with tests/helpers/mail.ts's inbox).
  */
-export async function startAppServer(env: Record<string, string> = {}) {
+export async function startAppServer(env: Record<string, string> = {}, options: { jobs?: boolean } = {}) {
   const buildDir = ensureBuild();
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -72,6 +73,8 @@ export async function startAppServer(env: Record<string, string> = {}) {
     ...env,
   });
   const server = await createHearthServer({ config, database, remix: "build" });
+  // Background jobs (mail) run only when the test asks: server.ts main starts them, createHearthServer doesn't.
+  if (options.jobs) await server.app.jobs.start(server.app);
   await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
   return {
