@@ -57,8 +57,6 @@ describe(`settings through the real server on ${testDatabaseKind}`, () => {
   const sessionIds = async (userId: string) => (await s.app.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId))).map((r) => r.id).sort();
   const socketOf = (token: string) => connectedSocket(s.url, { cookie: s.cookie(token), origin: s.url, track: sockets });
   const disconnectedOf = (socket: Socket) => new Promise<void>((resolve) => socket.once("disconnect", () => resolve()));
-  /** Resolves once every mail job queued so far has run. */
-  const mailSettled = (count: number) => s.app.jobs.waitFor("mail.send", count);
 
   describe("the layout", () => {
     it("sends visitors to sign in and back, and /settings to the profile page", async () => {
