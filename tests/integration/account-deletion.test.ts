@@ -12,6 +12,7 @@ import {
   accountTokens,
   calendarFeeds,
   chatMessages,
+  chatRooms,
   consents,
   dataExports,
   DEFAULT_PREFERENCES,
@@ -32,6 +33,8 @@ import {
 import { createMember, insertGroupWithRoom } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
+import type { ChatMessage } from "#app/lib/chat-wire";
+import { expectOk, nextEvent, request } from "#tests/helpers/chat";
 import { connectedSocket } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
@@ -80,6 +83,7 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
       { id: "msg-r", roomId: "room-d", seq: 2, authorId: remover.id, body: "Chat by remover", clientId: "client-del-r" },
       { id: "msg-o", roomId: "room-d", seq: 3, authorId: other.id, body: "Chat by other", clientId: "client-del-o" },
     ]);
+    await db.update(chatRooms).set({ lastSeq: 3 }).where(eq(chatRooms.id, "room-d"));
     // A full event (capacity 1) the keeper holds the place of, with someone on the waitlist.
     const start = new Date(Date.now() + 7 * 86_400_000);
     await db.insert(events).values({
@@ -100,7 +104,7 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
       { eventId: "event-d", userId: waiting.id, status: "waitlisted", seq: 2 },
     ]);
     // Everything personal the keeper has, to be erased.
-    await db.update(users).set({ bio: "I like long walks.", preferences: { textSize: 150, theme: "dark", reduceMotion: true, chatSend: "ctrl-enter" } }).where(eq(users.id, keeper.id));
+    await db.update(users).set({ bio: "I like long walks.", displayNameChanges: [new Date().toISOString()], preferences: { textSize: 150, theme: "dark", reduceMotion: true, chatSend: "ctrl-enter" } }).where(eq(users.id, keeper.id));
     await db.insert(passkeys).values({ id: "cred-keeper", userId: keeper.id, name: "Phone", publicKey: "pk" });
     await db.insert(webauthnChallenges).values({ id: "chal-keeper", userId: keeper.id, challenge: "c", purpose: "reauthenticate", expiresAt: new Date(Date.now() + 60_000) });
     await db.insert(consents).values([
@@ -202,6 +206,7 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
       preferences: DEFAULT_PREFERENCES,
       profileVisibility: "nobody",
       listedInMembers: false,
+      displayNameChanges: [],
       displayNameSkeleton: displayNameSkeleton(anon.displayName),
     });
     expect(anon.deletedAt).toBeInstanceOf(Date);
@@ -229,6 +234,8 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
     expect(thread).toContain(anon.displayName);
     expect(thread).toContain("Opening by k");
     expect(thread).not.toContain(keeper.displayName);
+    // Their profile page is gone (it would otherwise be open to members of a shared group).
+    expect((await fetch(`${s.url}/members/${keeper.id}`, { headers: { cookie: s.cookie(other.token) } })).status).toBe(404);
 
     // The old session and the old credentials no longer work.
     const oldSession = await fetch(`${s.url}/settings/delete`, { headers: { cookie: s.cookie(keeper.token) }, redirect: "manual" });
@@ -242,8 +249,17 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
 
   it('removing content: their posts, thread titles and chat messages read "removed by its author"; nobody else\'s change', async () => {
     const db = s.app.db;
+    // Someone reading the room live sees the message change at once.
+    const reader = await connectedSocket(s.url, { cookie: s.cookie(other.token), origin: s.url });
+    expectOk(await request(reader, "room:join", { roomId: "room-d" }));
+    const changed = nextEvent<ChatMessage>(reader, "message:new", (m) => m.id === "msg-r");
     const r = await s.postForm("/settings/delete", { content: "remove", currentPassword: remover.password }, { cookie: s.cookie(remover.token) });
     expect(r.status).toBe(302);
+    const live = await changed;
+    reader.disconnect();
+    expect(live.body).toBe(REMOVED_BY_AUTHOR);
+    expect(live.author.displayName).toBe((await row(remover.id)).displayName);
+    expect(live.author.displayName).toMatch(new RegExp(`^${FORMER_MEMBER} `));
     const theirs = await db.select({ body: posts.body }).from(posts).where(inArray(posts.id, ["post-r-0", "post-r-2"]));
     expect(theirs).toEqual([{ body: REMOVED_BY_AUTHOR }, { body: REMOVED_BY_AUTHOR }]);
     expect((await db.select().from(threads).where(eq(threads.id, "thread-r")))[0]!.title).toBe(REMOVED_BY_AUTHOR);
@@ -267,6 +283,7 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
       await db.insert(posts).values(Array.from({ length: 1000 }, (_, j) => ({ id: `big-p-${i + j}`, threadId: "thread-big", authorId: big.id, body: `Post number ${i + j}` })));
       await db.insert(chatMessages).values(Array.from({ length: 1000 }, (_, j) => ({ id: `big-m-${i + j}`, roomId: "room-d", seq: 100 + i + j, authorId: big.id, body: `Message ${i + j}`, clientId: `client-big-${i + j}` })));
     }
+    await db.update(chatRooms).set({ lastSeq: 100 + 9_999 }).where(eq(chatRooms.id, "room-d"));
     const started = performance.now();
     await deleteAccount(s.app, big, { content: "remove", reauth: { currentPassword: big.password } });
     const ms = performance.now() - started;

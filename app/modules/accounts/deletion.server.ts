@@ -23,6 +23,7 @@ import {
 import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, NotFound } from "#app/lib/errors";
+import { republishAuthorMessages } from "#app/modules/chat/chat.server";
 import { invalidateUserSessions, type Viewer } from "#app/modules/auth/session.server";
 import { lockEvent, type Tx } from "#app/modules/events/common.server";
 import { withdrawPlaces } from "#app/modules/events/rsvps.server";
@@ -171,6 +172,7 @@ async function anonymise(app: AppContext, userId: string, displayName: string, c
         emailVerifiedAt: null,
         displayName,
         displayNameSkeleton: displayNameSkeleton(displayName),
+        displayNameChanges: [],
         bio: "",
         preferences: DEFAULT_PREFERENCES,
         profileVisibility: "nobody",
@@ -193,6 +195,7 @@ async function afterCommit(app: AppContext, userId: string, done: Anonymised) {
   await invalidateUserSessions(app, userId);
   for (const groupId of done.groupIds) await accessLost(app, { groupId, userId });
   for (const organizationId of done.organizationIds) await accessLost(app, { organizationId, userId });
+  await republishAuthorMessages(app, userId);
   // Export ZIPs are files as well as rows: the export module removes both (a job still building one
   // finds its row gone and stops).
   await deleteAccountExports(app, userId);

@@ -380,6 +380,19 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
   return { roomId: room.id, messageId: message.id, alreadyDeleted: false };
 }
 
+/**
+ * An author's account was deleted (anonymised): their messages in each room's latest page, which
+ * every live client holds, go out again, so the anonymous name (and "removed by its author", if they
+ * chose it) shows at once; older ones change on reload. Clients merge by id: nothing is added or
+ * announced twice. Call after the change has committed.
+ */
+export async function republishAuthorMessages(app: AppContext, authorId: string): Promise<void> {
+  const rows = await selectMessages(app)
+    .where(and(eq(chatMessages.authorId, authorId), gt(chatMessages.seq, sql`${chatRooms.lastSeq} - ${HISTORY_PAGE}`)))
+    .orderBy(asc(chatMessages.roomId), asc(chatMessages.seq));
+  for (const row of rows) app.realtime.chat.messageCreated(toChatMessage(row));
+}
+
 /** Restores a removed message (an appeal was accepted), audited, and shows it to the room again at once. */
 export async function restoreMessage(app: AppContext, viewer: ChatActor | null, input: { messageId: string; reason: string }) {
   const message = await findMessage(app, input.messageId);
