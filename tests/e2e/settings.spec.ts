@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, gotoAndHydrate, signIn, signUpInBrowser, test, waitForHydration } from "./helpers";
+import { expect, expectAccessible, gotoAndHydrate, labelFor, signIn, signUpInBrowser, test, uniqueSuffix, waitForHydration } from "./helpers";
 
 /**
  * Settings in Chromium, keyboard only: the settings nav in order, accessibility preferences that
@@ -116,4 +116,38 @@ test("every settings page is axe clean in light and dark", async ({ page }) => {
     await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
     await expectAccessible(page);
   }
+});
+
+test('"Ctrl+Enter sends": in chat, Enter starts a new line and Ctrl+Enter sends, as the hint says', async ({ page }) => {
+  const person = await signUpInBrowser(page, "CtrlEnter");
+  await gotoAndHydrate(page, "/groups/cervical-dystonia");
+  await page.getByRole("button", { name: labelFor("Join group", "Cervical dystonia") }).click();
+  await expect(page.getByText("You are a member.")).toBeVisible();
+
+  const room = "/groups/cervical-dystonia/chat/demo-room-cervical-general";
+  await gotoAndHydrate(page, room);
+  await expect(page.getByTestId("presence").getByText(`${person.displayName} (you)`)).toBeVisible();
+  await expect(page.getByText("Enter sends. Shift+Enter starts a new line.")).toBeVisible();
+
+  await gotoAndHydrate(page, "/settings/accessibility");
+  await page.getByRole("radio", { name: /Ctrl\+Enter sends/ }).focus();
+  await page.keyboard.press("Space");
+  await page.getByRole("button", { name: "Save accessibility settings" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status")).toContainText("Saved");
+
+  await gotoAndHydrate(page, room);
+  await expect(page.getByTestId("presence").getByText(`${person.displayName} (you)`)).toBeVisible();
+  const box = page.getByLabel("Message", { exact: true });
+  await expect(box).toHaveAccessibleDescription(/Ctrl\+Enter sends\. Enter starts a new line\./);
+  const first = `First line ${uniqueSuffix()}`;
+  await box.focus();
+  await page.keyboard.type(first);
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("second line");
+  // Enter made a new line and sent nothing.
+  await expect(box).toHaveValue(`${first}\nsecond line`);
+  await page.keyboard.press("Control+Enter");
+  await expect(box).toHaveValue("");
+  await expect(page.getByRole("region", { name: "Message history" }).getByTestId("chat-message").filter({ hasText: first })).toContainText("second line");
 });
