@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "#app/lib/ids.server";
 import { runExport } from "#app/modules/accounts/export/build.server";
@@ -27,7 +27,7 @@ import {
   users,
 } from "#db/schema/index";
 import { createMember, createTestApp, insertGroupWithRoom, type TestApp } from "#tests/helpers/app";
-import { testDatabaseKind } from "#tests/helpers/database";
+import { rowsOf, testDatabaseKind } from "#tests/helpers/database";
 import { startInbox, type Inbox } from "#tests/helpers/mail";
 import { readZip } from "#tests/helpers/zip";
 
@@ -281,6 +281,11 @@ describe(`data export on ${testDatabaseKind}`, () => {
     expect((await page(m)).blocked).toBeNull();
     expect((await requestExport(m)).status).toBe(200);
     await inbox.next(m.email);
+    // The job's last failure lands there: pg-boss moves it to the dead-letter queue after its retries.
+    const [queue] = rowsOf<{ dead_letter: string; retry_limit: number }>(
+      await t.app.db.execute(sql`select dead_letter, retry_limit from pgboss.queue where name = 'account.export'`),
+    );
+    expect(queue).toEqual({ dead_letter: "account.export.failed", retry_limit: 2 });
   });
 
   it("re-checks the account when the job runs: a deleted account gets no export and no mail", async () => {
