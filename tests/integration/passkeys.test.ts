@@ -1,3 +1,4 @@
+import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passkeys, users, webauthnChallenges } from "#db/schema/index";
@@ -188,6 +189,11 @@ describe(`passkeys through the real routes on ${testDatabaseKind}`, () => {
         return { ...r, response: { ...r.response, signature: r.response.signature.slice(0, -4) + "AAAA" } };
       }],
       ["another RP id", async () => key.assert({ ...(await options("signin", null)), rpId: "evil.example" })],
+      // The user handle is outside the signature: it must still agree with the credential's account.
+      ["a user handle naming another account", async () => {
+        const r = key.assert(await options("signin", null));
+        return { ...r, response: { ...r.response, userHandle: isoBase64URL.fromUTF8String(ravi.id) } };
+      }],
       ["an expired challenge", async () => {
         const opts = await options("signin", null);
         await s.app.db.update(webauthnChallenges).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(webauthnChallenges.purpose, "authenticate"));

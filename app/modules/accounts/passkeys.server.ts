@@ -281,6 +281,9 @@ async function verifyAssertion(app: AppContext, purpose: "authenticate" | "reaut
     .where(eq(passkeys.id, response.id))
     .limit(1);
   if (!row || (viewer && row.userId !== viewer.id)) throw Invalid(message);
+  // A discoverable credential names its account too (the userID we registered): it must agree.
+  const handle = response.response.userHandle;
+  if (handle !== undefined && handle !== "" && handle !== isoBase64URL.fromUTF8String(row.userId)) throw Invalid(message);
   let verification;
   try {
     verification = await verifyAuthenticationResponse({
