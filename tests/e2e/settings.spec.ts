@@ -109,13 +109,24 @@ test("high contrast and 150 % text follow the account after reload and to a seco
   await other.close();
 });
 
-test("every settings page is axe clean in light and dark", async ({ page }) => {
+test("every settings page is axe clean in light and dark, and in each chosen theme", async ({ page }) => {
   await signUpInBrowser(page, "Axe");
   for (const p of PATHS) {
     await gotoAndHydrate(page, `/settings/${p}`);
     await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
     await expectAccessible(page);
   }
+  // A chosen theme wins over the emulated system scheme, so check each one on its own.
+  for (const theme of [/^Light$/, /^Dark$/, /High contrast/]) {
+    await gotoAndHydrate(page, "/settings/accessibility");
+    await page.getByRole("radio", { name: theme }).check();
+    await page.getByRole("button", { name: "Save accessibility settings" }).click();
+    await expect(page.getByRole("status")).toContainText("Saved");
+    await expectAccessible(page);
+    await gotoAndHydrate(page, "/settings/sessions");
+    await expectAccessible(page);
+  }
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "contrast");
 });
 
 test('"Ctrl+Enter sends": in chat, Enter starts a new line and Ctrl+Enter sends, as the hint says', async ({ page }) => {
