@@ -267,6 +267,18 @@ describe(`identity on ${testDatabaseKind}`, () => {
       expect(html).not.toContain(sam.email);
     });
 
+    it("links a post's author to their profile only where it would open", async () => {
+      const hrefs = async (who?: Member) => {
+        const r = await get("/groups/identity-public/forum/t-pub?_data=routes%2Fgroups.%24slug.forum.%24threadId", who);
+        expect(r.status).toBe(200);
+        return ((await r.json()) as { posts: { authorHref: string | null }[] }).posts.map((p) => p.authorHref);
+      };
+      expect(await hrefs(viewer)).toEqual([`/members/${sam.id}`]);
+      // A visitor and a signed-in outsider can read the public thread, but the profile wouldn't open for them.
+      expect(await hrefs()).toEqual([null]);
+      expect(await hrefs(outsider)).toEqual([null]);
+    });
+
     it("honours 'nobody': a 404 for everyone else, the page for the member themself", async () => {
       await s.app.db.update(users).set({ profileVisibility: "nobody" }).where(eq(users.id, sam.id));
       try {

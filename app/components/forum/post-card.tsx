@@ -12,6 +12,8 @@ import { type ActionResult } from "#app/lib/action-result";
 export interface PostView {
   id: string;
   authorName: string;
+  /** The author's profile page, when it would open for the viewer. */
+  authorHref?: string | null;
   authorStaff: StaffRole | null;
   isOpening: boolean;
   createdAt: string;
@@ -68,7 +70,13 @@ export function PostCard({
     <article id={`post-${post.id}`} aria-labelledby={headingId} className="scroll-mt-4 space-y-3 rounded-xl border-2 border-stone-200 bg-white p-4 dark:border-stone-700 dark:bg-stone-950">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h2 id={headingId} className="text-xl">
-          {post.authorName}
+          {post.authorHref ? (
+            <Link to={post.authorHref} className="inline-flex min-h-11 items-center">
+              {post.authorName}
+            </Link>
+          ) : (
+            post.authorName
+          )}
           <span className="sr-only">{post.isOpening ? ", opening post" : ", reply"}</span>
         </h2>
         <StaffBadge role={post.authorStaff} />

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -199,6 +199,22 @@ function excerptOf(body: string): string {
   const flat = body.replace(/\s+/g, " ").trim();
   const chars = [...flat];
   return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS).join("").trimEnd()}…` : flat;
+}
+
+/**
+ * For lists that show authors (a users row joined as the author): whether that member's profile opens
+ * for members of this group — they show it to members, the account isn't deleted, and they are still
+ * an active member of the group. One expression in the list's own query, so no query per row.
+ */
+export function profileOpensInGroupSql(groupId: string | SQL) {
+  return sql<boolean>`(${users.profileVisibility} = 'members' and ${users.deletedAt} is null and exists (
+    select 1 from ${groupMemberships} pm where pm.group_id = ${groupId} and pm.user_id = ${users.id} and pm.status = 'active'))`;
+}
+
+/** Where an author's name links: their profile page when the policy lets the viewer open it, else nowhere. */
+export function profileHref(viewer: Actor | null, userId: string, opensInGroup: boolean, viewerInGroup: boolean): string | null {
+  const target = { kind: "profile" as const, userId, profileVisibility: opensInGroup ? ("members" as const) : ("nobody" as const), sharesGroup: viewerInGroup };
+  return can(viewer, "profile.view", target) ? `/members/${userId}` : null;
 }
 
 /** Whether a member list should include members who chose not to be listed (sql for listMembers). */

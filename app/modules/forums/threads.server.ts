@@ -6,6 +6,7 @@ import { Invalid } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import type { RateRule } from "#app/lib/rate-limit.server";
+import { profileHref, profileOpensInGroupSql } from "#app/modules/accounts/profile.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { auditContentAction } from "#app/modules/moderation/moderation.server";
@@ -177,6 +178,7 @@ export async function getThreadPage(
       authorId: posts.authorId,
       authorName: users.displayName,
       authorStaff: staffStanding(row.groupId, posts.authorId),
+      authorProfileOpens: profileOpensInGroupSql(row.groupId),
       isOpening: posts.isOpening,
       body: posts.body,
       createdAt: posts.createdAt,
@@ -230,6 +232,8 @@ export async function getThreadPage(
       id: p.id,
       authorName: p.authorName,
       authorStaff: p.authorStaff,
+      // The name links to the author's profile only where it would open (they share this group).
+      authorHref: profileHref(viewer, p.authorId, p.authorProfileOpens, groupTarget.membership?.status === "active"),
       isOpening: p.isOpening,
       createdAt: p.createdAt,
       editedAt: p.editedAt,
