@@ -250,6 +250,19 @@ describe(`data export on ${testDatabaseKind}`, () => {
     expect(await exportsOf(m)).toHaveLength(1);
   });
 
+  it("starts one export when two requests race, and sends a visitor to sign in", async () => {
+    const m = await createMember(t.app, "Doubleclick");
+    const settled = t.app.jobs.settledCount("account.export");
+    const statuses = (await Promise.all([requestExport(m), requestExport(m)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    expect(await exportsOf(m)).toHaveLength(1);
+    await t.app.jobs.waitFor("account.export", settled + 1);
+    await inbox.next(m.email);
+    const visitor = await requestExport(null);
+    expect(visitor.status).toBe(302);
+    expect(visitor.headers.get("Location")).toBe("/signin?redirectTo=%2Fsettings%2Fdata");
+  });
+
   it("allows 3 exports a day, counted in the database, with Retry-After", async () => {
     const m = await createMember(t.app, "Frequent");
     const hour = 3600 * 1000;
