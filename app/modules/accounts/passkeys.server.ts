@@ -35,7 +35,7 @@ export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 export const PASSKEY_EXPIRED = "That passkey request was already used or has expired. Please try again.";
 const RP_NAME = "Hearth";
 
-/** Sign-in options are open to anyone: cap how many challenges one connection can make us store. */
+/** Sign-in options are open to anyone: cap how many challenges one connection (or account) can make us store. */
 export const PASSKEY_OPTIONS_PER_IP: RateRule = {
   limit: 60,
   windowSeconds: 15 * 60,
@@ -160,6 +160,7 @@ async function passkeyRowsOf(app: AppContext, userId: string) {
 // ── Registration ────────────────────────────────────────────────────────────────────────────────
 
 export async function passkeyRegistrationOptions(app: AppContext, viewer: Viewer, origin: string) {
+  app.limiter.hit(`passkey:options:user:${viewer.id}`, PASSKEY_OPTIONS_PER_IP);
   const [[user], existing] = await Promise.all([
     app.db.select({ email: users.email }).from(users).where(eq(users.id, viewer.id)).limit(1),
     passkeyRowsOf(app, viewer.id),
