@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { Button, buttonClass } from "#app/components/ui/button";
-import { actionFailure, actionSuccess, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
+import { actionFailure, actionSuccess, errorReply, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { listExports, requestExport } from "#app/modules/accounts/export/export.server";
 
 export const meta: MetaFunction = () => [{ title: "Your data — Settings — Hearth" }];
@@ -11,7 +11,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
   return loaderWork(async () => {
     const { exports, refusal } = await listExports(context.app, viewer);
-    return { exports, blocked: refusal?.message ?? null };
+    // The same words the button's answer would give (a daily limit says how long to wait).
+    return { exports, blocked: refusal ? errorReply(refusal).message : null };
   });
 }
 

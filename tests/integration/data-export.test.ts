@@ -275,6 +275,7 @@ describe(`data export on ${testDatabaseKind}`, () => {
     expect(retryAfter).toBeGreaterThan(20 * 3600);
     expect(retryAfter).toBeLessThanOrEqual(21 * 3600);
     expect(await exportsOf(m)).toHaveLength(3);
+    expect((await page(m)).blocked).toMatch(/3 data exports a day\. Please try again in 21 hours\./);
     // A day later the oldest no longer counts.
     await t.app.db.update(dataExports).set({ createdAt: new Date(Date.now() - 25 * hour) }).where(eq(dataExports.userId, m.id));
     const settled = t.app.jobs.settledCount("account.export");
