@@ -6,6 +6,8 @@ import { deleteAccount, FORMER_MEMBER, LAST_OWNER, REMOVED_BY_AUTHOR } from "#ap
 import { CHOOSE_CONTENT } from "#app/modules/accounts/deletion.schema";
 import { backfillDisplayNameSkeletons, displayNameSkeleton } from "#app/modules/accounts/display-name.server";
 import { REAUTH_NEEDED, WRONG_PASSWORD } from "#app/modules/accounts/reauth.server";
+import { requestMagicLink } from "#app/modules/accounts/magic-link.server";
+import { requestPasswordReset } from "#app/modules/accounts/password-reset.server";
 import { consumeToken, issueToken } from "#app/modules/accounts/tokens.server";
 import { storageFor } from "#app/modules/library/storage.server";
 import {
@@ -32,6 +34,7 @@ import {
 } from "#db/schema/index";
 import { createMember, insertGroupWithRoom } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { startInbox, type Inbox } from "#tests/helpers/mail";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
 import type { ChatMessage } from "#app/lib/chat-wire";
 import { expectOk, nextEvent, request } from "#tests/helpers/chat";
@@ -51,10 +54,12 @@ const hostile = "'; update users set email = null; -- <script>alert(1)</script>"
  */
 describe(`account deletion on ${testDatabaseKind}`, () => {
   let s: AppServer;
+  let inbox: Inbox;
   let keeper: Member, remover: Member, other: Member, waiting: Member, owner: Member;
 
   beforeAll(async () => {
-    s = await startAppServer();
+    inbox = await startInbox();
+    s = await startAppServer({ SMTP_URL: inbox.url, MAIL_FROM: "Hearth <no-reply@hearth.test>", PUBLIC_ORIGIN: "http://hearth.test" }, { jobs: true });
     const db = s.app.db;
     await insertGroupWithRoom(db, "d", { slug: "deletion-group", name: "Deletion group" });
     [keeper, remover, other, waiting, owner] = [
@@ -119,7 +124,10 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
     // The lazy skeleton backfill runs before the first name check: done now, so "nothing changed" compares like with like.
     await backfillDisplayNameSkeletons(s.app);
   });
-  afterAll(() => s?.stop());
+  afterAll(async () => {
+    await s?.stop();
+    await inbox?.close();
+  });
 
   const post = (member: Member, fields: Record<string, string>) => s.postForm(`/settings/delete${DATA}`, fields, { cookie: s.cookie(member.token) });
   const row = async (id: string) => (await s.app.db.select().from(users).where(eq(users.id, id)))[0]!;
@@ -245,6 +253,17 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
     expect(signIn.status).toBe(400);
     expect(signIn.headers.get("set-cookie")).toBeNull();
     expect(await db.select().from(sessions).where(eq(sessions.userId, keeper.id))).toEqual([]);
+
+    // A reset or sign-in link asked for the old address finds no account: nothing is sent. (The same
+    // requests for a live account do arrive, so the mail path itself works.)
+    const sent = s.app.jobs.settledCount("mail.send");
+    await requestPasswordReset(s.app, keeper.email, "10.9.0.1");
+    await requestMagicLink(s.app, keeper.email, "10.9.0.1");
+    await requestPasswordReset(s.app, other.email, "10.9.0.1");
+    await s.app.jobs.waitFor("mail.send", sent + 3);
+    expect((await inbox.next(other.email)).links.some((l) => l.includes("/reset-password"))).toBe(true);
+    expect(inbox.untaken(keeper.email)).toEqual([]);
+    expect(await db.select().from(accountTokens).where(eq(accountTokens.userId, keeper.id))).toEqual([]);
   });
 
   it('removing content: their posts, thread titles and chat messages read "removed by its author"; nobody else\'s change', async () => {
