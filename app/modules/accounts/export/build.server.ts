@@ -31,6 +31,7 @@ export async function writeExportZip(app: AppContext, userId: string, out: NodeJ
   const storage = storageFor(app);
   for await (const upload of ownUploads(app, userId)) {
     zip.addReadStreamLazy(upload.name, { compress: false }, (cb) => {
+      // A document whose file is gone from storage leaves an empty entry rather than failing the member's export.
       storage.get(upload.fileKey).then(
         (stored) => cb(null, guarded(stored ? Readable.fromWeb(stored.stream as import("node:stream/web").ReadableStream) : Readable.from([]))),
         (e: unknown) => cb(e, Readable.from([])),
