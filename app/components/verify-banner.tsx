@@ -12,7 +12,8 @@ export function AccountBanner({ unverified }: { unverified: boolean }) {
   const done = params.get("confirmed") === "email" ? "Thank you: your e-mail address is confirmed." : params.get("password") === "reset" ? "Your new password is saved. You are signed in here and signed out everywhere else." : null;
   if (!unverified && !done) return null;
   return (
-    <div className="border-b-2 border-amber-700 bg-amber-50 text-stone-900 dark:border-amber-300 dark:bg-stone-900 dark:text-stone-50">
+    // A landmark of its own between header and main (axe: all content inside landmarks).
+    <aside aria-label="Your account" className="border-b-2 border-amber-700 bg-amber-50 text-stone-900 dark:border-amber-300 dark:bg-stone-900 dark:text-stone-50">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-4 px-4 py-3">
         {done ? (
           <p role="status">{done}</p>
@@ -27,12 +28,12 @@ export function AccountBanner({ unverified }: { unverified: boolean }) {
                 {resend.state !== "idle" ? "Sending…" : "Send the link again"}
               </Button>
             </resend.Form>
-            <p role={resend.data?.ok === false ? "alert" : "status"} className="w-full empty:hidden">
+            <p role={resend.data?.ok === false ? "alert" : "status"} className="w-full">
               {resend.data?.message}
             </p>
           </>
         )}
       </div>
-    </div>
+    </aside>
   );
 }
