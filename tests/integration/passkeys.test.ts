@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passkeys, users, webauthnChallenges } from "#db/schema/index";
 import { PASSKEY_FAILED, PASSKEY_SIGN_IN_FAILED } from "#app/modules/accounts/passkeys.schema";
-import { PASSKEY_EXPIRED } from "#app/modules/accounts/passkeys.server";
-import { REAUTH_NEEDED, verifyReauthentication, WRONG_PASSWORD } from "#app/modules/accounts/reauth.server";
+import { PASSKEY_EXPIRED, rpIdFor } from "#app/modules/accounts/passkeys.server";
+import { REAUTH_FAILURES, REAUTH_NEEDED, verifyReauthentication, WRONG_PASSWORD } from "#app/modules/accounts/reauth.server";
 import { createMember } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
@@ -271,6 +271,27 @@ describe(`passkeys through the real routes on ${testDatabaseKind}`, () => {
       });
       await expect(verifyReauthentication(s.app, ravi, new FormData())).rejects.toMatchObject({ fieldErrors: { currentPassword: [REAUTH_NEEDED] } });
       await expect(verifyReauthentication(s.app, ravi, { currentPassword: ravi.password })).resolves.toBeUndefined();
+    });
+
+    it("throttles wrong current passwords per account, like sign-in failures", async () => {
+      const quinn = await createMember(s.app, "Quinn");
+      for (let i = 0; i < REAUTH_FAILURES.limit; i++) {
+        await expect(verifyReauthentication(s.app, quinn, { currentPassword: `guess ${i}` })).rejects.toMatchObject({ code: "invalid" });
+      }
+      // Now even the right password waits for the window: guessing with a stolen session stops here.
+      await expect(verifyReauthentication(s.app, quinn, { currentPassword: quinn.password })).rejects.toMatchObject({ code: "rate_limited" });
+      await expect(verifyReauthentication(s.app, ravi, { currentPassword: ravi.password })).resolves.toBeUndefined();
+    });
+  });
+
+  describe("relying-party id", () => {
+    it("is the first PUBLIC_ORIGIN's host for it and its subdomains, else the origin's own host", () => {
+      const config = { PUBLIC_ORIGIN: ["https://hearth.example", "https://www.hearth.example"] };
+      expect(rpIdFor(config, "https://hearth.example")).toBe("hearth.example");
+      expect(rpIdFor(config, "https://www.hearth.example")).toBe("hearth.example");
+      expect(rpIdFor(config, "http://localhost:3000")).toBe("localhost");
+      expect(rpIdFor(config, "https://evilhearth.example")).toBe("evilhearth.example");
+      expect(rpIdFor({ PUBLIC_ORIGIN: [] }, "http://localhost:3000")).toBe("localhost");
     });
   });
 
