@@ -267,7 +267,7 @@ describe(`identity on ${testDatabaseKind}`, () => {
       expect(html).not.toContain(sam.email);
     });
 
-    it("links a post's author to their profile only where it would open", async () => {
+    it("links a post's and a thread's author to their profile only where it would open", async () => {
       const hrefs = async (who?: Member) => {
         const r = await get("/groups/identity-public/forum/t-pub?_data=routes%2Fgroups.%24slug.forum.%24threadId", who);
         expect(r.status).toBe(200);
@@ -277,6 +277,11 @@ describe(`identity on ${testDatabaseKind}`, () => {
       // A visitor and a signed-in outsider can read the public thread, but the profile wouldn't open for them.
       expect(await hrefs()).toEqual([null]);
       expect(await hrefs(outsider)).toEqual([null]);
+      // The forum's thread list links the thread's author the same way.
+      const list = async (who?: Member) =>
+        ((await (await get("/groups/identity-public/forum?_data=routes%2Fgroups.%24slug.forum._index", who)).json()) as { threads: { authorHref: string | null }[] }).threads.map((t) => t.authorHref);
+      expect(await list(viewer)).toEqual([`/members/${sam.id}`]);
+      expect(await list()).toEqual([null]);
     });
 
     it("honours 'nobody': a 404 for everyone else, the page for the member themself", async () => {

@@ -8,6 +8,8 @@ export interface ThreadListItem {
   id: string;
   title: string;
   authorName: string;
+  /** The author's profile page, when it would open for the viewer. */
+  authorHref?: string | null;
   authorStaff: StaffRole | null;
   replyCount: number;
   lastActivityAt: string;
@@ -33,7 +35,16 @@ export function ThreadList({ slug, threads, now }: { slug: string; threads: Thre
             {t.locked ? <Badge tone="warning">Locked</Badge> : null}
             {t.removed ? <Badge tone="warning">Removed by a moderator</Badge> : null}
             <span>
-              Started by <strong>{t.authorName}</strong>
+              Started by{" "}
+              <strong>
+                {t.authorHref ? (
+                  <Link to={t.authorHref} className="inline-flex min-h-11 items-center">
+                    {t.authorName}
+                  </Link>
+                ) : (
+                  t.authorName
+                )}
+              </strong>
             </span>
             <StaffBadge role={t.authorStaff} />
             <span>

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
@@ -206,7 +206,7 @@ function excerptOf(body: string): string {
  * for members of this group — they show it to members, the account isn't deleted, and they are still
  * an active member of the group. One expression in the list's own query, so no query per row.
  */
-export function profileOpensInGroupSql(groupId: string | SQL) {
+export function profileOpensInGroupSql(groupId: string | SQL | AnyPgColumn) {
   return sql<boolean>`(${users.profileVisibility} = 'members' and ${users.deletedAt} is null and exists (
     select 1 from ${groupMemberships} pm where pm.group_id = ${groupId} and pm.user_id = ${users.id} and pm.status = 'active'))`;
 }

@@ -72,8 +72,10 @@ export async function listThreads(
       lastActivityKey: lastActivity,
       createdAt: threads.createdAt,
       removed: sql<boolean>`${threads.deletedAt} is not null`,
+      authorId: threads.authorId,
       authorName: users.displayName,
       authorStaff: staffStanding(threads.groupId, threads.authorId),
+      authorProfileOpens: profileOpensInGroupSql(threads.groupId),
     })
     .from(threads)
     .innerJoin(users, eq(users.id, threads.authorId))
@@ -92,7 +94,10 @@ export async function listThreads(
   const last = page.at(-1);
   return {
     ...forum,
-    threads: page.map(({ lastActivityKey: _k, ...t }) => t),
+    threads: page.map(({ lastActivityKey: _k, authorId, authorProfileOpens, ...t }) => ({
+      ...t,
+      authorHref: profileHref(viewer, authorId, authorProfileOpens, forum.group.membership?.status === "active"),
+    })),
     nextCursor: rows.length > limit && last ? encodeCursor([last.pinned ? 1 : 0, last.lastActivityKey, last.id]) : null,
   };
 }

@@ -24,6 +24,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         id: t.id,
         title: t.title,
         authorName: t.authorName,
+        authorHref: t.authorHref,
         authorStaff: t.authorStaff,
         replyCount: t.replyCount,
         pinned: t.pinned,
