@@ -9,6 +9,9 @@ import {
   INVALID_CREDENTIALS,
   labelFor,
   newPerson,
+  fillSignUp,
+  linkIn,
+  nextMail,
   signIn,
   signInAs,
   signUpInBrowser,
@@ -57,11 +60,12 @@ test.describe("accounts and groups", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Create an account" })).toBeVisible();
     await waitForHydration(page);
     await expectAccessible(page);
-    await page.getByLabel("Email").fill(person.email);
-    await page.getByLabel("Display name").fill(person.displayName);
-    await page.getByLabel("Password", { exact: true }).fill(person.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/groups$/);
+    await fillSignUp(page, person);
+    // Sign-up signs nobody in: the mailed link confirms the address and signs in.
+    await expect(page.getByRole("heading", { level: 1, name: "Check your e-mail" })).toBeVisible();
+    await gotoAndHydrate(page, linkIn(await nextMail(person.email), "/verify-email"));
+    await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
+    await expect(page).toHaveURL(/\/groups\?confirmed=email$/);
     await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
 
     // Sign out, then back in with the new account.
@@ -277,11 +281,8 @@ test.describe("accounts and groups", () => {
     consoleErrors.allowHttpStatus(409);
     const person = newPerson("Dupe");
     await gotoAndHydrate(page, "/signup");
-    await page.getByLabel("Email").fill(person.email);
     // Display names are unique regardless of case.
-    await page.getByLabel("Display name").fill(demo.robin.name.toUpperCase());
-    await page.getByLabel("Password", { exact: true }).fill(person.password);
-    await page.getByRole("button", { name: "Create account" }).click();
+    await fillSignUp(page, { ...person, displayName: demo.robin.name.toUpperCase() });
 
     const displayName = page.getByLabel("Display name");
     await expect(displayName).toHaveAttribute("aria-invalid", "true");
