@@ -38,6 +38,7 @@ import { startInbox, type Inbox } from "#tests/helpers/mail";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
 import type { ChatMessage } from "#app/lib/chat-wire";
 import { expectOk, nextEvent, request } from "#tests/helpers/chat";
+import { SoftAuthenticator } from "#tests/helpers/soft-authenticator";
 import { connectedSocket } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
@@ -292,6 +293,37 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
     const other_ = await row(other.id);
     expect(other_.email).toBe(other.email);
     expect(await stillSignedIn(other)).toBe(true);
+  });
+
+  it("a passkey confirms instead of the password (another key's answer is refused); afterwards that passkey signs nobody in", async () => {
+    const keyed = await createMember(s.app, "Keyed");
+    const cookie = { cookie: s.cookie(keyed.token) };
+    const options = async (purpose: string, m: Member | null) => {
+      const r = await s.postForm("/passkeys/options", { purpose }, m ? { cookie: s.cookie(m.token) } : {});
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { options: Parameters<SoftAuthenticator["register"]>[0] & Parameters<SoftAuthenticator["assert"]>[0] }).options;
+    };
+    const key = new SoftAuthenticator(s.url);
+    const registered = await s.postForm("/settings/passkeys?_data=routes%2Fsettings.passkeys", { intent: "register", name: "Laptop", registrationResponse: JSON.stringify(key.register(await options("register", keyed))) }, cookie);
+    expect(registered.status).toBe(200);
+    const passkeySignIn = async () => s.postForm("/passkeys/signin", { passkeyResponse: JSON.stringify(key.assert(await options("signin", null))), redirectTo: "/groups" });
+    // The key signs in while the account exists.
+    expect((await passkeySignIn()).status).toBe(302);
+
+    const before = await row(keyed.id);
+    const stranger = new SoftAuthenticator(s.url).assert(await options("reauthenticate", keyed));
+    const refused = await post(keyed, { content: "keep", passkeyResponse: JSON.stringify(stranger) });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toMatch(/passkey/i);
+    expect(await row(keyed.id)).toEqual(before);
+
+    const r = await s.postForm("/settings/delete", { content: "keep", passkeyResponse: JSON.stringify(key.assert(await options("reauthenticate", keyed))) }, cookie);
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toBe("/account-deleted");
+    expect(await s.app.db.select().from(passkeys).where(eq(passkeys.userId, keyed.id))).toEqual([]);
+    const signIn = await passkeySignIn();
+    expect(signIn.status).toBe(400);
+    expect(signIn.headers.get("set-cookie")).toBeNull();
   });
 
   it("an account with 10,000 posts and 10,000 chat messages is removed in one transaction, quickly", async () => {
