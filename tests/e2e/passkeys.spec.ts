@@ -78,7 +78,11 @@ test("passkeys: add, rename, sign in without typing, confirm a password change, 
   await gotoAndHydrate(page, `${HOST}/signin?redirectTo=/settings/passkeys`);
   await expectAccessible(page);
   const sent = page.waitForRequest((r) => new URL(r.url()).pathname === "/passkeys/signin" && r.method() === "POST");
-  await press(page, "Sign in with a passkey");
+  // The passkey button is the first thing after "Create an account" in the Tab order.
+  await page.getByRole("link", { name: "Create an account" }).focus();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeFocused();
+  await page.keyboard.press("Enter");
   const captured = (await sent).postData() ?? "";
   await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
   await expect(page).toHaveURL(`${HOST}/settings/passkeys`);
