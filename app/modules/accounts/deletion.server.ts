@@ -92,17 +92,18 @@ export interface DeleteAccountRequest {
  */
 export async function deleteAccount(app: AppContext, viewer: Viewer, request: DeleteAccountRequest): Promise<{ displayName: string }> {
   await verifyReauthentication(app, viewer, request.reauth);
-  // The unique name can race another deletion picking the same number: pick again.
+  // The unique name can race another deletion (or a rename) picking the same name: pick again.
   for (let attempt = 0; ; attempt++) {
     const displayName = await anonymousName(app);
+    let done: Anonymised;
     try {
-      const done = await anonymise(app, viewer.id, displayName, request.content);
-      await afterCommit(app, viewer.id, done);
-      return { displayName };
+      done = await anonymise(app, viewer.id, displayName, request.content);
     } catch (e) {
       if (attempt < 3 && (isUniqueViolation(e, "users_display_name_lower_key") || isUniqueViolation(e, "users_display_name_skeleton_key"))) continue;
       throw e;
     }
+    await afterCommit(app, viewer.id, done);
+    return { displayName };
   }
 }
 
@@ -113,7 +114,9 @@ interface Anonymised {
 
 async function anonymise(app: AppContext, userId: string, displayName: string, content: ContentChoice): Promise<Anonymised> {
   return app.db.transaction(async (tx) => {
-    const [user] = await tx.select({ deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).for("update");
+    // "No key update": a deletion twice at once runs once, while rows that merely reference the
+    // account (an RSVP, a post being written) don't wait on it and can't deadlock with the event locks below.
+    const [user] = await tx.select({ deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).for("no key update");
     if (!user || user.deletedAt) throw NotFound("That account");
 
     // The organizations' row locks, taken in id order, as every team change takes them (manageTeam):
