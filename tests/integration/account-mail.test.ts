@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFIRM_EMAIL_FIRST } from "#app/policy.server";
@@ -6,7 +6,7 @@ import type { ChatMessage } from "#app/realtime/events";
 import { accountTokens, eventRsvps, events, groupMemberships, posts, sessions, threads, users } from "#db/schema/index";
 import { createMember, insertGroupWithRoom } from "#tests/helpers/app";
 import { clientId, expectError, expectOk, request } from "#tests/helpers/chat";
-import { testDatabaseKind } from "#tests/helpers/database";
+import { rowsOf, testDatabaseKind } from "#tests/helpers/database";
 import { startInbox, type Inbox, type ReceivedMail } from "#tests/helpers/mail";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
 import { connectedSocket } from "#tests/helpers/sockets";
@@ -53,8 +53,14 @@ describe(`account mail flows through the real server on ${testDatabaseKind}`, ()
   const viewerOf = async (cookie: string) =>
     ((await (await get("/?_data=root", cookie)).json()) as { viewer: { displayName: string; emailVerified: boolean } | null }).viewer;
   const userByEmail = async (email: string) => (await s.app.db.select().from(users).where(eq(users.email, email)))[0];
-  /** Resolves once every mail job queued so far has run (for "nothing was sent" checks). */
-  const mailJobsSettled = async (queued: number) => s.app.jobs.waitFor("mail.send", queued);
+  /** Mail jobs ever queued (pg-boss keeps finished ones an hour): "nothing queued" compares two counts. */
+  const mailJobsQueued = async () =>
+    Number(rowsOf<{ n: number }>(await s.app.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'mail.send'`))[0]!.n);
+  /**
+   * Resolves once every mail job queued so far has run: this server's workers settled as many jobs as
+   * were ever queued in its database (the settle event is the signal; no job here fails and retries).
+   */
+  const mailIdle = async () => s.app.jobs.waitFor("mail.send", await mailJobsQueued());
   const signUpForm = (email: string, displayName: string, password = "a long passphrase") =>
     s.postForm("/signup", { email, displayName, password, consentTerms: "on", consentHealthData: "on" });
   /** Everything about a response a watcher could compare, except the date. */
@@ -198,9 +204,7 @@ describe(`account mail flows through the real server on ${testDatabaseKind}`, ()
     it.each(["/verify-email", "/reset-password", "/magic-link"])("%s answers 400 with the expired page for forged, empty, oversize and hostile tokens", async (path) => {
       // A real reset token presented at another link's page is refused there too.
       const owner = await createMember(s.app, "Purpose");
-      const jobs = s.app.jobs.settledCount("mail.send");
       await s.postForm("/forgot-password", { email: owner.email });
-      await mailJobsSettled(jobs + 1);
       const resetToken = tokenOf(linkIn(await inbox.next(owner.email), "/reset-password"));
       const cases = { ...tokens, "another purpose": path === "/reset-password" ? "B".repeat(43) : resetToken };
       for (const [name, token] of Object.entries(cases)) {
@@ -221,17 +225,29 @@ describe(`account mail flows through the real server on ${testDatabaseKind}`, ()
     });
   });
 
+  it("every new form refuses a foreign Origin with 403 (CSRF), using nothing up", async () => {
+    const member = await createMember(s.app, "Csrf");
+    await s.postForm("/forgot-password", { email: member.email });
+    const link = linkIn(await inbox.next(member.email), "/reset-password");
+    const jobs = await mailJobsQueued();
+    for (const path of ["/forgot-password", "/signin/link", "/verify-email", "/magic-link", "/reset-password", "/verify-email/resend"]) {
+      const r = await s.postForm(path, { email: member.email, token: tokenOf(link), password: "an evil passphrase" }, { Origin: "https://evil.example", cookie: s.cookie(member.token) });
+      expect(r.status, path).toBe(403);
+    }
+    expect((await get(link)).status).toBe(200);
+    expect(await mailJobsQueued()).toBe(jobs);
+  });
+
   describe("forgot password", () => {
     it("answers an unknown and a known address identically; only the owner gets mail", async () => {
       const owner = await createMember(s.app, "Forgetful");
       const unknown = `nobody-${Date.now()}@example.test`;
-      const jobs = s.app.jobs.settledCount("mail.send");
       const a = await shape(await s.postForm("/forgot-password", { email: owner.email }));
       const b = await shape(await s.postForm("/forgot-password", { email: unknown }));
       expect(a).toEqual(b);
       expect(a.location).toBe("/check-email?for=reset");
       expect(a.headers).not.toContain("set-cookie");
-      await mailJobsSettled(jobs + 2);
+      await mailIdle();
       const mail = await inbox.next(owner.email);
       expect(mail.subject).toBe("Choose a new password for Hearth");
       expect(inbox.untaken(unknown)).toEqual([]);
@@ -286,19 +302,28 @@ describe(`account mail flows through the real server on ${testDatabaseKind}`, ()
       expect((await s.postForm("/signin", { email: member.email, password: member.password })).status).toBe(302);
     });
 
-    it("empty, oversize, malformed and hostile addresses: 400 with the message, nothing queued", async () => {
-      const jobs = s.app.jobs.settledCount("mail.send");
+    it.each([
+      ["/forgot-password", "routes%2Fforgot-password"],
+      ["/signin/link", "routes%2Fsignin_.link"],
+    ])("%s: empty, oversize, malformed and hostile addresses get 400 with the message, nothing queued", async (path, route) => {
+      const jobs = await mailJobsQueued();
       for (const [email, message] of [
         ["", "Enter your email address."],
         [`${"y".repeat(300)}@example.test`, "That email address is too long."],
         ["not an address", "Enter an email address like name@example.org."],
         [HOSTILE, "Enter an email address like name@example.org."],
       ] as const) {
-        const r = await s.postForm("/forgot-password?_data=routes%2Fforgot-password", { email });
+        const r = await s.postForm(`${path}?_data=${route}`, { email });
         expect(r.status, email).toBe(400);
         expect(JSON.stringify(await r.json()), email).toContain(message);
+        // The plain form post is the page again, with the address escaped.
+        const html = await (await s.postForm(path, { email })).text();
+        expect(html, email).not.toContain("<script>alert(1)");
       }
-      expect(s.app.jobs.settledCount("mail.send")).toBe(jobs);
+      // A body that is not a form at all.
+      const json = await fetch(s.url + path, { method: "POST", body: "{}", headers: { "Content-Type": "application/json", Origin: s.url }, redirect: "manual" });
+      expect(json.status).toBe(415);
+      expect(await mailJobsQueued()).toBe(jobs);
     });
   });
 
@@ -306,12 +331,11 @@ describe(`account mail flows through the real server on ${testDatabaseKind}`, ()
     it("answers unknown addresses the same; the link's page has a Sign in button whose POST signs in and confirms the address, once", async () => {
       const member = await createMember(s.app, "Magic", { verified: false });
       const unknown = `ghost-${Date.now()}@example.test`;
-      const jobs = s.app.jobs.settledCount("mail.send");
       const a = await shape(await s.postForm("/signin/link", { email: member.email }));
       const b = await shape(await s.postForm("/signin/link", { email: unknown }));
       expect(a).toEqual(b);
       expect(a.location).toBe("/check-email?for=signin-link");
-      await mailJobsSettled(jobs + 2);
+      await mailIdle();
       expect(inbox.untaken(unknown)).toEqual([]);
       const mail = await inbox.next(member.email);
       expect(mail.subject).toBe("Your sign-in link for Hearth");
@@ -335,9 +359,8 @@ describe(`account mail flows through the real server on ${testDatabaseKind}`, ()
       expect(r.status).toBe(403);
       expect(r.headers.get("set-cookie")).toBeNull();
       expect(await r.text()).toContain("suspended");
-      const jobs = s.app.jobs.settledCount("mail.send");
       await s.postForm("/signin/link", { email: member.email });
-      await mailJobsSettled(jobs + 1);
+      await mailIdle();
       expect(inbox.untaken(member.email)).toEqual([]);
     });
   });
