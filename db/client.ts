@@ -9,6 +9,8 @@ import * as schema from "./schema/index";
 export type Schema = typeof schema;
 /** The Drizzle handle every module receives; the same type for Postgres and PGlite. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** The handle a `db.transaction(async (tx) => …)` callback gets: pass it to helpers that must run inside it. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export type DatabaseOptions =
   | { url: string; max?: number }

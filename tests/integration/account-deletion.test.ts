@@ -10,6 +10,8 @@ import { requestMagicLink } from "#app/modules/accounts/magic-link.server";
 import { requestPasswordReset } from "#app/modules/accounts/password-reset.server";
 import { consumeToken, issueToken } from "#app/modules/accounts/tokens.server";
 import { storageFor } from "#app/modules/library/storage.server";
+import { suspendAccount } from "#app/modules/moderation/suspension.server";
+import { manageTeam } from "#app/modules/organizations/organizations.server";
 import {
   accountTokens,
   calendarFeeds,
@@ -295,6 +297,20 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
     expect(await stillSignedIn(other)).toBe(true);
   });
 
+  it("a deleted account can't be named for a team role or a suspension by its new name", async () => {
+    const gone = await createMember(s.app, "Gone");
+    await deleteAccount(s.app, gone, { content: "keep", reauth: { currentPassword: gone.password } });
+    const { displayName } = await row(gone.id);
+    const ownerActor = { id: owner.id, siteRole: "member" as const, status: "active" as const };
+    const add = await manageTeam(s.app, ownerActor, "org-d", { intent: "add", displayName, role: "moderator" }).catch((e: Error) => e);
+    expect(add).toMatchObject({ code: "invalid", fieldErrors: { displayName: [expect.stringMatching(/No one has that display name/)] } });
+    const admin = { id: "site-admin", siteRole: "admin" as const, status: "active" as const };
+    const suspend = await suspendAccount(s.app, admin, { displayName, reason: "test" }).catch((e: Error) => e);
+    expect(suspend).toMatchObject({ code: "invalid" });
+    expect((await s.app.db.select().from(organizationMembers).where(eq(organizationMembers.userId, gone.id))).length).toBe(0);
+    expect((await row(gone.id)).status).toBe("active");
+  });
+
   it("a passkey confirms instead of the password (another key's answer is refused); afterwards that passkey signs nobody in", async () => {
     const keyed = await createMember(s.app, "Keyed");
     const cookie = { cookie: s.cookie(keyed.token) };
@@ -326,26 +342,23 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
     expect(signIn.headers.get("set-cookie")).toBeNull();
   });
 
-  it("an account with 10,000 posts and 10,000 chat messages is removed in one transaction, quickly", async () => {
+  // Correctness at volume; its speed is not asserted here (benchmarks measure speed, tests don't).
+  it("an account with 3,000 posts and 3,000 chat messages: every body is replaced in the one transaction", async () => {
     const db = s.app.db;
     const big = await createMember(s.app, "Prolific");
     await db.insert(threads).values({ id: "thread-big", groupId: "g-d", authorId: big.id, title: "Many posts" });
-    for (let i = 0; i < 10_000; i += 1000) {
+    for (let i = 0; i < 3_000; i += 1000) {
       await db.insert(posts).values(Array.from({ length: 1000 }, (_, j) => ({ id: `big-p-${i + j}`, threadId: "thread-big", authorId: big.id, body: `Post number ${i + j}` })));
       await db.insert(chatMessages).values(Array.from({ length: 1000 }, (_, j) => ({ id: `big-m-${i + j}`, roomId: "room-d", seq: 100 + i + j, authorId: big.id, body: `Message ${i + j}`, clientId: `client-big-${i + j}` })));
     }
-    await db.update(chatRooms).set({ lastSeq: 100 + 9_999 }).where(eq(chatRooms.id, "room-d"));
-    const started = performance.now();
+    await db.update(chatRooms).set({ lastSeq: 100 + 2_999 }).where(eq(chatRooms.id, "room-d"));
     await deleteAccount(s.app, big, { content: "remove", reauth: { currentPassword: big.password } });
-    const ms = performance.now() - started;
-    // Measured around 1 s on PGlite and well under on Postgres; the bound leaves room for a loaded CI.
-    expect(ms).toBeLessThan(15_000);
     const left = await db.select({ id: posts.id }).from(posts).where(eq(posts.authorId, big.id));
-    expect(left).toHaveLength(10_000);
+    expect(left).toHaveLength(3_000);
     const notRemoved = await db.select({ id: posts.id, body: posts.body }).from(posts).where(eq(posts.authorId, big.id));
     expect(notRemoved.filter((p) => p.body !== REMOVED_BY_AUTHOR)).toEqual([]);
     const messages = await db.select({ body: chatMessages.body }).from(chatMessages).where(eq(chatMessages.authorId, big.id));
+    expect(messages).toHaveLength(3_000);
     expect(messages.filter((m) => m.body !== REMOVED_BY_AUTHOR)).toEqual([]);
-    console.info(`deletion of 10,000 posts + 10,000 messages on ${testDatabaseKind}: ${Math.round(ms)} ms`);
   });
 });

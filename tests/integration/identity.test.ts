@@ -85,6 +85,9 @@ describe(`identity on ${testDatabaseKind}`, () => {
       ["rn for m", "Sarn the rnoderator"],
       ["upper case", "SAM THE MODERATOR"],
       ["fullwidth letters", "\uff33\uff41\uff4d the moderator"],
+      // Deleted accounts are renamed "Former member <digits>": nobody may pass for one.
+      ["the reserved name of deleted accounts", "Former member 123456"],
+      ["a look-alike of the reserved name", "F\u043ermer rnember"],
     ];
     for (const [label, displayName] of lookAlikes) {
       it(`refuses a look-alike of a taken name (${label}) inline, creating no account`, async () => {

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
@@ -99,6 +99,19 @@ export async function getUserById(app: AppContext, id: string) {
     .select({ id: users.id, displayName: users.displayName, siteRole: users.siteRole, status: users.status, createdAt: users.createdAt })
     .from(users)
     .where(eq(users.id, id))
+    .limit(1);
+  return user ?? null;
+}
+
+/**
+ * The account a staff member names by display name (team changes, suspensions): any letter case, and
+ * never a deleted one ("Former member …" accounts can't be given a role or sanctioned).
+ */
+export async function findAccountByDisplayName(app: AppContext, displayName: string) {
+  const [user] = await app.db
+    .select({ id: users.id, displayName: users.displayName, status: users.status, siteRole: users.siteRole })
+    .from(users)
+    .where(and(sql`lower(${users.displayName}) = lower(${displayName})`, isNull(users.deletedAt)))
     .limit(1);
   return user ?? null;
 }

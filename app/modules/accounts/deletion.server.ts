@@ -6,7 +6,6 @@ import {
   chatMessages,
   consents,
   DEFAULT_PREFERENCES,
-  eventRsvps,
   groupMemberships,
   notifications,
   organizationApplications,
@@ -20,13 +19,13 @@ import {
   users,
   webauthnChallenges,
 } from "#db/schema/index";
+import type { Transaction as Tx } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, NotFound } from "#app/lib/errors";
 import { republishAuthorMessages } from "#app/modules/chat/chat.server";
 import { invalidateUserSessions, type Viewer } from "#app/modules/auth/session.server";
-import { lockEvent, type Tx } from "#app/modules/events/common.server";
-import { withdrawPlaces } from "#app/modules/events/rsvps.server";
+import { withdrawAllPlacesOf } from "#app/modules/events/rsvps.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { deleteAccountExports } from "./export/export.server";
 import { displayNameSkeleton, displayNameTaken } from "./display-name.server";
@@ -75,7 +74,7 @@ async function anonymousName(app: AppContext): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const digits = attempt < 5 ? randomInt(100_000, 1_000_000) : randomInt(10_000_000, 100_000_000);
     const name = `${FORMER_MEMBER} ${digits}`;
-    if (!(await displayNameTaken(app, name))) return name;
+    if (!(await displayNameTaken(app, name, undefined, { reserved: true }))) return name;
   }
 }
 
@@ -132,14 +131,8 @@ async function anonymise(app: AppContext, userId: string, displayName: string, c
       if ((await organizationsOwnedAlone(tx, userId)).length > 0) throw Conflict(LAST_OWNER);
     }
 
-    // RSVPs: cancelled the way a member cancels (the event row locked, the waitlist moves up and is
-    // told so), every event in id order so two deletions can't lock each other out.
-    const held = await tx
-      .selectDistinct({ eventId: eventRsvps.eventId })
-      .from(eventRsvps)
-      .where(and(eq(eventRsvps.userId, userId), inArray(eventRsvps.status, ["going", "waitlisted"])))
-      .orderBy(asc(eventRsvps.eventId));
-    for (const { eventId } of held) await withdrawPlaces(tx, eventId, await lockEvent(tx, eventId), [userId]);
+    // RSVPs: cancelled the way a member cancels, so waitlists move up and are told.
+    await withdrawAllPlacesOf(tx, userId);
 
     // A ban stays (it is the group's moderation record, not a membership); everything else ends.
     const memberships = await tx

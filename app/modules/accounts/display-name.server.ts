@@ -43,8 +43,16 @@ export function displayNameSkeleton(name: string): string {
   return uts39Skeleton(uts39Skeleton(nfkc).toLowerCase()).replace(/\s+/gu, " ");
 }
 
-/** Whether another account (not `exceptUserId`) already holds this name or a look-alike of it. */
-export async function displayNameTaken(app: AppContext, name: string, exceptUserId?: string): Promise<boolean> {
+/** Deleted accounts are renamed "Former member <digits>" (deletion.server.ts); nobody else may look like one. */
+const RESERVED_SKELETON = displayNameSkeleton("Former member");
+
+/**
+ * Whether a name is unavailable: another account (not `exceptUserId`) holds it or a look-alike (same
+ * skeleton or same lower-cased name), or it looks like
+ * one of the reserved "Former member …" names, unless `reserved` (only deletion picks those).
+ */
+export async function displayNameTaken(app: AppContext, name: string, exceptUserId?: string, { reserved = false } = {}): Promise<boolean> {
+  if (!reserved && displayNameSkeleton(name).startsWith(RESERVED_SKELETON)) return true;
   await backfillDisplayNameSkeletons(app);
   const [row] = await app.db
     .select({ id: users.id })

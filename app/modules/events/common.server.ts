@@ -13,7 +13,8 @@ import { joinedStanding, optionalGroupTargetOf, standingColumns, standingJoins }
  */
 
 /** A database handle or an open transaction. */
-export type Tx = Parameters<Parameters<AppContext["db"]["transaction"]>[0]>[0];
+import type { Transaction } from "#db/client";
+export type Tx = Transaction;
 
 const goingCount = sql<number>`(
   select count(*)::int from ${eventRsvps} r where r.event_id = ${events.id} and r.status = 'going'

@@ -155,6 +155,20 @@ export async function cancelRsvp(app: AppContext, viewer: Actor | null, eventId:
 }
 
 /**
+ * Inside the caller's transaction (account deletion): withdraws every place this person holds, the
+ * way they would cancel (each event's row locked, in id order so two such calls can't deadlock; the
+ * waitlist moves up and is told).
+ */
+export async function withdrawAllPlacesOf(tx: Tx, userId: string) {
+  const held = await tx
+    .selectDistinct({ eventId: eventRsvps.eventId })
+    .from(eventRsvps)
+    .where(and(eq(eventRsvps.userId, userId), inArray(eventRsvps.status, ["going", "waitlisted"])))
+    .orderBy(asc(eventRsvps.eventId));
+  for (const { eventId } of held) await withdrawPlaces(tx, eventId, await lockEvent(tx, eventId), [userId]);
+}
+
+/**
  * After people lost access to a group (left, declined, banned, removed from the organization's
  * team, the group turned private): releases the places they may no longer hold (policy
  * `event.keepRsvp`) in the group's events that have not ended, one transaction per event with its

@@ -1,7 +1,8 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Conflict, Invalid, NotFound } from "#app/lib/errors";
+import { findAccountByDisplayName } from "#app/modules/accounts/accounts.server";
 import { invalidateUserSessions } from "#app/modules/auth/session.server";
 import { notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, type Actor } from "#app/policy.server";
@@ -14,10 +15,7 @@ import { requireActor, SITE } from "./common.server";
 export async function suspendAccount(app: AppContext, viewer: Actor | null, input: { displayName: string; reason: string }) {
   const actor = requireActor(viewer);
   assertCan(actor, "account.suspend", SITE);
-  const [user] = await app.db
-    .select({ id: users.id, siteRole: users.siteRole, status: users.status, displayName: users.displayName })
-    .from(users)
-    .where(sql`lower(${users.displayName}) = lower(${input.displayName})`);
+  const user = await findAccountByDisplayName(app, input.displayName);
   if (!user) throw Invalid("No one has that display name.", { displayName: ["No one has that display name. Check the spelling."] });
   if (user.id === actor.id) throw Invalid("You can't suspend your own account.", { displayName: ["You can't suspend your own account."] });
   if (user.siteRole === "admin") throw Invalid("Site administrators can't be suspended here.", { displayName: ["Site administrators can't be suspended here."] });

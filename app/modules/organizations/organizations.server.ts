@@ -5,6 +5,7 @@ import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { keysetPage, keysetRequest, timeKey } from "#app/lib/keyset.server";
 import { Conflict, Invalid, NotFound, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { findAccountByDisplayName } from "#app/modules/accounts/accounts.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { recordModerationAction } from "#app/modules/moderation/moderation.server";
@@ -196,10 +197,7 @@ export async function manageTeam(app: AppContext, viewer: Actor | null, slug: st
   let userId: string;
   let displayName: string;
   if (input.intent === "add") {
-    const [user] = await app.db
-      .select({ id: users.id, displayName: users.displayName, status: users.status })
-      .from(users)
-      .where(sql`lower(${users.displayName}) = lower(${input.displayName})`);
+    const user = await findAccountByDisplayName(app, input.displayName);
     if (!user || user.status !== "active") throw Invalid("No one has that display name.", { displayName: ["No one has that display name. Check the spelling."] });
     userId = user.id;
     displayName = user.displayName;
