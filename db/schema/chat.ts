@@ -46,6 +46,8 @@ export const chatMessages = pgTable(
   (t) => [
     uniqueIndex("chat_messages_room_seq_key").on(t.roomId, t.seq),
     uniqueIndex("chat_messages_author_client_key").on(t.authorId, t.clientId),
+    // A member's own messages in time order (data export).
+    index("chat_messages_author_created_idx").on(t.authorId, t.createdAt, t.id),
   ],
 );
 

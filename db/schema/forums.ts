@@ -60,7 +60,8 @@ export const posts = pgTable(
   (t) => [
     // Replies in order, keyset on (created_at, id).
     index("posts_thread_created_idx").on(t.threadId, t.createdAt, t.id),
-    index("posts_author_id_idx").on(t.authorId),
+    // A member's own posts in time order (data export, profile page): keyset pages stay index scans.
+    index("posts_author_created_idx").on(t.authorId, t.createdAt, t.id),
     index("posts_search_idx").using("gin", t.search),
   ],
 );
