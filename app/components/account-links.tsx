@@ -28,6 +28,22 @@ export function LinkProblem({ message, again, refused = false }: { message: stri
 }
 
 /**
+ * The one big button a mailed link's page shows: its POST does what the link is for (the page's GET
+ * only checked it, since mail scanners follow links), posting the token back.
+ */
+export function ConfirmLinkForm({ token, label, busyLabel = "Confirming…" }: { token: string; label: string; busyLabel?: string }) {
+  const busy = useNavigation().state === "submitting";
+  return (
+    <Form method="post">
+      <input type="hidden" name="token" value={token} />
+      <Button type="submit" disabled={busy} className="min-h-16 px-8 text-xl">
+        {busy ? busyLabel : label}
+      </Button>
+    </Form>
+  );
+}
+
+/**
  * A link route's boundary: its loader's 400 (the link failed its check), or its action's thrown
  * refusal (403 for a suspended account), becomes the LinkProblem page.
  */

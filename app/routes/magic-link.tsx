@@ -1,10 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { linkErrorBoundary } from "#app/components/account-links";
-import { Button } from "#app/components/ui/button";
+import { useLoaderData } from "@remix-run/react";
+import { ConfirmLinkForm, linkErrorBoundary } from "#app/components/account-links";
 import { deviceLabel } from "#app/lib/device-label";
-import { loaderWork, readForm } from "#app/lib/http.server";
-import { LinkTokenSchema } from "#app/modules/accounts/account-mail.schema";
+import { loaderWork } from "#app/lib/http.server";
+import { linkTokenInForm, linkTokenInUrl } from "#app/modules/accounts/link-session.server";
 import { checkMagicLink, signInWithMagicLink } from "#app/modules/accounts/magic-link.server";
 import { setSessionTokenCookie } from "#app/modules/auth/session.server";
 
@@ -14,13 +13,13 @@ const AGAIN = { to: "/signin/link", label: "Send me a new sign-in link" };
 
 /** Only checks the link: signing in is the button's POST (mail scanners follow GETs). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { token } = LinkTokenSchema.parse({ token: new URL(request.url).searchParams.get("token") ?? "" });
+  const token = linkTokenInUrl(request);
   await loaderWork(() => checkMagicLink(context.app, token));
   return { token };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { token } = LinkTokenSchema.parse(Object.fromEntries(await readForm(request)));
+  const token = await linkTokenInForm(request);
   // A refused link (used, expired, suspended account) is thrown, so the boundary shows the same page as the GET's.
   const session = await loaderWork(() => signInWithMagicLink(context.app, token, deviceLabel(request.headers.get("user-agent"))));
   return redirect("/groups", { headers: { "Set-Cookie": setSessionTokenCookie(session.token, session.expiresAt, context.secure) } });
@@ -28,19 +27,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function MagicLink() {
   const { token } = useLoaderData<typeof loader>();
-  const busy = useNavigation().state === "submitting";
   return (
     <section aria-labelledby="magic-title" className="mx-auto max-w-xl space-y-6">
       <h1 id="magic-title" className="text-3xl">
         Sign in to Hearth
       </h1>
       <p>Press the button to sign in on this device. The link then stops working.</p>
-      <Form method="post">
-        <input type="hidden" name="token" value={token} />
-        <Button type="submit" disabled={busy} className="min-h-16 px-8 text-xl">
-          {busy ? "Signing in…" : "Sign in"}
-        </Button>
-      </Form>
+      <ConfirmLinkForm token={token} label="Sign in" busyLabel="Signing in…" />
     </section>
   );
 }

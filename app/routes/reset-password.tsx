@@ -8,7 +8,8 @@ import { Field, formTiming } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { deviceLabel } from "#app/lib/device-label";
 import { formFailure, formInvalid, loaderWork, readForm } from "#app/lib/http.server";
-import { LinkTokenSchema, ResetPasswordSchema } from "#app/modules/accounts/account-mail.schema";
+import { ResetPasswordSchema } from "#app/modules/accounts/account-mail.schema";
+import { linkTokenInUrl } from "#app/modules/accounts/link-session.server";
 import { checkResetLink, resetPassword } from "#app/modules/accounts/password-reset.server";
 import { setSessionTokenCookie } from "#app/modules/auth/session.server";
 
@@ -16,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Choose a new password — Hea
 
 /** Peeks at the link (nothing used up): the form, or the "expired" page. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { token } = LinkTokenSchema.parse({ token: new URL(request.url).searchParams.get("token") ?? "" });
+  const token = linkTokenInUrl(request);
   await loaderWork(() => checkResetLink(context.app, token));
   return { token };
 }

@@ -1,11 +1,19 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { readForm } from "#app/lib/http.server";
 import { Forbidden, Invalid } from "#app/lib/errors";
 import { createSession } from "#app/modules/auth/session.server";
+import { LinkTokenSchema } from "./account-mail.schema";
 import { consumeToken, LINK_INVALID, peekToken, type TokenPurpose } from "./tokens.server";
 
 export const SUSPENDED = "This account is suspended. Contact the site administrators if you think this is a mistake.";
+
+/** The token of a mailed link's address (`?token=`); a missing or odd one is "" and refused as invalid. */
+export const linkTokenInUrl = (request: Request) => LinkTokenSchema.parse({ token: new URL(request.url).searchParams.get("token") ?? "" }).token;
+
+/** The token the link page's confirm button posts back. */
+export const linkTokenInForm = async (request: Request) => LinkTokenSchema.parse(Object.fromEntries(await readForm(request))).token;
 
 /** A link page's GET: the token must still work, else the 400 "expired" page. Nothing is used up. */
 export async function checkLink(app: AppContext, token: string, purpose: TokenPurpose): Promise<void> {
