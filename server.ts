@@ -301,12 +301,21 @@ export async function createHearthServer({ config, database, remix, appCode: giv
     // Each step is bounded, so a client holding a connection open or Redis being away (commands
     // queued for a reconnect that never comes) can't keep the node from closing its database.
     await bounded(closingIo, 5000, () => httpServer.closeAllConnections());
-    if (redis) await bounded(redis.close().catch(() => redis.destroy()), 2000, () => redis.destroy());
+    if (redis) await bounded(redis.close().catch(() => destroyQuietly(redis)), 2000, () => destroyQuietly(redis));
     await accessChannel.close();
     await database.close();
   }
 
   return { app, httpServer, io, close, runtime };
+}
+
+/** Drops the Redis connection at once; destroying an already closed client throws, which is fine here. */
+function destroyQuietly(redis: { destroy(): void }) {
+  try {
+    redis.destroy();
+  } catch {
+    // already closed
+  }
 }
 
 /** Waits for `work` up to `ms`; past that runs `giveUp` (which must end the work's resources) and goes on. */

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { StatusMessage } from "#app/components/ui/form-errors";
-import { actionFailure, actionSuccess, requireViewer } from "#app/lib/http.server";
+import { actionFailure, actionSuccess, readForm, requireViewer } from "#app/lib/http.server";
 import { resendVerification } from "#app/modules/accounts/verification.server";
 
 export const meta: MetaFunction = () => [{ title: "Send the link again — Hearth" }];
@@ -12,6 +12,7 @@ export function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  await readForm(request); // the button posts no fields, but a body that isn't a form is still a 415
   const viewer = requireViewer(context, request);
   try {
     await resendVerification(context.app, viewer);

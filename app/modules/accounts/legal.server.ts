@@ -1,17 +1,15 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { AppContext } from "#app/lib/app-context.server";
 import { renderGuide, type GuideHeading } from "#app/lib/markdown.server";
-// The defaults are bundled into the build (?raw), so the pages work wherever the server runs.
-import defaultGuidelines from "../../../content/legal/guidelines.md?raw";
-import defaultPrivacy from "../../../content/legal/privacy.md?raw";
-import defaultTerms from "../../../content/legal/terms.md?raw";
 
 export const LEGAL_DOCUMENTS = {
-  privacy: { title: "Privacy notice", source: defaultPrivacy },
-  terms: { title: "Terms of use", source: defaultTerms },
-  guidelines: { title: "Community guidelines", source: defaultGuidelines },
+  privacy: { title: "Privacy notice" },
+  terms: { title: "Terms of use" },
+  guidelines: { title: "Community guidelines" },
 } as const;
 export type LegalDocumentName = keyof typeof LEGAL_DOCUMENTS;
 
@@ -43,7 +41,22 @@ async function sourceOf(app: AppContext, name: LegalDocumentName): Promise<{ sou
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
   }
-  return { source: LEGAL_DOCUMENTS[name].source, replaced: false };
+  return { source: await readFile(path.join(defaultsDir(), `${name}.md`), "utf8"), replaced: false };
+}
+
+let defaults: string | null = null;
+/**
+ * content/legal in the checkout: found by walking up from this module, which sits in app/modules/…
+ * when the sources run (tests, chat-only nodes) and in build/server/ when the build does, so both
+ * read the same files (a Vite `?raw` import would not load outside Vite).
+ */
+function defaultsDir(): string {
+  if (defaults) return defaults;
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "content", "legal");
+    if (existsSync(candidate)) return (defaults = candidate);
+    if (path.dirname(dir) === dir) throw new Error("content/legal is missing from this installation");
+  }
 }
 
 const UPDATED_LINE = /^\s*Last updated:\s*(.{1,80})\s*$/im;
