@@ -119,7 +119,7 @@ export default function Members() {
         {members.map((m) => (
           <li key={m.userId} className="flex min-h-11 flex-wrap items-center gap-3 px-4 py-2">
             {m.profile ? (
-              <Link to={`/members/${m.userId}`} className="inline-flex min-h-11 items-center">
+              <Link to={`/members/${m.userId}`} className="inline-flex min-h-11 min-w-11 items-center">
                 {m.displayName}
               </Link>
             ) : (

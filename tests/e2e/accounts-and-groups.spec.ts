@@ -347,6 +347,8 @@ test.describe("accounts and groups", () => {
     await page.keyboard.press("Tab");
     await expect(page.getByRole("main").getByRole("link", { name: "Create an account" })).toBeFocused();
     await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeFocused();
+    await page.keyboard.press("Tab");
     await expect(page.getByLabel("Email")).toBeFocused();
     await page.keyboard.type(demo.kit.email);
     await page.keyboard.press("Tab");

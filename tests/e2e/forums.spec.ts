@@ -4,9 +4,10 @@ import {
   expect,
   expectAccessible,
   gotoAndHydrate,
-  newPerson,
   ORIGIN,
   signInAs,
+  signUpInBrowser,
+  signUpOverHttp,
   test,
   uniqueSuffix,
   waitForHydration,
@@ -25,9 +26,7 @@ function mainOf(html: string): string {
 /** A signed-up, signed-in HTTP client that has joined the cervical dystonia group. */
 async function memberClient(): Promise<APIRequestContext> {
   const api = await playwrightRequest.newContext({ baseURL: ORIGIN, extraHTTPHeaders: { Origin: ORIGIN } });
-  const person = newPerson("Poster");
-  const signup = await api.post("/signup", { form: { email: person.email, displayName: person.displayName, password: person.password }, maxRedirects: 0 });
-  expect(signup.status()).toBe(302);
+  await signUpOverHttp(api, "Poster");
   const join = await api.post("/groups/cervical-dystonia/membership", { form: { intent: "join" }, maxRedirects: 0 });
   expect(join.status()).toBe(302);
   return api;
@@ -186,13 +185,7 @@ test.describe("forums", () => {
 
   test("a failed or rate-limited post keeps the draft, with a clear message", async ({ page, consoleErrors }) => {
     consoleErrors.allowHttpStatus(400, 429);
-    const person = newPerson("Drafter");
-    await gotoAndHydrate(page, "/signup");
-    await page.getByLabel("Email").fill(person.email);
-    await page.getByLabel("Display name").fill(person.displayName);
-    await page.getByLabel("Password", { exact: true }).fill(person.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(/\/groups$/);
+    await signUpInBrowser(page, "Drafter");
     // Join through the page's own control.
     await gotoAndHydrate(page, "/groups/cervical-dystonia");
     await page.getByRole("button", { name: /^Join group/ }).click();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, request as playwrightRequest, test as base, type ConsoleMessage, type Cookie, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test as base, type APIRequestContext, type ConsoleMessage, type Cookie, type Page } from "@playwright/test";
 
 /** The origin the e2e server listens on (playwright.config.ts, E2E_PORT). Every POST must name it (CSRF check). */
 export const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT || 3199}`;
@@ -94,6 +94,20 @@ export async function signUpInBrowser(page: Page, prefix: string) {
   await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
   await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
   await waitForHydration(page);
+  return person;
+}
+
+/**
+ * The same over HTTP, for API-level specs: the sign-up form's POST, then the mailed link's POST, so
+ * `api` (which must send an Origin header) holds a verified member's session cookie.
+ */
+export async function signUpOverHttp(api: APIRequestContext, prefix: string) {
+  const person = newPerson(prefix);
+  const signup = await api.post("/signup", { form: person, maxRedirects: 0 });
+  expect(signup.status()).toBe(302);
+  const token = new URL(linkIn(await nextMail(person.email), "/verify-email"), ORIGIN).searchParams.get("token")!;
+  const confirm = await api.post("/verify-email", { form: { token }, maxRedirects: 0 });
+  expect(confirm.status()).toBe(302);
   return person;
 }
 

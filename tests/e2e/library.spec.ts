@@ -1,4 +1,4 @@
-import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, newPerson, signIn, signInAs, signOut, test, waitForHydration } from "./helpers";
+import { demo, DEMO_PASSWORD, expect, expectAccessible, gotoAndHydrate, signIn, signInAs, signOut, signUpInBrowser, test, waitForHydration } from "./helpers";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
@@ -164,13 +164,7 @@ test.describe("library", () => {
     await signOut(page);
 
     // A reader: by category, then by search.
-    const reader = newPerson("Reader");
-    await gotoAndHydrate(page, "/signup");
-    await page.getByLabel("Email").fill(reader.email);
-    await page.getByLabel("Display name").fill(reader.displayName);
-    await page.getByLabel("Password", { exact: true }).fill(reader.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("banner").getByText(`Signed in as ${reader.displayName}`)).toBeVisible();
+    await signUpInBrowser(page, "Reader");
 
     await page.getByRole("banner").getByRole("link", { name: "Library", exact: true }).click();
     await page.getByRole("navigation", { name: "Categories" }).getByRole("link", { name: "Medications" }).click();

@@ -71,7 +71,7 @@ export function PostCard({
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h2 id={headingId} className="text-xl">
           {post.authorHref ? (
-            <Link to={post.authorHref} className="inline-flex min-h-11 items-center">
+            <Link to={post.authorHref} className="inline-flex min-h-11 min-w-11 items-center">
               {post.authorName}
             </Link>
           ) : (

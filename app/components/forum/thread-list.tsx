@@ -38,7 +38,7 @@ export function ThreadList({ slug, threads, now }: { slug: string; threads: Thre
               Started by{" "}
               <strong>
                 {t.authorHref ? (
-                  <Link to={t.authorHref} className="inline-flex min-h-11 items-center">
+                  <Link to={t.authorHref} className="inline-flex min-h-11 min-w-11 items-center">
                     {t.authorName}
                   </Link>
                 ) : (
