@@ -54,14 +54,18 @@ describe("mail", () => {
     }
   });
 
-  it("without SMTP_URL every message is an .eml file in DATA_DIR/outbox", async () => {
+  it("without SMTP_URL every message is an .eml file in DATA_DIR/outbox, with its plain text beside it", async () => {
     const o = await createTestApp();
     try {
-      await deliverMail(o.app, "a@example.test", { subject: "Hello", heading: "Hi", paragraphs: ["Body"] });
+      const url = `http://localhost:3000/reset-password?token=${"x".repeat(43)}`;
+      await deliverMail(o.app, "a@example.test", { subject: "Hello", heading: "Hi", paragraphs: ["Body"], action: { label: "Go", url } });
       const dir = outboxDir(o.app.config);
-      const files = fs.readdirSync(dir);
-      expect(files).toHaveLength(1);
+      const files = fs.readdirSync(dir).sort();
+      expect(files).toHaveLength(2);
       expect(files[0]).toMatch(/\.eml$/);
+      expect(files[1]).toBe(files[0]!.replace(/\.eml$/, ".txt"));
+      // The link can be copied whole from the .txt (the .eml wraps it in quoted-printable).
+      expect(fs.readFileSync(path.join(dir, files[1]!), "utf8")).toContain(`\n${url}\n`);
       const eml = fs.readFileSync(path.join(dir, files[0]!), "utf8");
       expect(eml).toContain("Subject: Hello");
       expect(eml).toContain("To: a@example.test");

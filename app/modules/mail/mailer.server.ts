@@ -44,9 +44,12 @@ export function createMailer(config: Pick<Config, "SMTP_URL" | "MAIL_FROM" | "DA
     async send(message) {
       const info = (await transport.sendMail({ from: config.MAIL_FROM, ...message })) as { message: Buffer };
       await fs.mkdir(dir, { recursive: true });
-      // Sortable by time; the recipient stays inside the file, not in its name.
-      const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${newId(6)}.eml`;
-      await fs.writeFile(path.join(dir, name), info.message, { mode: 0o600 });
+      // Sortable by time; the recipient stays inside the file, not in its name. The .eml opens in any
+      // mail program; its text part is quoted-printable (long links are wrapped with "="), so a .txt
+      // beside it holds the plain text a newcomer can copy a link from.
+      const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${newId(6)}`;
+      await fs.writeFile(path.join(dir, `${name}.eml`), info.message, { mode: 0o600 });
+      await fs.writeFile(path.join(dir, `${name}.txt`), `To: ${message.to}\nSubject: ${message.subject}\n\n${message.text}`, { mode: 0o600 });
     },
     close: () => transport.close(),
   };
