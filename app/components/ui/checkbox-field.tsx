@@ -11,7 +11,9 @@ export function CheckboxField({ label, meta, hint, required }: { label: ReactNod
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={meta.id} className="flex min-h-11 cursor-pointer items-start gap-3 py-2">
-        <input key={key} {...props} required={required} className="mt-0.5 h-6 w-6 shrink-0" />
+        {/* aria-required, not required: the browser's own bubble would block the submit before the inline
+            errors, and while the page hydrates it races them (the server answers with the same errors). */}
+        <input key={key} {...props} required={undefined} aria-required={required || undefined} className="mt-0.5 h-6 w-6 shrink-0" />
         <span>{label}</span>
       </label>
       {hint ? (
