@@ -344,6 +344,17 @@ async function connectRedis(url: string, { log, errorFields }: AppRuntime) {
     }
   });
   await client.connect();
+  // The streams adapter sends pub/sub messages (presence, typing) fire-and-forget, without handling the
+  // promise: one still queued when the client is destroyed (closing while Redis is away) would be an
+  // unhandled rejection, which ends a Node process. Those messages are ephemeral; dropping them is right.
+  const publish = client.publish.bind(client);
+  Object.defineProperty(client, "publish", {
+    value: (...args: Parameters<typeof publish>) => {
+      const sent = publish(...args);
+      sent.catch(() => {});
+      return sent;
+    },
+  });
   return client;
 }
 
