@@ -115,6 +115,8 @@ test("passkeys: add, rename, sign in without typing, confirm a password change, 
 
   // A removed passkey no longer signs in: the device still offers it, the server refuses, clearly.
   await press(page, "Sign out");
+  // Wait for the sign-out to land before leaving the page (a navigation now would race its POST).
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
   await gotoAndHydrate(page, `${HOST}/signin`);
   await press(page, "Sign in with a passkey");
   await expect(page.getByRole("alert")).toContainText("couldn't sign you in");
