@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "#db/client";
-import { noopPublisher, type AppContext } from "./lib/app-context.server";
+import { noopPublisher, systemClock, type AppContext } from "./lib/app-context.server";
 import type { Config } from "./lib/config.server";
 import { RateLimiter } from "./lib/rate-limit.server";
 import { createJobQueue } from "./modules/jobs/queue.server";
@@ -21,6 +21,7 @@ export function createAppContext(database: DatabaseHandle, config: Config): AppC
     realtime: noopPublisher,
     mail,
     jobs,
+    clock: systemClock,
     async close() {
       await jobs.stop();
       mail.close();

@@ -4,6 +4,7 @@ import type { Config } from "./config.server";
 import type { RateLimiter } from "./rate-limit.server";
 import type { JobQueue } from "#app/modules/jobs/queue.server";
 import type { Mailer } from "#app/modules/mail/mailer.server";
+import type { LiveNotification } from "#app/modules/notifications/types";
 
 /**
  * What chat needs to tell live clients. Every call goes through the Socket.IO adapter, so with
@@ -32,11 +33,20 @@ export interface RealtimePublisher {
   /** Disconnect every socket of this user (suspension, password change); resolves like removeFromRooms. */
   disconnectUser(userId: string): void | Promise<void>;
   chat: ChatPublisher;
+  /** Tell every open tab of this member about a new notification, with their new unread count. */
+  notify(userId: string, event: { notification: LiveNotification | null; unread: number }): void;
 }
+
+/** The time domain code acts at; tests move it (reminders, digests, quiet hours), never wait for it. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
 
 export const noopPublisher: RealtimePublisher = {
   disconnectSession() {},
   disconnectUser() {},
+  notify() {},
   chat: {
     messageCreated() {},
     messageDeleted() {},
@@ -57,4 +67,5 @@ export interface AppContext {
   mail: Mailer;
   /** Background jobs (app/modules/jobs), shared by every node through the database. */
   jobs: JobQueue;
+  clock: Clock;
 }

@@ -1,5 +1,6 @@
 /** Typed Socket.IO event maps, shared by the server and the browser client: one entry per event. */
 import type { z } from "zod";
+import type { LiveNotification } from "#app/modules/notifications/types";
 import type { ChatMessage, ChatNotice, ChatPresence, ChatRoomState, ChatSanction, ChatYou } from "#app/lib/chat-wire";
 import {
   BanSchema,
@@ -107,6 +108,8 @@ export interface ServerToClientEvents {
   presence: (presence: ChatPresence) => void;
   typing: (event: { roomId: string; user: { id: string; displayName: string }; typing: boolean }) => void;
   "room:updated": (room: ChatRoomState) => void;
+  /** To one member's tabs: a new notification (null: only the unread count changed, e.g. read elsewhere). */
+  notification: (event: { notification: LiveNotification | null; unread: number }) => void;
   /** To the sanctioned person only: you were muted, unmuted, banned or let back in. */
   sanction: (sanction: ChatSanction) => void;
 }

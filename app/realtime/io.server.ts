@@ -75,6 +75,7 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
       io.in(userRoom(id)).disconnectSockets(true);
       return guard.revoke(id);
     },
+    notify: (userId, event) => io.to(userRoom(userId)).emit("notification", event),
     chat: {
       messageCreated: (m) => io.to(channel.room(m.roomId)).emit("message:new", m),
       messageDeleted: (e) => io.to(channel.room(e.roomId)).emit("message:deleted", e),

@@ -45,6 +45,10 @@ export const users = pgTable(
      * (accounts/profile.server.ts), and the count must survive a restart and hold on every node.
      */
     displayNameChanges: jsonb("display_name_changes").$type<string[]>().notNull().default([]),
+    /** Notification channels per type, quiet hours, time zone, digest hour (app/modules/notifications/settings.ts); {} = defaults. */
+    notificationSettings: jsonb("notification_settings").$type<Record<string, unknown>>().notNull().default({}),
+    /** When the last daily digest went out: the digest sweep's idempotency. */
+    lastDigestAt: timestamp("last_digest_at", { withTimezone: true }),
     /** Set when the account is deleted (anonymised); the row stays so content and audit keep an id. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -79,6 +83,7 @@ export const accountTokenPurpose = pgEnum("account_token_purpose", [
   "reset_password",
   "magic_link",
   "change_email",
+  "unsubscribe",
 ]);
 
 /**
@@ -95,6 +100,8 @@ export const accountTokens = pgTable(
     purpose: accountTokenPurpose("purpose").notNull(),
     /** The address the link was sent to (the new address for change_email). */
     email: text("email").notNull(),
+    /** What the token is for within its purpose (unsubscribe: the notification type, or "digest"). */
+    scope: text("scope"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { groups } from "./groups";
 import { organizations } from "./organizations";
@@ -41,6 +41,9 @@ export const events = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
     cancelledBy: text("cancelled_by").references(() => users.id, { onDelete: "set null" }),
+    /** Reminders sent (the sweep's idempotency; cleared when the start time changes). */
+    reminder24hSentAt: timestamp("reminder_24h_sent_at", { withTimezone: true }),
+    reminder1hSentAt: timestamp("reminder_1h_sent_at", { withTimezone: true }),
   },
   (t) => [
     // Listing: upcoming/past by start time, keyset on (starts_at, id), optionally per group or organization.
@@ -89,7 +92,10 @@ export const calendarFeeds = pgTable(
   (t) => [uniqueIndex("calendar_feeds_token_key").on(t.token)],
 );
 
-/** In-app notifications (events now; the rest of the app later). */
+/**
+ * Notifications: one row per recipient per subject (app/modules/notifications). In-app always; the
+ * e-mail columns say whether and when it is mailed (at once after quiet hours, or in the digest).
+ */
 export const notifications = pgTable(
   "notifications",
   {
@@ -97,8 +103,22 @@ export const notifications = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    /** event_changed | event_cancelled | event_promoted | … */
+    /** event_changed | event_cancelled | event_promoted | reply | mention | … (notifications/types.ts) */
     kind: text("kind").notNull(),
+    /** The group the subject lives in: the home page and delivery re-check access through it. */
+    groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
+    /** Who caused it (the replier, the reporter is never named). */
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    /** Idempotency per recipient ("reply:<postId>"): a retried job finds the row and adds nothing. */
+    dedupeKey: text("dedupe_key"),
+    urgent: boolean("urgent").notNull().default(false),
+    /** Batched notices (reactions): how many events this row stands for. */
+    count: integer("count").notNull().default(1),
+    /** null: in-app only; pending → sending → sent; digest → sent; skipped (access lost, preference changed). */
+    emailStatus: text("email_status"),
+    /** Pending mail is sent from this time on (the end of the member's quiet hours). */
+    emailDueAt: timestamp("email_due_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     title: text("title").notNull(),
     body: text("body").notNull().default(""),
     /** A path inside the app (never an external URL). */
@@ -111,5 +131,10 @@ export const notifications = pgTable(
     index("notifications_user_created_idx").on(t.userId, t.createdAt, t.id),
     index("notifications_user_unread_idx").on(t.userId).where(sql`${t.readAt} is null`),
     index("notifications_event_id_idx").on(t.eventId),
+    uniqueIndex("notifications_user_dedupe_key").on(t.userId, t.dedupeKey),
+    index("notifications_group_id_idx").on(t.groupId),
+    index("notifications_actor_id_idx").on(t.actorId),
+    index("notifications_email_due_idx").on(t.emailDueAt).where(sql`${t.emailStatus} = 'pending'`),
+    index("notifications_digest_idx").on(t.userId).where(sql`${t.emailStatus} = 'digest'`),
   ],
 );

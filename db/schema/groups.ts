@@ -7,6 +7,13 @@ export const joinPolicy = pgEnum("join_policy", ["open", "approval"]);
 export const groupRole = pgEnum("group_role", ["member", "moderator"]);
 export const membershipStatus = pgEnum("membership_status", ["active", "pending", "banned"]);
 
+/**
+ * How much a member hears about a thread or a group (Discourse's levels, three of them):
+ * watching — every reply (thread) or every new thread (group) notifies; normal — unread counts show,
+ * only mentions notify; muted — nothing notifies and nothing counts as unread.
+ */
+export const notificationLevel = pgEnum("notification_level", ["watching", "normal", "muted"]);
+
 export const groups = pgTable(
   "groups",
   {
@@ -40,6 +47,10 @@ export const groupMemberships = pgTable(
     role: groupRole("role").notNull().default("member"),
     status: membershipStatus("status").notNull().default("active"),
     mutedUntil: timestamp("muted_until", { withTimezone: true }),
+    /** Watching: every new thread notifies; muted: the group's threads never notify or count as new. */
+    notificationLevel: notificationLevel("notification_level").notNull().default("normal"),
+    /** When the member last opened the group's page: the home page counts what is new since. */
+    lastVisitedAt: timestamp("last_visited_at", { withTimezone: true }),
     /** When the row reached its current status (requested, joined, banned). */
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

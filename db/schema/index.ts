@@ -6,3 +6,4 @@ export * from "./chat";
 export * from "./moderation";
 export * from "./events";
 export * from "./library";
+export * from "./reading";

@@ -50,6 +50,8 @@ export const resources = pgTable(
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
     reviewedBy: text("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+    /** When the organization's staff were last told the resource is due for review (the sweep's idempotency). */
+    reviewRemindedAt: timestamp("review_reminded_at", { withTimezone: true }),
     retiredAt: timestamp("retired_at", { withTimezone: true }),
     retiredBy: text("retired_by").references(() => users.id, { onDelete: "set null" }),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),

@@ -15,6 +15,8 @@ export const TOKEN_LIFETIMES_MS: Record<TokenPurpose, number> = {
   change_email: 24 * 60 * 60 * 1000,
   reset_password: 30 * 60 * 1000,
   magic_link: 15 * 60 * 1000,
+  // Unsubscribe links work without signing in for as long as a member might keep the e-mail.
+  unsubscribe: 90 * 24 * 60 * 60 * 1000,
 };
 
 export const LINK_INVALID = "This link has expired or has already been used. You can ask for a new one.";

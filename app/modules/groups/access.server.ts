@@ -78,3 +78,28 @@ export async function accessLost(app: AppContext, change: AccessChange): Promise
     await releaseLostPlaces(app, { groupId, userIds: change.userId ? [change.userId] : undefined });
   }
 }
+
+/** Group actions a notification's recipients may be checked against (see groupAllowed). */
+export type GroupAudienceAction = "group.view" | "forum.read" | "group.reviewRequests" | "moderation.viewQueue";
+
+/**
+ * Of these people, those for whom the policy allows `action` on this group now, in one query: the
+ * same GroupTarget every group loader builds, per person. Deleted and suspended accounts never pass.
+ */
+export async function groupAllowed(app: AppContext, groupId: string, userIds: readonly string[], action: GroupAudienceAction): Promise<Set<string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Set();
+  const on = standingJoins(users.id);
+  const rows = await app.db
+    .select({ ...groupStandingColumns, userId: users.id, siteRole: users.siteRole, status: users.status, deletedAt: users.deletedAt })
+    .from(groups)
+    .innerJoin(users, inArray(users.id, ids))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
+    .where(eq(groups.id, groupId));
+  return new Set(
+    rows
+      .filter((r) => r.deletedAt === null && can({ id: r.userId, siteRole: r.siteRole, status: r.status }, action, groupTargetOf(r)))
+      .map((r) => r.userId),
+  );
+}

@@ -3,6 +3,9 @@ import type { AppContext } from "#app/lib/app-context.server";
 import type { QueueOptions } from "pg-boss";
 import { exportExpireJob, exportFailedJob, exportJob } from "#app/modules/accounts/export/build.server";
 import { mailJob } from "#app/modules/mail/job.server";
+import { notificationEmailJob } from "#app/modules/notifications/email.server";
+import { fanoutJob } from "#app/modules/notifications/fanout.server";
+import { sweepJob } from "./sweep.server";
 
 /**
  * Every background job, by name: its payload schema (parsed when queued and again when it runs) and
@@ -22,6 +25,9 @@ export const jobHandlers = {
   "account.export.failed": exportFailedJob,
   "account.export": exportJob,
   "account.export.expire": exportExpireJob,
+  "jobs.sweep": sweepJob,
+  "notifications.fanout": fanoutJob,
+  "notifications.email": notificationEmailJob,
 } satisfies Record<string, JobDefinition<z.ZodTypeAny>>;
 
 export type JobName = keyof typeof jobHandlers;

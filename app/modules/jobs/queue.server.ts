@@ -1,9 +1,10 @@
 import { EventEmitter } from "node:events";
-import { PgBoss, type ConstructorOptions } from "pg-boss";
+import { PgBoss, type ConstructorOptions, type QueueOptions } from "pg-boss";
 import type { DatabaseHandle } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 import { log, logError } from "#app/lib/log.server";
 import { jobHandlers, type JobName, type JobPayload } from "./handlers.server";
+import { SWEEP_INTERVAL_MS } from "./sweep.server";
 
 export interface EnqueueOptions {
   /** Run no earlier than this. */
@@ -48,6 +49,7 @@ export function createJobQueue(handle: DatabaseHandle, options: { pollingInterva
   const polling = options.pollingIntervalSeconds ?? 1;
   let starting: Promise<PgBoss> | null = null;
   let stopped = false;
+  let ticker: NodeJS.Timeout | null = null;
 
   // Started on first use, so tests and tools that never queue a job pay nothing for it.
   const ready = () => {
@@ -61,7 +63,7 @@ export function createJobQueue(handle: DatabaseHandle, options: { pollingInterva
       b.on("error", (e) => logError("job queue error", e, { route: "jobs" }));
       await b.start();
       for (const name of Object.keys(jobHandlers) as JobName[]) {
-        const { queue } = jobHandlers[name];
+        const { queue } = jobHandlers[name] as { queue?: Omit<QueueOptions, "name"> };
         await b.createQueue(name, { retryLimit: 3, retryDelay: 30, retryBackoff: true, ...queue });
       }
       return b;
@@ -93,12 +95,18 @@ export function createJobQueue(handle: DatabaseHandle, options: { pollingInterva
           }
         });
       }
+      // Every node queues the minute's sweep under one key, so one runs at a time (sweep.server.ts).
+      ticker = setInterval(() => {
+        b.send("jobs.sweep", {}, { singletonKey: "sweep" }).catch((e: unknown) => logError("sweep not queued", e, { route: "jobs" }));
+      }, SWEEP_INTERVAL_MS);
+      ticker.unref();
       log.debug("job workers started", { queues: Object.keys(jobHandlers).length });
     },
 
     async stop() {
       if (stopped) return;
       stopped = true;
+      if (ticker) clearInterval(ticker);
       if (!starting) return;
       const b = await starting.catch(() => null);
       await b?.stop({ graceful: true, timeout: 5000, close: true });
