@@ -31,6 +31,7 @@ ALTER TABLE "users" ADD COLUMN "notification_settings" jsonb DEFAULT '{}'::jsonb
 ALTER TABLE "users" ADD COLUMN "last_digest_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "group_memberships" ADD COLUMN "notification_level" "notification_level" DEFAULT 'normal' NOT NULL;--> statement-breakpoint
 ALTER TABLE "group_memberships" ADD COLUMN "last_visited_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "groups" ADD COLUMN "rules" text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE "events" ADD COLUMN "reminder_24h_sent_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "events" ADD COLUMN "reminder_1h_sent_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "group_id" text;--> statement-breakpoint

@@ -21,6 +21,8 @@ export const groups = pgTable(
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** The group's own rules (Markdown), shown on its page beside the site's guidelines. */
+    rules: text("rules").notNull().default(""),
     organizationId: text("organization_id")
       .notNull()
       .references(() => organizations.id, { onDelete: "restrict" }),
