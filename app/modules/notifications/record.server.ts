@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { notifications, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { newId } from "#app/lib/ids.server";
@@ -187,6 +187,6 @@ async function scheduleEmail(app: AppContext, written: Recorded[]) {
   const due = await app.db
     .select({ id: notifications.id })
     .from(notifications)
-    .where(and(inArray(notifications.id, pending), eq(notifications.emailStatus, "pending"), sql`${notifications.emailDueAt} <= ${now}`));
+    .where(and(inArray(notifications.id, pending), eq(notifications.emailStatus, "pending"), lte(notifications.emailDueAt, now)));
   for (const { id } of due) await app.jobs.enqueue("notifications.email", { notificationId: id }, { key: `notification-email:${id}` });
 }
