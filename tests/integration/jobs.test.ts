@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app";
+import { rowsOf } from "../helpers/database";
 import { startInbox, type Inbox } from "../helpers/mail";
 
 // The queue itself, on the test database (PGlite in-process, or Postgres when DATABASE_URL is set):
@@ -31,5 +33,26 @@ describe("job queue", () => {
   it("refuses a malformed payload when it is queued", async () => {
     await expect(t.app.jobs.enqueue("mail.send", { to: "not an address", template: "accounts.verify", data: {} })).rejects.toThrow();
     await expect(t.app.jobs.enqueue("mail.send", { to: "a@example.test", template: "no-such-template" as "accounts.verify", data: {} })).rejects.toThrow();
+  });
+});
+
+describe("job keys", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it("on an exclusive queue, drop a second enqueue with the same key while the first waits; distinct keys both queue", async () => {
+    await t.app.jobs.enqueue("jobs.sweep", {}, { key: "sweep" });
+    await t.app.jobs.enqueue("jobs.sweep", {}, { key: "sweep" });
+    await t.app.jobs.enqueue("jobs.sweep", {}, { key: "another" });
+    const rows = await t.database.db.execute<{ name: string; n: number }>(
+      sql`select singleton_key as name, count(*)::int as n from pgboss.job where name = 'jobs.sweep' group by singleton_key order by singleton_key`,
+    );
+    expect(rowsOf<{ name: string; n: number }>(rows)).toEqual([
+      { name: "another", n: 1 },
+      { name: "sweep", n: 1 },
+    ]);
   });
 });

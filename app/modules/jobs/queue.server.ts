@@ -9,7 +9,11 @@ import { SWEEP_INTERVAL_MS } from "./sweep.server";
 export interface EnqueueOptions {
   /** Run no earlier than this. */
   runAt?: Date;
-  /** Idempotency key: while a job with this key is queued, another enqueue with it is dropped. */
+  /**
+   * Idempotency key: on a queue whose policy is "exclusive" (set in the job's `queue` options), while a
+   * job with this key is queued or running another enqueue with it is dropped. Standard queues ignore it
+   * for deduplication (pg-boss); their handlers are idempotent on their own.
+   */
   key?: string;
 }
 

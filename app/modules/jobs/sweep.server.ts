@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import { logError } from "#app/lib/log.server";
+import { digestSweep } from "#app/modules/notifications/digest.server";
+import { dueEmailSweep } from "#app/modules/notifications/email.server";
 
 /**
  * Time-driven work (reminders, digests, mail held for quiet hours, review reminders) is not a
@@ -11,7 +13,10 @@ import { logError } from "#app/lib/log.server";
  */
 export type Sweep = (app: AppContext, now: Date) => Promise<void>;
 
-export const sweeps: Record<string, Sweep> = {};
+export const sweeps: Record<string, Sweep> = {
+  "notifications.due-email": dueEmailSweep,
+  "notifications.digest": digestSweep,
+};
 
 /** Runs every sweep once at the clock's time; one failing sweep doesn't stop the others. */
 export async function runSweeps(app: AppContext): Promise<void> {
@@ -29,7 +34,8 @@ export const sweepJob = {
   payload: z.object({}).strict(),
   run: (app: AppContext) => runSweeps(app),
   // Nothing personal in the row; a minute's sweep that failed is simply the next minute's.
-  queue: { retryLimit: 0, deleteAfterSeconds: 600 },
+  // exclusive: while one sweep is queued or running, the other nodes' enqueues (same key) are dropped.
+  queue: { policy: "exclusive", retryLimit: 0, deleteAfterSeconds: 600 },
 };
 
 export const SWEEP_INTERVAL_MS = 60_000;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
+import { newId } from "#app/lib/ids.server";
 import { recordNotifications } from "./record.server";
 import { notificationSources, type NotificationSource, type NotificationSourceData, type NotificationSourceName } from "./sources.server";
 
@@ -11,7 +12,8 @@ const sourceNames = Object.keys(notificationSources) as [string, ...string[]];
  * repeated call (a retried request) a no-op while the first is still queued.
  */
 export async function queueNotification<N extends NotificationSourceName>(app: AppContext, source: N, data: NotificationSourceData<N>, key?: string) {
-  await app.jobs.enqueue("notifications.fanout", { source, data }, key ? { key: `fanout:${source}:${key}` } : {});
+  // The queue is exclusive per key (below): without a key of its own, each call gets a unique one.
+  await app.jobs.enqueue("notifications.fanout", { source, data }, { key: `fanout:${source}:${key ?? newId()}` });
 }
 
 /** The `notifications.fanout` job: resolve the source, then record each draft (idempotent per recipient). */
@@ -25,4 +27,6 @@ export const fanoutJob = {
     if (!s) throw new Error("unknown notification source");
     for (const draft of await s.resolve(app, s.data.parse(data))) await recordNotifications(app, draft);
   },
+  // One queued-or-running job per key; every enqueue above passes one.
+  queue: { policy: "exclusive" },
 };
