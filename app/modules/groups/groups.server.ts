@@ -8,6 +8,7 @@ import { assertCan, can, type Actor } from "#app/policy.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import type { ReportInput } from "#app/modules/moderation/moderation.schema";
 import { listedMemberSql } from "#app/modules/accounts/profile.server";
+import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { accessLost } from "./access.server";
 import { groupTargetOf, standingColumns, standingJoins } from "./standing.server";
 import { staffStanding } from "./staff-standing.server";
@@ -121,6 +122,7 @@ export async function joinGroup(app: AppContext, viewer: Actor | null, slug: str
     if (isUniqueViolation(e)) throw Conflict("You have already joined or asked to join this group.");
     throw e;
   }
+  if (status === "pending") await queueNotification(app, "groups.join-request", { groupId: group.id, userId: viewer!.id });
   return { group, status } as const;
 }
 
@@ -229,6 +231,8 @@ export async function decideJoinRequest(
       : await app.db.delete(groupMemberships).where(where).returning({ userId: groupMemberships.userId });
   if (changed.length === 0) throw NotFound("That request");
   if (input.decision === "decline") await accessLost(app, { groupId: group.id, userId: input.userId });
+  const at = new Date().toISOString();
+  await queueNotification(app, "groups.join-decided", { groupId: group.id, userId: input.userId, decision: input.decision, decidedBy: viewer!.id, at });
   const [who] = await app.db.select({ displayName: users.displayName }).from(users).where(eq(users.id, input.userId));
   return { group, displayName: who?.displayName ?? "The member" };
 }

@@ -1,5 +1,10 @@
 import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
+import { forumNewThreadSource, forumReactionSource, forumReplySource } from "#app/modules/forums/notify.server";
+import { joinDecidedSource, joinRequestSource } from "#app/modules/groups/notify.server";
+import { reportSource } from "#app/modules/moderation/notify.server";
+import { eventNoticeSource } from "#app/modules/events/notify.server";
+import { mentionSource } from "#app/modules/forums/mentions.server";
 import type { NotificationDraft } from "./record.server";
 
 /**
@@ -14,7 +19,16 @@ export interface NotificationSource<S extends z.ZodTypeAny> {
   resolve(app: AppContext, data: z.infer<S>): Promise<NotificationDraft[]>;
 }
 
-export const notificationSources = {} satisfies Record<string, NotificationSource<z.ZodTypeAny>>;
+export const notificationSources = {
+  mentions: mentionSource,
+  "forums.reply": forumReplySource,
+  "forums.new-thread": forumNewThreadSource,
+  "forums.reaction": forumReactionSource,
+  "moderation.report": reportSource,
+  "groups.join-request": joinRequestSource,
+  "groups.join-decided": joinDecidedSource,
+  "events.notice": eventNoticeSource,
+} satisfies Record<string, NotificationSource<z.ZodTypeAny>>;
 
 export type NotificationSourceName = keyof typeof notificationSources;
 export type NotificationSourceData<N extends NotificationSourceName> = z.input<(typeof notificationSources)[N]["data"]>;
