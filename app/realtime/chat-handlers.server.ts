@@ -15,6 +15,7 @@ import {
   setLocked,
   setSlowMode,
 } from "#app/modules/chat/chat.server";
+import { markRoomRead } from "#app/modules/chat/reading.server";
 import { roomReaders } from "#app/modules/groups/access.server";
 import { answer } from "./ack.server";
 import { channel, clientEvents, type PayloadEvent, type PayloadOut, type ResultOf } from "./events";
@@ -143,6 +144,8 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
     },
 
     "room:history": (input) => roomHistory(app, viewer, input),
+
+    "room:read": (input) => markRoomRead(app, viewer, input),
 
     "message:send": (input) => sendMessage(app, viewer, input),
 

@@ -11,6 +11,7 @@ import {
   MuteSchema,
   PinSchema,
   ReportMessageSchema,
+  RoomReadSchema,
   RoomRefSchema,
   SendMessageSchema,
   SlowModeSchema,
@@ -37,6 +38,8 @@ export interface RoomJoined {
   hasMore: boolean;
   hasOlder: boolean;
   presence: ChatPresence;
+  /** The member's read position when joining: the "New messages" divider goes before the first message after it. */
+  lastReadSeq: number;
 }
 
 export interface HistoryPage {
@@ -71,6 +74,7 @@ export const clientEvents = {
   "room:join": { schema: JoinRoomSchema, result: returns<RoomJoined>() },
   "room:leave": { schema: RoomRefSchema, result: returns<{ roomId: string }>() },
   "room:history": { schema: HistorySchema, result: returns<HistoryPage>() },
+  "room:read": { schema: RoomReadSchema, result: returns<{ roomId: string; lastReadSeq: number }>() },
   "message:send": { schema: SendMessageSchema, result: returns<Sent>() },
   "message:delete": { schema: DeleteMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
   "message:report": { schema: ReportMessageSchema, result: returns<{ reportId: string }>() },

@@ -39,6 +39,9 @@ export const SendMessageSchema = z
   })
   .strict();
 
+/** "I have seen the room up to seq": the reading state never moves backwards (server-side). */
+export const RoomReadSchema = z.object({ roomId: id, seq }).strict();
+
 export const TypingSchema = z.object({ roomId: id, typing: z.boolean() }).strict();
 
 export const DeleteMessageSchema = z.object({ messageId: id, reason: ModerationReasonSchema }).strict();

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { chatMessages, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, users } from "#db/schema/index";
+import { chatMessages, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, roomReads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatMessage, ChatRoomState, ChatYou } from "#app/lib/chat-wire";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
@@ -15,7 +15,9 @@ import type { StaffRole } from "#app/lib/staff-role";
 import { auditContentAction, recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
+import { queueMentions } from "#app/modules/forums/mention-queue.server";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
+import { lastReadSeqOf, roomReadJoin, unreadColumn } from "./reading.server";
 
 /**
  * Chat rooms: history, sending (persist, then publish, then the caller acks), moderation and room
@@ -208,8 +210,12 @@ export async function listMessages(app: AppContext, roomId: string, opts: { befo
 export async function openRoom(app: AppContext, actor: Actor | null, input: { roomId: string; after?: number }) {
   const room = await loadRoom(app, actor, input.roomId);
   assertCan(actor, "chat.read", room.target, ROOM);
-  const [state, history] = await Promise.all([roomState(app, room), listMessages(app, room.id, { after: input.after })]);
-  return { room: state, you: youIn(actor, room.target), group: { slug: room.group.slug, name: room.group.name }, ...history };
+  const [state, history, lastReadSeq] = await Promise.all([
+    roomState(app, room),
+    listMessages(app, room.id, { after: input.after }),
+    lastReadSeqOf(app, actor?.id, room),
+  ]);
+  return { room: state, you: youIn(actor, room.target), group: { slug: room.group.slug, name: room.group.name }, ...history, lastReadSeq };
 }
 
 export async function roomHistory(app: AppContext, actor: Actor | null, input: { roomId: string; before?: number; after?: number }) {
@@ -224,14 +230,20 @@ export async function listRooms(app: AppContext, actor: Actor | null, slug: stri
   assertCan(actor, "group.view", group.target);
   const manage = can(actor, "chat.manageRooms", group.target);
   const rows = await app.db
-    .select({ id: chatRooms.id, name: chatRooms.name, archivedAt: chatRooms.archivedAt, locked: chatRooms.locked, lastSeq: chatRooms.lastSeq })
+    .select({ id: chatRooms.id, name: chatRooms.name, archivedAt: chatRooms.archivedAt, locked: chatRooms.locked, lastSeq: chatRooms.lastSeq, unread: unreadColumn(), mutedUntil: chatRoomSanctions.mutedUntil, bannedAt: chatRoomSanctions.bannedAt })
     .from(chatRooms)
+    // The viewer's sanction and reading state in the same query: one query for the list, however many rooms.
+    .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, actor?.id ?? "")))
+    .leftJoin(roomReads, roomReadJoin(actor?.id ?? ""))
     .where(and(eq(chatRooms.groupId, group.id), manage ? undefined : isNull(chatRooms.archivedAt)))
     .orderBy(asc(chatRooms.createdAt), asc(chatRooms.id))
     .limit(100);
   const rooms = rows.map((r) => {
-    const target: RoomTarget = { ...group.target, room: { locked: r.locked, archived: r.archivedAt !== null }, sanction: null };
-    return { id: r.id, name: r.name, archived: r.archivedAt !== null, locked: r.locked, messageCount: Number(r.lastSeq), canOpen: can(actor, "chat.read", target) };
+    const sanction = r.mutedUntil || r.bannedAt ? { mutedUntil: r.mutedUntil, banned: r.bannedAt !== null } : null;
+    const target: RoomTarget = { ...group.target, room: { locked: r.locked, archived: r.archivedAt !== null }, sanction };
+    const canOpen = can(actor, "chat.read", target);
+    // Unread counts only for someone who may read the room (a visitor or outsider sees none).
+    return { id: r.id, name: r.name, archived: r.archivedAt !== null, locked: r.locked, messageCount: Number(r.lastSeq), canOpen, unread: canOpen && actor ? Number(r.unread) : 0 };
   });
   return { group, rooms, permissions: { manageRooms: manage } };
 }
@@ -287,10 +299,15 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
     // One statement, so one implicit transaction: bump the room's last_seq (row lock) and insert
     // with it. The lock is held for this statement only, and a failed insert (a concurrent retry
     // with the same clientId) rolls the bump back: seqs stay gap-free and commit in order.
+    // The sender has read their own message: their room_reads moves up in the same statement.
     const id = newId();
     const result = await app.db.execute(sql`
       with bumped as (
         update ${chatRooms} set last_seq = last_seq + 1 where id = ${room.id} returning last_seq
+      ), read as (
+        insert into ${roomReads} (user_id, room_id, last_read_seq)
+        select ${actor.id}, ${room.id}, bumped.last_seq from bumped
+        on conflict (user_id, room_id) do update set last_read_seq = greatest(${roomReads}.last_read_seq, excluded.last_read_seq), updated_at = now()
       )
       insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id)
       select ${id}, ${room.id}, bumped.last_seq, ${actor.id}, ${input.body}, ${input.clientId} from bumped
@@ -319,6 +336,8 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
   }
   const message = toChatMessage(row);
   app.realtime.chat.messageCreated(message);
+  // Persisted and published: whoever it mentions hears from a job, never in this ack's time.
+  await queueMentions(app, { kind: "chat", messageId: row.id }, row.body, row.id);
   return { message, duplicate: false, ...crisisFlag(input.body) };
 }
 
