@@ -1,5 +1,6 @@
 import { Marked, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { mentionAt } from "./mentions";
 
 /**
  * The one Markdown renderer (forum posts, event descriptions, library summaries and guides). Markdown is rendered
@@ -12,7 +13,9 @@ import sanitizeHtml from "sanitize-html";
  *   someone's "# HELP" can't break the page's heading outline; in a guide (renderGuide), a long
  *   document curated by an organization, they are real headings shifted one level down (# → h2, the
  *   page's h1 being the resource's title; ### and deeper → h4) with ids, and come back as a list
- *   for the page's contents.
+ *   for the page's contents;
+ * - @mentions (app/lib/mentions.ts) become a styled <span class="mention">, never a link here: who
+ *   may open whose profile depends on the viewer (see linkMentions).
  */
 
 const LINK_REL = "nofollow ugc noopener noreferrer";
@@ -75,6 +78,23 @@ const marked = new Marked({
   // People who find typing hard shouldn't need two spaces for a line break.
   breaks: true,
   async: false,
+  extensions: [
+    {
+      name: "mention",
+      level: "inline",
+      // Only an "@" that starts a word: "mail@example.org" stays whole for GFM's e-mail autolink.
+      start: (src: string) => {
+        const m = /(?:^|[^\p{L}\p{N}\p{M}_.@'-])@/u.exec(src);
+        return m ? m.index + m[0].length - 1 : undefined;
+      },
+      tokenizer(src: string, tokens: Tokens.Generic[]) {
+        const before = tokens.at(-1)?.raw.at(-1) ?? "";
+        const m = mentionAt(src.slice(0, 48), before);
+        return m ? { type: "mention", raw: m.raw, name: m.name } : undefined;
+      },
+      renderer: (token: Tokens.Generic) => `<span class="mention">@${escapeHtml(String(token.name))}</span>`,
+    },
+  ],
   renderer: {
     html(token: Tokens.HTML | Tokens.Tag) {
       const text = escapeHtml(token.text);
@@ -103,7 +123,8 @@ const marked = new Marked({
 });
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: ["p", "br", "strong", "em", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr", "table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4"],
+  allowedTags: ["p", "br", "strong", "em", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr", "table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4", "span"],
+  allowedClasses: { span: ["mention"] },
   allowedAttributes: { a: ["href", "rel"], ol: ["start"], th: ["align"], td: ["align"], h2: ["id"], h3: ["id"], h4: ["id"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: {},
