@@ -16,6 +16,8 @@ export interface ThreadListItem {
   pinned: boolean;
   locked: boolean;
   removed: boolean;
+  /** For the signed-in member: "3 new", "New" (never opened), or nothing. */
+  newLabel?: string | null;
 }
 
 /** The forum's threads: pinned first, then by last activity (the order comes from the server). */
@@ -31,6 +33,7 @@ export function ThreadList({ slug, threads, now }: { slug: string; threads: Thre
             </Link>
           </h2>
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-base">
+            {t.newLabel ? <Badge tone="success">{t.newLabel}</Badge> : null}
             {t.pinned ? <Badge tone="brand">Pinned</Badge> : null}
             {t.locked ? <Badge tone="warning">Locked</Badge> : null}
             {t.removed ? <Badge tone="warning">Removed by a moderator</Badge> : null}

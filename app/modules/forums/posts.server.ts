@@ -8,7 +8,10 @@ import { auditContentAction } from "#app/modules/moderation/moderation.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor } from "#app/policy.server";
+import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { checkRate, loadPost, loadThread } from "./common.server";
+import { queueMentions } from "./mention-queue.server";
+import { autoFollow } from "./follow.server";
 
 /** Group forums, posts: replying, editing, deleting, reporting and moderating one post. */
 
@@ -52,8 +55,12 @@ export async function createReply(app: AppContext, viewer: Actor | null, slug: s
     if (!current) throw NotFound("That thread");
     assertCan(viewer, "forum.reply", { ...target, thread: { locked: current.locked, deleted: current.deletedAt !== null } }, "That thread");
     await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, body: input.body });
+    await autoFollow(tx, viewer!.id, threadId, "replied");
   });
   app.limiter.record(key, replyRate);
+  // Committed: the followers hear of it from a job, so the reply doesn't wait for them.
+  await queueNotification(app, "forums.reply", { postId }, postId);
+  await queueMentions(app, { kind: "post", postId }, input.body, postId);
   return { postId, crisisPrompt: matchesCrisisPhrase(input.body) };
 }
 
@@ -75,6 +82,8 @@ export async function editPost(
       if (input.title !== undefined) await tx.update(threads).set({ title: input.title }).where(eq(threads.id, threadId));
     }),
   );
+  // No key: each edit resolves again; only people the post didn't mention before are new rows.
+  await queueMentions(app, { kind: "post", postId }, input.body);
   return { postId };
 }
 

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { reactions } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { assertCan, type Actor } from "#app/policy.server";
+import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { loadPost } from "./common.server";
 import type { ReactionKind } from "./forums.schema";
 
@@ -20,6 +21,8 @@ export async function toggleReaction(
   const removed = await app.db.delete(reactions).where(mine).returning({ kind: reactions.kind });
   if (removed.length === 0) {
     await app.db.insert(reactions).values({ postId, userId: viewer!.id, kind }).onConflictDoNothing();
+    // One job per post while queued: it counts the reactions when it runs (batched into one notice).
+    await queueNotification(app, "forums.reaction", { postId, actorId: viewer!.id }, postId);
   }
   const [counts] = await app.db
     .select({ n: sql<number>`count(*)::int` })

@@ -12,7 +12,11 @@ import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { auditContentAction } from "#app/modules/moderation/moderation.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor, type PostTarget } from "#app/policy.server";
+import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { checkRate, loadThread } from "./common.server";
+import { queueMentions } from "./mention-queue.server";
+import { autoFollow } from "./follow.server";
+import { newLabel, unreadColumns } from "./reading.server";
 import { reactionKinds, type ReactionKind } from "./forums.schema";
 
 /**
@@ -76,6 +80,8 @@ export async function listThreads(
       authorName: users.displayName,
       authorStaff: staffStanding(threads.groupId, threads.authorId),
       authorProfileOpens: profileOpensInGroupSql(threads.groupId),
+      // "N new" for the signed-in member, in this same query (never a query per row).
+      ...unreadColumns(viewer?.id ?? null, threads),
     })
     .from(threads)
     .innerJoin(users, eq(users.id, threads.authorId))
@@ -94,8 +100,9 @@ export async function listThreads(
   const last = page.at(-1);
   return {
     ...forum,
-    threads: page.map(({ lastActivityKey: _k, authorId, authorProfileOpens, ...t }) => ({
+    threads: page.map(({ lastActivityKey: _k, authorId, authorProfileOpens, unread, fresh, muted, ...t }) => ({
       ...t,
+      newLabel: newLabel({ unread, fresh, muted }),
       authorHref: profileHref(viewer, authorId, authorProfileOpens, forum.group.membership?.status === "active"),
     })),
     nextCursor: rows.length > limit && last ? encodeCursor([last.pinned ? 1 : 0, last.lastActivityKey, last.id]) : null,
@@ -269,8 +276,11 @@ export async function createThread(app: AppContext, viewer: Actor | null, slug: 
   await app.db.transaction(async (tx) => {
     await tx.insert(threads).values({ id: threadId, groupId: group.id, authorId: viewer!.id, title: input.title });
     await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, isOpening: true, body: input.body });
+    await autoFollow(tx, viewer!.id, threadId, "created");
   });
   app.limiter.record(key, threadRate);
+  await queueNotification(app, "forums.new-thread", { threadId }, threadId);
+  await queueMentions(app, { kind: "post", postId }, input.body, postId);
   // Published either way; the author just sees a gentle "Get help now" prompt.
   const crisisPrompt = matchesCrisisPhrase(`${input.title}\n${input.body}`);
   return { threadId, postId, group: { slug: group.slug, name: group.name }, crisisPrompt };

@@ -44,6 +44,8 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
  */
 export const KIND_TYPE: Record<string, NotificationType> = {
   reply: "reply",
+  /** A new thread in a group the member watches: governed by the replies preference. */
+  new_thread: "reply",
   mention: "mention",
   reaction: "reaction",
   join_decided: "join_decided",

@@ -4,15 +4,21 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, us
 import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { useEffect, useRef } from "react";
 import { PostCard } from "#app/components/forum/post-card";
+import { FollowLevelForm } from "#app/components/forum/follow-level";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
-import { formTiming, TextareaField } from "#app/components/ui/field";
+import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
+import { MENTION_HINT, MentionTextareaField } from "#app/components/ui/mention-textarea";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { ReplySchema } from "#app/modules/forums/forums.schema";
 import type { threadAction as action, threadLoader as loader } from "./thread.server";
 import { type ActionResult } from "#app/lib/action-result";
+
+/** Conform names a field `<form id>-<name>`. */
+const REPLY_FORM_ID = "reply";
+const REPLY_BOX_ID = `${REPLY_FORM_ID}-body`;
 
 type ActionData = NonNullable<ReturnType<typeof useActionData<typeof action>>>;
 type ReplyResult = Extract<ActionData, { initialValue?: unknown }>;
@@ -50,6 +56,23 @@ export function ThreadView() {
               Jump to the newest reply
             </Link>
           ) : null}
+          {data.reading?.firstUnreadHref ? (
+            // On this page: a plain #hash (a Link would drop the page's ?after=); otherwise the page that starts at it.
+            data.reading.firstUnreadHref.startsWith("#") ? (
+              <a href={data.reading.firstUnreadHref} className="inline-flex min-h-11 items-center px-2">
+                Jump to first unread
+              </a>
+            ) : (
+              <Link to={`${base}${data.reading.firstUnreadHref}`} className="inline-flex min-h-11 items-center px-2">
+                Jump to first unread
+              </Link>
+            )
+          ) : null}
+          {permissions.reply && !thread.removed ? (
+            <a href={`#${REPLY_BOX_ID}`} className="inline-flex min-h-11 items-center px-2">
+              Jump to the reply box
+            </a>
+          ) : null}
         </div>
         {thread.locked ? (
           <p className="rounded-lg border-2 border-amber-700 bg-amber-50 p-3 font-semibold text-amber-950 dark:bg-amber-950 dark:text-amber-50">
@@ -66,6 +89,8 @@ export function ThreadView() {
       {small?.message ? (small.ok ? <StatusMessage message={small.message} /> : <FormErrors errors={[small.message]} />) : null}
 
       {permissions.moderate ? <ModeratorTools thread={thread} /> : null}
+
+      {data.reading?.follow && !thread.removed ? <FollowLevelForm scope="thread" level={data.reading.follow.level} /> : null}
 
       {posts.length > 0 ? (
         <section aria-label="Posts" className="space-y-4">
@@ -110,7 +135,7 @@ export function ThreadView() {
             Reply
           </h2>
           {permissions.reply ? (
-            <ReplyForm lastResult={reply} />
+            <ReplyForm lastResult={reply} slug={group.slug} />
           ) : (
             <ReplyNotice notice={data.replyNotice} signedIn={data.signedIn} slug={group.slug} returnTo={base} />
           )}
@@ -142,10 +167,12 @@ function ReplyNotice({ notice, signedIn, slug, returnTo }: { notice: string | nu
   );
 }
 
-function ReplyForm({ lastResult }: { lastResult?: ReplyResult }) {
+function ReplyForm({ lastResult, slug }: { lastResult?: ReplyResult; slug: string }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "post";
   const [form, fields] = useForm({
+    // A fixed id, so "Jump to the reply box" can name the textarea (REPLY_BOX_ID).
+    id: REPLY_FORM_ID,
     lastResult: lastResult ?? null,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ReplySchema }),
     ...formTiming,
@@ -164,7 +191,7 @@ function ReplyForm({ lastResult }: { lastResult?: ReplyResult }) {
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-4" preventScrollReset>
       <FormErrors id={form.errorId} errors={form.errors} />
-      <TextareaField label="Your reply" meta={fields.body} hint={MARKDOWN_HINT} rows={6} />
+      <MentionTextareaField label="Your reply" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={6} slug={slug} />
       <ComposeButtons busy={busy} submitLabel="Post reply" busyLabel="Posting…" />
       <PreviewPanel html={preview} />
     </Form>

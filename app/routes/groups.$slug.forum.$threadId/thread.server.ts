@@ -1,10 +1,13 @@
 import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { actionFailure, actionSuccess, formFailure, formInvalid, invalidInput, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
+import type { AppContext } from "#app/lib/app-context.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import { createReply, deletePost, moderatePost, reportPost } from "#app/modules/forums/posts.server";
 import { toggleReaction } from "#app/modules/forums/reactions.server";
+import { FollowLevelSchema, followSaved, followState, setThreadLevel } from "#app/modules/forums/follow.server";
+import { firstUnread, markRead } from "#app/modules/forums/reading.server";
 import { getThreadPage, moderateThread } from "#app/modules/forums/threads.server";
 import { GroupSlugSchema, CursorSchema } from "#app/modules/groups/groups.schema";
 import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
@@ -28,7 +31,9 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
       before: before.success ? before.data : null,
       latest: search.get("from") === "latest",
     });
+    const reading = await readingState(context.app, context.viewer?.id ?? null, page);
     return {
+      reading,
       now: new Date().toISOString(),
       signedIn: context.viewer !== null,
       group: { slug: page.group.slug, name: page.group.name },
@@ -50,6 +55,23 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
   });
 }
 
+/**
+ * The member's place in the thread (after getThreadPage asked the policy): the first unread post, as
+ * it was before this page, and the follow levels; then the page marks read up to its last post.
+ */
+async function readingState(app: AppContext, viewerId: string | null, page: Awaited<ReturnType<typeof getThreadPage>>) {
+  const last = page.posts.at(-1);
+  if (!viewerId || !last) return null;
+  const [unread, follow] = await Promise.all([firstUnread(app, viewerId, page.thread.id), followState(app, viewerId, page.thread.id, page.group.id)]);
+  await markRead(app, viewerId, page.thread.id, last.id);
+  const onPage = unread ? page.posts.some((p) => p.id === unread.postId) : false;
+  return {
+    firstUnreadHref: unread ? `${onPage ? "" : `?after=${unread.after}`}#post-${unread.postId}` : null,
+    // Not a member: no levels to choose. A thread without its own level follows a muted group.
+    follow: follow ? { level: follow.thread ?? (follow.group === "muted" ? "muted" : "normal"), group: follow.group } : null,
+  };
+}
+
 const done: Record<string, string> = {
   delete: "Your post was deleted.",
   report: "Thank you. The moderators will look at your report.",
@@ -69,6 +91,17 @@ export async function threadAction({ request, params, context }: ActionFunctionA
   const viewer = requireViewer(context, request);
   const formData = await readForm(request);
   const intent = formData.get("intent");
+
+  if (intent === "follow") {
+    const parsed = FollowLevelSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return actionFailure(invalidInput(parsed.error, "Choose watching, normal or muted."));
+    try {
+      const { level } = await setThreadLevel(context.app, viewer, slug, threadId, parsed.data.level);
+      return actionSuccess(followSaved[level]);
+    } catch (e) {
+      return actionFailure(e);
+    }
+  }
 
   // The reply form: Preview or Post, errors back into the form, the draft never lost.
   if (intent === "preview" || intent === "post") {

@@ -1,8 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { FollowLevelForm } from "#app/components/forum/follow-level";
 import { ThreadList } from "#app/components/forum/thread-list";
 import { Button, ButtonLink } from "#app/components/ui/button";
-import { loaderWork, requireParams } from "#app/lib/http.server";
+import { actionFailure, actionSuccess, invalidInput, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
+import { FollowLevelSchema, followSaved, groupLevel, setGroupLevel } from "#app/modules/forums/follow.server";
 import { listThreads } from "#app/modules/forums/threads.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { z } from "zod";
@@ -31,15 +33,31 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         locked: t.locked,
         removed: t.removed,
         lastActivityAt: t.lastActivityAt.toISOString(),
+        newLabel: t.newLabel,
       })),
+      groupLevel: context.viewer ? await groupLevel(context.app, context.viewer.id, page.group.id) : null,
       nextCursor: page.nextCursor,
       firstPage: !after.success || !after.data,
     };
   });
 }
 
+/** The group-wide notification level (watching: every new thread notifies). */
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const { slug } = requireParams(params, z.object({ slug: GroupSlugSchema }));
+  const viewer = requireViewer(context, request);
+  const parsed = FollowLevelSchema.safeParse(Object.fromEntries(await readForm(request)));
+  if (!parsed.success) return actionFailure(invalidInput(parsed.error, "Choose watching, normal or muted."));
+  try {
+    const { level } = await setGroupLevel(context.app, viewer, slug, parsed.data.level);
+    return actionSuccess(followSaved[level]);
+  } catch (e) {
+    return actionFailure(e);
+  }
+}
+
 export default function Forum() {
-  const { group, threads, nextCursor, permissions, signedIn, now, firstPage } = useLoaderData<typeof loader>();
+  const { group, threads, nextCursor, permissions, signedIn, now, firstPage, groupLevel } = useLoaderData<typeof loader>();
   const here = `/groups/${group.slug}/forum`;
   return (
     <div className="space-y-6">
@@ -80,6 +98,8 @@ export default function Forum() {
       </div>
 
       <ThreadList slug={group.slug} threads={threads} now={now} />
+
+      {groupLevel ? <FollowLevelForm scope="group" level={groupLevel} /> : null}
 
       <nav aria-label="More threads" className="flex gap-4">
         {!firstPage ? (

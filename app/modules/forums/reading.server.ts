@@ -1,0 +1,81 @@
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { groupMemberships, posts, threadFollows, threadReads } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { encodeCursor } from "#app/lib/cursor";
+
+/**
+ * Forum reading state (thread_reads): the last post a member saw per thread, as its (created_at, id)
+ * keyset position. The thread page moves it forward (never back); lists count what came after it in
+ * the same query that lists the threads. Callers have already asked the policy (forum.read).
+ */
+
+/** Keyset positions are compared at the database's microsecond precision, so they are copied in SQL, never through a JS Date. */
+const utcText = (col: SQL | AnyPgColumn) => sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * True when the member hears nothing from the thread and it never counts as new: muted per thread,
+ * or the group is muted and the member chose no level for this thread.
+ */
+export function mutedForSql(userId: string | SQL, threadId: SQL | AnyPgColumn, groupId: SQL | AnyPgColumn) {
+  return sql<boolean>`coalesce(
+    (select tf.level = 'muted' from ${threadFollows} tf where tf.user_id = ${userId} and tf.thread_id = ${threadId} and (tf.level = 'muted' or tf.reason = 'chosen')),
+    (select gm.notification_level = 'muted' from ${groupMemberships} gm where gm.group_id = ${groupId} and gm.user_id = ${userId}),
+    false)`;
+}
+
+/**
+ * Columns for a thread list (one query for the whole page): `unread` = posts by others after the
+ * member's marker (null: never opened), `fresh` = never opened and started after they joined, `muted`.
+ * Visitors get nulls, so the list looks as before.
+ */
+export function unreadColumns(viewerId: string | null, thread: { id: AnyPgColumn; groupId: AnyPgColumn; createdAt: AnyPgColumn }) {
+  if (!viewerId) {
+    return { unread: sql<number | null>`null::int`, fresh: sql<boolean>`false`, muted: sql<boolean>`false` };
+  }
+  return {
+    unread: sql<number | null>`(select (select count(*) from ${posts} p where p.thread_id = ${thread.id} and p.deleted_at is null
+        and p.author_id <> ${viewerId} and (p.created_at, p.id) > (tr.last_read_at, tr.last_read_post_id))::int
+      from ${threadReads} tr where tr.user_id = ${viewerId} and tr.thread_id = ${thread.id})`,
+    fresh: sql<boolean>`(not exists (select 1 from ${threadReads} tr where tr.user_id = ${viewerId} and tr.thread_id = ${thread.id})
+      and exists (select 1 from ${groupMemberships} gm where gm.group_id = ${thread.groupId} and gm.user_id = ${viewerId}
+        and gm.status = 'active' and gm.created_at < ${thread.createdAt}))`,
+    muted: mutedForSql(viewerId, thread.id, thread.groupId),
+  };
+}
+
+/** What the list shows for one thread: "3 new", "New", or nothing (muted, read, or a visitor). */
+export function newLabel(row: { unread: number | null; fresh: boolean; muted: boolean }): string | null {
+  if (row.muted) return null;
+  if (row.unread !== null) return row.unread > 0 ? `${row.unread} new` : null;
+  return row.fresh ? "New" : null;
+}
+
+/**
+ * Before the page marks anything read: the first post by someone else after the member's marker, with
+ * the cursor of the page that starts at it (so the link works from any keyset page). One query.
+ */
+export async function firstUnread(app: AppContext, userId: string, threadId: string): Promise<{ postId: string; after: string } | null> {
+  const [row] = await app.db
+    .select({
+      postId: sql<string | null>`(select p.id from ${posts} p
+        where p.thread_id = ${threadReads.threadId} and p.deleted_at is null and p.author_id <> ${userId}
+          and (p.created_at, p.id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})
+        order by p.created_at, p.id limit 1)`,
+      afterTime: utcText(threadReads.lastReadAt),
+      afterId: threadReads.lastReadPostId,
+    })
+    .from(threadReads)
+    .where(and(eq(threadReads.userId, userId), eq(threadReads.threadId, threadId)));
+  return row?.postId ? { postId: row.postId, after: encodeCursor([row.afterTime, row.afterId]) } : null;
+}
+
+/** Marks the thread read up to this post (the last one on the page the member saw): one upsert that never moves the marker back. */
+export async function markRead(app: AppContext, userId: string, threadId: string, postId: string): Promise<void> {
+  await app.db.execute(sql`
+    insert into ${threadReads} (user_id, thread_id, last_read_post_id, last_read_at, updated_at)
+    select ${userId}, p.thread_id, p.id, p.created_at, now() from ${posts} p where p.id = ${postId} and p.thread_id = ${threadId}
+    on conflict (user_id, thread_id) do update
+      set last_read_post_id = excluded.last_read_post_id, last_read_at = excluded.last_read_at, updated_at = excluded.updated_at
+      where (excluded.last_read_at, excluded.last_read_post_id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})`);
+}
