@@ -11,7 +11,7 @@ export { personalResponsesNoStore } from "./lib/cache-control.server";
 export { ConfigError, loadConfig } from "./lib/config.server";
 export { DomainError } from "./lib/errors";
 export { errorFields, log, logError, routeOf, setLogLevel } from "./lib/log.server";
-export { expectedOrigins, isAllowedOrigin } from "./lib/origin.server";
+export { expectedOrigins, isAllowedOrigin, isOneClickUnsubscribe } from "./lib/origin.server";
 export { RateLimiter } from "./lib/rate-limit.server";
 export { cleanRequestTarget } from "./lib/text-input";
 export { visitorPageCache } from "./lib/visitor-cache.server";

@@ -10,3 +10,12 @@ export function expectedOrigins(req: { protocol: string; host: string | undefine
 export function isAllowedOrigin(origin: string | undefined, allowed: readonly string[]): boolean {
   return origin !== undefined && origin !== "null" && allowed.includes(origin);
 }
+
+/**
+ * The one cross-site POST let through: a mail client's RFC 8058 one-click unsubscribe, which has no
+ * Origin of ours, no session and no form token. Its route acts only on the secret link token in
+ * the address and changes nothing but that link's preference, so a forged POST achieves nothing.
+ */
+export function isOneClickUnsubscribe(req: { method: string; path: string }): boolean {
+  return req.method === "POST" && req.path === "/unsubscribe";
+}

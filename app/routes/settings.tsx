@@ -8,6 +8,7 @@ export const meta: MetaFunction = () => [{ title: "Settings — Hearth" }];
 export const SETTINGS_LINKS = [
   { to: "/settings/profile", label: "Profile" },
   { to: "/settings/email", label: "E-mail" },
+  { to: "/settings/notifications", label: "Notifications" },
   { to: "/settings/password", label: "Password" },
   { to: "/settings/sessions", label: "Sessions" },
   { to: "/settings/passkeys", label: "Passkeys" },

@@ -89,3 +89,36 @@ export async function peekToken(app: AppContext, token: string, purpose: TokenPu
     .limit(1);
   return !!row;
 }
+
+/**
+ * A multi-use token for one `scope` of a purpose (unsubscribe: a notification type, or "digest"):
+ * every notification e-mail carries its own, and issuing one must NOT revoke the links in earlier
+ * mail (a member may click the one in last week's message). Only this account's expired rows go.
+ */
+export async function issueScopedToken(app: AppContext, userId: string, purpose: TokenPurpose, email: string, scope: string): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  const now = new Date();
+  await app.db.delete(accountTokens).where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), lt(accountTokens.expiresAt, now)));
+  await app.db.insert(accountTokens).values({
+    tokenHash: hash(token),
+    userId,
+    purpose,
+    email,
+    scope,
+    expiresAt: new Date(now.getTime() + TOKEN_LIFETIMES_MS[purpose]),
+  });
+  return token;
+}
+
+/** A multi-use token's account, address and scope, or null (forged, expired, malformed, other purpose). Never used up. */
+export async function readScopedToken(app: AppContext, token: string, purpose: TokenPurpose): Promise<{ userId: string; email: string; scope: string | null } | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const tokenHash = hash(token);
+  const [row] = await app.db
+    .select({ userId: accountTokens.userId, email: accountTokens.email, scope: accountTokens.scope, tokenHash: accountTokens.tokenHash })
+    .from(accountTokens)
+    .where(and(eq(accountTokens.tokenHash, tokenHash), eq(accountTokens.purpose, purpose), gt(accountTokens.expiresAt, new Date())))
+    .limit(1);
+  if (!row || !timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(tokenHash))) return null;
+  return { userId: row.userId, email: row.email, scope: row.scope };
+}

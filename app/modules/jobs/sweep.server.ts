@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import { logError } from "#app/lib/log.server";
+import { remindEvents } from "#app/modules/events/reminders.server";
+import { remindReviews } from "#app/modules/library/review-reminders.server";
 import { digestSweep } from "#app/modules/notifications/digest.server";
 import { dueEmailSweep } from "#app/modules/notifications/email.server";
 
@@ -16,6 +18,8 @@ export type Sweep = (app: AppContext, now: Date) => Promise<void>;
 export const sweeps: Record<string, Sweep> = {
   "notifications.due-email": dueEmailSweep,
   "notifications.digest": digestSweep,
+  "events.reminders": remindEvents,
+  "library.review": remindReviews,
 };
 
 /** Runs every sweep once at the clock's time; one failing sweep doesn't stop the others. */

@@ -14,6 +14,8 @@ export interface MailContent {
   action?: { label: string; url: string };
   /** Small print under the action, e.g. "If this wasn't you, you can ignore this message." */
   footer?: string[];
+  /** Extra message headers (notification mail: List-Unsubscribe, RFC 8058). */
+  headers?: Record<string, string>;
 }
 
 /** The public origin links in mail point at: the first PUBLIC_ORIGIN, else this machine's port. */
@@ -29,7 +31,7 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 export function composeMail(to: string, content: MailContent): MailMessage {
-  const { subject, heading, paragraphs, action, footer = [] } = content;
+  const { subject, heading, paragraphs, action, footer = [], headers } = content;
   const text = [
     heading,
     "",
@@ -54,5 +56,5 @@ ${footer.map((p) => `<p style="font-size:0.9em">${escapeHtml(p)}</p>`).join("\n"
 <p>— Hearth</p>
 </body></html>
 `;
-  return { to, subject, text, html };
+  return { to, subject, text, html, ...(headers ? { headers } : {}) };
 }

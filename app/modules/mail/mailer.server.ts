@@ -10,6 +10,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers, e.g. List-Unsubscribe; nodemailer adds them as given. */
+  headers?: Record<string, string>;
 }
 
 /** Where mail goes: SMTP when SMTP_URL is set, else `.eml` files in DATA_DIR/outbox (the embedded default). */
