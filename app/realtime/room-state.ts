@@ -27,6 +27,8 @@ export interface RoomInitial {
   you: ChatYou;
   messages: ChatMessage[];
   hasOlder: boolean;
+  /** The member's read position when the page was rendered (the divider's place). */
+  lastReadSeq?: number;
 }
 
 export interface RoomState {
@@ -47,6 +49,13 @@ export interface RoomState {
   /** The id the next notice gets (kept in the state so the reducer stays pure). */
   nextNoticeId: number;
   joinError: string | null;
+  /**
+   * The "New messages" divider goes before the first message after this seq (null: not known yet).
+   * It stays put while the page is open; while nothing is unread it follows what the reader sees.
+   */
+  dividerAfter: number | null;
+  /** The tab is visible and the newest message is in view: what arrives now counts as read. */
+  viewing: boolean;
 }
 
 export type RoomAction =
@@ -65,7 +74,19 @@ export type RoomAction =
   | { type: "notice"; message: string }
   | { type: "pending"; pending: Pending }
   | { type: "settle"; clientId: string; error: string | null }
-  | { type: "status"; clientId: string; status: Pending["status"] };
+  | { type: "status"; clientId: string; status: Pending["status"] }
+  | { type: "viewing"; value: boolean };
+
+/** Whether some held message is after the divider's place (so the divider shows). */
+export function hasUnread(state: Pick<RoomState, "messages" | "dividerAfter">): boolean {
+  const top = state.messages.at(-1)?.seq;
+  return state.dividerAfter !== null && top !== undefined && top > state.dividerAfter;
+}
+
+/** The seq to report as read: the newest message held, once the reader is looking at it. */
+export function readableSeq(state: Pick<RoomState, "messages" | "viewing">): number | null {
+  return state.viewing ? (state.messages.at(-1)?.seq ?? null) : null;
+}
 
 /** The highest seq reachable from `from` without a gap: the cursor a re-join asks "after". */
 export function contiguousTop(messages: ChatMessage[], from: number): number {
@@ -96,12 +117,17 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
         byId.set(m.id, m);
       }
       const messages = [...byId.values()].sort((a, b) => a.seq - b.seq);
+      // Nothing unread yet: messages the reader sees arrive (or their own) don't open a divider.
+      const seen = state.viewing || fresh.every((m) => m.author.id === action.selfId);
+      const dividerAfter =
+        state.dividerAfter !== null && !hasUnread(state) && seen ? Math.max(state.dividerAfter, messages.at(-1)?.seq ?? 0) : state.dividerAfter;
       const confirmed = new Set(action.messages.filter((m) => m.author.id === action.selfId).map((m) => m.clientId));
       const others = fresh.filter((m) => m.author.id !== action.selfId && !m.deleted);
       const last = others.at(-1);
       return {
         ...state,
         messages,
+        dividerAfter,
         lastSeq: contiguousTop(messages, state.lastSeq),
         pending: state.pending.filter((p) => !confirmed.has(p.clientId)),
         typing: state.typing.filter((t) => !others.some((m) => m.author.id === t.id)),
@@ -120,8 +146,14 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
     }
     case "loadingOlder":
       return { ...state, loadingOlder: action.value };
-    case "joined":
-      return { ...state, room: action.data.room, you: action.data.you, presence: action.data.presence, joinError: null, connection: "online" };
+    case "joined": {
+      const next: RoomState = { ...state, room: action.data.room, you: action.data.you, presence: action.data.presence, joinError: null, connection: "online" };
+      // The first join places the divider when the page did not (a re-join keeps it where it is).
+      if (state.dividerAfter === null) next.dividerAfter = action.data.lastReadSeq;
+      return next;
+    }
+    case "viewing":
+      return state.viewing === action.value ? state : { ...state, viewing: action.value };
     case "joinFailed":
       return { ...state, joinError: action.message, connection: "online" };
     case "connection":
@@ -186,7 +218,15 @@ export function initialRoomState(initial: RoomInitial): RoomState {
     notices: [],
     nextNoticeId: 1,
     joinError: null,
+    dividerAfter: initial.lastReadSeq ?? null,
+    viewing: false,
   };
+}
+
+/** "N new messages" for the divider and the one announcement on opening the room. */
+export function unreadText(state: Pick<RoomState, "messages" | "dividerAfter">): string {
+  const n = state.dividerAfter === null ? 0 : state.messages.filter((m) => m.seq > state.dividerAfter!).length;
+  return n === 1 ? "1 new message" : `${n} new messages`;
 }
 
 /** The sends to put on the wire once the room is joined again: those written offline, oldest first. */

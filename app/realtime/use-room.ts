@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { Ack, ChatMessage, ClientToServerEvents, HistoryPage, PayloadEvent, PayloadIn, ResultOf, RoomJoined, Sent, ServerToClientEvents } from "./events";
-import { initialRoomState, muteCheck, roomReducer, waitingSends, type Pending, type RoomInitial } from "./room-state";
+import { holdUserSocket, releaseUserSocket, socketListeners } from "./user-socket";
+import { initialRoomState, muteCheck, readableSeq, roomReducer, waitingSends, type Pending, type RoomInitial } from "./room-state";
 
 export type { Connection, Pending, RoomInitial, Typist } from "./room-state";
 
@@ -18,6 +19,8 @@ export type { Connection, Pending, RoomInitial, Typist } from "./room-state";
 
 const SEND_TIMEOUT_MS = 10_000;
 const TYPING_SHOWN_MS = 6_000;
+/** Reading state goes to the server at most this often (the latest position, once it settles). */
+const READ_THROTTLE_MS = 1_000;
 
 function newClientId(): string {
   if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
@@ -44,10 +47,16 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   /** Sends whose ack we are waiting for: a message is never on the wire twice at once. */
   const inFlight = useRef(new Set<string>());
   const attemptRef = useRef<((clientId: string, body: string) => Promise<void>) | null>(null);
+  /** The highest seq the server has (or is being told) as read; room:read only ever moves it up. */
+  const readSent = useRef(initial.lastReadSeq ?? 0);
+  const readTarget = useRef<number | null>(null);
+  readTarget.current = readableSeq(state);
+  const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {
-    // Same origin; websocket only, so a load balancer needs no sticky sessions.
-    const socket: RoomSocket = io({ transports: ["websocket"], reconnectionDelayMax: 5000 });
+    // The tab's one connection, shared with the header's notification count (user-socket.ts).
+    const socket: RoomSocket = holdUserSocket(io);
+    const { on, off } = socketListeners(socket);
     socketRef.current = socket;
     const merge = (messages: ChatMessage[], announce: boolean) => dispatch({ type: "merge", messages, selfId: self.id, announce });
 
@@ -59,6 +68,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
         dispatch({ type: "joinFailed", message: res.error.message });
         return;
       }
+      readSent.current = Math.max(readSent.current, res.data.lastReadSeq);
       dispatch({ type: "joined", data: res.data });
       merge(res.data.messages, after > 0);
       // Back in the room: what was written while offline goes out now, oldest first, each once.
@@ -76,39 +86,39 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     }
 
     rejoinRef.current = join;
-    socket.on("connect", () => void join());
-    socket.on("disconnect", (reason) => {
+    on("connect", () => void join());
+    on("disconnect", (reason) => {
       // "io server disconnect": the server ended it (signed out elsewhere): don't pretend to reconnect.
       dispatch({ type: "connection", value: reason === "io server disconnect" ? "signed-out" : "reconnecting" });
     });
-    socket.on("connect_error", (e) => {
+    on("connect_error", (e) => {
       dispatch({ type: "connection", value: e.message === "unauthorized" ? "signed-out" : "reconnecting" });
       if (e.message === "unauthorized") socket.disconnect();
     });
-    socket.on("message:new", (m) => {
+    on("message:new", (m) => {
       if (m.roomId === roomId) merge([m], true);
     });
-    socket.on("message:deleted", (e) => {
+    on("message:deleted", (e) => {
       if (e.roomId === roomId) dispatch({ type: "deleted", messageId: e.messageId, at: new Date().toISOString() });
     });
-    socket.on("room:updated", (room) => {
+    on("room:updated", (room) => {
       if (room.id !== roomId) return;
       const before = roomRef.current;
       dispatch({ type: "room", room });
       // Locking or archiving changes who may send: ask the server for our standing again.
       if (before.locked !== room.locked || before.archived !== room.archived) void join();
     });
-    socket.on("presence", (p) => {
+    on("presence", (p) => {
       if (p.roomId === roomId) dispatch({ type: "presence", presence: p });
     });
-    socket.on("typing", (t) => {
+    on("typing", (t) => {
       if (t.roomId !== roomId || t.user.id === self.id) return;
       dispatch({ type: "typing", userId: t.user.id, typist: t.typing ? { ...t.user, until: Date.now() + TYPING_SHOWN_MS } : null });
     });
-    socket.on("notice", (n) => {
+    on("notice", (n) => {
       if (!("roomId" in n) || n.roomId === roomId) dispatch({ type: "notice", message: n.message });
     });
-    socket.on("sanction", (s) => {
+    on("sanction", (s) => {
       if (s.roomId !== roomId) return;
       if (s.banned) {
         dispatch({ type: "you", you: { canSend: false, sendBlockedReason: s.message }, removed: s.message, notice: s.message });
@@ -120,12 +130,18 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
         void join();
       }
     });
+    // Already connected for the header: join now (there will be no "connect" event to wait for).
+    if (socket.connected) void join();
     const timer = setInterval(() => dispatch({ type: "expireTyping", now: Date.now() }), 1000);
     return () => {
       clearInterval(timer);
+      if (readTimer.current) clearTimeout(readTimer.current);
+      readTimer.current = null;
       rejoinRef.current = null;
-      socket.removeAllListeners();
-      socket.disconnect();
+      off();
+      // The connection stays for the header: leave the room, so presence no longer counts this tab.
+      if (socket.connected) socket.emit("room:leave", { roomId }, () => {});
+      releaseUserSocket();
       socketRef.current = null;
     };
   }, [roomId, self.id]);
@@ -181,6 +197,40 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     return () => clearTimeout(timer);
   }, [mutedUntil]);
 
+  // Viewing = the tab is visible and the newest message is in view (MessageList reports the scroll).
+  const atBottom = useRef(true);
+  const updateViewing = useCallback(() => dispatch({ type: "viewing", value: atBottom.current && document.visibilityState === "visible" }), []);
+  useEffect(() => {
+    document.addEventListener("visibilitychange", updateViewing);
+    updateViewing();
+    return () => document.removeEventListener("visibilitychange", updateViewing);
+  }, [updateViewing]);
+  const setAtBottom = useCallback(
+    (value: boolean) => {
+      atBottom.current = value;
+      updateViewing();
+    },
+    [updateViewing],
+  );
+
+  // Tell the server what the reader has seen: throttled, the latest position only, never backwards.
+  const readable = readableSeq(state);
+  useEffect(() => {
+    if (readable === null || readable <= readSent.current || readTimer.current) return;
+    readTimer.current = setTimeout(() => {
+      readTimer.current = null;
+      const socket = socketRef.current;
+      const seq = readTarget.current;
+      if (!socket?.connected || seq === null || seq <= readSent.current) return;
+      const before = readSent.current;
+      readSent.current = seq;
+      socket.emit("room:read", { roomId, seq }, (res) => {
+        if (res.ok) readSent.current = Math.max(readSent.current, res.data.lastReadSeq);
+        else readSent.current = before; // the next message or scroll tries again
+      });
+    }, READ_THROTTLE_MS);
+  }, [readable, roomId]);
+
   const send = useCallback((body: string) => deliver(newClientId(), body), [deliver]);
   const retry = useCallback((p: Pending) => deliver(p.clientId, p.body), [deliver]);
   const discard = useCallback((clientId: string) => dispatch({ type: "settle", clientId, error: null }), []);
@@ -223,5 +273,5 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
 
   const dismissCrisisPrompt = useCallback(() => setCrisisPrompt(false), []);
 
-  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt };
+  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, ChatRoomState, ChatYou } from "#app/realtime/events";
-import { initialRoomState, muteCheck, roomReducer, waitingSends, type RoomAction, type RoomState } from "#app/realtime/room-state";
+import { hasUnread, initialRoomState, muteCheck, readableSeq, roomReducer, unreadText, waitingSends, type RoomAction, type RoomState } from "#app/realtime/room-state";
 
 /** The chat client's state machine (app/realtime/room-state.ts), without React or a socket. */
 
@@ -46,7 +46,7 @@ describe("room state: messages", () => {
     expect(s.lastSeq).toBe(2);
     s = run(
       s,
-      { type: "joined", data: { room, you, group: { slug: "g", name: "G" }, messages: [msg(3), msg(4)], hasMore: true, hasOlder: false, presence: { roomId: room.id, people: [], count: 0 } } },
+      { type: "joined", data: { room, you, group: { slug: "g", name: "G" }, messages: [msg(3), msg(4)], hasMore: true, hasOlder: false, presence: { roomId: room.id, people: [], count: 0 }, lastReadSeq: 0 } },
       merge([msg(3), msg(4)]),
       merge([msg(5), msg(6)], false),
     );
@@ -116,7 +116,7 @@ describe("room state: mute, presence, typing, notices", () => {
     let s = run(start(), { type: "you", you: { canSend: false, mutedUntil: "2026-01-01T12:10:00.000Z", sendBlockedReason: "Muted." }, notice: "You were muted." });
     expect(s.you).toMatchObject({ canSend: false, mutedUntil: "2026-01-01T12:10:00.000Z" });
     expect(s.announcement).toBe("You were muted.");
-    s = run(s, { type: "you", you: {}, removed: null, notice: "Your mute was lifted." }, { type: "joined", data: { room, you, group: { slug: "g", name: "G" }, messages: [], hasMore: false, hasOlder: false, presence: { roomId: room.id, people: [], count: 0 } } });
+    s = run(s, { type: "you", you: {}, removed: null, notice: "Your mute was lifted." }, { type: "joined", data: { room, you, group: { slug: "g", name: "G" }, messages: [], hasMore: false, hasOlder: false, presence: { roomId: room.id, people: [], count: 0 }, lastReadSeq: 0 } });
     expect(s.you.canSend).toBe(true);
     expect(s.notices.map((n) => n.message)).toEqual(["You were muted.", "Your mute was lifted."]);
     expect(new Set(s.notices.map((n) => n.id)).size).toBe(2);
@@ -136,5 +136,51 @@ describe("room state: mute, presence, typing, notices", () => {
     expect(run(s, { type: "expireTyping", now: 999 }).typing).toHaveLength(1);
     expect(run(s, { type: "expireTyping", now: 1000 }).typing).toEqual([]);
     expect(run(s, { type: "typing", userId: other.id, typist: null }).typing).toEqual([]);
+  });
+});
+
+describe("room state: the New messages divider", () => {
+  const opened = (lastReadSeq: number, messages: ChatMessage[]) => initialRoomState({ room, you, messages, hasOlder: false, lastReadSeq });
+  const firstUnread = (s: RoomState) => s.messages.find((m) => s.dividerAfter !== null && m.seq > s.dividerAfter)?.seq;
+
+  it("goes before the first message after the read position, and stays there as the reader reads on", () => {
+    let s = opened(2, [msg(1), msg(2), msg(3), msg(4)]);
+    expect(hasUnread(s)).toBe(true);
+    expect(firstUnread(s)).toBe(3);
+    expect(unreadText(s)).toBe("2 new messages");
+    s = run(s, { type: "viewing", value: true }, merge([msg(5)]));
+    expect(firstUnread(s)).toBe(3);
+    expect(unreadText(s)).toBe("3 new messages");
+  });
+
+  it("nothing unread: what arrives while the reader looks, or their own message, opens no divider", () => {
+    let s = run(opened(2, [msg(1), msg(2)]), { type: "viewing", value: true }, merge([msg(3)]));
+    expect(hasUnread(s)).toBe(false);
+    s = run(s, { type: "viewing", value: false }, merge([msg(4, self)], false));
+    expect(hasUnread(s)).toBe(false);
+    expect(s.dividerAfter).toBe(4);
+  });
+
+  it("what arrives while the reader is away (tab hidden or scrolled up) is after the divider", () => {
+    const s = run(opened(2, [msg(1), msg(2)]), { type: "viewing", value: false }, merge([msg(3), msg(4)]), { type: "viewing", value: true });
+    expect(firstUnread(s)).toBe(3);
+    expect(unreadText(s)).toBe("2 new messages");
+  });
+
+  it("the first join places it when the page did not; a re-join keeps it", () => {
+    const joined = (lastReadSeq: number): RoomAction => ({
+      type: "joined",
+      data: { room, you, group: { slug: "g", name: "G" }, messages: [], hasMore: false, hasOlder: false, presence: { roomId: room.id, people: [], count: 0 }, lastReadSeq },
+    });
+    const s = run(start([msg(1), msg(2), msg(3)]), joined(1));
+    expect(firstUnread(s)).toBe(2);
+    expect(run(s, joined(3)).dividerAfter).toBe(1);
+    expect(unreadText(run(start([msg(1)]), joined(0)))).toBe("1 new message");
+  });
+
+  it("reports the newest message as readable only while the reader is viewing", () => {
+    const s = opened(0, [msg(1), msg(2)]);
+    expect(readableSeq(s)).toBeNull();
+    expect(readableSeq(run(s, { type: "viewing", value: true }))).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { Button } from "#app/components/ui/button";
 import type { ChatMessage } from "#app/realtime/events";
+import { hasUnread, unreadText } from "#app/realtime/room-state";
 import { useRoom, type RoomInitial } from "#app/realtime/use-room";
 import { ActionForm, type ActionKind } from "./action-form";
 import { Composer } from "./composer";
@@ -27,9 +28,19 @@ function untilText(iso: string | null, hydrated: boolean) {
   return hydrated ? d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: RoomInitial; self: Self }) {
-  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt } = useRoom({ roomId, initial, self });
+/** `slug`: the room's group, whose members the composer's mention autocomplete suggests. */
+export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; initial: RoomInitial; self: Self; slug: string }) {
+  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom } = useRoom({ roomId, initial, self });
   const hydrated = useHydrated();
+  const dividerLabel = unreadText(state);
+  // Said once, when the room opens with unread messages (the divider itself stays silent after that).
+  const [openingNews, setOpeningNews] = useState("");
+  const told = useRef(false);
+  useEffect(() => {
+    if (told.current || !hydrated || state.dividerAfter === null) return;
+    told.current = true;
+    if (hasUnread(state)) setOpeningNews(`${dividerLabel} since you last read. They start after the “New messages” line.`);
+  }, [hydrated, state, dividerLabel]);
   const [draft, setDraft] = useState("");
   const [action, setAction] = useState<{ kind: ActionKind; message: ChatMessage } | null>(null);
   const [actionStatus, setActionStatus] = useState<string | null>(null);
@@ -66,6 +77,9 @@ export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: R
       <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="chat-live">
         {state.announcement}
       </div>
+      <div aria-live="polite" className="sr-only" data-testid="chat-unread-live">
+        {openingNews}
+      </div>
       <RoomBanners room={room} notices={state.notices} />
 
       <div className="grid grid-cols-1 gap-6 md:grid-cols-[minmax(0,1fr)_16rem]">
@@ -88,6 +102,9 @@ export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: R
             canReport={canReport}
             hydrated={hydrated}
             pinnedId={room.pinned?.id ?? null}
+            dividerAfter={state.dividerAfter}
+            dividerLabel={dividerLabel}
+            onAtBottom={setAtBottom}
             onAction={(kind, message) => {
               setActionStatus(null);
               setAction({ kind, message });
@@ -118,7 +135,7 @@ export function ChatRoom({ roomId, initial, self }: { roomId: string; initial: R
           {you.mutedUntil && !you.canSend && hydrated ? (
             <p className="sr-only">Muted until {untilText(you.mutedUntil, hydrated)}.</p>
           ) : null}
-          <Composer blockedReason={blockedReason} onSend={(b) => void send(b)} onTyping={setTyping} draft={draft} setDraft={setDraft} inputRef={input} />
+          <Composer blockedReason={blockedReason} onSend={(b) => void send(b)} onTyping={setTyping} draft={draft} setDraft={setDraft} inputRef={input} slug={slug} />
         </section>
 
         <aside className="space-y-4" aria-label="About this room">

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from "react";
+import { Fragment, useLayoutEffect, useRef, type RefObject } from "react";
 import { Button } from "#app/components/ui/button";
 import { reducedMotion } from "#app/lib/preferences";
 import { StaffBadge } from "#app/components/ui/staff-badge";
@@ -121,6 +121,19 @@ function PendingItem({ pending, self, onRetry, onDiscard, onEdit }: { pending: P
   );
 }
 
+/** Before the first message after the reader's last read one: a labelled rule, part of the list so it is read in order. */
+function NewMessagesDivider({ label, at }: { label: string; at: RefObject<HTMLLIElement> }) {
+  return (
+    <li ref={at} className="flex items-center gap-3 py-2 font-semibold text-red-800 dark:text-red-300" data-testid="new-messages-divider">
+      <span aria-hidden="true" className="h-0.5 flex-1 bg-current" />
+      <span>
+        New messages<span className="sr-only"> ({label}) start here</span>
+      </span>
+      <span aria-hidden="true" className="h-0.5 flex-1 bg-current" />
+    </li>
+  );
+}
+
 /**
  * The room's history and the viewer's own pending sends, in a scrollable region that keeps the
  * newest message in view while the reader is at the bottom (and never yanks them back up).
@@ -133,6 +146,9 @@ export function MessageList({
   canReport,
   hydrated,
   pinnedId,
+  dividerAfter,
+  dividerLabel,
+  onAtBottom,
   onAction,
   onPin,
   onRetry,
@@ -146,6 +162,11 @@ export function MessageList({
   canReport: boolean;
   hydrated: boolean;
   pinnedId: string | null;
+  /** The divider goes before the first message with a higher seq (null: none). */
+  dividerAfter: number | null;
+  dividerLabel: string;
+  /** Whether the newest message is in view, after every scroll. */
+  onAtBottom: (atBottom: boolean) => void;
   onAction: (kind: ActionKind, message: ChatMessage) => void;
   onPin: (message: ChatMessage | null) => void;
   onRetry: (pending: Pending) => void;
@@ -154,11 +175,21 @@ export function MessageList({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  const divider = useRef<HTMLLIElement>(null);
+  const placed = useRef(false);
   const lastKey = `${messages.at(-1)?.id ?? ""}:${pending.length}`;
+  const firstUnread = dividerAfter === null ? undefined : messages.find((m) => m.seq > dividerAfter)?.id;
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && stick.current) el.scrollTo({ top: el.scrollHeight, behavior: reducedMotion() ? "auto" : "smooth" });
-  }, [lastKey]);
+    if (!el) return;
+    // On opening with unread messages, start at the divider (not the bottom), so they are read in order.
+    if (!placed.current && divider.current) {
+      el.scrollTop = Math.max(0, divider.current.offsetTop - 8);
+      stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    } else if (stick.current) el.scrollTo({ top: el.scrollHeight, behavior: reducedMotion() ? "auto" : "smooth" });
+    placed.current = true;
+    onAtBottom(stick.current);
+  }, [lastKey, onAtBottom]);
   return (
     <div
       ref={scroller}
@@ -168,23 +199,26 @@ export function MessageList({
       onScroll={(e) => {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+        onAtBottom(stick.current);
       }}
-      className="max-h-[60vh] overflow-y-auto rounded-lg border-2 border-stone-300 px-3 dark:border-stone-600"
+      className="relative max-h-[60vh] overflow-y-auto rounded-lg border-2 border-stone-300 px-3 dark:border-stone-600"
     >
       {messages.length === 0 && pending.length === 0 ? <p className="py-6">No messages yet. Say hello!</p> : null}
       <ol className="list-none">
         {messages.map((m) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            self={self}
-            canModerate={canModerate}
-            canReport={canReport}
-            hydrated={hydrated}
-            pinned={pinnedId === m.id}
-            onAction={onAction}
-            onPin={onPin}
-          />
+          <Fragment key={m.id}>
+            {m.id === firstUnread ? <NewMessagesDivider label={dividerLabel} at={divider} /> : null}
+            <MessageItem
+              message={m}
+              self={self}
+              canModerate={canModerate}
+              canReport={canReport}
+              hydrated={hydrated}
+              pinned={pinnedId === m.id}
+              onAction={onAction}
+              onPin={onPin}
+            />
+          </Fragment>
         ))}
         {pending.map((p) => (
           <PendingItem key={p.clientId} pending={p} self={self} onRetry={() => onRetry(p)} onDiscard={() => onDiscard(p)} onEdit={() => onEdit(p)} />

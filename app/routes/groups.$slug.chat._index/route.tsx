@@ -93,6 +93,11 @@ export default function ChatRooms() {
               <span className="text-sm">
                 {room.messageCount} {room.messageCount === 1 ? "message" : "messages"}
               </span>
+              {room.unread > 0 ? (
+                <Badge tone="brand">
+                  <span data-testid="room-unread">{room.unread > 99 ? "99+" : room.unread} unread</span>
+                </Badge>
+              ) : null}
             </div>
             {permissions.manageRooms ? (
               <div className="flex flex-wrap items-end gap-3">
