@@ -134,7 +134,7 @@ export const forumReactionSource = {
   data: z.object({ postId: PostIdSchema, actorId: z.string().max(64) }),
   async resolve(app: AppContext, { postId, actorId }: { postId: string; actorId: string }): Promise<NotificationDraft[]> {
     const post = await loadLivePost(app, postId);
-    if (!post || post.authorId === actorId) return [];
+    if (!post) return [];
     // The count comes from the reactions as they are now (a reaction taken back no longer counts).
     const [state] = await app.db
       .select({
@@ -153,7 +153,8 @@ export const forumReactionSource = {
         body: plainExcerpt(post.body),
         link: post.link,
         groupId: post.groupId,
-        actorId,
+        // The job may stand for several reactions: never let the actor field drop the author.
+        actorId: actorId === post.authorId ? null : actorId,
         dedupeKey: `reaction:${post.postId}`,
         batch: true,
       },

@@ -15,14 +15,14 @@ export async function toggleReaction(
   postId: string,
   kind: ReactionKind,
 ) {
-  const { target } = await loadPost(app, viewer, slug, threadId, postId);
+  const { target, row } = await loadPost(app, viewer, slug, threadId, postId);
   assertCan(viewer, "post.react", target, "That post");
   const mine = and(eq(reactions.postId, postId), eq(reactions.userId, viewer!.id), eq(reactions.kind, kind));
   const removed = await app.db.delete(reactions).where(mine).returning({ kind: reactions.kind });
   if (removed.length === 0) {
     await app.db.insert(reactions).values({ postId, userId: viewer!.id, kind }).onConflictDoNothing();
     // One job per post while queued: it counts the reactions when it runs (batched into one notice).
-    await queueNotification(app, "forums.reaction", { postId, actorId: viewer!.id }, postId);
+    if (row.authorId !== viewer!.id) await queueNotification(app, "forums.reaction", { postId, actorId: viewer!.id }, postId);
   }
   const [counts] = await app.db
     .select({ n: sql<number>`count(*)::int` })
