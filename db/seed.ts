@@ -32,6 +32,8 @@ const demoGroups = [
     name: "Cervical dystonia",
     description:
       "For people whose neck muscles pull, turn or tilt the head. Share what helps with pain, posture, botulinum toxin appointments and everyday life.",
+    rules:
+      "- Talk about the neck and shoulders as much as you like: pain, posture, botulinum toxin appointments, physical therapy.\n- Share your own experience, not medical advice: treatments that help one person may not help another, so talk decisions over with your care team.\n- Be kind. Symptoms are visible and often misunderstood; nobody here has to explain or justify them.\n- Keep what others share inside the group. Use only the name people chose here.",
     visibility: "public" as const,
     joinPolicy: "open" as const,
   },
@@ -41,6 +43,8 @@ const demoGroups = [
     name: "Blepharospasm",
     description:
       "Eyelid spasms and forced blinking: swap tips on light sensitivity, reading, driving and treatment, at your own pace.",
+    rules:
+      "- Eyelid spasms make screens hard: keep posts short and use headings, so everyone can read at their own pace.\n- Share your own experience, not medical advice: treatments that help one person may not help another, so talk decisions over with your care team.\n- Be kind. Symptoms are visible and often misunderstood; nobody here has to explain or justify them.\n- Keep what others share inside the group. Use only the name people chose here.",
     visibility: "public" as const,
     joinPolicy: "open" as const,
   },
@@ -50,6 +54,8 @@ const demoGroups = [
     name: "Writer's cramp & focal hand dystonia",
     description:
       "Hand and arm dystonia, including writer's and musician's cramp. Adaptive tools, occupational therapy and work adjustments.",
+    rules:
+      "- Hand and arm dystonia makes typing tiring: short replies are welcome, and so are voice-typed ones with their typos.\n- Share your own experience, not medical advice: treatments that help one person may not help another, so talk decisions over with your care team.\n- Be kind. Symptoms are visible and often misunderstood; nobody here has to explain or justify them.\n- Keep what others share inside the group. Use only the name people chose here.",
     visibility: "public" as const,
     joinPolicy: "open" as const,
   },
@@ -59,6 +65,8 @@ const demoGroups = [
     name: "Carers & family",
     description:
       "A private space for partners, parents, children and friends who support someone with dystonia. A moderator approves each request to join.",
+    rules:
+      "- This is a space for the people who support someone with dystonia. Speak about your own experience as a carer.\n- What is said here stays here: private group posts never leave the group.\n- Be gentle with each other. Caring is tiring, and every family finds its own way.",
     visibility: "private" as const,
     joinPolicy: "approval" as const,
   },

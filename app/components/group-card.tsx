@@ -12,11 +12,13 @@ export interface GroupSummary extends MembershipState {
   permissions: MembershipState["permissions"] & { view: boolean };
 }
 
-export function GroupCard({ group, signedIn }: { group: GroupSummary; signedIn: boolean }) {
+/** `headingLevel` and `returnTo` let pages other than the directory (home, welcome) nest the card under their own headings. */
+export function GroupCard({ group, signedIn, headingLevel = 2, returnTo = "/groups" }: { group: GroupSummary; signedIn: boolean; headingLevel?: 2 | 3; returnTo?: string }) {
   const headingId = `group-${group.slug}`;
+  const Heading = headingLevel === 3 ? "h3" : "h2";
   return (
     <article aria-labelledby={headingId} className="space-y-3 rounded-xl border-2 border-stone-200 bg-white p-5 dark:border-stone-700 dark:bg-stone-950">
-      <h2 id={headingId} className="text-2xl">
+      <Heading id={headingId} className="text-2xl">
         {group.permissions.view ? (
           <Link to={`/groups/${group.slug}`} className="inline-flex min-h-11 items-center">
             {group.name}
@@ -24,7 +26,7 @@ export function GroupCard({ group, signedIn }: { group: GroupSummary; signedIn: 
         ) : (
           group.name
         )}
-      </h2>
+      </Heading>
       <div className="flex flex-wrap items-center gap-2 text-base">
         <span>
           Run by{" "}
@@ -42,7 +44,7 @@ export function GroupCard({ group, signedIn }: { group: GroupSummary; signedIn: 
           {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
         </p>
       ) : null}
-      <MembershipControls group={group} signedIn={signedIn} returnTo="/groups" />
+      <MembershipControls group={group} signedIn={signedIn} returnTo={returnTo} />
     </article>
   );
 }

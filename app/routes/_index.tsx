@@ -1,13 +1,51 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { HomePage } from "#app/components/home/home-page";
 import { ButtonLink } from "#app/components/ui/button";
+import { loaderWork } from "#app/lib/http.server";
+import { describeInZone } from "#app/lib/time";
+import { getHome } from "#app/modules/home/home.server";
 
+/** Visitors get the welcome page; signed-in members their home (app/modules/home). */
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { signedIn: context.viewer !== null };
+  const viewer = context.viewer;
+  if (!viewer) return { signedIn: false as const, home: null };
+  return loaderWork(async () => {
+    const h = await getHome(context.app, viewer);
+    return {
+      signedIn: true as const,
+      home: {
+        displayName: viewer.displayName,
+        groups: h.groups,
+        follows: h.follows,
+        mentions: { ...h.mentions, mentions: h.mentions.mentions.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) },
+        events: {
+          more: h.events.more,
+          events: h.events.events.map((e) => ({
+            id: e.id,
+            title: e.title,
+            startsAt: e.startsAt.toISOString(),
+            endsAt: e.endsAt.toISOString(),
+            timeZone: e.timeZone,
+            inZone: describeInZone(e.startsAt, e.endsAt, e.timeZone),
+            myRsvp: e.myRsvp,
+            waitlistPosition: e.waitlistPosition,
+            group: e.group ? { slug: e.group.slug, name: e.group.name } : null,
+          })),
+        },
+        resources: {
+          more: h.resources.more,
+          resources: h.resources.resources.map((r) => ({ id: r.id, title: r.title, organization: { name: r.organization.name }, group: r.group ? { slug: r.group.slug, name: r.group.name } : null })),
+        },
+        suggestions: h.suggestions.map(({ target: _target, id: _id, ...g }) => g),
+      },
+    };
+  });
 }
 
 export default function Home() {
-  const { signedIn } = useLoaderData<typeof loader>();
+  const { signedIn, home } = useLoaderData<typeof loader>();
+  if (home) return <HomePage home={home} />;
   return (
     <div className="space-y-8">
       <section aria-labelledby="welcome" className="space-y-4">

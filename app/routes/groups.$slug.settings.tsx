@@ -1,10 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button } from "#app/components/ui/button";
+import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { Invalid } from "#app/lib/errors";
 import { actionFailure, actionSuccess, fieldErrorsOf, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
-import { GroupFormSchema, ModeratorActionSchema } from "#app/modules/organizations/organizations.schema";
+import { GROUP_RULES_MAX, GroupSettingsSchema, ModeratorActionSchema } from "#app/modules/organizations/organizations.schema";
 import { editGroup, getGroupSettings, setGroupModerator } from "#app/modules/organizations/organizations.server";
 import { z } from "zod";
 
@@ -16,9 +17,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
   const { slug } = requireParams(params, GroupParams);
   return loaderWork(async () => {
-    const { group, members, canAppoint } = await getGroupSettings(context.app, viewer, slug);
+    const { group, members, canAppoint, rules } = await getGroupSettings(context.app, viewer, slug);
     return {
-      group: { slug: group.slug, name: group.name, description: group.description, visibility: group.visibility, joinPolicy: group.joinPolicy, organization: group.organization },
+      group: { slug: group.slug, name: group.name, description: group.description, rules, visibility: group.visibility, joinPolicy: group.joinPolicy, organization: group.organization },
       members,
       canAppoint,
     };
@@ -36,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await setGroupModerator(context.app, viewer, slug, parsed.data);
       return actionSuccess(parsed.data.intent === "appoint" ? "Moderator appointed." : "Moderator stood down.");
     }
-    const parsed = GroupFormSchema.safeParse(data);
+    const parsed = GroupSettingsSchema.safeParse(data);
     if (!parsed.success) return actionFailure(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
     await editGroup(context.app, viewer, slug, parsed.data);
     return actionSuccess("Group saved.");
@@ -52,6 +53,7 @@ export default function GroupSettings() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const nameErrors = result?.fieldErrors?.name;
+  const rulesErrors = result?.fieldErrors?.rules;
   return (
     <section aria-labelledby="settings-title" className="max-w-3xl space-y-6">
       <p>
@@ -68,6 +70,12 @@ export default function GroupSettings() {
         <div className="flex flex-col gap-1">
           <label htmlFor="description" className="font-semibold">Description</label>
           <textarea id="description" name="description" rows={3} maxLength={2000} defaultValue={group.description} className={input} />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="rules" className="font-semibold">Group rules</label>
+          <p id="rules-hint">Shown on the group page beside the site guidelines. {MARKDOWN_HINT}</p>
+          <textarea id="rules" name="rules" rows={8} maxLength={GROUP_RULES_MAX} defaultValue={group.rules} className={input} aria-invalid={rulesErrors ? true : undefined} aria-describedby="rules-hint rules-error" />
+          <p id="rules-error" className="font-medium text-red-800 dark:text-red-300">{rulesErrors?.join(" ")}</p>
         </div>
         <fieldset>
           <legend className="font-semibold">Who can see it</legend>

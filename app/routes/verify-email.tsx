@@ -22,7 +22,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const token = await linkTokenInForm(request);
   // A refused link (used, expired, suspended account) is thrown, so the boundary shows the same page as the GET's.
   const session = await loaderWork(() => confirmEmail(context.app, token, deviceLabel(request.headers.get("user-agent"))));
-  return redirect("/groups?confirmed=email", { headers: { "Set-Cookie": setSessionTokenCookie(session.token, session.expiresAt, context.secure) } });
+  // A new member lands on the welcome page (what Hearth is for, the groups to join).
+  return redirect("/welcome?confirmed=email", { headers: { "Set-Cookie": setSessionTokenCookie(session.token, session.expiresAt, context.secure) } });
 }
 
 export default function VerifyEmail() {

@@ -26,7 +26,7 @@ test.describe("account mail", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Confirm your e-mail address" })).toBeVisible();
     await expectAccessible(page);
     await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
-    await expect(page).toHaveURL(/\/groups\?confirmed=email$/);
+    await expect(page).toHaveURL(/\/welcome\?confirmed=email$/);
     await expect(page.getByRole("status").filter({ hasText: "your e-mail address is confirmed" })).toBeVisible();
     await expect(banner(page).getByText(`Signed in as ${person.displayName}`)).toBeVisible();
     await waitForHydration(page);

@@ -65,7 +65,7 @@ test.describe("accounts and groups", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Check your e-mail" })).toBeVisible();
     await gotoAndHydrate(page, linkIn(await nextMail(person.email), "/verify-email"));
     await page.getByRole("button", { name: "Confirm my e-mail address" }).click();
-    await expect(page).toHaveURL(/\/groups\?confirmed=email$/);
+    await expect(page).toHaveURL(/\/welcome\?confirmed=email$/);
     await expect(page.getByRole("banner").getByText(`Signed in as ${person.displayName}`)).toBeVisible();
 
     // Sign out, then back in with the new account.

@@ -139,7 +139,7 @@ describe(`account mail flows through the real server on ${testDatabaseKind}`, ()
 
       const confirmed = await s.postForm("/verify-email", { token: tokenOf(link) });
       expect(confirmed.status).toBe(302);
-      expect(confirmed.headers.get("location")).toBe("/groups?confirmed=email");
+      expect(confirmed.headers.get("location")).toBe("/welcome?confirmed=email");
       const cookie = sessionCookie(confirmed);
       expect(await viewerOf(cookie)).toMatchObject({ displayName: "Verify Me", emailVerified: true });
       const user = await userByEmail(email);

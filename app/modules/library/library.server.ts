@@ -212,6 +212,33 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
   };
 }
 
+/**
+ * For the member's home: resources added since `since` in the groups they are active in, and their
+ * organizations' resources outside any group (organizations of those groups, or whose staff they
+ * are), newest first, through the same visibility filter and per-row policy check. One query.
+ */
+export async function listNewResourcesForMember(app: AppContext, viewer: Actor, since: Date, limit: number) {
+  const myGroups = sql`(select gm.group_id from ${groupMemberships} gm where gm.user_id = ${viewer.id} and gm.status = 'active')`;
+  const myOrgs = sql`(
+    select g.organization_id from ${groupMemberships} gm join ${groups} g on g.id = gm.group_id
+    where gm.user_id = ${viewer.id} and gm.status = 'active'
+    union select om.organization_id from ${organizationMembers} om where om.user_id = ${viewer.id}
+  )`;
+  const rows = await baseResourceQuery(app, viewer)
+    .where(
+      and(
+        visibleToSql(viewer),
+        isNull(resources.retiredAt),
+        gt(resources.createdAt, since),
+        or(sql`${resources.groupId} in ${myGroups}`, and(isNull(resources.groupId), sql`${resources.organizationId} in ${myOrgs}`)),
+      ),
+    )
+    .orderBy(desc(resources.createdAt), desc(resources.id))
+    .limit(limit + 1);
+  const page = rows.map((r) => toResourceView(viewer, r, app.clock.now())).filter((r) => r.permissions.view);
+  return { resources: page.slice(0, limit), more: rows.length > limit };
+}
+
 /** Organizations that have resources the viewer may see, for the filter. */
 export async function listLibraryOrganizations(app: AppContext, viewer: Actor | null) {
   const rows = await app.db

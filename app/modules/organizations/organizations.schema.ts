@@ -51,6 +51,13 @@ export const GroupFormSchema = z.object({
 });
 export type GroupFormInput = z.infer<typeof GroupFormSchema>;
 
+export const GROUP_RULES_MAX = 5000;
+/** The group settings form: the group's fields plus its own rules (Markdown, shown on the group page). */
+export const GroupSettingsSchema = GroupFormSchema.extend({
+  rules: z.string().trim().max(GROUP_RULES_MAX, "Use at most 5,000 characters.").optional().default(""),
+});
+export type GroupSettingsInput = z.infer<typeof GroupSettingsSchema>;
+
 export const ModeratorActionSchema = z.object({
   intent: z.enum(["appoint", "standDown"], { errorMap: () => ({ message: "Choose appoint or stand down." }) }),
   userId: Id,

@@ -309,10 +309,12 @@ export async function getGroupSettings(app: AppContext, viewer: Actor | null, sl
     .where(and(eq(groupMemberships.groupId, group.id), eq(groupMemberships.status, "active")))
     .orderBy(desc(groupMemberships.role), asc(users.displayName))
     .limit(500);
-  return { group, members, canAppoint: can(viewer, "organization.appointModerators", group.target) };
+  const [own] = await app.db.select({ rules: groups.rules }).from(groups).where(eq(groups.id, group.id));
+  return { group, members, rules: own?.rules ?? "", canAppoint: can(viewer, "organization.appointModerators", group.target) };
 }
 
-export async function editGroup(app: AppContext, viewer: Actor | null, slug: string, input: GroupFormInput) {
+/** `rules` is set only when given (the settings form sends it; other callers leave the rules alone). */
+export async function editGroup(app: AppContext, viewer: Actor | null, slug: string, input: GroupFormInput & { rules?: string }) {
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "organization.editGroup", group.target);
   await app.db.update(groups).set(input).where(eq(groups.id, group.id));

@@ -5,6 +5,9 @@ import { Badge, VerifiedBadge } from "#app/components/ui/badge";
 import { loaderWork, requireParams } from "#app/lib/http.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { getGroupPage, listJoinRequests } from "#app/modules/groups/groups.server";
+import { getGroupSections, markGroupVisited } from "#app/modules/groups/group-page.server";
+import { describeInZone } from "#app/lib/time";
+import { GroupSections } from "./sections";
 import { JoinRequests } from "./join-requests";
 import { z } from "zod";
 
@@ -14,10 +17,29 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const { slug } = requireParams(params, z.object({ slug: GroupSlugSchema }));
   return loaderWork(async () => {
     const group = await getGroupPage(context.app, context.viewer, slug);
-    const requests = group.permissions.reviewRequests ? await listJoinRequests(context.app, context.viewer, group) : null;
+    const [requests, sections] = await Promise.all([
+      group.permissions.reviewRequests ? listJoinRequests(context.app, context.viewer, group) : null,
+      getGroupSections(context.app, context.viewer, group),
+      markGroupVisited(context.app, context.viewer, group),
+    ]);
     const { target: _target, id: _id, ...view } = group;
     return {
       group: view,
+      sections: {
+        threads: sections.threads.map((t) => ({ id: t.id, title: t.title, pinned: t.pinned, replyCount: t.replyCount, lastActivityAt: t.lastActivityAt.toISOString(), removed: t.removed })),
+        events: sections.events.map((e) => ({
+          id: e.id,
+          title: e.title,
+          startsAt: e.startsAt.toISOString(),
+          endsAt: e.endsAt.toISOString(),
+          timeZone: e.timeZone,
+          inZone: describeInZone(e.startsAt, e.endsAt, e.timeZone),
+          status: e.status,
+        })),
+        rooms: sections.rooms.map((r) => ({ id: r.id, name: r.name, lastMessageAt: r.lastMessageAt?.toISOString() ?? null })),
+        moderators: sections.moderators,
+        rulesHtml: sections.rulesHtml,
+      },
       signedIn: context.viewer !== null,
       requests: requests?.map((r) => ({ ...r, requestedAt: r.requestedAt.toISOString() })) ?? null,
     };
@@ -25,7 +47,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export default function GroupPage() {
-  const { group, signedIn, requests } = useLoaderData<typeof loader>();
+  const { group, signedIn, requests, sections } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-8">
       <section aria-labelledby="group-title" className="space-y-4">
@@ -61,6 +83,13 @@ export default function GroupPage() {
           ) : null}
         </p>
         <MembershipControls group={group} signedIn={signedIn} returnTo={`/groups/${group.slug}`} />
+      </section>
+      {requests ? <JoinRequests slug={group.slug} requests={requests} /> : null}
+      <GroupSections slug={group.slug} sections={sections} />
+      <nav aria-labelledby="group-everything" className="space-y-1">
+        <h2 id="group-everything" className="text-2xl">
+          Everything in this group
+        </h2>
         <p>
           <Link to={`/groups/${group.slug}/chat`} className="inline-flex min-h-11 items-center font-semibold">
             Chat rooms
@@ -81,8 +110,7 @@ export default function GroupPage() {
             Go to the {group.name} forum →
           </Link>
         </p>
-      </section>
-      {requests ? <JoinRequests slug={group.slug} requests={requests} /> : null}
+      </nav>
     </div>
   );
 }
