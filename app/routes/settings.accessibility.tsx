@@ -5,7 +5,8 @@ import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { fieldError } from "#app/lib/action-result";
 import { actionFailure, actionSuccess, readForm, requireViewer } from "#app/lib/http.server";
-import { savePreferences } from "#app/modules/accounts/preferences.server";
+import { savePreferences, saveShortcuts } from "#app/modules/accounts/preferences.server";
+import { SHORTCUT_ACTIONS, SHORTCUT_INFO, shortcutSettings } from "#app/lib/shortcuts";
 
 export const meta: MetaFunction = () => [{ title: "Accessibility — Settings — Hearth" }];
 
@@ -15,12 +16,16 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
+  const input = Object.fromEntries(await readForm(request));
+  // Two forms on the page: `form` tells their results apart.
+  const form = input.intent === "shortcuts" ? "shortcuts" : "display";
   try {
-    await savePreferences(context.app, viewer, Object.fromEntries(await readForm(request)));
+    if (form === "shortcuts") await saveShortcuts(context.app, viewer, input);
+    else await savePreferences(context.app, viewer, input);
     // The root loader revalidates after this, so the page takes the new settings at once.
-    return actionSuccess("Saved. Your settings apply on every device you sign in on.");
+    return actionSuccess("Saved. Your settings apply on every device you sign in on.", { form });
   } catch (e) {
-    return actionFailure(e);
+    return actionFailure(e, { form });
   }
 }
 
@@ -58,10 +63,62 @@ function Choices({ legend, name, options, value, error, hint }: { legend: string
   );
 }
 
+/** WCAG 2.1.4: single-key shortcuts can be turned off, or each remapped to another key. */
+function ShortcutsForm({ stored }: { stored: unknown }) {
+  const data = useActionData<typeof action>();
+  const result = data?.form === "shortcuts" ? data : undefined;
+  const busy = useNavigation().formData?.get("intent") === "shortcuts";
+  const settings = shortcutSettings(stored);
+  return (
+    <section aria-labelledby="shortcuts-title" className="space-y-4">
+      <h3 id="shortcuts-title" className="text-xl font-semibold">
+        Keyboard shortcuts
+      </h3>
+      <p>On a forum thread, single keys move between posts, open the reply box and more. Turn them off if you use speech input or they get in your way, or choose other keys.</p>
+      {result?.ok ? <StatusMessage message={result.message} /> : <FormErrors errors={result ? [result.message] : []} />}
+      <Form method="post" className="space-y-4" key={JSON.stringify(settings)}>
+        <input type="hidden" name="intent" value="shortcuts" />
+        <label className="flex min-h-11 items-center gap-3">
+          <input type="checkbox" name="enabled" defaultChecked={settings.enabled} className="h-6 w-6 shrink-0" />
+          Use single-key shortcuts
+        </label>
+        {SHORTCUT_ACTIONS.map((a) => {
+          const error = fieldError(result, a);
+          return (
+            <div key={a} className="flex flex-col gap-1">
+              <label htmlFor={`shortcut-${a}`} className="font-semibold">
+                Key for “{SHORTCUT_INFO[a].label}”
+              </label>
+              <input
+                id={`shortcut-${a}`}
+                name={a}
+                defaultValue={settings.keys[a]}
+                maxLength={2}
+                autoComplete="off"
+                aria-invalid={error ? true : undefined}
+                aria-describedby={`shortcut-${a}-error`}
+                className="min-h-11 w-20 rounded-lg border-2 border-stone-500 bg-white px-3 text-lg dark:bg-stone-800"
+              />
+              <p id={`shortcut-${a}-error`} className="font-medium text-red-800 dark:text-red-300">
+                {error}
+              </p>
+            </div>
+          );
+        })}
+        <Button type="submit" disabled={busy}>
+          {busy ? "Saving…" : "Save keyboard shortcuts"}
+        </Button>
+      </Form>
+    </section>
+  );
+}
+
 export default function AccessibilitySettings() {
   const { preferences } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const data = useActionData<typeof action>();
+  const result = data?.form === "shortcuts" ? undefined : data;
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") !== "shortcuts";
   return (
     <section aria-labelledby="accessibility-title" className="max-w-2xl space-y-6">
       <h2 id="accessibility-title" className="text-2xl">
@@ -88,6 +145,7 @@ export default function AccessibilitySettings() {
           {busy ? "Saving…" : "Save accessibility settings"}
         </Button>
       </Form>
+      <ShortcutsForm stored={preferences.shortcuts} />
     </section>
   );
 }

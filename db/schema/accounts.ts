@@ -12,6 +12,8 @@ export interface AccountPreferences {
   theme: "system" | "light" | "dark" | "contrast";
   reduceMotion: boolean;
   chatSend: "enter" | "ctrl-enter";
+  /** Thread-page keyboard shortcuts (app/lib/shortcuts.ts): absent = on with the default keys; read with shortcutSettings(). */
+  shortcuts?: { enabled: boolean; keys: Record<string, string> };
 }
 export const DEFAULT_PREFERENCES: AccountPreferences = { textSize: 100, theme: "system", reduceMotion: false, chatSend: "enter" };
 

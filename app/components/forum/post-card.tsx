@@ -67,7 +67,8 @@ export function PostCard({
   const headingId = `post-${post.id}-by`;
   const isVisible = post.state === "visible";
   return (
-    <article id={`post-${post.id}`} aria-labelledby={headingId} className="scroll-mt-4 space-y-3 rounded-xl border-2 border-stone-200 bg-white p-4 dark:border-stone-700 dark:bg-stone-950">
+    // Focusable (not in the tab order) so the thread's j/k shortcuts can move to it (data-post finds it).
+    <article id={`post-${post.id}`} aria-labelledby={headingId} tabIndex={-1} data-post="" className="scroll-mt-4 space-y-3 rounded-xl border-2 border-stone-200 bg-white p-4 dark:border-stone-700 dark:bg-stone-950">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h2 id={headingId} className="text-xl">
           {post.authorHref ? (

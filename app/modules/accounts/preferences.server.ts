@@ -1,9 +1,10 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users, type AccountPreferences } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { invalidInput } from "#app/lib/http.server";
 import type { Viewer } from "#app/modules/auth/session.server";
+import { ShortcutsFormSchema, type ShortcutSettings } from "#app/lib/shortcuts";
 
 /**
  * Accessibility preferences (settings → accessibility), stored with the account so they follow the
@@ -24,6 +25,21 @@ export const PreferencesSchema = z.object({
 export async function savePreferences(app: AppContext, viewer: Viewer, input: Record<string, unknown>): Promise<AccountPreferences> {
   const parsed = PreferencesSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error, "Please check the highlighted choices.");
-  await app.db.update(users).set({ preferences: parsed.data }).where(eq(users.id, viewer.id));
+  // Merged into the stored object, so settings kept by another form (shortcuts) stay.
+  await app.db
+    .update(users)
+    .set({ preferences: sql`${users.preferences} || ${JSON.stringify(parsed.data)}::jsonb` })
+    .where(eq(users.id, viewer.id));
+  return parsed.data;
+}
+
+/** The keyboard shortcuts form (WCAG 2.1.4): on/off and one key per action, no duplicates or reserved keys. */
+export async function saveShortcuts(app: AppContext, viewer: Viewer, input: Record<string, unknown>): Promise<ShortcutSettings> {
+  const parsed = ShortcutsFormSchema.safeParse(input);
+  if (!parsed.success) throw invalidInput(parsed.error, "Please check the highlighted keys.");
+  await app.db
+    .update(users)
+    .set({ preferences: sql`${users.preferences} || ${JSON.stringify({ shortcuts: parsed.data })}::jsonb` })
+    .where(eq(users.id, viewer.id));
   return parsed.data;
 }

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, us
 import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { useEffect, useRef } from "react";
 import { PostCard } from "#app/components/forum/post-card";
+import { ThreadShortcuts } from "#app/components/shortcuts/thread-shortcuts";
 import { FollowLevelForm } from "#app/components/forum/follow-level";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
 import { formTiming } from "#app/components/ui/field";
@@ -73,6 +74,7 @@ export function ThreadView() {
               Jump to the reply box
             </a>
           ) : null}
+          <ThreadShortcuts />
         </div>
         {thread.locked ? (
           <p className="rounded-lg border-2 border-amber-700 bg-amber-50 p-3 font-semibold text-amber-950 dark:bg-amber-950 dark:text-amber-50">
