@@ -1,12 +1,14 @@
 import { useState, type KeyboardEvent, type RefObject } from "react";
 import { Button } from "#app/components/ui/button";
+import { MENTION_HINT, MentionTextarea } from "#app/components/ui/mention-textarea";
 import { usePreferences } from "#app/lib/preferences";
 import { MAX_MESSAGE_CHARS } from "#app/modules/chat/chat.schema";
 
 /**
  * The send box: Enter sends and Shift+Enter starts a new line, or, for members who chose "Ctrl+Enter
  * sends" (settings → accessibility: an accidental Enter is easy with tremor), Ctrl/Cmd+Enter sends and
- * Enter starts a new line. Disabled with the reason when sending is refused.
+ * Enter starts a new line. Disabled with the reason when sending is refused. "@" and a name suggests
+ * the group's members (MentionTextarea: while its list is open, Enter picks instead of sending).
  */
 export function Composer({
   blockedReason,
@@ -15,6 +17,7 @@ export function Composer({
   draft,
   setDraft,
   inputRef,
+  slug,
 }: {
   blockedReason: string | null;
   onSend: (body: string) => void;
@@ -22,6 +25,8 @@ export function Composer({
   draft: string;
   setDraft: (s: string) => void;
   inputRef: RefObject<HTMLTextAreaElement>;
+  /** The room's group, whose members the mention autocomplete suggests. */
+  slug: string;
 }) {
   const [error, setError] = useState<string | null>(null);
   const blocked = blockedReason !== null;
@@ -55,14 +60,15 @@ export function Composer({
         Message
       </label>
       <p id="chat-message-hint" className="text-sm text-stone-700 dark:text-stone-300">
-        {ctrlEnter ? "Ctrl+Enter sends. Enter starts a new line." : "Enter sends. Shift+Enter starts a new line."}
+        {ctrlEnter ? "Ctrl+Enter sends. Enter starts a new line." : "Enter sends. Shift+Enter starts a new line."} {MENTION_HINT}
       </p>
       {blocked ? (
         <p id="chat-message-blocked" className="rounded-lg border-2 border-red-700 bg-red-50 p-3 font-semibold text-red-900 dark:bg-red-950 dark:text-red-100">
           {blockedReason}
         </p>
       ) : null}
-      <textarea
+      <MentionTextarea
+        slug={slug}
         ref={inputRef}
         id="chat-message"
         name="body"

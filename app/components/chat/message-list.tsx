@@ -5,6 +5,7 @@ import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { ChatMessage } from "#app/realtime/events";
 import type { Pending } from "#app/realtime/use-room";
 import type { ActionKind } from "./action-form";
+import { MentionText } from "#app/components/ui/mention-text";
 
 export type Self = { id: string; displayName: string };
 
@@ -53,7 +54,9 @@ function MessageItem({
       {message.deleted ? (
         <p className="italic text-stone-700 dark:text-stone-300">Message deleted by a moderator.</p>
       ) : (
-        <p className="whitespace-pre-wrap break-words text-lg">{message.body}</p>
+        <p className="whitespace-pre-wrap break-words text-lg">
+          <MentionText text={message.body} />
+        </p>
       )}
       {options ? (
         <details className="mt-1">

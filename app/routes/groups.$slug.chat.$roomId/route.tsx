@@ -34,7 +34,7 @@ export default function ChatRoomPage() {
       </p>
       <h1 className="text-3xl">{data.room.name}</h1>
       <p className="text-base">Live chat. Be kind; nothing here is medical advice.</p>
-      <ChatRoom key={data.room.id} roomId={data.room.id} initial={data} self={data.self} />
+      <ChatRoom key={data.room.id} roomId={data.room.id} initial={data} self={data.self} slug={data.group.slug} />
     </div>
   );
 }

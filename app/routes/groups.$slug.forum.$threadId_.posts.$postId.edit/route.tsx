@@ -3,8 +3,9 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
-import { formTiming, TextareaField } from "#app/components/ui/field";
+import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
+import { MENTION_HINT, MentionTextareaField } from "#app/components/ui/mention-textarea";
 import { Field } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
@@ -66,7 +67,7 @@ export default function EditPost() {
       <Form method="post" {...getFormProps(form)} className="space-y-5">
         <FormErrors id={form.errorId} errors={form.errors} />
         {post.isOpening ? <Field label="Title" meta={fields.title} inputProps={{ autoComplete: "off" }} /> : null}
-        <TextareaField label="Your post" meta={fields.body} hint={MARKDOWN_HINT} rows={10} />
+        <MentionTextareaField label="Your post" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={10} slug={group.slug} />
         <ComposeButtons busy={busy} submitLabel="Save changes" busyLabel="Saving…" />
         <PreviewPanel html={preview} />
       </Form>
