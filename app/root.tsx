@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
+import { NotificationBell } from "./components/notification-bell";
 import { colorScheme, htmlPreferenceAttributes } from "./lib/preferences";
 import { RouteFocus } from "./components/route-focus";
 import { AccountBanner } from "./components/verify-banner";
@@ -118,15 +119,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <div className="flex flex-wrap items-center gap-3">
               {viewer ? (
                 <>
-                  <NavLink to="/notifications" className={navClass} data-testid="notifications-link">
-                    Notifications
-                    {viewer.unread > 0 ? (
-                      <span className="ml-2 rounded-full bg-brand-700 px-2 text-sm text-white dark:bg-brand-100 dark:text-stone-900">
-                        {viewer.unread >= 100 ? "99+" : viewer.unread}
-                        <span className="sr-only"> unread</span>
-                      </span>
-                    ) : null}
-                  </NavLink>
+                  <NotificationBell unread={viewer.unread} className={navClass} />
                   <Link to="/settings" className="inline-flex min-h-11 items-center text-base" data-testid="signed-in-as">
                     <span>
                       Signed in as <strong>{viewer.displayName}</strong>

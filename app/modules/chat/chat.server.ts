@@ -13,6 +13,7 @@ import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import type { StaffRole } from "#app/lib/staff-role";
 import { auditContentAction, recordModerationAction } from "#app/modules/moderation/moderation.server";
+import { announceNotices } from "#app/modules/notifications/notifications.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { queueMentions } from "#app/modules/forums/mention-queue.server";
@@ -393,6 +394,7 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
       { what: "chat message", groupName: room.group.name },
     );
   });
+  if (message.authorId) await announceNotices(app, [message.authorId]);
   app.realtime.chat.messageDeleted({ roomId: room.id, messageId: message.id, seq: Number(message.seq) });
   app.realtime.chat.notice({ roomId: room.id, message: "A moderator removed a message." });
   if (unpinned) await publishRoom(app, room.id);

@@ -5,6 +5,7 @@ import { Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
 import { auditContentAction } from "#app/modules/moderation/moderation.server";
+import { announceNotices } from "#app/modules/notifications/notifications.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor } from "#app/policy.server";
@@ -143,5 +144,6 @@ export async function moderatePost(
       action === "remove" ? { what: "post", groupName: row.groupName } : undefined,
     );
   });
+  if (action === "remove") await announceNotices(app, [row.authorId]);
   return { postId, action };
 }

@@ -5,7 +5,7 @@ import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { findGroup } from "#app/modules/groups/groups.server";
-import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { announceNotices, notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, type Actor } from "#app/policy.server";
 import { recordModerationAction } from "./moderation.server";
 import { requireActor, SITE } from "./common.server";
@@ -93,5 +93,6 @@ export async function decideAppeal(app: AppContext, viewer: Actor | null, input:
       link: `/notices/${row.actionId}`,
     });
   });
+  await announceNotices(app, [row.userId]);
   return { appealId: row.id, intent: input.intent };
 }

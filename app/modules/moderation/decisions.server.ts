@@ -9,7 +9,7 @@ import { moderatePost } from "#app/modules/forums/posts.server";
 import { moderateThread } from "#app/modules/forums/threads.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup, type GroupView } from "#app/modules/groups/groups.server";
-import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { announceNotices, notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, can, type Action, type Actor } from "#app/policy.server";
 import { groupMuteChoices, type QueueAction } from "./moderation.schema";
 import { recordModerationAction } from "./moderation.server";
@@ -197,6 +197,7 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
         link: `/notices/${actionId}`,
       });
     });
+    await announceNotices(app, [person.id]);
     return { intent: input.intent, moderationActionId: actionId };
   }
 
@@ -224,6 +225,7 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
         link: `/notices/${actionId}`,
       });
     });
+    await announceNotices(app, [person.id]);
     // The policy reads muted_until on every send, so the mute holds at once; live sockets are told too.
     for (const roomId of roomIds) {
       app.realtime.chat.sanctioned(person.id, {
@@ -261,6 +263,7 @@ export async function actOnReport(app: AppContext, viewer: Actor | null, input: 
       link: `/notices/${actionId}`,
     });
   });
+  await announceNotices(app, [person.id]);
   // Every live socket of the person leaves the group's rooms at once, on every node; their event places go.
   await accessLost(app, { groupId: group.id, userId: person.id });
   for (const roomId of roomIds) {

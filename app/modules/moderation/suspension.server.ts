@@ -4,7 +4,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { Conflict, Invalid, NotFound } from "#app/lib/errors";
 import { findAccountByDisplayName } from "#app/modules/accounts/accounts.server";
 import { invalidateUserSessions } from "#app/modules/auth/session.server";
-import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { announceNotices, notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, type Actor } from "#app/policy.server";
 import { recordModerationAction } from "./moderation.server";
 import { requireActor, SITE } from "./common.server";
@@ -39,6 +39,7 @@ export async function liftSuspension(app: AppContext, viewer: Actor | null, inpu
     await recordModerationAction(tx, { actorId: actor.id, action: "user.unsuspend", targetType: "user", targetId: user.id, groupId: null, subjectUserId: user.id, reason: input.reason });
     await notifyUsers(tx, [user.id], { kind: "moderation", title: "Your account has been restored", body: `Reason: ${input.reason}` });
   });
+  await announceNotices(app, [user.id]);
   return { userId: user.id, displayName: user.displayName };
 }
 

@@ -1,14 +1,22 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import { notifications } from "#db/schema/index";
+import { and, desc, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
+import { groupMemberships, groups, notifications, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { timeKey } from "#app/lib/keyset.server";
+import { joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import type { Actor } from "#app/policy.server";
+import { groupModeratedSql, groupVisibleSql } from "#app/policy-sql.server";
+import { unreadCounts } from "./record.server";
+import { readNotificationSettings } from "./settings";
+import type { LiveNotification } from "./types";
 
 /**
- * In-app notifications: a row per person per notice, read or unread. Domain code writes them inside
- * its own transaction (pass the transaction as `db`), so a notice exists exactly when its cause does.
+ * In-app notifications: a row per person per notice, read or unread. New sources record through
+ * recordNotifications (record.server.ts) from a job. The legacy notifyUsers writes inside the
+ * caller's own transaction (pass it as `db`), so a notice exists exactly when its cause does; the
+ * caller then calls announceNotices after the commit so open tabs hear it.
  */
 
 const PAGE_SIZE = 30;
@@ -41,19 +49,57 @@ export async function notifyUsers(db: Writer, userIds: readonly string[], notice
   );
 }
 
-/** For the header: how many unread notices the viewer has (capped, so the count stays cheap). */
+/**
+ * Which of the viewer's notices they may still see: notices about a group (its posts, its requests,
+ * its reports) show only while the policy lets them see it now — a member who left, was banned or
+ * stood down no longer reads its titles — and moderators' notices only while they moderate it.
+ */
+function stillVisibleSql(viewer: Actor) {
+  const insider = groupVisibleSql(viewer, joinedStanding);
+  const moderates = groupModeratedSql(viewer, joinedStanding);
+  return or(
+    isNull(notifications.groupId),
+    and(
+      insider,
+      sql`coalesce(${groupMemberships.status}::text, '') <> 'banned'`,
+      or(notInArray(notifications.kind, STAFF_KINDS), moderates),
+    ),
+  );
+}
+
+/** Kinds meant for a group's moderators (join requests, reports). */
+const STAFF_KINDS = ["join_request", "report"];
+
+/** The viewer's standing in each notice's group, left-joined: what stillVisibleSql reads. */
+const standingOn = (viewer: Actor) => standingJoins(viewer.id, { groupId: notifications.groupId });
+
+/** For the header: how many unread notices the viewer may see (capped, so the count stays cheap). */
 export async function unreadCount(app: AppContext, viewer: Actor | null): Promise<number> {
   if (!viewer) return 0;
-  const [row] = await app.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(sql`(select 1 from ${notifications} where ${notifications.userId} = ${viewer.id} and ${notifications.readAt} is null limit 100) as unread`);
+  const on = standingOn(viewer);
+  const unread = app.db
+    .select({ one: sql`1`.as("one") })
+    .from(notifications)
+    .leftJoin(groups, eq(groups.id, notifications.groupId))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
+    .where(and(eq(notifications.userId, viewer.id), isNull(notifications.readAt), stillVisibleSql(viewer)))
+    .limit(100)
+    .as("unread");
+  const [row] = await app.db.select({ n: sql<number>`count(*)::int` }).from(unread);
   return row?.n ?? 0;
 }
 
-/** The viewer's notices, newest first, keyset-paginated by (created_at, id). */
+const CURSOR = ["time", "text"] as const;
+
+/**
+ * The viewer's notices they may still see, newest first, keyset-paginated by (created_at, id) at the
+ * database's own precision; with the time zone the page groups them by day in.
+ */
 export async function listNotifications(app: AppContext, viewer: Actor | null, opts: { after?: string | null } = {}) {
   if (!viewer) throw Unauthenticated();
-  const cursor = decodeCursor(opts.after, ["time", "text"]);
+  const cursor = decodeCursor(opts.after, CURSOR);
+  const on = standingOn(viewer);
   const rows = await app.db
     .select({
       id: notifications.id,
@@ -61,29 +107,39 @@ export async function listNotifications(app: AppContext, viewer: Actor | null, o
       title: notifications.title,
       body: notifications.body,
       link: notifications.link,
+      urgent: notifications.urgent,
+      count: notifications.count,
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
+      key: timeKey(notifications.createdAt),
     })
     .from(notifications)
+    .leftJoin(groups, eq(groups.id, notifications.groupId))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
     .where(
       and(
         eq(notifications.userId, viewer.id),
-        cursor
-          ? or(
-              lt(notifications.createdAt, new Date(String(cursor[0]))),
-              and(eq(notifications.createdAt, new Date(String(cursor[0]))), lt(notifications.id, String(cursor[1]))),
-            )
-          : undefined,
+        stillVisibleSql(viewer),
+        cursor ? sql`(${notifications.createdAt}, ${notifications.id}) < (${cursor[0]}::timestamptz, ${cursor[1]})` : undefined,
       ),
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(PAGE_SIZE + 1);
-  const page = rows.slice(0, PAGE_SIZE);
-  const last = page.at(-1);
-  return { notifications: page, nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null };
+  const [me] = await app.db.select({ settings: users.notificationSettings }).from(users).where(eq(users.id, viewer.id));
+  const page = rows.slice(0, PAGE_SIZE).map(({ key: _key, ...n }: (typeof rows)[number]) => n);
+  const last = rows[PAGE_SIZE - 1];
+  return {
+    notifications: page,
+    nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor([last.key, last.id]) : null,
+    timeZone: readNotificationSettings(me?.settings).timeZone,
+  };
 }
 
-/** Marks some (or, without ids, all) of the viewer's notices as read. Other people's ids are ignored. */
+/**
+ * Marks some (or, without ids, all) of the viewer's notices as read. Other people's ids are ignored.
+ * The viewer's other tabs hear the new count at once.
+ */
 export async function markRead(app: AppContext, viewer: Actor | null, ids?: readonly string[]): Promise<number> {
   if (!viewer) throw Unauthenticated();
   const changed = await app.db
@@ -91,5 +147,34 @@ export async function markRead(app: AppContext, viewer: Actor | null, ids?: read
     .set({ readAt: sql`now()` })
     .where(and(eq(notifications.userId, viewer.id), isNull(notifications.readAt), ids ? inArray(notifications.id, [...ids]) : undefined))
     .returning({ id: notifications.id });
+  if (changed.length > 0) app.realtime.notify(viewer.id, { notification: null, unread: await unreadCount(app, viewer) });
   return changed.length;
+}
+
+/**
+ * For notices written with notifyUsers inside a transaction: once it has committed, each person's
+ * open tabs hear their newest notice from the last minute (announced once per id) and their count.
+ */
+export async function announceNotices(app: AppContext, userIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return;
+  const latest = await app.db
+    .selectDistinctOn([notifications.userId], {
+      id: notifications.id,
+      userId: notifications.userId,
+      kind: notifications.kind,
+      title: notifications.title,
+      link: notifications.link,
+      urgent: notifications.urgent,
+      createdAt: notifications.createdAt,
+    })
+    .from(notifications)
+    .where(and(inArray(notifications.userId, ids), isNull(notifications.readAt), sql`${notifications.createdAt} > now() - interval '1 minute'`))
+    .orderBy(notifications.userId, desc(notifications.createdAt));
+  const counts = await unreadCounts(app, ids);
+  for (const userId of ids) {
+    const n = latest.find((l) => l.userId === userId);
+    const notification: LiveNotification | null = n ? { ...n, createdAt: n.createdAt.toISOString() } : null;
+    app.realtime.notify(userId, { notification, unread: counts.get(userId) ?? 0 });
+  }
 }

@@ -9,7 +9,7 @@ import { findAccountByDisplayName } from "#app/modules/accounts/accounts.server"
 import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { recordModerationAction } from "#app/modules/moderation/moderation.server";
-import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { announceNotices, notifyUsers } from "#app/modules/notifications/notifications.server";
 import { assertCan, can, type Actor, type OrgRole } from "#app/policy.server";
 import { slugify, type ApplicationInput, type GroupFormInput, type TeamAction } from "./organizations.schema";
 
@@ -128,6 +128,7 @@ export async function reviewApplication(app: AppContext, viewer: Actor | null, i
       link: organizationSlug ? `/organizations/${organizationSlug}` : "/organizations/apply",
     });
   });
+  await announceNotices(app, [application.applicantId]);
   return { organizationSlug };
 }
 
@@ -260,6 +261,7 @@ export async function manageTeam(app: AppContext, viewer: Actor | null, slug: st
       link: `/organizations/${org.slug}`,
     });
   });
+  await announceNotices(app, [userId]);
   // Off the team (or a narrower role): staff access to the organization's groups may be gone.
   if (input.intent !== "add") await accessLost(app, { organizationId: org.id, userId });
   return { userId, displayName };
@@ -350,6 +352,7 @@ export async function setGroupModerator(app: AppContext, viewer: Actor | null, s
       link: input.intent === "appoint" ? "/moderation" : `/groups/${group.slug}`,
     });
   });
+  await announceNotices(app, [input.userId]);
   // A moderator stood down no longer reads the group's archived rooms.
   if (input.intent === "standDown") await accessLost(app, { groupId: group.id, userId: input.userId });
   return { userId: input.userId, role };
