@@ -193,7 +193,13 @@ export async function createHearthServer({ config, database, remix, appCode: giv
   expressApp.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
     const allowed = runtime.expectedOrigins({ protocol: req.protocol, host: req.get("host") }, config.PUBLIC_ORIGIN);
-    if (runtime.isAllowedOrigin(req.get("origin"), allowed) || runtime.isOneClickUnsubscribe(req)) return next();
+    if (runtime.isAllowedOrigin(req.get("origin"), allowed)) return next();
+    if (runtime.isOneClickUnsubscribe(req)) {
+      // A mail provider's one-click POST: its Origin is not ours and means nothing to that route
+      // (app/lib/origin.server.ts), so drop it rather than have Remix's own check refuse the action.
+      delete req.headers.origin;
+      return next();
+    }
     res.status(403).type("text/plain").send("This request was refused because it did not come from this site (Origin check).");
   });
 
