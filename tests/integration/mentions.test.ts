@@ -5,7 +5,7 @@ import { mentionSyntax } from "#app/lib/mentions";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import { sendMessage } from "#app/modules/chat/chat.server";
 import { createReply, editPost } from "#app/modules/forums/posts.server";
-import { createThread } from "#app/modules/forums/threads.server";
+import { createThread, getThreadPage } from "#app/modules/forums/threads.server";
 import { mentionCandidates } from "#app/modules/groups/mention-candidates.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { createMember, createTestApp, insertGroupWithRoom, type TestApp } from "#tests/helpers/app";
@@ -157,6 +157,20 @@ describe(`@mentions on ${testDatabaseKind}`, () => {
     const withKey = (key: string) => t.app.db.select({ userId: notifications.userId }).from(notifications).where(eq(notifications.dedupeKey, key));
     expect(await withKey(`mention:post:${quiet}`)).toEqual([]);
     expect(await withKey(`mention:post:${loud}`)).toHaveLength(20);
+  });
+
+  it("renders a mention as a profile link only where profile.view lets the viewer open it", async () => {
+    await t.app.db.update(users).set({ profileVisibility: "nobody" }).where(eq(users.id, unlisted.id));
+    const body = `${at(reader)}, ${at(unlisted)}, ${at(outsider)} and @[Nobody here at all]`;
+    const { threadId } = await createThread(t.app, author, "men", { title: "Links", body });
+    await fanoutIdle();
+    const html = (await getThreadPage(t.app, other, "men", threadId)).posts[0]!.html!;
+    expect(html).toContain(`<a class="mention" href="/members/${reader.id}">@${reader.displayName}</a>`);
+    // A hidden profile, someone outside the group, an unknown name: styled text, no link.
+    expect(html).toContain(`<span class="mention">@${unlisted.displayName}</span>`);
+    expect(html).toContain(`<span class="mention">@${outsider.displayName}</span>`);
+    expect(html).toContain('<span class="mention">@Nobody here at all</span>');
+    expect(html.match(/<a /g)).toHaveLength(1);
   });
 
   describe("the autocomplete's member search", () => {

@@ -10,10 +10,12 @@ import { profileHref, profileOpensInGroupSql } from "#app/modules/accounts/profi
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { auditContentAction } from "#app/modules/moderation/moderation.server";
+import { announceNotices } from "#app/modules/notifications/notifications.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor, type PostTarget } from "#app/policy.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { checkRate, loadThread } from "./common.server";
+import { mentionLinker } from "./mention-links.server";
 import { queueMentions } from "./mention-queue.server";
 import { autoFollow } from "./follow.server";
 import { newLabel, unreadColumns } from "./reading.server";
@@ -231,6 +233,9 @@ export async function getThreadPage(
     newer: last && (backwards ? !!before : more) ? keyOf(last) : null,
   };
 
+  const viewerInGroup = groupTarget.membership?.status === "active";
+  const visibleBodies = page.filter((p) => p.deletedAt === null || moderate).map((p) => p.body);
+  const linkMentions = await mentionLinker(app, viewer, row.groupId, viewerInGroup, visibleBodies);
   const postViews = page.map((p) => {
     const deleted = p.deletedAt !== null;
     const byAuthor = deleted && p.deletedBy === p.authorId;
@@ -250,7 +255,7 @@ export async function getThreadPage(
       createdAt: p.createdAt,
       editedAt: p.editedAt,
       state,
-      html: showBody ? renderMarkdown(p.body) : null,
+      html: showBody ? linkMentions(renderMarkdown(p.body)) : null,
       removalReason: state === "removed" && (moderate || viewer?.id === p.authorId) ? p.deletionReason : null,
       reactions: counts,
       mine,
@@ -316,5 +321,6 @@ export async function moderateThread(
       action === "remove" ? { what: "thread", groupName: row.groupName } : undefined,
     );
   });
+  if (action === "remove") await announceNotices(app, [row.authorId]);
   return { threadId, action };
 }
