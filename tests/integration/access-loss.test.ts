@@ -15,6 +15,7 @@ import { createMember } from "#tests/helpers/app";
 import { clientId, collect, createChatGroup, createChatRoom, drained, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
 import { createTestDatabase, testDatabaseKind } from "#tests/helpers/database";
 import { outcome } from "#tests/helpers/errors";
+import { fanoutsDone } from "#tests/helpers/fanout";
 import { connected, startTestServer } from "#tests/helpers/server";
 import { dropRedisStream, joinedSocket, redisPrefix, startNode, type HearthNode } from "#tests/helpers/sockets";
 
@@ -36,6 +37,8 @@ describe(`losing access to a group on ${testDatabaseKind}`, () => {
   beforeAll(async () => {
     server = await startTestServer();
     owner = await createMember(server.app, "Owner");
+    // Event notices are recorded by the fan-out job after the change commits.
+    await server.app.jobs.start(server.app);
   });
   afterAll(() => server.stop());
 
@@ -243,8 +246,10 @@ describe(`losing access to a group on ${testDatabaseKind}`, () => {
   const orgOf = async (slug: string) => (await server.app.db.select({ organizationId: groups.organizationId }).from(groups).where(eq(groups.slug, slug)))[0]!;
   const rsvpOf = async (eventId: string, userId: string) =>
     (await server.app.db.select({ status: eventRsvps.status }).from(eventRsvps).where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId))))[0]?.status ?? null;
-  const noticesOf = async (userId: string, eventId: string) =>
-    (await server.app.db.select({ kind: notifications.kind, body: notifications.body }).from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.eventId, eventId)))).map((n) => n.kind);
+  const noticesOf = async (userId: string, eventId: string) => {
+    await fanoutsDone(server.app);
+    return (await server.app.db.select({ kind: notifications.kind, body: notifications.body }).from(notifications).where(and(eq(notifications.userId, userId), eq(notifications.eventId, eventId)))).map((n) => n.kind);
+  };
 
   it("leaving cancels the person's places in the group's events and the waitlist moves up; later notices skip them", async () => {
     const [leaver, waiter, third] = [await createMember(server.app, "GoingLeaver"), await createMember(server.app, "Waiter"), await createMember(server.app, "Third")];
@@ -361,6 +366,7 @@ describe(`losing access to a group on ${testDatabaseKind}`, () => {
     expect(await noticesOf(waiter.id, id)).toEqual([]);
 
     await updateEvent(server.app, owner, id, { ...base, onlineUrl: "https://meet.example/two", location: "Hall B, Community Centre" });
+    await fanoutsDone(server.app);
     const [notice] = await server.app.db.select({ body: notifications.body }).from(notifications).where(and(eq(notifications.userId, waiter.id), eq(notifications.eventId, id)));
     expect(notice?.body).toContain("Hall B");
     expect(notice?.body).not.toContain("online link");

@@ -35,6 +35,7 @@ import {
   webauthnChallenges,
 } from "#db/schema/index";
 import { createMember, insertGroupWithRoom } from "#tests/helpers/app";
+import { fanoutsDone } from "#tests/helpers/fanout";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startInbox, type Inbox } from "#tests/helpers/mail";
 import { startAppServer, type AppServer } from "#tests/helpers/remix-server";
@@ -230,6 +231,7 @@ describe(`account deletion on ${testDatabaseKind}`, () => {
     // RSVP cancelled, the waitlisted member promoted and told.
     const rsvps = await db.select().from(eventRsvps).where(eq(eventRsvps.eventId, "event-d"));
     expect(Object.fromEntries(rsvps.map((x) => [x.userId, x.status]))).toEqual({ [keeper.id]: "cancelled", [waiting.id]: "going" });
+    await fanoutsDone(s.app);
     expect(await db.select({ kind: notifications.kind }).from(notifications).where(eq(notifications.userId, waiting.id))).toEqual([{ kind: "event_promoted" }]);
 
     // Content, audit and reports keep the id; bodies are untouched.

@@ -8,6 +8,7 @@ import { listNotifications, markRead, unreadCount } from "#app/modules/notificat
 import { eventRsvps, events, groupMemberships, groups, organizationMembers, organizations, users } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { fanoutsDone } from "#tests/helpers/fanout";
 import { outcome } from "#tests/helpers/errors";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
@@ -65,6 +66,8 @@ describe(`events on ${testDatabaseKind}`, () => {
       { organizationId: "org-a", userId: orgMod.id, role: "moderator" },
     ]);
     await db.insert(groupMemberships).values({ groupId: "g-priv", userId: privateMember.id, role: "member", status: "active" });
+    // Event notices are recorded by the fan-out job after the change commits.
+    await t.app.jobs.start(t.app);
   });
   afterAll(() => t.close());
 
@@ -94,6 +97,7 @@ describe(`events on ${testDatabaseKind}`, () => {
     expect(page).toMatchObject({ goingCount: 2, waitlistCount: 2, spotsLeft: 0, myRsvp: "waitlisted", waitlistPosition: 2 });
 
     expect(await cancelRsvp(t.app, a!, id)).toEqual({ previous: "going", promoted: [c!.id] });
+    await fanoutsDone(t.app);
     expect((await getEvent(t.app, c!, id)).myRsvp).toBe("going");
     expect((await getEvent(t.app, d!, id)).waitlistPosition).toBe(1);
     const notes = await listNotifications(t.app, c!);
@@ -112,7 +116,9 @@ describe(`events on ${testDatabaseKind}`, () => {
 
     // Raising the capacity promotes from the waitlist at once; lowering below those going is refused.
     await updateEvent(t.app, owner, id, input({ capacity: 3, title: "Small meetup", startsAt: page.startsAt, endsAt: page.endsAt }));
+    await fanoutsDone(t.app);
     expect((await getEvent(t.app, a!, id)).myRsvp).toBe("going");
+    expect((await listNotifications(t.app, a!)).notifications.map((n) => n.kind)).toEqual(["event_promoted"]);
     expect(await code(updateEvent(t.app, owner, id, input({ capacity: 1, title: "Small meetup", startsAt: page.startsAt, endsAt: page.endsAt })))).toBe("invalid");
   });
 
@@ -197,9 +203,11 @@ describe(`events on ${testDatabaseKind}`, () => {
     await rsvpToEvent(t.app, goer, id);
     const e = await getEvent(t.app, owner, id);
     await updateEvent(t.app, owner, id, input({ title: "Changing event", startsAt: new Date(e.startsAt.getTime() + 3_600_000), endsAt: new Date(e.endsAt.getTime() + 3_600_000) }));
+    await fanoutsDone(t.app);
     expect(await unreadCount(t.app, goer)).toBe(1);
     expect(await unreadCount(t.app, outsider)).toBe(0);
     await cancelEvent(t.app, orgMod, id);
+    await fanoutsDone(t.app);
     const cancelled = await getEvent(t.app, goer, id);
     expect(cancelled.status).toBe("cancelled");
     expect(cancelled.cancelledByName).toBe(orgMod.displayName);

@@ -25,7 +25,7 @@ import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, NotFound } from "#app/lib/errors";
 import { republishAuthorMessages } from "#app/modules/chat/chat.server";
 import { invalidateUserSessions, type Viewer } from "#app/modules/auth/session.server";
-import { withdrawAllPlacesOf } from "#app/modules/events/rsvps.server";
+import { queuePromotions, withdrawAllPlacesOf } from "#app/modules/events/rsvps.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { deleteAccountExports } from "./export/export.server";
 import { displayNameSkeleton, displayNameTaken } from "./display-name.server";
@@ -109,6 +109,8 @@ export async function deleteAccount(app: AppContext, viewer: Viewer, request: De
 interface Anonymised {
   groupIds: string[];
   organizationIds: string[];
+  /** Waitlisted people who got the account's places: told once the deletion committed. */
+  promotions: { eventId: string; promoted: string[] }[];
 }
 
 async function anonymise(app: AppContext, userId: string, displayName: string, content: ContentChoice): Promise<Anonymised> {
@@ -132,7 +134,7 @@ async function anonymise(app: AppContext, userId: string, displayName: string, c
     }
 
     // RSVPs: cancelled the way a member cancels, so waitlists move up and are told.
-    await withdrawAllPlacesOf(tx, userId);
+    const promotions = await withdrawAllPlacesOf(tx, userId);
 
     // A ban stays (it is the group's moderation record, not a membership); everything else ends.
     const memberships = await tx
@@ -181,6 +183,7 @@ async function anonymise(app: AppContext, userId: string, displayName: string, c
     return {
       groupIds: [...new Set(memberships.map((m) => m.groupId))],
       organizationIds,
+      promotions,
     };
   });
 }
@@ -189,6 +192,7 @@ async function afterCommit(app: AppContext, userId: string, done: Anonymised) {
   // Every socket on every node, then each room the account could read through a membership or a
   // team role (the same path as leaving a group; the sockets are gone, so this is belt and braces).
   await invalidateUserSessions(app, userId);
+  for (const { eventId, promoted } of done.promotions) await queuePromotions(app, eventId, promoted);
   for (const groupId of done.groupIds) await accessLost(app, { groupId, userId });
   for (const organizationId of done.organizationIds) await accessLost(app, { organizationId, userId });
   await republishAuthorMessages(app, userId);

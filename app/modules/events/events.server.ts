@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Conflict, Invalid } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { withinRate, type RateRule } from "#app/lib/rate-limit.server";
-import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, type Actor } from "#app/policy.server";
 import { groupVisibleSql } from "#app/policy-sql.server";
@@ -13,8 +13,8 @@ import { joinedStanding, standingJoins } from "#app/modules/groups/standing.serv
 import { toCsv } from "./csv.server";
 import type { EventInput, EventListQuery } from "./events.schema";
 import { baseEventQuery, countGoing, findEvent, lockEvent, toEventView, visibleToSql } from "./common.server";
-import { described, mayStillSee } from "./notices.server";
-import { placesLost, promoteFromWaitlist, withdrawPlaces } from "./rsvps.server";
+import type { EventChange } from "./notify.server";
+import { placesLost, promoteFromWaitlist, queuePromotions, withdrawPlaces } from "./rsvps.server";
 
 /**
  * Events: the listing and its filters, one event page, posting, editing and cancelling an event,
@@ -146,17 +146,17 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
   }
   await assertGroupOfOrganization(app, input.groupId, before.organizationId);
   const [raw] = await app.db.select({ onlineUrl: events.onlineUrl }).from(events).where(eq(events.id, eventId));
-  const changes: string[] = [];
-  if (input.title !== before.title) changes.push(`The title is now "${input.title}".`);
+  const changes: EventChange[] = [];
+  if (input.title !== before.title) changes.push("title");
   if (input.startsAt.getTime() !== before.startsAt.getTime() || input.endsAt.getTime() !== before.endsAt.getTime() || input.timeZone !== before.timeZone) {
-    changes.push(`It now starts ${described(input)}.`);
+    changes.push("time");
   }
-  if (input.format !== before.format) changes.push("The format changed.");
-  if ((input.location ?? null) !== before.location) changes.push(input.location ? `The place is now: ${input.location}.` : "It no longer has a physical location.");
-  const linkNote = "The online link changed: see the event page.";
-  if ((input.onlineUrl ?? null) !== (raw?.onlineUrl ?? null)) changes.push(linkNote);
-  if (input.description !== before.description) changes.push("The description was updated.");
-  await app.db.transaction(async (tx) => {
+  if (input.format !== before.format) changes.push("format");
+  if ((input.location ?? null) !== before.location) changes.push("place");
+  if ((input.onlineUrl ?? null) !== (raw?.onlineUrl ?? null)) changes.push("link");
+  if (input.description !== before.description) changes.push("description");
+  const rescheduled = input.startsAt.getTime() !== before.startsAt.getTime();
+  const { sequence, promoted } = await app.db.transaction(async (tx) => {
     const locked = await lockEvent(tx, eventId);
     if (locked.status === "cancelled") throw Conflict("This event has been cancelled; it can't be edited.");
     const going = await countGoing(tx, eventId);
@@ -165,7 +165,7 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
         capacity: [`${going} ${going === 1 ? "person is" : "people are"} already going: capacity can't be lower than that.`],
       });
     }
-    await tx
+    const [saved] = await tx
       .update(events)
       .set({
         groupId: input.groupId,
@@ -182,26 +182,19 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
         updatedAt: sql`now()`,
         // Calendar apps keep their copy unless SEQUENCE grows; bumped in SQL so concurrent edits both count.
         ...(changes.length > 0 ? { sequence: sql`${events.sequence} + 1` } : {}),
+        // A new start time is a new date to be reminded of (the reminders' keys carry the start).
+        ...(rescheduled ? { reminder24hSentAt: null, reminder1hSentAt: null } : {}),
       })
-      .where(eq(events.id, eventId));
+      .where(eq(events.id, eventId))
+      .returning({ sequence: events.sequence });
     // Moving the event to another group can take it out of someone's sight: their place is released.
-    await withdrawPlaces(tx, eventId, { ...locked, capacity: input.capacity, title: input.title, startsAt: input.startsAt }, await placesLost(tx, eventId));
-    if (input.startsAt.getTime() > Date.now()) await promoteFromWaitlist(tx, eventId, input.capacity, input.title);
-    if (changes.length > 0) {
-      // Going and waitlisted people hear of it (a new time or place matters to both), but only those
-      // who may still see the event. The waitlist can't see the online link, so it isn't told of it.
-      const attendees = await tx
-        .select({ userId: eventRsvps.userId, status: eventRsvps.status })
-        .from(eventRsvps)
-        .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted"])));
-      const audience = new Set(await mayStillSee(tx, eventId, attendees.map((a) => a.userId).filter((u) => u !== viewer!.id)));
-      const told = (status: "going" | "waitlisted") => attendees.filter((a) => a.status === status && audience.has(a.userId)).map((a) => a.userId);
-      const notice = { kind: "event_changed", title: `"${input.title}" has changed`, link: `/events/${eventId}`, eventId } as const;
-      await notifyUsers(tx, told("going"), { ...notice, body: changes.join(" ") });
-      const forWaitlist = changes.filter((c) => c !== linkNote);
-      if (forWaitlist.length > 0) await notifyUsers(tx, told("waitlisted"), { ...notice, body: forWaitlist.join(" ") });
-    }
+    const released = await withdrawPlaces(tx, eventId, { ...locked, capacity: input.capacity, title: input.title, startsAt: input.startsAt }, await placesLost(tx, eventId));
+    const raised = input.startsAt.getTime() > Date.now() ? await promoteFromWaitlist(tx, eventId, input.capacity) : [];
+    return { sequence: saved!.sequence, promoted: [...released.promoted, ...raised] };
   });
+  await queuePromotions(app, eventId, promoted);
+  // Going and waitlisted people who may still see the event hear of it (notify.server.ts).
+  if (changes.length > 0) await queueNotification(app, "events.notice", { change: "changed", eventId, sequence, what: changes, actorId: viewer!.id });
   return { id: eventId };
 }
 
@@ -209,29 +202,17 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
 export async function cancelEvent(app: AppContext, viewer: Actor | null, eventId: string) {
   const event = await findEvent(app, viewer, eventId);
   assertCan(viewer, "event.cancel", event.target, "That event");
-  await app.db.transaction(async (tx) => {
+  const cancelled = await app.db.transaction(async (tx) => {
     const locked = await lockEvent(tx, eventId);
-    if (locked.status === "cancelled") return;
+    if (locked.status === "cancelled") return false;
     await tx
       .update(events)
       .set({ status: "cancelled", cancelledAt: sql`now()`, cancelledBy: viewer!.id, updatedAt: sql`now()`, sequence: sql`${events.sequence} + 1` })
       .where(eq(events.id, eventId));
-    const attendees = await tx
-      .select({ userId: eventRsvps.userId })
-      .from(eventRsvps)
-      .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted"])));
-    await notifyUsers(
-      tx,
-      await mayStillSee(tx, eventId, attendees.map((a) => a.userId).filter((u) => u !== viewer!.id)),
-      {
-        kind: "event_cancelled",
-        title: `Cancelled: "${locked.title}"`,
-        body: `The organizers cancelled this event (it was due to start ${described(event)}).`,
-        link: `/events/${eventId}`,
-        eventId,
-      },
-    );
+    return true;
   });
+  // Going and waitlisted people who may still see the event hear of it (notify.server.ts).
+  if (cancelled) await queueNotification(app, "events.notice", { change: "cancelled", eventId, actorId: viewer!.id }, `cancelled:${eventId}`);
   return { id: eventId };
 }
 

@@ -2,9 +2,10 @@ import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { eventRsvps, events } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Conflict } from "#app/lib/errors";
-import { notifyUsers } from "#app/modules/notifications/notifications.server";
+import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { assertCan, can, type Actor } from "#app/policy.server";
 import { countGoing, findEvent, lockEvent, targetsFor, type LockedEvent, type Tx } from "./common.server";
+import { PROMOTED_PER_JOB } from "./notify.server";
 
 /** RSVPs: going, the waitlist, withdrawing, promotion from the waitlist, and releasing places people may no longer hold. */
 
@@ -21,7 +22,8 @@ export async function placesLost(tx: Tx, eventId: string, userIds?: readonly str
 
 /**
  * Cancels these people's live RSVPs; when a going place frees up before the start of a scheduled
- * event, the waitlist moves up in the same transaction. Call with the event row locked.
+ * event, the waitlist moves up in the same transaction. Call with the event row locked; once it
+ * committed, tell the promoted with queuePromotions.
  */
 export async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEvent, userIds: readonly string[]) {
   if (userIds.length === 0) return { withdrawn: [], promoted: [] };
@@ -36,7 +38,7 @@ export async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEven
     .set({ status: "cancelled", updatedAt: sql`now()` })
     .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, withdrawn.map((w) => w.userId))));
   const freed = withdrawn.some((w) => w.status === "going") && locked.status === "scheduled" && Date.now() < locked.startsAt.getTime();
-  const promoted = freed ? await promoteFromWaitlist(tx, eventId, locked.capacity, locked.title) : [];
+  const promoted = freed ? await promoteFromWaitlist(tx, eventId, locked.capacity) : [];
   return { withdrawn, promoted };
 }
 
@@ -44,7 +46,7 @@ export async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEven
  * Moves the first waitlisted people up while there is room. Call with the event row locked. Anyone
  * next in line who may no longer hold a place (lost access to the group) is released, not promoted.
  */
-export async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: number | null, title: string): Promise<string[]> {
+export async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: number | null): Promise<string[]> {
   let free = capacity === null ? Number.MAX_SAFE_INTEGER : capacity - (await countGoing(tx, eventId));
   const ids: string[] = [];
   while (free > 0) {
@@ -74,15 +76,14 @@ export async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: num
     // Each round either fills places or releases someone, so this ends; no releases: the line is done.
     if (lost.size === 0) break;
   }
-  if (ids.length === 0) return [];
-  await notifyUsers(tx, ids, {
-    kind: "event_promoted",
-    title: `A place opened up: you are going to "${title}"`,
-    body: "You were on the waitlist and now have a place. If you can't make it, please cancel so the next person can go.",
-    link: `/events/${eventId}`,
-    eventId,
-  });
   return ids;
+}
+
+/** After the promotion committed: the promoted people are told (the fan-out job reads who still holds the place). */
+export async function queuePromotions(app: AppContext, eventId: string, userIds: readonly string[]) {
+  for (let i = 0; i < userIds.length; i += PROMOTED_PER_JOB) {
+    await queueNotification(app, "events.notice", { change: "promoted", eventId, userIds: userIds.slice(i, i + PROMOTED_PER_JOB) });
+  }
 }
 
 export type RsvpResult = { status: "going" | "waitlisted"; position: number | null };
@@ -140,32 +141,39 @@ async function positionOf(tx: Tx, eventId: string, seq: number): Promise<number>
 
 /**
  * Withdraws the viewer's RSVP. When a going member leaves a scheduled event that hasn't started,
- * the first waitlisted person is promoted in the same transaction (and told so).
+ * the first waitlisted person is promoted in the same transaction (and told so once it committed).
  */
 export async function cancelRsvp(app: AppContext, viewer: Actor | null, eventId: string): Promise<{ previous: "going" | "waitlisted" | null; promoted: string[] }> {
   const event = await findEvent(app, viewer, eventId);
   if (!event.myRsvp && event.permissions.view && viewer) return { previous: null, promoted: [] };
   assertCan(viewer, "event.cancelRsvp", event.target, "That event");
   const userId = viewer!.id;
-  return app.db.transaction(async (tx) => {
+  const result = await app.db.transaction(async (tx) => {
     const locked = await lockEvent(tx, eventId);
     const { withdrawn, promoted } = await withdrawPlaces(tx, eventId, locked, [userId]);
     return { previous: withdrawn[0]?.status ?? null, promoted };
   });
+  await queuePromotions(app, eventId, result.promoted);
+  return result;
 }
 
 /**
  * Inside the caller's transaction (account deletion): withdraws every place this person holds, the
  * way they would cancel (each event's row locked, in id order so two such calls can't deadlock; the
- * waitlist moves up and is told).
+ * waitlist moves up). Answers the promotions, for queuePromotions once the caller committed.
  */
-export async function withdrawAllPlacesOf(tx: Tx, userId: string) {
+export async function withdrawAllPlacesOf(tx: Tx, userId: string): Promise<{ eventId: string; promoted: string[] }[]> {
   const held = await tx
     .selectDistinct({ eventId: eventRsvps.eventId })
     .from(eventRsvps)
     .where(and(eq(eventRsvps.userId, userId), inArray(eventRsvps.status, ["going", "waitlisted"])))
     .orderBy(asc(eventRsvps.eventId));
-  for (const { eventId } of held) await withdrawPlaces(tx, eventId, await lockEvent(tx, eventId), [userId]);
+  const promotions: { eventId: string; promoted: string[] }[] = [];
+  for (const { eventId } of held) {
+    const { promoted } = await withdrawPlaces(tx, eventId, await lockEvent(tx, eventId), [userId]);
+    if (promoted.length > 0) promotions.push({ eventId, promoted });
+  }
+  return promotions;
 }
 
 /**
@@ -194,12 +202,13 @@ export async function releaseLostPlaces(app: AppContext, scope: { groupId: strin
   let released = 0;
   const promoted: string[] = [];
   for (const { eventId } of affected) {
-    await app.db.transaction(async (tx) => {
+    const result = await app.db.transaction(async (tx) => {
       const locked = await lockEvent(tx, eventId);
-      const result = await withdrawPlaces(tx, eventId, locked, await placesLost(tx, eventId, userIds));
-      released += result.withdrawn.length;
-      promoted.push(...result.promoted);
+      return withdrawPlaces(tx, eventId, locked, await placesLost(tx, eventId, userIds));
     });
+    await queuePromotions(app, eventId, result.promoted);
+    released += result.withdrawn.length;
+    promoted.push(...result.promoted);
   }
   return { released, promoted };
 }
