@@ -1,6 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getHome } from "#app/modules/home/home.server";
+import { loader as homeLoader } from "#app/routes/_index";
+import { loader as groupPageLoader } from "#app/routes/groups.$slug._index/route";
+import { loader as welcomeLoader } from "#app/routes/welcome";
 import { leaveGroup } from "#app/modules/groups/groups.server";
 import {
   eventRsvps,
@@ -226,6 +229,39 @@ describe(`member home on ${testDatabaseKind}`, () => {
     expect(home.suggestions.every((g) => g.permissions.join || g.permissions.requestJoin)).toBe(true);
     // Waitlisted, not in any group: the org-wide event still shows with its place.
     expect(home.events.events.map((e) => [e.id, e.waitlistPosition])).toEqual([["e-full", 1]]);
+  });
+
+  const context = (viewer: Awaited<ReturnType<typeof createMember>> | null) => ({ app: t.app, viewer, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false });
+  const args = (path: string, viewer: Awaited<ReturnType<typeof createMember>> | null, params: Record<string, string> = {}) => ({
+    request: new Request(`http://localhost${path}`),
+    context: context(viewer),
+    params,
+  });
+
+  it("the home route gives visitors the welcome page and members their home, as plain JSON", async () => {
+    expect(await homeLoader(args("/", null))).toEqual({ signedIn: false, home: null });
+    const page = (await homeLoader(args("/", me))) as unknown as { home: { displayName: string; events: { events: { id: string; inZone: string; startsAt: string }[] } } };
+    expect(page.home.displayName).toBe(me.displayName);
+    // Shown in the event's own zone, as the events pages do.
+    expect(page.home.events.events[0]).toMatchObject({ id: "e-soon", startsAt: "2026-06-11T12:00:00.000Z", inZone: expect.stringContaining("14:00") });
+  });
+
+  it("opening the group page records the visit: its new count drops to zero", async () => {
+    await t.app.db.update(groupMemberships).set({ lastVisitedAt: at(120) }).where(and(eq(groupMemberships.groupId, "g-open"), eq(groupMemberships.userId, me.id)));
+    expect((await getHome(t.app, me)).groups.groups.find((g) => g.slug === "open")?.newCount).toBe(2);
+    await groupPageLoader(args("/groups/open", me, { slug: "open" }));
+    expect((await getHome(t.app, me)).groups.groups.find((g) => g.slug === "open")?.newCount).toBe(0);
+  });
+
+  it("the welcome page asks visitors to sign in, and tells an unconfirmed member that posting waits for the link", async () => {
+    const visitor = await welcomeLoader(args("/welcome", null)).catch((r: unknown) => r);
+    expect(visitor).toBeInstanceOf(Response);
+    expect((visitor as Response).headers.get("location")).toMatch(/^\/signin/);
+    const unconfirmed = await createMember(t.app, "Unconfirmed", { verified: false });
+    const page = (await welcomeLoader(args("/welcome", unconfirmed))) as unknown as { emailVerified: boolean; groups: { slug: string }[] };
+    expect(page.emailVerified).toBe(false);
+    expect(page.groups.map((g) => g.slug)).toEqual(["other", "open", "quiet", "secret"]);
+    expect(((await welcomeLoader(args("/welcome", me))) as unknown as { emailVerified: boolean }).emailVerified).toBe(true);
   });
 
   it("after I leave the private group, nothing of it appears: no group, thread, mention, event or resource", async () => {
