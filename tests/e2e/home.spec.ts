@@ -60,3 +60,20 @@ test("the group page shows recent threads, next events, chat rooms, moderators a
   await page.setViewportSize({ width: 320, height: 800 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the welcome page's join buttons work as plain forms and come back to the welcome page", async ({ page, consoleErrors }) => {
+    consoleErrors.javaScriptIsOff();
+    // Kit is only in the hand group: the welcome page offers the others.
+    await signInAs(page, "kit");
+    await page.goto("/welcome");
+    const cervical = page.getByRole("list", { name: "Groups to join" }).getByRole("article", { name: "Cervical dystonia" });
+    await cervical.getByRole("button", { name: labelFor("Join group", "Cervical dystonia") }).click();
+    await expect(page).toHaveURL(/\/welcome$/);
+    await expect(cervical.getByText("You are a member.")).toBeVisible();
+    await page.goto("/");
+    await expect(page.getByRole("region", { name: "My groups" }).getByRole("link", { name: "Cervical dystonia" })).toBeVisible();
+  });
+});
