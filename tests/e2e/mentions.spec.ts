@@ -87,4 +87,18 @@ test.describe("@mentions", () => {
     const sent = page.getByTestId("chat-message").filter({ hasText: word });
     await expect(sent.locator(".mention")).toHaveText(`@${demo.robin.name}`);
   });
+
+  test("the suggestions endpoint: only names and ids, 404 for a private group the viewer is not in", async ({ page }) => {
+    await signInAs(page, "alex");
+    const ok = await page.request.get("/groups/cervical-dystonia/mention-candidates?q=rob");
+    expect(ok.status()).toBe(200);
+    expect(ok.headers()["cache-control"]).toContain("no-store");
+    const { members } = (await ok.json()) as { members: Record<string, unknown>[] };
+    expect(members.map((m) => m.displayName)).toContain(demo.robin.name);
+    for (const m of members) expect(Object.keys(m).sort()).toEqual(["displayName", "id"]);
+    expect((await page.request.get("/groups/carers-and-family/mention-candidates?q=rob")).status()).toBe(404);
+    await signInAs(page, "robin");
+    const inside = await page.request.get("/groups/carers-and-family/mention-candidates?q=sam");
+    expect(((await inside.json()) as { members: { displayName: string }[] }).members.map((m) => m.displayName)).toEqual([demo.sam.name]);
+  });
 });
