@@ -52,10 +52,22 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   const readTarget = useRef<number | null>(null);
   readTarget.current = readableSeq(state);
   const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const flushRead = useRef(() => {
+    const socket = socketRef.current;
+    const seq = readTarget.current;
+    if (!socket?.connected || seq === null || seq <= readSent.current) return;
+    const before = readSent.current;
+    readSent.current = seq;
+    socket.emit("room:read", { roomId, seq }, (res) => {
+      if (res.ok) readSent.current = Math.max(readSent.current, res.data.lastReadSeq);
+      else readSent.current = before; // the next message or scroll tries again
+    });
+  });
 
   useEffect(() => {
     // The tab's one connection, shared with the header's notification count (user-socket.ts).
     const socket: RoomSocket = holdUserSocket(io);
+    const flush = flushRead.current;
     const { on, off } = socketListeners(socket);
     socketRef.current = socket;
     const merge = (messages: ChatMessage[], announce: boolean) => dispatch({ type: "merge", messages, selfId: self.id, announce });
@@ -135,8 +147,12 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     const timer = setInterval(() => dispatch({ type: "expireTyping", now: Date.now() }), 1000);
     return () => {
       clearInterval(timer);
-      if (readTimer.current) clearTimeout(readTimer.current);
-      readTimer.current = null;
+      // Leaving the room: what was seen but not yet told goes out now.
+      if (readTimer.current) {
+        clearTimeout(readTimer.current);
+        readTimer.current = null;
+        flush();
+      }
       rejoinRef.current = null;
       off();
       // The connection stays for the header: leave the room, so presence no longer counts this tab.
@@ -219,17 +235,9 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     if (readable === null || readable <= readSent.current || readTimer.current) return;
     readTimer.current = setTimeout(() => {
       readTimer.current = null;
-      const socket = socketRef.current;
-      const seq = readTarget.current;
-      if (!socket?.connected || seq === null || seq <= readSent.current) return;
-      const before = readSent.current;
-      readSent.current = seq;
-      socket.emit("room:read", { roomId, seq }, (res) => {
-        if (res.ok) readSent.current = Math.max(readSent.current, res.data.lastReadSeq);
-        else readSent.current = before; // the next message or scroll tries again
-      });
+      flushRead.current();
     }, READ_THROTTLE_MS);
-  }, [readable, roomId]);
+  }, [readable]);
 
   const send = useCallback((body: string) => deliver(newClientId(), body), [deliver]);
   const retry = useCallback((p: Pending) => deliver(p.clientId, p.body), [deliver]);
