@@ -32,7 +32,8 @@ function claim(app: AppContext, now: Date) {
   const lastReview = sql`coalesce(${resources.reviewedAt}, ${resources.createdAt})`;
   const due = and(
     isNull(resources.retiredAt),
-    sql`${lastReview} + make_interval(months => ${REVIEW_DUE_MONTHS}) <= ${now}`,
+    // An ISO string, cast: postgres-js takes no Date for an untyped parameter.
+    sql`${lastReview} + make_interval(months => ${REVIEW_DUE_MONTHS}) <= ${now.toISOString()}::timestamptz`,
     // Told once per stamp: a review renews the stamp, and a year later it is due (and told) again.
     or(isNull(resources.reviewRemindedAt), lt(resources.reviewRemindedAt, lastReview)),
   );
