@@ -54,7 +54,9 @@ test.describe("@mentions", () => {
     await page.keyboard.press("Enter");
     const posted = page.locator("article").filter({ hasText: word });
     await expect(posted).toBeVisible();
-    await expect(posted.locator(".mention")).toHaveText(`@${demo.robin.name}`);
+    // Robin shows their profile to members, and Alex shares the group: the mention links to it.
+    await expect(posted.locator("a.mention")).toHaveText(`@${demo.robin.name}`);
+    await expect(posted.locator("a.mention")).toHaveAttribute("href", "/members/demo-robin");
 
     // Robin hears of it (the fan-out job runs in the server's worker).
     await signInAs(page, "robin");
