@@ -132,6 +132,27 @@ describe(`notification e-mail on ${testDatabaseKind}`, () => {
     expect((await rowOf(row.id)).emailStatus).toBe("sent");
   });
 
+  it("a row a stopped node left 'sending' goes back to pending after 15 minutes and is mailed once", async () => {
+    at("2026-02-07T10:00:00Z");
+    const m = await createMember(t.app, "Stuck");
+    await held(m, { quietHours: { from: "09:00", to: "11:00" } });
+    const g = await group("public");
+    await join(g, m);
+    const row = await record(reply(m, g));
+    at("2026-02-07T11:00:00Z");
+    await t.app.db.update(notifications).set({ emailStatus: "sending", updatedAt: new Date("2026-02-07T11:00:00Z") }).where(eq(notifications.id, row.id));
+    at("2026-02-07T11:14:00Z");
+    await runSweeps(t.app);
+    expect((await rowOf(row.id)).emailStatus).toBe("sending");
+    at("2026-02-07T11:16:00Z");
+    const before = t.app.jobs.settledCount("notifications.email");
+    await runSweeps(t.app);
+    await t.app.jobs.waitFor("notifications.email", before + 1);
+    await inbox.next(m.email);
+    expect((await rowOf(row.id)).emailStatus).toBe("sent");
+    expect(inbox.untaken(m.email)).toEqual([]);
+  });
+
   it("leaves the text of private groups out (by default), and puts it in when the member asks", async () => {
     t.app.clock = realClock();
     const g = await group("private", "Secret Circle");

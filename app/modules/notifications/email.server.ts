@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt, lte } from "drizzle-orm";
 import { z } from "zod";
 import { groupMemberships, groups, notifications, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -120,8 +120,18 @@ export const notificationEmailJob = {
   run: (app: AppContext, data: { notificationId: string }) => sendNotificationEmail(app, data.notificationId),
 };
 
-/** The "notifications.due-email" sweep: rows whose quiet hours ended get their job (one per row, by key). */
+/** A row claimed this long ago and still 'sending' lost its worker (a node stopped mid-send). */
+const STUCK_MS = 15 * 60_000;
+
+/**
+ * The "notifications.due-email" sweep: rows whose quiet hours ended get their job (one per row, by
+ * key), and rows a stopped node left 'sending' go back to pending (at worst that one message twice).
+ */
 export async function dueEmailSweep(app: AppContext, now: Date): Promise<void> {
+  await app.db
+    .update(notifications)
+    .set({ emailStatus: "pending", updatedAt: now })
+    .where(and(eq(notifications.emailStatus, "sending"), lt(notifications.updatedAt, new Date(now.getTime() - STUCK_MS))));
   const due = await app.db
     .select({ id: notifications.id })
     .from(notifications)
