@@ -66,7 +66,7 @@ const demoGroups = [
     description:
       "A private space for partners, parents, children and friends who support someone with dystonia. A moderator approves each request to join.",
     rules:
-      "- This is a space for the people who support someone with dystonia. Speak about your own experience as a carer.\n- What is said here stays here: private group posts never leave the group.\n- Be gentle with each other. Caring is tiring, and every family finds its own way.",
+      "- This is a space for the people who support someone with dystonia. Speak about your own experience as a carer.\n- What is said here stays here: nothing posted here leaves the group.\n- Be gentle with each other. Caring is tiring, and every family finds its own way.",
     visibility: "private" as const,
     joinPolicy: "approval" as const,
   },
