@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getGroupSections, markGroupVisited } from "#app/modules/groups/group-page.server";
 import { getGroupPage } from "#app/modules/groups/groups.server";
 import { editGroup } from "#app/modules/organizations/organizations.server";
+import { action as settingsAction } from "#app/routes/groups.$slug.settings";
 import { GroupSettingsSchema } from "#app/modules/organizations/organizations.schema";
 import { chatMessages, chatRooms, events, groupMemberships, groups, organizationMembers, organizations, posts, threads } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
@@ -119,5 +120,23 @@ describe(`group page on ${testDatabaseKind}`, () => {
     await editGroup(t.app, owner, "priv", input);
     expect((await sections(member, "priv")).rulesHtml).toContain("<strong>Only</strong>");
     expect(GroupSettingsSchema.safeParse({ ...input, rules: "x".repeat(5001) }).success).toBe(false);
+  });
+
+  it("the settings form saves the rules, and answers a too-long one with the error beside the field", async () => {
+    const post = async (rules: string) => {
+      const body = new URLSearchParams({ name: "Public group", description: "", visibility: "public", joinPolicy: "open", rules });
+      const request = new Request("http://localhost/groups/pub/settings", { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+      const context = { app: t.app, viewer: owner, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false };
+      const response = (await settingsAction({ request, context, params: { slug: "pub" } })) as Response;
+      return { status: response.status, data: (await response.json()) as { ok: boolean; fieldErrors?: Record<string, string[]> } };
+    };
+    const tooLong = await post("x".repeat(5001));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.data.fieldErrors?.rules).toEqual(["Use at most 5,000 characters."]);
+    const saved = await post("1. Listen first\n2. Then share");
+    expect(saved.data.ok).toBe(true);
+    const [row] = await t.app.db.select({ rules: groups.rules }).from(groups).where(eq(groups.id, "g-pub"));
+    expect(row!.rules).toBe("1. Listen first\n2. Then share");
+    expect((await sections(member, "pub")).rulesHtml).toContain("<ol>");
   });
 });
