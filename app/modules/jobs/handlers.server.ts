@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
-import type { QueueOptions } from "pg-boss";
+import type { Queue } from "pg-boss";
 import { exportExpireJob, exportFailedJob, exportJob } from "#app/modules/accounts/export/build.server";
 import { mailJob } from "#app/modules/mail/job.server";
 import { notificationEmailJob } from "#app/modules/notifications/email.server";
@@ -16,7 +16,7 @@ export interface JobDefinition<S extends z.ZodTypeAny> {
   payload: S;
   run(app: AppContext, payload: z.infer<S>): Promise<void>;
   /** pg-boss queue settings for this job (retention, retries). */
-  queue?: Omit<QueueOptions, "name">;
+  queue?: Omit<Queue, "name">;
 }
 
 export const jobHandlers = {

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { PgBoss, type ConstructorOptions, type QueueOptions } from "pg-boss";
+import { PgBoss, type ConstructorOptions, type Queue } from "pg-boss";
 import type { DatabaseHandle } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 import { log, logError } from "#app/lib/log.server";
@@ -67,7 +67,7 @@ export function createJobQueue(handle: DatabaseHandle, options: { pollingInterva
       b.on("error", (e) => logError("job queue error", e, { route: "jobs" }));
       await b.start();
       for (const name of Object.keys(jobHandlers) as JobName[]) {
-        const { queue } = jobHandlers[name] as { queue?: Omit<QueueOptions, "name"> };
+        const { queue } = jobHandlers[name] as { queue?: Omit<Queue, "name"> };
         await b.createQueue(name, { retryLimit: 3, retryDelay: 30, retryBackoff: true, ...queue });
       }
       return b;

@@ -39,7 +39,7 @@ export const sweepJob = {
   run: (app: AppContext) => runSweeps(app),
   // Nothing personal in the row; a minute's sweep that failed is simply the next minute's.
   // exclusive: while one sweep is queued or running, the other nodes' enqueues (same key) are dropped.
-  queue: { policy: "exclusive", retryLimit: 0, deleteAfterSeconds: 600 },
+  queue: { policy: "exclusive" as const, retryLimit: 0, deleteAfterSeconds: 600 },
 };
 
 export const SWEEP_INTERVAL_MS = 60_000;

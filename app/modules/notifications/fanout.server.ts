@@ -28,5 +28,5 @@ export const fanoutJob = {
     for (const draft of await s.resolve(app, s.data.parse(data))) await recordNotifications(app, draft);
   },
   // One queued-or-running job per key; every enqueue above passes one.
-  queue: { policy: "exclusive" },
+  queue: { policy: "exclusive" as const },
 };
