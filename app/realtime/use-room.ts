@@ -52,6 +52,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   const readTarget = useRef<number | null>(null);
   readTarget.current = readableSeq(state);
   const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const readAt = useRef(0);
   const flushRead = useRef(() => {
     const socket = socketRef.current;
     const seq = readTarget.current;
@@ -82,6 +83,8 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       }
       readSent.current = Math.max(readSent.current, res.data.lastReadSeq);
       dispatch({ type: "joined", data: res.data });
+      // What was seen while the connection was not up yet (or away) is told now.
+      flush();
       merge(res.data.messages, after > 0);
       // Back in the room: what was written while offline goes out now, oldest first, each once.
       for (const p of waitingSends({ pending: pendingRef.current })) void attemptRef.current?.(p.clientId, p.body);
@@ -215,7 +218,15 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
 
   // Viewing = the tab is visible and the newest message is in view (MessageList reports the scroll).
   const atBottom = useRef(true);
-  const updateViewing = useCallback(() => dispatch({ type: "viewing", value: atBottom.current && document.visibilityState === "visible" }), []);
+  const updateViewing = useCallback(() => {
+    dispatch({ type: "viewing", value: atBottom.current && document.visibilityState === "visible" });
+    // Hidden (another tab, or the page is closing): don't hold a throttled read back.
+    if (document.visibilityState === "hidden" && readTimer.current) {
+      clearTimeout(readTimer.current);
+      readTimer.current = null;
+      flushRead.current();
+    }
+  }, []);
   useEffect(() => {
     document.addEventListener("visibilitychange", updateViewing);
     updateViewing();
@@ -229,14 +240,19 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     [updateViewing],
   );
 
-  // Tell the server what the reader has seen: throttled, the latest position only, never backwards.
+  // Tell the server what the reader has seen: at once, then at most once per READ_THROTTLE_MS (the
+  // latest position only), never backwards.
   const readable = readableSeq(state);
   useEffect(() => {
     if (readable === null || readable <= readSent.current || readTimer.current) return;
-    readTimer.current = setTimeout(() => {
+    const send = () => {
       readTimer.current = null;
+      readAt.current = Date.now();
       flushRead.current();
-    }, READ_THROTTLE_MS);
+    };
+    const wait = readAt.current + READ_THROTTLE_MS - Date.now();
+    if (wait <= 0) send();
+    else readTimer.current = setTimeout(send, wait);
   }, [readable]);
 
   const send = useCallback((body: string) => deliver(newClientId(), body), [deliver]);

@@ -14,8 +14,12 @@ const history = (page: Page) => page.getByRole("region", { name: "Message histor
 
 test("chat unread: counts in the room list and a New messages divider after another member posts while you were away", async ({ browser, page }) => {
   await signInAs(page, "alex");
+  // The page tells the server what was seen over the socket: wait for that frame before leaving.
+  const reads: string[] = [];
+  page.on("websocket", (ws) => ws.on("framesent", (f) => void (String(f.payload).includes('"room:read"') && reads.push(String(f.payload)))));
   await gotoAndHydrate(page, ROOM);
   await expect(page.getByTestId("presence").getByText(`${demo.alex.name} (you)`)).toBeVisible();
+  await expect.poll(() => reads.length).toBeGreaterThan(0);
   // Seen (the newest message is in view): the room list shows nothing unread once the page has said so.
   await expect(async () => {
     await gotoAndHydrate(page, LIST);
@@ -37,6 +41,7 @@ test("chat unread: counts in the room list and a New messages divider after anot
   await expect(roomItem(page).getByTestId("room-unread")).toHaveText("1 unread");
   await expectAccessible(page);
 
+  const readsBefore = reads.length;
   await page.getByRole("link", { name: "General chat" }).click();
   const divider = history(page).getByTestId("new-messages-divider");
   await expect(divider).toBeVisible();
@@ -47,6 +52,7 @@ test("chat unread: counts in the room list and a New messages divider after anot
   await expectAccessible(page);
 
   // Alex has now seen it: the count goes.
+  await expect.poll(() => reads.length).toBeGreaterThan(readsBefore);
   await expect(async () => {
     await gotoAndHydrate(page, LIST);
     await expect(roomItem(page).getByTestId("room-unread")).toHaveCount(0);

@@ -54,14 +54,17 @@ test.describe("thread keyboard shortcuts", () => {
     await expectAccessible(page);
   });
 
-  test("remapping a key in settings takes effect; a duplicate is refused inline; turning them off disables them", async ({ page }) => {
+  test("remapping a key in settings takes effect; a duplicate is refused inline; turning them off disables them", async ({ page, consoleErrors }) => {
+    consoleErrors.allowHttpStatus(400); // the refused duplicate
     await signUpInBrowser(page, "Keys");
     await gotoAndHydrate(page, "/settings/accessibility");
     const nextKey = page.getByLabel("Key for “Next post”");
     await nextKey.fill("k");
     await page.getByRole("button", { name: "Save keyboard shortcuts" }).click();
-    await expect(page.getByText("“k” is already used for “Previous post”. Choose another key.")).toBeVisible();
-    await expect(page.getByText("“k” is already used for “Next post”. Choose another key.")).toBeVisible();
+    // Inline, next to each key involved (and named in the form's summary).
+    await expect(page.locator("#shortcut-next-error")).toHaveText("“k” is already used for “Previous post”. Choose another key.");
+    await expect(page.locator("#shortcut-previous-error")).toHaveText("“k” is already used for “Next post”. Choose another key.");
+    await expect(nextKey).toHaveAttribute("aria-invalid", "true");
     await expectAccessible(page);
 
     await page.getByLabel("Key for “Next post”").fill("n");
