@@ -118,6 +118,8 @@ export async function sendNotificationEmail(app: AppContext, notificationId: str
 export const notificationEmailJob = {
   payload: z.object({ notificationId: z.string().min(1).max(64) }),
   run: (app: AppContext, data: { notificationId: string }) => sendNotificationEmail(app, data.notificationId),
+  // One queued job per row (its key): the recording and the sweep may both ask. Retries back off (queue.server.ts).
+  queue: { policy: "exclusive" as const },
 };
 
 /** A row claimed this long ago and still 'sending' lost its worker (a node stopped mid-send). */
