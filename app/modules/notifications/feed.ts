@@ -39,6 +39,7 @@ export interface FeedDay {
 const NOUNS: Record<string, [string, string]> = {
   reply: ["new reply", "new replies"],
   mention: ["mention", "mentions"],
+  reaction: ["reaction", "reactions"],
   report: ["new report", "new reports"],
   join_request: ["request to join", "requests to join"],
   event_reminder: ["reminder", "reminders"],
