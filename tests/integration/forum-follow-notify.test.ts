@@ -8,6 +8,7 @@ import { toggleReaction } from "#app/modules/forums/reactions.server";
 import { createThread } from "#app/modules/forums/threads.server";
 import { leaveGroup } from "#app/modules/groups/groups.server";
 import { fanoutJob } from "#app/modules/notifications/fanout.server";
+import { threadLoader } from "#app/routes/groups.$slug.forum.$threadId/thread.server";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 
@@ -67,12 +68,18 @@ describe(`forum notifications on ${testDatabaseKind}`, () => {
     expect(n!.title).toBe(`${p("author").displayName} replied in “Does anyone else get this?”`);
     expect(n!.body).toBe("Thank you all, see this page <b>ok</b>");
     expect(n!.link).toMatch(new RegExp(`^/groups/fn/forum/${threadId}\\?after=[A-Za-z0-9_-]+#post-${postId}$`));
+    // The link opens the keyset page that starts at the post, however many replies came since.
+    await reply(p("watcher"), threadId, "Later reply");
+    const context = { app: t.app, viewer: p("watcher"), cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false };
+    const page = (await threadLoader({ request: new Request(`http://localhost${n!.link!.split("#")[0]}`), context, params: { slug: "fn", threadId } } as never)) as Awaited<ReturnType<typeof threadLoader>>;
+    expect(page.posts[0]!.id).toBe(postId);
     // The author watched their own thread and heard of each earlier reply; the quiet one's group is muted.
     expect(await noticesOf(p("author"), "reply")).toHaveLength(5);
     for (const n of ["groupWatcher", "muter", "leaver", "banned", "bystander", "quiet"] as const) {
       expect((await noticesOf(p(n), "reply")).filter((r) => r.dedupeKey === `reply:${postId}`)).toEqual([]);
     }
     await t.app.db.update(groups).set({ visibility: "public" }).where(eq(groups.id, "g-fn"));
+    await settle(1); // the later reply
   });
 
   it("a retried job adds nothing", async () => {

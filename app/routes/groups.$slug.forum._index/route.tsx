@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FollowLevelForm } from "#app/components/forum/follow-level";
 import { ThreadList } from "#app/components/forum/thread-list";
 import { Button, ButtonLink } from "#app/components/ui/button";
+import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
+import type { ActionResult } from "#app/lib/action-result";
 import { actionFailure, actionSuccess, invalidInput, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { FollowLevelSchema, followSaved, groupLevel, setGroupLevel } from "#app/modules/forums/follow.server";
 import { listThreads } from "#app/modules/forums/threads.server";
@@ -58,6 +60,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export default function Forum() {
   const { group, threads, nextCursor, permissions, signedIn, now, firstPage, groupLevel } = useLoaderData<typeof loader>();
+  const saved = useActionData<typeof action>() as ActionResult | undefined;
   const here = `/groups/${group.slug}/forum`;
   return (
     <div className="space-y-6">
@@ -99,6 +102,8 @@ export default function Forum() {
 
       <ThreadList slug={group.slug} threads={threads} now={now} />
 
+      {/* Without JavaScript the form posts here and the page comes back with the result. */}
+      {saved?.message ? saved.ok ? <StatusMessage message={saved.message} /> : <FormErrors errors={[saved.message]} /> : null}
       {groupLevel ? <FollowLevelForm scope="group" level={groupLevel} /> : null}
 
       <nav aria-label="More threads" className="flex gap-4">
