@@ -19,6 +19,10 @@ test("chat unread: counts in the room list and a New messages divider after anot
   page.on("websocket", (ws) => ws.on("framesent", (f) => void (String(f.payload).includes('"room:read"') && reads.push(String(f.payload)))));
   await gotoAndHydrate(page, ROOM);
   await expect(page.getByTestId("presence").getByText(`${demo.alex.name} (you)`)).toBeVisible();
+  // A first visit opens at the "New messages" line; reading down to the newest (keyboard: End) marks the room read.
+  await expect(history(page).getByTestId("new-messages-divider")).toBeVisible();
+  await history(page).focus();
+  await page.keyboard.press("End");
   await expect.poll(() => reads.length).toBeGreaterThan(0);
   // Seen (the newest message is in view): the room list shows nothing unread once the page has said so.
   await expect(async () => {
@@ -51,7 +55,9 @@ test("chat unread: counts in the room list and a New messages divider after anot
   await expect(page.getByTestId("chat-unread-live")).toHaveText("1 new message since you last read. They start after the “New messages” line.");
   await expectAccessible(page);
 
-  // Alex has now seen it: the count goes.
+  // Alex reads down to it: the count goes.
+  await history(page).focus();
+  await page.keyboard.press("End");
   await expect.poll(() => reads.length).toBeGreaterThan(readsBefore);
   await expect(async () => {
     await gotoAndHydrate(page, LIST);
