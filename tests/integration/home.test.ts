@@ -1,5 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "#app/lib/cursor";
+import { getThreadPage } from "#app/modules/forums/threads.server";
 import { getHome } from "#app/modules/home/home.server";
 import { loader as homeLoader } from "#app/routes/_index";
 import { loader as groupPageLoader } from "#app/routes/groups.$slug._index/route";
@@ -181,8 +183,12 @@ describe(`member home on ${testDatabaseKind}`, () => {
     expect(home.follows.threads.map((f) => [f.id, f.unread, f.href])).toEqual([
       ["t-secret", 1, "/groups/secret/forum/t-secret#post-p-s1"],
       ["t-new2", 1, "/groups/open/forum/t-new2#post-p-n2a"],
-      ["t-new1", 1, "/groups/open/forum/t-new1#post-p-n1c"],
+      ["t-new1", 1, `/groups/open/forum/t-new1?after=${encodeCursor(["2026-06-10T10:20:00.000000Z", "p-n1a"])}#post-p-n1c`],
     ]);
+    // The cursor is the thread page's own: its page starts at the first unread post.
+    const after = new URL(home.follows.threads[2]!.href, "http://localhost").searchParams.get("after");
+    const page = await getThreadPage(t.app, me, "open", "t-new1", { after });
+    expect(page.posts.map((p) => p.id)).toEqual(["p-n1b", "p-n1c"]);
   });
 
   it("shows only my own mentions", async () => {

@@ -11,7 +11,7 @@ import { encodeCursor } from "#app/lib/cursor";
  */
 
 /** Keyset positions are compared at the database's microsecond precision, so they are copied in SQL, never through a JS Date. */
-const utcText = (col: SQL | AnyPgColumn) => sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const utcText = (col: SQL | AnyPgColumn) => sql<string>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
  * True when the member hears nothing from the thread and it never counts as new: muted per thread,

@@ -1,9 +1,11 @@
 import { and, asc, desc, eq, isNull, or, sql } from "drizzle-orm";
 import { groupMemberships, groups, notifications, organizationMembers, posts, threadFollows, threadReads, threads } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { encodeCursor } from "#app/lib/cursor";
 import { can, type Actor } from "#app/policy.server";
 import { groupVisibleSql } from "#app/policy-sql.server";
 import { listMyNextEvents } from "#app/modules/events/mine.server";
+import { utcText } from "#app/modules/forums/reading.server";
 import { listGroups } from "#app/modules/groups/groups.server";
 import { groupStandingColumns, groupTargetOf, joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import { listNewResourcesForMember } from "#app/modules/library/library.server";
@@ -60,6 +62,9 @@ async function followedUnread(app: AppContext, viewer: Actor) {
       ...groupStandingColumns,
       unread: sql<number>`u.n`,
       firstUnreadId: sql<string | null>`u.first_id`,
+      // The read marker as the thread page's keyset cursor: its page starts at the first unread post.
+      markerTime: utcText(threadReads.lastReadAt),
+      markerId: threadReads.lastReadPostId,
     })
     .from(threadFollows)
     .innerJoin(threads, eq(threads.id, threadFollows.threadId))
@@ -81,7 +86,8 @@ async function followedUnread(app: AppContext, viewer: Actor) {
       title: r.title,
       group: { slug: r.groupSlug, name: r.groupName },
       unread: r.unread,
-      href: `/groups/${r.groupSlug}/forum/${r.id}${r.firstUnreadId ? `#post-${r.firstUnreadId}` : ""}`,
+      // Like the thread page's "Jump to first unread": never opened → the first page holds the first reply.
+      href: `/groups/${r.groupSlug}/forum/${r.id}${r.markerId && r.markerTime ? `?after=${encodeCursor([r.markerTime, r.markerId])}` : ""}#post-${r.firstUnreadId}`,
     })),
     more: rows.length > HOME_LIMITS.follows,
   };
