@@ -180,11 +180,15 @@ export function MessageList({
   const stick = useRef(true);
   const divider = useRef<HTMLLIElement>(null);
   const placed = useRef(false);
+  const sentBefore = useRef(pending.length);
   const lastKey = `${messages.at(-1)?.id ?? ""}:${pending.length}`;
   const firstUnread = dividerAfter === null ? undefined : messages.find((m) => m.seq > dividerAfter)?.id;
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // Sending your own message takes you to the newest, wherever you were reading.
+    if (pending.length > sentBefore.current) stick.current = true;
+    sentBefore.current = pending.length;
     // On opening with unread messages, start at the divider (not the bottom), so they are read in order.
     if (!placed.current && divider.current) {
       el.scrollTop = Math.max(0, divider.current.offsetTop - 8);
@@ -192,7 +196,7 @@ export function MessageList({
     } else if (stick.current) el.scrollTo({ top: el.scrollHeight, behavior: reducedMotion() ? "auto" : "smooth" });
     placed.current = true;
     onAtBottom(stick.current);
-  }, [lastKey, onAtBottom]);
+  }, [lastKey, onAtBottom, pending.length]);
   return (
     <div
       ref={scroller}
