@@ -35,7 +35,8 @@ function run(action: Exclude<ShortcutAction, "help">) {
     if (!link) return;
     const href = link.getAttribute("href") ?? "";
     const target = href.startsWith("#") ? document.getElementById(href.slice(1)) : null;
-    // On this page: focus the post itself; on another page, follow the link.
+    // On this page: focus the post itself; on another page, follow the link (RouteFocus then
+    // focuses its #post target).
     if (target) focusPost(target);
     else link.click();
     return;

@@ -60,11 +60,11 @@ export function ThreadView() {
           {data.reading?.firstUnreadHref ? (
             // On this page: a plain #hash (a Link would drop the page's ?after=); otherwise the page that starts at it.
             data.reading.firstUnreadHref.startsWith("#") ? (
-              <a href={data.reading.firstUnreadHref} className="inline-flex min-h-11 items-center px-2">
+              <a href={data.reading.firstUnreadHref} data-first-unread="" className="inline-flex min-h-11 items-center px-2">
                 Jump to first unread
               </a>
             ) : (
-              <Link to={`${base}${data.reading.firstUnreadHref}`} className="inline-flex min-h-11 items-center px-2">
+              <Link to={`${base}${data.reading.firstUnreadHref}`} data-first-unread="" className="inline-flex min-h-11 items-center px-2">
                 Jump to first unread
               </Link>
             )
