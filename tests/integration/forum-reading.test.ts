@@ -157,6 +157,14 @@ describe(`forum reading state and follow levels on ${testDatabaseKind}`, () => {
     expect((await open(bob, threadId)).reading?.firstUnreadHref).toBe(`#post-${postId}`);
   });
 
+  it("first unread looks only in its own thread: a newer post elsewhere is not offered", async () => {
+    const { threadId } = await start(alice, "Read thread");
+    await open(bob, threadId);
+    const other = await start(alice, "Other thread");
+    await reply(alice, other.threadId, "elsewhere");
+    expect((await open(bob, threadId)).reading?.firstUnreadHref ?? null).toBeNull();
+  });
+
   it("levels are set through the pages' follow intent; outsiders of a private group get 404, readers who are not members 403", async () => {
     const { threadId } = await start(alice, "Via the route");
     const ok = await post(threadAction, { slug: "rd", threadId }, { intent: "follow", level: "muted" }, bob);

@@ -98,6 +98,22 @@ describe(`@mentions on ${testDatabaseKind}`, () => {
     expect(await count(other)).toBe(1);
   });
 
+  it("a follower the reply mentions hears of it once, as a mention, while the other followers get the reply", async () => {
+    // Reader starts the thread (and so watches it); other replies (and so watches it too).
+    const { threadId } = await createThread(t.app, reader, "men", { title: "Botox timing", body: "How long between injections?" });
+    await createReply(t.app, other, "men", threadId, { body: "Three months for me." });
+    await fanoutIdle();
+    const { postId } = await createReply(t.app, author, "men", threadId, { body: `${at(reader)} twelve weeks here too.` });
+    await fanoutIdle();
+    const about = (m: Member) =>
+      t.app.db
+        .select({ kind: notifications.kind })
+        .from(notifications)
+        .where(and(eq(notifications.userId, m.id), sql`${notifications.dedupeKey} in (${`reply:${postId}`}, ${`mention:post:${postId}`})`));
+    expect(await about(reader)).toEqual([{ kind: "mention" }]);
+    expect(await about(other)).toEqual([{ kind: "reply" }]);
+  });
+
   it("muted means nothing: a thread muted, or the group muted (forum and chat)", async () => {
     const { threadId } = await createThread(t.app, author, "men", { title: "Muted", body: "Opening" });
     await t.app.db.insert(threadFollows).values({ userId: other.id, threadId, level: "muted", reason: "chosen" });

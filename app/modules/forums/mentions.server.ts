@@ -1,12 +1,11 @@
 import { and, eq, inArray, isNull, not, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { chatMessages, chatRooms, groupMemberships, groups, posts, threads, users } from "#db/schema/index";
+import { chatMessages, chatRooms, groupMemberships, groups, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
-import { encodeCursor } from "#app/lib/cursor";
 import { parseMentions } from "#app/lib/mentions";
 import type { NotificationSource } from "#app/modules/notifications/sources.server";
 import type { NotificationDraft } from "#app/modules/notifications/record.server";
-import { plainExcerpt } from "./notify.server";
+import { loadLivePost, plainExcerpt } from "./notify.server";
 import { mutedForSql } from "./reading.server";
 
 /**
@@ -32,23 +31,7 @@ async function mentioned(app: AppContext, text: string, muted: (userId: SQL) => 
 }
 
 async function postDrafts(app: AppContext, postId: string): Promise<NotificationDraft[]> {
-  const [row] = await app.db
-    .select({
-      body: posts.body,
-      authorId: posts.authorId,
-      authorName: users.displayName,
-      createdKey: sql<string>`to_char(${posts.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-      threadId: threads.id,
-      threadTitle: threads.title,
-      groupId: groups.id,
-      groupSlug: groups.slug,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .innerJoin(groups, eq(groups.id, threads.groupId))
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.id, postId), isNull(posts.deletedAt), isNull(threads.deletedAt)))
-    .limit(1);
+  const row = await loadLivePost(app, postId);
   if (!row) return [];
   const recipients = await mentioned(app, row.body, (userId) => mutedForSql(userId, sql`${row.threadId}`, sql`${row.groupId}`));
   if (recipients.length === 0) return [];
@@ -57,10 +40,9 @@ async function postDrafts(app: AppContext, postId: string): Promise<Notification
       kind: "mention",
       recipients,
       audience: { group: row.groupId, may: "forum.read" },
-      title: `${row.authorName} mentioned you in “${row.threadTitle}”`,
+      title: `${row.authorName} mentioned you in “${row.title}”`,
       body: plainExcerpt(row.body),
-      // The page that starts at the post, however many came since (as reply notices link).
-      link: `/groups/${row.groupSlug}/forum/${row.threadId}?after=${encodeCursor([row.createdKey, ""])}#post-${postId}`,
+      link: row.link,
       groupId: row.groupId,
       actorId: row.authorId,
       dedupeKey: `mention:post:${postId}`,

@@ -5,6 +5,7 @@ import { groupMemberships, groups, posts, reactions, threadFollows, threads, use
 import type { AppContext } from "#app/lib/app-context.server";
 import { encodeCursor } from "#app/lib/cursor";
 import { renderMarkdown } from "#app/lib/markdown.server";
+import { mentionKey, parseMentions } from "#app/lib/mentions";
 import { countOf } from "#app/lib/plural";
 import type { NotificationDraft } from "#app/modules/notifications/record.server";
 import type { NotificationSource } from "#app/modules/notifications/sources.server";
@@ -33,8 +34,8 @@ export function plainExcerpt(markdown: string, max = EXCERPT): string {
   return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
 }
 
-/** One live post with its thread, group and author, and the cursor of the page that starts at it. */
-async function loadLivePost(app: AppContext, postId: string) {
+/** One live post with its thread, group and author, and the link to the page that starts at it (reply and mention notices). */
+export async function loadLivePost(app: AppContext, postId: string) {
   const [row] = await app.db
     .select({
       postId: posts.id,
@@ -67,9 +68,12 @@ export const forumReplySource = {
   async resolve(app: AppContext, { postId }: { postId: string }): Promise<NotificationDraft[]> {
     const post = await loadLivePost(app, postId);
     if (!post) return [];
-    const watchers = await app.db
-      .select({ userId: threadFollows.userId })
+    // People the reply mentions hear of it once, as a mention (the "mentions" source), not twice.
+    const mentioned = new Set(parseMentions(post.body));
+    const followers = await app.db
+      .select({ userId: threadFollows.userId, name: users.displayName })
       .from(threadFollows)
+      .innerJoin(users, eq(users.id, threadFollows.userId))
       .where(
         and(
           eq(threadFollows.threadId, post.threadId),
@@ -80,6 +84,7 @@ export const forumReplySource = {
           sql`not ${mutedForSql(sql`${threadFollows.userId}`, sql`${post.threadId}`, sql`${post.groupId}`)}`,
         ),
       );
+    const watchers = followers.filter((f) => !mentioned.has(mentionKey(f.name)));
     return [
       {
         kind: "reply",

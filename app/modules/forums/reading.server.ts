@@ -59,7 +59,7 @@ export async function firstUnread(app: AppContext, userId: string, threadId: str
   const [row] = await app.db
     .select({
       postId: sql<string | null>`(select p.id from ${posts} p
-        where p.thread_id = ${threadReads.threadId} and p.deleted_at is null and p.author_id <> ${userId}
+        where p.thread_id = ${threadId} and p.deleted_at is null and p.author_id <> ${userId}
           and (p.created_at, p.id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})
         order by p.created_at, p.id limit 1)`,
       afterTime: utcText(threadReads.lastReadAt),

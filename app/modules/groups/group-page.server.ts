@@ -39,7 +39,8 @@ async function rulesAndModerators(app: AppContext, viewer: Actor | null, group: 
 
 /** Open rooms, the most recently active first, with the time of their latest message (null: none yet). */
 async function activeRooms(app: AppContext, group: GroupView) {
-  const latest = sql`(select max(m.created_at) from ${chatMessages} m where m.room_id = ${chatRooms.id} and m.deleted_at is null)`;
+  // Qualified by hand: in a one-table select Drizzle writes columns bare, and a bare "id" here would be m.id.
+  const latest = sql`(select max(m.created_at) from ${chatMessages} m where m.room_id = ${chatRooms}.id and m.deleted_at is null)`;
   const lastAt = sql<Date | null>`${latest}`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v)));
   const rows = await app.db
     .select({ id: chatRooms.id, name: chatRooms.name, lastMessageAt: lastAt })
