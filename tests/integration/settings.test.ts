@@ -77,6 +77,7 @@ describe(`settings through the real server on ${testDatabaseKind}`, () => {
       expect(links).toEqual([
         ["/settings/profile", "Profile"],
         ["/settings/email", "E-mail"],
+        ["/settings/notifications", "Notifications"],
         ["/settings/password", "Password"],
         ["/settings/sessions", "Sessions"],
         ["/settings/passkeys", "Passkeys"],
