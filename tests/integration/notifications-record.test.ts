@@ -1,9 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { groupMemberships, groups, notifications, users } from "#db/schema/index";
 import { noopPublisher } from "#app/lib/app-context.server";
+import { unreadCount } from "#app/modules/notifications/notifications.server";
 import { recordNotifications, type NotificationDraft } from "#app/modules/notifications/record.server";
 import { createMember, createTestApp, insertGroupWithRoom, type TestApp } from "../helpers/app";
+import { rowsOf } from "../helpers/database";
 
 // The one recording function every source goes through: policy now, preferences, idempotency, live push.
 describe("recordNotifications", () => {
@@ -130,6 +132,22 @@ describe("recordNotifications", () => {
     await t.app.db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, deleted.id));
     const written = await recordNotifications(t.app, draft({ recipients: [leaver.id, banned.id, suspended.id, deleted.id, reader.id] }));
     expect(written.map((w) => w.userId)).toEqual([reader.id]);
+  });
+
+  it("pushes the same unread count the header shows: notices about a group the member left don't count", async () => {
+    await insertGroupWithRoom(t.app.db, "left", { slug: "left", name: "Left group" });
+    await t.app.db.update(groups).set({ visibility: "private" }).where(eq(groups.id, "g-left"));
+    await t.app.db.insert(groupMemberships).values({ groupId: "g-left", userId: reader.id });
+    await recordNotifications(t.app, draft({ groupId: "g-left", audience: { group: "g-left", may: "forum.read" } }));
+    await t.app.db.delete(groupMemberships).where(and(eq(groupMemberships.groupId, "g-left"), eq(groupMemberships.userId, reader.id)));
+    pushed = [];
+    await recordNotifications(t.app, draft());
+    const header = await unreadCount(t.app, { id: reader.id, siteRole: "member", status: "active" });
+    expect(pushed).toEqual([{ userId: reader.id, unread: header, title: "Author replied" }]);
+    const [{ n }] = rowsOf<{ n: number }>(
+      await t.app.db.execute(sql`select count(*)::int as n from notifications where user_id = ${reader.id} and read_at is null`),
+    );
+    expect(n).toBe(header + 1);
   });
 
   it("checks a chat room audience with the room's own rules, every reader once", async () => {

@@ -8,7 +8,6 @@ import { timeKey } from "#app/lib/keyset.server";
 import { joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import type { Actor } from "#app/policy.server";
 import { groupModeratedSql, groupVisibleSql } from "#app/policy-sql.server";
-import { unreadCounts } from "./record.server";
 import { readNotificationSettings } from "./settings";
 import type { LiveNotification } from "./types";
 
@@ -88,6 +87,33 @@ export async function unreadCount(app: AppContext, viewer: Actor | null): Promis
     .as("unread");
   const [row] = await app.db.select({ n: sql<number>`count(*)::int` }).from(unread);
   return row?.n ?? 0;
+}
+
+/**
+ * `unreadCount` for many people at once (the live push after a fan-out), by the same visibility
+ * rule: one query per read scope (members, site admins), standing joined per notice's recipient.
+ */
+export async function unreadCounts(app: AppContext, userIds: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (userIds.length === 0) return counts;
+  const people = await app.db.select({ id: users.id, siteRole: users.siteRole }).from(users).where(inArray(users.id, [...new Set(userIds)]));
+  const on = standingJoins(notifications.userId, { groupId: notifications.groupId });
+  for (const siteRole of ["member", "admin"] as const) {
+    const ids = people.filter((p) => p.siteRole === siteRole).map((p) => p.id);
+    if (ids.length === 0) continue;
+    // The rule reads only the viewer's scope (role, active): the standing comes from the joins.
+    const scope: Actor = { id: "", siteRole, status: "active" };
+    const rows = await app.db
+      .select({ userId: notifications.userId, n: sql<number>`least(count(*), 100)::int` })
+      .from(notifications)
+      .leftJoin(groups, eq(groups.id, notifications.groupId))
+      .leftJoin(groupMemberships, on.membership)
+      .leftJoin(organizationMembers, on.orgRole)
+      .where(and(inArray(notifications.userId, ids), isNull(notifications.readAt), stillVisibleSql(scope)))
+      .groupBy(notifications.userId);
+    for (const r of rows) counts.set(r.userId, r.n);
+  }
+  return counts;
 }
 
 const CURSOR = ["time", "text"] as const;

@@ -4,6 +4,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { newId } from "#app/lib/ids.server";
 import { groupAllowed, roomReaders, type GroupAudienceAction } from "#app/modules/groups/access.server";
 import { emailDueAt, readNotificationSettings, type NotificationSettings } from "./settings";
+import { unreadCounts } from "./notifications.server";
 import { KIND_TYPE, type LiveNotification } from "./types";
 
 /**
@@ -150,17 +151,6 @@ export async function recordNotifications(app: AppContext, draft: NotificationDr
   await announce(app, written, { title: draft.title, kind: draft.kind, link: draft.link, urgent: draft.urgent ?? false, at: now });
   await scheduleEmail(app, written);
   return written;
-}
-
-/** The unread counts of these people, one query (capped like the header's). */
-export async function unreadCounts(app: AppContext, userIds: readonly string[]): Promise<Map<string, number>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await app.db
-    .select({ userId: notifications.userId, n: sql<number>`least(count(*), 100)::int` })
-    .from(notifications)
-    .where(and(inArray(notifications.userId, [...userIds]), isNull(notifications.readAt)))
-    .groupBy(notifications.userId);
-  return new Map(rows.map((r) => [r.userId, r.n]));
 }
 
 /** Live: each recipient's open tabs get the notice and their new count (through the adapter, every node). */
