@@ -50,7 +50,8 @@ export function NotificationBell({ unread: fromServer, className }: { unread: nu
         Notifications
         {unread > 0 ? <span className="ml-2 rounded-full bg-brand-700 px-2 text-sm text-white dark:bg-brand-100 dark:text-stone-900">{shown}</span> : null}
       </NavLink>
-      <p role="status" aria-live="polite" className="sr-only" data-testid="notification-announcer">
+      {/* A bare polite live region, not role=status: the page's own status messages stay the page's one status. */}
+      <p aria-live="polite" aria-atomic="true" className="sr-only" data-testid="notification-announcer">
         {announcement}
       </p>
     </>
