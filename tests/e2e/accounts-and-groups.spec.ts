@@ -187,6 +187,8 @@ test.describe("accounts and groups", () => {
 
   test("joining from the directory announces the result in the card's live region", async ({ page }) => {
     await signUpInBrowser(page, "Announce");
+    // Confirming lands on the welcome page; this is about the directory's own cards.
+    await gotoAndHydrate(page, "/groups");
     const card = groupCard(page, "Blepharospasm");
     await card.getByRole("button", { name: labelFor("Join group", "Blepharospasm") }).click();
     await expect(card.getByText("You are a member.")).toBeVisible();

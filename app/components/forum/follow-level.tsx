@@ -34,7 +34,8 @@ export function FollowLevelForm({ scope, level }: { scope: "thread" | "group"; l
       <fieldset className="space-y-2">
         <legend className="text-lg font-semibold">{scope === "thread" ? "Notifications for this thread" : "Notifications for this group"}</legend>
         {(Object.keys(LABELS) as FollowLevel[]).map((value) => (
-          <div key={value} className="flex items-start gap-3">
+          // The whole label is the target (≥ 44 px), the radio inside it.
+          <label key={value} htmlFor={`${id}-${value}`} className="flex min-h-11 items-start gap-3">
             <input
               type="radio"
               id={`${id}-${value}`}
@@ -44,13 +45,13 @@ export function FollowLevelForm({ scope, level }: { scope: "thread" | "group"; l
               aria-describedby={`${id}-${value}-hint`}
               className="mt-1 h-6 w-6 shrink-0"
             />
-            <label htmlFor={`${id}-${value}`} className="flex min-h-11 flex-col">
+            <span className="flex flex-col">
               <span className="font-semibold">{LABELS[value]}</span>
               <span id={`${id}-${value}-hint`} className="text-base">
                 {SENTENCES[scope][value]}
               </span>
-            </label>
-          </div>
+            </span>
+          </label>
         ))}
       </fieldset>
       <Button type="submit" variant="secondary" disabled={busy}>
