@@ -252,3 +252,8 @@ export function describeForViewer(start: Date, end: Date, eventZone: string, vie
   const theirs = crossesClockChange(start, end, eventZone) ? `${at(start)} – ${at(end)}` : at(start);
   return `${formatRange(start, end, viewerZone)} your time (${theirs})`;
 }
+
+/** An event's times as loaders send them: ISO instants, its zone, and the sentence in that zone. */
+export function eventTimes(e: { startsAt: Date; endsAt: Date; timeZone: string }) {
+  return { startsAt: e.startsAt.toISOString(), endsAt: e.endsAt.toISOString(), timeZone: e.timeZone, inZone: describeInZone(e.startsAt, e.endsAt, e.timeZone) };
+}

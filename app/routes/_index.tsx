@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { HomePage } from "#app/components/home/home-page";
 import { ButtonLink } from "#app/components/ui/button";
 import { loaderWork } from "#app/lib/http.server";
-import { describeInZone } from "#app/lib/time";
+import { eventTimes } from "#app/lib/time";
 import { getHome } from "#app/modules/home/home.server";
 
 /** Visitors get the welcome page; signed-in members their home (app/modules/home). */
@@ -24,10 +24,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
           events: h.events.events.map((e) => ({
             id: e.id,
             title: e.title,
-            startsAt: e.startsAt.toISOString(),
-            endsAt: e.endsAt.toISOString(),
-            timeZone: e.timeZone,
-            inZone: describeInZone(e.startsAt, e.endsAt, e.timeZone),
+            ...eventTimes(e),
             myRsvp: e.myRsvp,
             waitlistPosition: e.waitlistPosition,
             group: e.group ? { slug: e.group.slug, name: e.group.name } : null,

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { EventCard, formatNames } from "#app/components/events/event-card";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { loaderWork } from "#app/lib/http.server";
-import { describeInZone } from "#app/lib/time";
+import { eventTimes } from "#app/lib/time";
 import { EventListQuerySchema, eventFormats } from "#app/modules/events/events.schema";
 import { listEventFilters, listEvents, listOrganizerChoices } from "#app/modules/events/events.server";
 import { FilterSelect } from "#app/components/ui/filter-select";
@@ -26,10 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       events: events.map((e) => ({
         id: e.id,
         title: e.title,
-        startsAt: e.startsAt.toISOString(),
-        endsAt: e.endsAt.toISOString(),
-        timeZone: e.timeZone,
-        inZone: describeInZone(e.startsAt, e.endsAt, e.timeZone),
+        ...eventTimes(e),
         format: e.format,
         location: e.location,
         status: e.status,

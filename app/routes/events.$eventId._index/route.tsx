@@ -7,7 +7,7 @@ import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { Badge } from "#app/components/ui/badge";
 import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
-import { describeInZone, formatDayTime, zoneAbbreviation } from "#app/lib/time";
+import { eventTimes, formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { EventActionSchema, EventIdSchema } from "#app/modules/events/events.schema";
 import { cancelEvent, getEvent, listAttendees } from "#app/modules/events/events.server";
 import { cancelRsvp, rsvpToEvent } from "#app/modules/events/rsvps.server";
@@ -29,10 +29,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
         id: e.id,
         title: e.title,
         descriptionHtml: e.description ? renderMarkdown(e.description) : "",
-        startsAt: e.startsAt.toISOString(),
-        endsAt: e.endsAt.toISOString(),
-        timeZone: e.timeZone,
-        inZone: describeInZone(e.startsAt, e.endsAt, e.timeZone),
+        ...eventTimes(e),
         format: e.format,
         location: e.location,
         onlineUrl: e.onlineUrl,

@@ -6,7 +6,7 @@ import { loaderWork, requireParams } from "#app/lib/http.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { getGroupPage, listJoinRequests } from "#app/modules/groups/groups.server";
 import { getGroupSections, markGroupVisited } from "#app/modules/groups/group-page.server";
-import { describeInZone } from "#app/lib/time";
+import { eventTimes } from "#app/lib/time";
 import { GroupSections } from "./sections";
 import { JoinRequests } from "./join-requests";
 import { z } from "zod";
@@ -30,10 +30,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
         events: sections.events.map((e) => ({
           id: e.id,
           title: e.title,
-          startsAt: e.startsAt.toISOString(),
-          endsAt: e.endsAt.toISOString(),
-          timeZone: e.timeZone,
-          inZone: describeInZone(e.startsAt, e.endsAt, e.timeZone),
+          ...eventTimes(e),
           status: e.status,
         })),
         rooms: sections.rooms.map((r) => ({ id: r.id, name: r.name, lastMessageAt: r.lastMessageAt?.toISOString() ?? null })),
