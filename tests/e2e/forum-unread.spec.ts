@@ -39,6 +39,11 @@ test.describe("forum unread and following", () => {
     await page.getByRole("link", { name: "Jump to the reply box" }).click();
     await expect(page.getByRole("textbox", { name: "Your reply" })).toBeFocused();
 
+    // The "u" shortcut does the same from anywhere outside a text field.
+    await page.getByRole("heading", { level: 1, name: title }).click();
+    await page.keyboard.press("u");
+    await expect(page.locator(`#post-${postId}`)).toBeFocused();
+
     // Mute the thread, by keyboard.
     const levels = page.getByRole("group", { name: "Notifications for this thread" });
     await expect(levels.getByRole("radio", { name: /Watching/ })).toBeChecked(); // B started it: watching
