@@ -92,6 +92,8 @@ describe(`member home on ${testDatabaseKind}`, () => {
       { id: "p-n1c", minutesAgo: 80 },
     ]);
     await thread("g-open", "t-new2", "Botox appointments", [{ id: "p-n2a", minutesAgo: 60 }]);
+    // Only my own post since my visit: nothing new for me.
+    await thread("g-open", "t-mine", "My own update", [{ id: "p-mine", minutesAgo: 50, author: me.id }]);
     // Quiet: one thread before I joined, one after.
     await thread("g-quiet", "t-q-before", "Before I came", [{ id: "p-qb", minutesAgo: 45 }]);
     await thread("g-quiet", "t-q-after", "After I came", [{ id: "p-qa", minutesAgo: 20 }]);

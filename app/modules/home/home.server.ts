@@ -20,7 +20,7 @@ export const HOME_LIMITS = { groups: 8, follows: 8, mentions: 5, events: 5, reso
 /** New library resources are those of the last two weeks. */
 const RESOURCE_WINDOW_DAYS = 14;
 
-/** The member's active groups, each with how many threads had activity since their last visit (or since joining). */
+/** The member's active groups, each with how many threads have posts by others since their last visit (or since joining). */
 async function myGroups(app: AppContext, viewer: Actor) {
   const on = standingJoins(viewer.id);
   const since = sql`coalesce(${groupMemberships.lastVisitedAt}, ${groupMemberships.createdAt})`;
@@ -33,6 +33,7 @@ async function myGroups(app: AppContext, viewer: Actor) {
       newCount: sql<number>`(case when ${groupMemberships.notificationLevel} = 'muted' then 0 else (
         select count(*)::int from ${threads} t
         where t.group_id = ${groups.id} and t.deleted_at is null and t.last_activity_at > ${since}
+          and exists (select 1 from ${posts} p where p.thread_id = t.id and p.deleted_at is null and p.author_id <> ${viewer.id} and p.created_at > ${since})
       ) end)`,
     })
     .from(groups)
