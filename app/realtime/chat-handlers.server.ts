@@ -121,13 +121,27 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
 
   const handlers: ChatHandlers = {
     "room:join": async (input) => {
-      const opened = await openRoom(app, viewer, input);
-      await socket.join([channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)]);
+      // Into the room first, then read its history: a message committed in between arrives live (the
+      // client keys messages by id and seq, so one also in the history counts once) instead of falling
+      // between the history read and the join. Delivery re-checks chat rooms (adapter.server.ts), so a
+      // socket refused below hears nothing meanwhile.
+      const rooms = [channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)];
+      const leave = async () => {
+        await socket.leave(rooms[0]!);
+        await socket.leave(rooms[1]!);
+      };
+      await socket.join(rooms);
+      let opened: Awaited<ReturnType<typeof openRoom>>;
+      try {
+        opened = await openRoom(app, viewer, input);
+      } catch (e) {
+        await leave();
+        throw e;
+      }
       // Asked again once in the room: an access loss that committed after openRoom's check but whose
       // removal broadcast ran before this join would otherwise leave the socket inside.
       if (!(await roomReaders(app, input.roomId, [viewer.id])).has(viewer.id)) {
-        await socket.leave(channel.room(input.roomId));
-        await socket.leave(channel.roomUser(input.roomId, viewer.id));
+        await leave();
         throw NotFound("That room");
       }
       presence.schedule(input.roomId);
