@@ -55,4 +55,14 @@ describe("job keys", () => {
       { name: "sweep", n: 1 },
     ]);
   });
+
+  it("enqueueMany inserts a batch in one go with the same key rule: a key already waiting adds nothing", async () => {
+    const job = (id: string) => ({ payload: { notificationId: id }, key: `notification-email:${id}` });
+    await t.app.jobs.enqueueMany("notifications.email", [job("n1"), job("n2")]);
+    await t.app.jobs.enqueueMany("notifications.email", [job("n2"), job("n3")]);
+    const rows = await t.database.db.execute<{ key: string }>(
+      sql`select singleton_key as key from pgboss.job where name = 'notifications.email' order by singleton_key`,
+    );
+    expect(rowsOf<{ key: string }>(rows).map((r) => r.key)).toEqual(["notification-email:n1", "notification-email:n2", "notification-email:n3"]);
+  });
 });

@@ -25,6 +25,8 @@ export interface EnqueueOptions {
  */
 export interface JobQueue {
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options?: EnqueueOptions): Promise<void>;
+  /** Many jobs of one name in one insert per 500 (a fan-out's e-mails): keys behave as in enqueue. */
+  enqueueMany<N extends JobName>(name: N, jobs: readonly ({ payload: JobPayload<N> } & EnqueueOptions)[]): Promise<void>;
   /** Start the workers for every handler (server.ts at start-up; tests that run jobs). */
   start(app: AppContext): Promise<void>;
   /** Stop taking jobs, let running ones finish (bounded), and close the queue's connections. */
@@ -80,6 +82,13 @@ export function createJobQueue(handle: DatabaseHandle, options: { pollingInterva
       const parsed = jobHandlers[name].payload.parse(payload);
       const b = await ready();
       await b.send(name, parsed as object, { startAfter: runAt, singletonKey: key });
+    },
+
+    async enqueueMany(name, jobs) {
+      if (jobs.length === 0) return;
+      const rows = jobs.map(({ payload, runAt, key }) => ({ data: jobHandlers[name].payload.parse(payload) as object, startAfter: runAt, singletonKey: key }));
+      const b = await ready();
+      for (let i = 0; i < rows.length; i += 500) await b.insert(name, rows.slice(i, i + 500));
     },
 
     async start(app) {

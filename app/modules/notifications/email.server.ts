@@ -140,7 +140,18 @@ export async function dueEmailSweep(app: AppContext, now: Date): Promise<void> {
     .where(and(eq(notifications.emailStatus, "pending"), lte(notifications.emailDueAt, now)))
     .orderBy(notifications.emailDueAt)
     .limit(500);
-  for (const { id } of due) await app.jobs.enqueue("notifications.email", { notificationId: id }, { key: `notification-email:${id}` });
+  await queueNotificationEmails(
+    app,
+    due.map((d) => d.id),
+  );
+}
+
+/** One `notifications.email` job per row, keyed by it (the queue is exclusive: asked twice, queued once). */
+export async function queueNotificationEmails(app: AppContext, notificationIds: readonly string[]): Promise<void> {
+  await app.jobs.enqueueMany(
+    "notifications.email",
+    notificationIds.map((id) => ({ payload: { notificationId: id }, key: `notification-email:${id}` })),
+  );
 }
 
 /** For the digest: mark these rows (still in the digest) as done. */

@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { notifications, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { newId } from "#app/lib/ids.server";
 import { groupAllowed, roomReaders, type GroupAudienceAction } from "#app/modules/groups/access.server";
 import { emailDueAt, readNotificationSettings, type NotificationSettings } from "./settings";
+import { queueNotificationEmails } from "./email.server";
 import { unreadCounts } from "./notifications.server";
 import { KIND_TYPE, type LiveNotification } from "./types";
 
@@ -54,9 +55,12 @@ export interface Recorded {
   id: string;
   userId: string;
   emailStatus: string | null;
+  emailDueAt: Date | null;
 }
 
 const MAX_BODY = 280;
+
+const recordedColumns = { id: notifications.id, userId: notifications.userId, emailStatus: notifications.emailStatus, emailDueAt: notifications.emailDueAt };
 
 async function allowed(app: AppContext, audience: Audience, ids: string[]): Promise<Set<string>> {
   if (audience === "account") return new Set(ids);
@@ -142,10 +146,10 @@ export async function recordNotifications(app: AppContext, draft: NotificationDr
               emailDueAt: sql`coalesce(${notifications.emailDueAt}, excluded.email_due_at)`,
             },
           })
-          .returning({ id: notifications.id, userId: notifications.userId, emailStatus: notifications.emailStatus })
+          .returning(recordedColumns)
       : await insert
           .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
-          .returning({ id: notifications.id, userId: notifications.userId, emailStatus: notifications.emailStatus });
+          .returning(recordedColumns);
     written.push(...done);
   }
   await announce(app, written, { title: draft.title, kind: draft.kind, link: draft.link, urgent: draft.urgent ?? false, at: now });
@@ -166,17 +170,11 @@ async function announce(app: AppContext, written: Recorded[], n: { title: string
   }
 }
 
-/**
- * Rows due for e-mail now get a `notifications.email` job each (its key is the row, so it is queued
- * once); rows waiting for quiet hours to end are picked up by the sweep (modules/jobs/sweep.server.ts).
- */
+/** Rows due for e-mail now get their job; rows waiting for quiet hours to end are the due-email sweep's (email.server.ts). */
 async function scheduleEmail(app: AppContext, written: Recorded[]) {
-  const pending = written.filter((w) => w.emailStatus === "pending").map((w) => w.id);
-  if (pending.length === 0) return;
   const now = app.clock.now();
-  const due = await app.db
-    .select({ id: notifications.id })
-    .from(notifications)
-    .where(and(inArray(notifications.id, pending), eq(notifications.emailStatus, "pending"), lte(notifications.emailDueAt, now)));
-  for (const { id } of due) await app.jobs.enqueue("notifications.email", { notificationId: id }, { key: `notification-email:${id}` });
+  await queueNotificationEmails(
+    app,
+    written.filter((w) => w.emailStatus === "pending" && w.emailDueAt !== null && w.emailDueAt <= now).map((w) => w.id),
+  );
 }
