@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { groupMemberships, threadFollows } from "#db/schema/index";
+import { groupMemberships, notificationLevel, threadFollows } from "#db/schema/index";
 import type { Transaction } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Forbidden } from "#app/lib/errors";
@@ -13,10 +13,9 @@ import { loadThread } from "./common.server";
  * (per thread) or every new thread (per group); muted hears nothing and counts nothing as new.
  */
 
-export const FOLLOW_LEVELS = ["watching", "normal", "muted"] as const;
-export type FollowLevel = (typeof FOLLOW_LEVELS)[number];
+export type FollowLevel = (typeof notificationLevel.enumValues)[number];
 export const FollowLevelSchema = z.object({
-  level: z.enum(FOLLOW_LEVELS, { errorMap: () => ({ message: "Choose watching, normal or muted." }) }),
+  level: z.enum(notificationLevel.enumValues, { errorMap: () => ({ message: "Choose watching, normal or muted." }) }),
 });
 
 /** What the member is told once a level is saved. */

@@ -1,16 +1,13 @@
 import { and, asc, eq, isNull, ne, or, sql } from "drizzle-orm";
 import { groupMemberships, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { likePrefix } from "#app/lib/like";
+import { mentionKey } from "#app/lib/mentions";
 import { assertCan, can, type Actor } from "#app/policy.server";
 import { listedMemberSql } from "#app/modules/accounts/profile.server";
 import { findGroup } from "./groups.server";
 
 export const MENTION_CANDIDATES = 8;
-
-/** Escapes LIKE's wildcards so a typed "%" or "_" matches itself. */
-function likePrefix(s: string): string {
-  return `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * The autocomplete: up to 8 active members of the group whose name (or a word of it) starts with
@@ -20,7 +17,7 @@ function likePrefix(s: string): string {
 export async function mentionCandidates(app: AppContext, viewer: Actor | null, slug: string, query: string) {
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "forum.read", group.target);
-  const q = query.normalize("NFKC").trim().replace(/\s+/gu, " ").toLowerCase();
+  const q = mentionKey(query);
   if (!q || !can(viewer, "group.viewMembers", group.target)) return [];
   const lowerName = sql<string>`lower(${users.displayName})`;
   const rows = await app.db

@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, sql, type SQL } from "drizzle-orm";
 import { groups, moderationActions, organizationMembers, organizations, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { likePrefix } from "#app/lib/like";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { NotFound } from "#app/lib/errors";
 import { assertCan, type Actor } from "#app/policy.server";
@@ -38,7 +39,7 @@ export async function listAuditLog(app: AppContext, viewer: Actor | null, scope:
   const cursor = decodeCursor(filter.after, ["time", "text"]);
   const conditions: (SQL | undefined)[] = [
     orgGroupIds ? (orgGroupIds.length ? inArray(moderationActions.groupId, orgGroupIds) : sql`false`) : undefined,
-    filter.action ? ilike(moderationActions.action, `${filter.action.replace(/[%_\\]/g, "\\$&")}%`) : undefined,
+    filter.action ? ilike(moderationActions.action, likePrefix(filter.action)) : undefined,
     filter.actor ? sql`lower(${actorUser}.display_name) = lower(${filter.actor})` : undefined,
     filter.subject ? sql`lower(${subjectUser}.display_name) = lower(${filter.subject})` : undefined,
     filter.group ? eq(groups.slug, filter.group) : undefined,
