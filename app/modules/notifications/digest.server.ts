@@ -1,6 +1,7 @@
 import { and, asc, eq, exists, isNotNull, isNull, sql } from "drizzle-orm";
 import { notifications, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { logError } from "#app/lib/log.server";
 import { deliverMail } from "#app/modules/mail/send.server";
 import { channelFor, mailablePeople, type Mailable, markDigestRows, privateGroups, stillVisible } from "./email.server";
 import { digestMail, type MailedNotice } from "./mail/notification.server";
@@ -44,7 +45,9 @@ export async function digestSweep(app: AppContext, now: Date): Promise<void> {
   );
   for (const w of waiting) {
     const person = people.get(w.id);
-    if (person && digestDue(person.settings, w.lastDigestAt, now)) await sendDigest(app, person, w.lastDigestAt, now);
+    if (!person || !digestDue(person.settings, w.lastDigestAt, now)) continue;
+    // One address that fails (its claim is given back for the next minute) doesn't hold up the others.
+    await sendDigest(app, person, w.lastDigestAt, now).catch((e: unknown) => logError("digest not sent", e, { route: "sweep:notifications.digest" }));
   }
 }
 
