@@ -1,5 +1,5 @@
 import type { Database } from "#db/client";
-import type { ChatMessage, ChatNotice, ChatRoomState, ChatSanction } from "./chat-wire";
+import type { ChatMessage, ChatMessageEdited, ChatNotice, ChatReactionChanged, ChatRoomState, ChatSanction } from "./chat-wire";
 import type { Config } from "./config.server";
 import type { RateLimiter } from "./rate-limit.server";
 import type { JobQueue } from "#app/modules/jobs/queue.server";
@@ -12,7 +12,10 @@ import type { LiveNotification } from "#app/modules/notifications/types";
  */
 export interface ChatPublisher {
   messageCreated(message: ChatMessage): void;
-  messageDeleted(event: { roomId: string; messageId: string; seq: number }): void;
+  /** `byAuthor`: the author deleted it themselves ("deleted by its author"), else a moderator removed it. */
+  messageDeleted(event: { roomId: string; messageId: string; seq: number; byAuthor?: boolean }): void;
+  messageEdited(event: ChatMessageEdited): void;
+  reactionChanged(event: ChatReactionChanged): void;
   roomUpdated(room: ChatRoomState): void;
   notice(notice: ChatNotice): void;
   /** Tell one person (all their sockets) about a mute or ban that concerns them. */
@@ -50,6 +53,8 @@ export const noopPublisher: RealtimePublisher = {
   chat: {
     messageCreated() {},
     messageDeleted() {},
+    messageEdited() {},
+    reactionChanged() {},
     roomUpdated() {},
     notice() {},
     sanctioned() {},

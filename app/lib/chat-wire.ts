@@ -16,19 +16,66 @@ export interface ChatMessageAuthor extends ChatAuthor {
   staff: StaffRole | null;
 }
 
+/** The forum's reaction kinds, in the order they are shown. */
+export const CHAT_REACTIONS = ["hug", "same_here", "helpful"] as const;
+export type ChatReactionKind = (typeof CHAT_REACTIONS)[number];
+export const chatReactionLabels: Record<ChatReactionKind, string> = { hug: "Hug", same_here: "Same here", helpful: "Helpful" };
+
+/** One reaction kind on a message. `mine` is the reader's own (false in broadcasts: clients keep theirs). */
+export interface ChatReaction {
+  kind: ChatReactionKind;
+  count: number;
+  mine: boolean;
+}
+
+/** The quoted line of a reply: enough to show it and to jump to the original (`missing`: removed by retention). */
+export type ChatReplyQuote =
+  | { id: string; seq: number; authorName: string; excerpt: string; deleted: boolean; missing?: false }
+  | { id: string; missing: true };
+
 export interface ChatMessage {
   id: string;
   roomId: string;
   /** Per-room sequence number: gap-free order, the reconnect cursor. */
   seq: number;
+  kind: "text" | "voice" | "system";
   author: ChatMessageAuthor;
-  /** Empty when the message was deleted by a moderator. */
+  /** Empty when the message was deleted. For a voice note, its optional short text note. */
   body: string;
   /** The sender's idempotency key, so its own pending copy can be reconciled. */
   clientId: string;
   createdAt: string;
-  /** Set when a moderator removed it; the body is never sent again. */
-  deleted: { at: string } | null;
+  /** Set when the author last edited it (moderators can read the earlier versions). */
+  editedAt: string | null;
+  /** Set when it was deleted, by its author or by a moderator; the body is never sent again. */
+  deleted: { at: string; byAuthor: boolean } | null;
+  replyTo: ChatReplyQuote | null;
+  reactions: ChatReaction[];
+  /** A voice note: played from `url` (served through the policy). */
+  voice: { url: string; durationMs: number } | null;
+  /** A line the app left: messages were moved to a forum thread. */
+  system: { type: "moved"; href: string; title: string; messageCount: number } | null;
+  /** Set when a moderator moved this message into a forum thread (it stays here, with a link). */
+  movedTo: { href: string } | null;
+}
+
+/** A message's edit, as every reader gets it. */
+export interface ChatMessageEdited {
+  roomId: string;
+  messageId: string;
+  seq: number;
+  body: string;
+  editedAt: string;
+}
+
+/** A reaction turned on or off, with the kind's new count; `userId` says whose (their client sets `mine`). */
+export interface ChatReactionChanged {
+  roomId: string;
+  messageId: string;
+  kind: ChatReactionKind;
+  count: number;
+  userId: string;
+  reacted: boolean;
 }
 
 export interface ChatRoomState {

@@ -1,10 +1,15 @@
 /** Typed Socket.IO event maps, shared by the server and the browser client: one entry per event. */
 import type { z } from "zod";
 import type { LiveNotification } from "#app/modules/notifications/types";
-import type { ChatMessage, ChatNotice, ChatPresence, ChatRoomState, ChatSanction, ChatYou } from "#app/lib/chat-wire";
+import type { ChatMessage, ChatMessageEdited, ChatNotice, ChatPresence, ChatReactionChanged, ChatReactionKind, ChatRoomState, ChatSanction, ChatYou } from "#app/lib/chat-wire";
 import {
+  AroundSchema,
   BanSchema,
   DeleteMessageSchema,
+  DeleteOwnMessageSchema,
+  EditMessageSchema,
+  MessageRefSchema,
+  ReactSchema,
   HistorySchema,
   JoinRoomSchema,
   LockSchema,
@@ -18,7 +23,18 @@ import {
   TypingSchema,
 } from "#app/modules/chat/chat.schema";
 
-export type { ChatAuthor, ChatMessage, ChatNotice, ChatPresence, ChatRoomState, ChatSanction, ChatYou } from "#app/lib/chat-wire";
+export type {
+  ChatAuthor,
+  ChatMessage,
+  ChatMessageEdited,
+  ChatNotice,
+  ChatPresence,
+  ChatReactionChanged,
+  ChatReactionKind,
+  ChatRoomState,
+  ChatSanction,
+  ChatYou,
+} from "#app/lib/chat-wire";
 
 export type AckError = { code: string; message: string };
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
@@ -74,10 +90,17 @@ export const clientEvents = {
   "room:join": { schema: JoinRoomSchema, result: returns<RoomJoined>() },
   "room:leave": { schema: RoomRefSchema, result: returns<{ roomId: string }>() },
   "room:history": { schema: HistorySchema, result: returns<HistoryPage>() },
+  /** A page around one seq: `hasMore` says newer messages follow (ask `after` the last). */
+  "room:around": { schema: AroundSchema, result: returns<HistoryPage>() },
   "room:read": { schema: RoomReadSchema, result: returns<{ roomId: string; lastReadSeq: number }>() },
   "message:send": { schema: SendMessageSchema, result: returns<Sent>() },
   "message:delete": { schema: DeleteMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
   "message:report": { schema: ReportMessageSchema, result: returns<{ reportId: string }>() },
+  "message:edit": { schema: EditMessageSchema, result: returns<ChatMessageEdited>() },
+  "message:delete-own": { schema: DeleteOwnMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
+  /** Moderators: the earlier bodies of an edited message, oldest first. */
+  "message:versions": { schema: MessageRefSchema, result: returns<{ messageId: string; versions: { body: string; replacedAt: string }[] }>() },
+  "message:react": { schema: ReactSchema, result: returns<{ messageId: string; kind: ChatReactionKind; count: number; reacted: boolean }>() },
   typing: { schema: TypingSchema, result: returns<null>() },
   "user:mute": { schema: MuteSchema, result: returns<{ userId: string; mutedUntil: string | null }>() },
   "user:ban": { schema: BanSchema, result: returns<{ userId: string; banned: boolean }>() },
@@ -108,7 +131,9 @@ export type ClientToServerEvents = {
 export interface ServerToClientEvents {
   notice: (notice: ChatNotice | { message: string }) => void;
   "message:new": (message: ChatMessage) => void;
-  "message:deleted": (event: { roomId: string; messageId: string; seq: number }) => void;
+  "message:deleted": (event: { roomId: string; messageId: string; seq: number; byAuthor?: boolean }) => void;
+  "message:edited": (event: ChatMessageEdited) => void;
+  reaction: (event: ChatReactionChanged) => void;
   presence: (presence: ChatPresence) => void;
   typing: (event: { roomId: string; user: { id: string; displayName: string }; typing: boolean }) => void;
   "room:updated": (room: ChatRoomState) => void;

@@ -79,6 +79,8 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
     chat: {
       messageCreated: (m) => io.to(channel.room(m.roomId)).emit("message:new", m),
       messageDeleted: (e) => io.to(channel.room(e.roomId)).emit("message:deleted", e),
+      messageEdited: (e) => io.to(channel.room(e.roomId)).emit("message:edited", e),
+      reactionChanged: (e) => io.to(channel.room(e.roomId)).emit("reaction", e),
       roomUpdated: (r) => io.to(channel.room(r.id)).emit("room:updated", r),
       notice: (n) => io.to(channel.room(n.roomId)).emit("notice", n),
       sanctioned: (userId, s) => io.to(userRoom(userId)).emit("sanction", s),

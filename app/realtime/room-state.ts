@@ -65,7 +65,7 @@ export type RoomAction =
   | { type: "joined"; data: RoomJoined }
   | { type: "joinFailed"; message: string }
   | { type: "connection"; value: Connection }
-  | { type: "deleted"; messageId: string; at: string }
+  | { type: "deleted"; messageId: string; at: string; byAuthor?: boolean }
   | { type: "room"; room: ChatRoomState }
   | { type: "you"; you: Partial<ChatYou>; removed?: string | null; notice?: string }
   | { type: "presence"; presence: ChatPresence }
@@ -161,7 +161,7 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
     case "deleted":
       return {
         ...state,
-        messages: state.messages.map((m) => (m.id === action.messageId ? { ...m, body: "", deleted: { at: action.at } } : m)),
+        messages: state.messages.map((m) => (m.id === action.messageId ? { ...m, body: "", deleted: { at: action.at, byAuthor: action.byAuthor ?? false } } : m)),
         room: state.room.pinned?.id === action.messageId ? { ...state.room, pinned: null } : state.room,
       };
     case "room":

@@ -114,7 +114,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       if (m.roomId === roomId) merge([m], true);
     });
     on("message:deleted", (e) => {
-      if (e.roomId === roomId) dispatch({ type: "deleted", messageId: e.messageId, at: new Date().toISOString() });
+      if (e.roomId === roomId) dispatch({ type: "deleted", messageId: e.messageId, at: new Date().toISOString(), byAuthor: e.byAuthor });
     });
     on("room:updated", (room) => {
       if (room.id !== roomId) return;

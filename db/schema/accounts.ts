@@ -17,6 +17,8 @@ export interface AccountPreferences {
 }
 export const DEFAULT_PREFERENCES: AccountPreferences = { textSize: 100, theme: "system", reduceMotion: false, chatSend: "enter" };
 
+export const dmPolicy = pgEnum("dm_policy", ["nobody", "groups", "anyone"]);
+
 export const users = pgTable(
   "users",
   {
@@ -51,6 +53,8 @@ export const users = pgTable(
     notificationSettings: jsonb("notification_settings").$type<Record<string, unknown>>().notNull().default({}),
     /** When the last daily digest went out: the digest sweep's idempotency. */
     lastDigestAt: timestamp("last_digest_at", { withTimezone: true }),
+    /** Who may start a direct conversation with this member: nobody (the default), members of a shared group, anyone signed in. */
+    dmPolicy: dmPolicy("dm_policy").notNull().default("nobody"),
     /** Set when the account is deleted (anonymised); the row stays so content and audit keep an id. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -180,4 +184,22 @@ export const dataExports = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }),
   },
   (t) => [index("data_exports_user_idx").on(t.userId, t.createdAt)],
+);
+
+/**
+ * One member blocking another: the blocked person cannot start a direct conversation with or mention
+ * the blocker, and their posts and messages are collapsed for the blocker. It never limits moderation.
+ */
+export const userBlocks = pgTable(
+  "user_blocks",
+  {
+    blockerId: text("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: text("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index("user_blocks_blocked_idx").on(t.blockedId)],
 );

@@ -22,7 +22,10 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "account_tokens",
       "appeals",
       "calendar_feeds",
+      "chat_message_versions",
       "chat_messages",
+      "chat_reactions",
+      "chat_room_members",
       "chat_room_sanctions",
       "chat_rooms",
       "consents",
@@ -47,6 +50,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "thread_follows",
       "thread_reads",
       "threads",
+      "user_blocks",
       "users",
       "webauthn_challenges",
     ]);

@@ -18,7 +18,14 @@ function msg(seq: number, author = other, clientId = `c-${seq}`): ChatMessage {
     body: `message ${seq}`,
     clientId,
     createdAt: new Date(Date.UTC(2026, 0, 1, 12, seq)).toISOString(),
+    kind: "text",
+    editedAt: null,
     deleted: null,
+    replyTo: null,
+    reactions: [],
+    voice: null,
+    system: null,
+    movedTo: null,
   };
 }
 

@@ -29,15 +29,35 @@ export const MessageBodySchema = z
   .transform((s) => s.trim())
   .refine((s) => s.length > 0, "Write a message first.");
 
+export const ClientIdSchema = z
+  .string({ required_error: "Missing clientId." })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8–64 letters, digits, - or _.");
+
 export const SendMessageSchema = z
   .object({
     roomId: id,
     body: MessageBodySchema,
-    clientId: z
-      .string({ required_error: "Missing clientId." })
-      .regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8–64 letters, digits, - or _."),
+    clientId: ClientIdSchema,
+    /** The message this one replies to (in the same room). */
+    replyToId: id.optional(),
   })
   .strict();
+
+/** The author edits their own text message (a voice note's short note too). */
+export const EditMessageSchema = z.object({ messageId: id, body: MessageBodySchema }).strict();
+/** The author deletes their own message ("deleted by its author"). */
+export const DeleteOwnMessageSchema = z.object({ messageId: id }).strict();
+/** One message, by id (moderators: its earlier versions). */
+export const MessageRefSchema = z.object({ messageId: id }).strict();
+export const ReactSchema = z
+  .object({
+    messageId: id,
+    kind: z.enum(["hug", "same_here", "helpful"], { errorMap: () => ({ message: "Choose Hug, Same here or Helpful." }) }),
+    reacted: z.boolean({ required_error: "Say whether to add or remove the reaction.", invalid_type_error: "reacted must be true or false." }),
+  })
+  .strict();
+/** A page of history centred on one message (a permalink, or a reply's original older than what is loaded). */
+export const AroundSchema = z.object({ roomId: id, seq }).strict();
 
 /** "I have seen the room up to seq": the reading state never moves backwards (server-side). */
 export const RoomReadSchema = z.object({ roomId: id, seq }).strict();

@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { chatMessages, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, roomReads, users } from "#db/schema/index";
+import { alias } from "drizzle-orm/pg-core";
+import { chatMessages, chatReactions, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, roomReads, users, type ChatSystemData, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
-import type { ChatMessage, ChatRoomState, ChatYou } from "#app/lib/chat-wire";
+import { CHAT_REACTIONS, type ChatMessage, type ChatReactionKind, type ChatRoomState, type ChatYou } from "#app/lib/chat-wire";
+import { chatVoiceUrl } from "#app/lib/chat-links";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
@@ -104,51 +106,147 @@ function requireActor(actor: ChatActor | null): ChatActor {
   return actor;
 }
 
-const messageColumns = {
-  id: chatMessages.id,
-  roomId: chatMessages.roomId,
-  seq: chatMessages.seq,
-  authorId: chatMessages.authorId,
-  authorName: users.displayName,
-  authorStaff: staffStanding(chatRooms.groupId, chatMessages.authorId),
-  body: chatMessages.body,
-  clientId: chatMessages.clientId,
-  createdAt: chatMessages.createdAt,
-  deletedAt: chatMessages.deletedAt,
-};
-type MessageRow = {
+const replied = alias(chatMessages, "replied");
+const repliedAuthor = alias(users, "replied_author");
+
+/** A chat message's forum-thread address (system lines and moved messages link to it). */
+const threadHref = (groupSlug: string | null, threadId: string) => (groupSlug ? `/groups/${groupSlug}/forum/${threadId}` : "#");
+
+/**
+ * The reactions on the outer query's message, per kind, with whether `viewerId` gave it: one
+ * correlated subquery, so a page of history reads its reactions in the page's own query.
+ */
+function reactionsColumn(viewerId: string | null) {
+  return sql<{ kind: ChatReactionKind; count: number; mine: boolean }[]>`coalesce((
+    select json_agg(json_build_object('kind', r.kind, 'count', r.n, 'mine', r.mine))
+    from (
+      select cr.kind, count(*)::int as n, coalesce(bool_or(cr.user_id = ${viewerId}), false) as mine
+      from ${chatReactions} cr where cr.message_id = ${chatMessages.id} group by cr.kind
+    ) r
+  ), '[]'::json)`;
+}
+
+function messageColumns(viewerId: string | null) {
+  return {
+    id: chatMessages.id,
+    roomId: chatMessages.roomId,
+    seq: chatMessages.seq,
+    kind: chatMessages.kind,
+    authorId: chatMessages.authorId,
+    authorName: users.displayName,
+    authorStaff: staffStanding(chatRooms.groupId, chatMessages.authorId),
+    body: chatMessages.body,
+    clientId: chatMessages.clientId,
+    createdAt: chatMessages.createdAt,
+    editedAt: chatMessages.editedAt,
+    deletedAt: chatMessages.deletedAt,
+    deletedBy: chatMessages.deletedBy,
+    replyToId: chatMessages.replyToId,
+    replySeq: replied.seq,
+    replyAuthorName: repliedAuthor.displayName,
+    replyExcerpt: sql<string | null>`left(${replied.body}, 160)`,
+    replyDeletedAt: replied.deletedAt,
+    reactions: reactionsColumn(viewerId),
+    voice: chatMessages.voice,
+    system: chatMessages.system,
+    movedToThreadId: chatMessages.movedToThreadId,
+    groupSlug: groups.slug,
+  };
+}
+export type MessageRow = {
   id: string;
   roomId: string;
   seq: number;
+  kind: "text" | "voice" | "system";
   authorId: string;
   authorName: string;
   authorStaff: StaffRole | null;
   body: string;
   clientId: string;
   createdAt: Date;
+  editedAt: Date | null;
   deletedAt: Date | null;
+  deletedBy: string | null;
+  replyToId: string | null;
+  replySeq: number | null;
+  replyAuthorName: string | null;
+  replyExcerpt: string | null;
+  replyDeletedAt: Date | null;
+  reactions: { kind: ChatReactionKind; count: number; mine: boolean }[] | null;
+  voice: ChatVoice | null;
+  system: ChatSystemData | null;
+  movedToThreadId: string | null;
+  groupSlug: string | null;
 };
 
-/** The wire shape. A deleted message never carries its body again. */
+/** The parts of a row that a message just inserted has (nothing edited, reacted to or moved yet). */
+const freshMessage = {
+  kind: "text",
+  editedAt: null,
+  deletedAt: null,
+  deletedBy: null,
+  replyToId: null,
+  replySeq: null,
+  replyAuthorName: null,
+  replyExcerpt: null,
+  replyDeletedAt: null,
+  reactions: [],
+  voice: null,
+  system: null,
+  movedToThreadId: null,
+  groupSlug: null,
+} satisfies Partial<MessageRow>;
+
+/** The wire shape. A deleted message never carries its body (or its voice note) again. */
 export function toChatMessage(r: MessageRow): ChatMessage {
+  const deleted = r.deletedAt !== null;
+  let replyTo: ChatMessage["replyTo"] = null;
+  if (r.replyToId) {
+    replyTo =
+      r.replySeq === null
+        ? { id: r.replyToId, missing: true }
+        : {
+            id: r.replyToId,
+            seq: Number(r.replySeq),
+            authorName: r.replyAuthorName ?? "Someone",
+            excerpt: r.replyDeletedAt ? "" : (r.replyExcerpt ?? ""),
+            deleted: r.replyDeletedAt !== null,
+          };
+  }
+  const order = (k: ChatReactionKind) => CHAT_REACTIONS.indexOf(k);
   return {
     id: r.id,
     roomId: r.roomId,
     seq: Number(r.seq),
+    kind: r.kind,
     author: { id: r.authorId, displayName: r.authorName, staff: r.authorStaff ?? null },
-    body: r.deletedAt ? "" : r.body,
+    body: deleted ? "" : r.body,
     clientId: r.clientId,
     createdAt: r.createdAt.toISOString(),
-    deleted: r.deletedAt ? { at: r.deletedAt.toISOString() } : null,
+    editedAt: r.editedAt ? r.editedAt.toISOString() : null,
+    deleted: deleted ? { at: r.deletedAt!.toISOString(), byAuthor: r.deletedBy === r.authorId } : null,
+    replyTo,
+    reactions: deleted ? [] : [...(r.reactions ?? [])].sort((a, b) => order(a.kind) - order(b.kind)),
+    voice: r.voice && !deleted ? { url: chatVoiceUrl(r.id), durationMs: r.voice.durationMs } : null,
+    system: r.system ? { type: r.system.type, href: threadHref(r.groupSlug, r.system.threadId), title: r.system.title, messageCount: r.system.messageCount } : null,
+    movedTo: r.movedToThreadId ? { href: threadHref(r.groupSlug, r.movedToThreadId) } : null,
   };
 }
 
-function selectMessages(app: AppContext) {
+/**
+ * Messages with everything their wire shape shows. `viewerId` marks the reader's own reactions
+ * (null for broadcasts: every client keeps its own `mine`). Direct conversations have no group:
+ * the group join is a left join.
+ */
+function selectMessages(app: AppContext, viewerId: string | null = null) {
   return app.db
-    .select(messageColumns)
+    .select(messageColumns(viewerId))
     .from(chatMessages)
     .innerJoin(users, eq(users.id, chatMessages.authorId))
-    .innerJoin(chatRooms, eq(chatRooms.id, chatMessages.roomId));
+    .innerJoin(chatRooms, eq(chatRooms.id, chatMessages.roomId))
+    .leftJoin(groups, eq(groups.id, chatRooms.groupId))
+    .leftJoin(replied, eq(replied.id, chatMessages.replyToId))
+    .leftJoin(repliedAuthor, eq(repliedAuthor.id, replied.authorId));
 }
 
 async function findMessage(app: AppContext, messageId: string) {
@@ -325,7 +423,7 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
       body: input.body,
       clientId: input.clientId,
       createdAt: new Date(inserted.created_at),
-      deletedAt: null,
+      ...freshMessage,
     };
   } catch (e) {
     // A concurrent retry with the same clientId won the race: answer with its message.
@@ -525,7 +623,7 @@ export async function banUser(app: AppContext, viewer: ChatActor | null, input: 
       reason: input.reason,
     });
   });
-  if (input.banned) await accessLost(app, { groupId: room.groupId, userId: subject.id });
+  if (input.banned && room.groupId) await accessLost(app, { groupId: room.groupId, userId: subject.id });
   app.realtime.chat.sanctioned(subject.id, {
     roomId: room.id,
     mutedUntil: null,

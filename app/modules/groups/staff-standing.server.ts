@@ -9,9 +9,10 @@ import type { StaffRole } from "#app/lib/staff-role";
  * accounts carry no badge. A correlated subquery, so a list (posts, chat messages, members) reads
  * every author's standing in the list's own query: never a query per row.
  *
- * `groupId` is a column of the outer query or a known id; `userId` the author column.
+ * `groupId` is a column of the outer query or a known id (null: no group, as in a direct conversation,
+ * where only a site admin's badge shows); `userId` the author column.
  */
-export function staffStanding(groupId: AnyPgColumn | SQL | string, userId: AnyPgColumn | SQL) {
+export function staffStanding(groupId: AnyPgColumn | SQL | string | null, userId: AnyPgColumn | SQL) {
   return sql<StaffRole | null>`(
     select case
       when su.site_role = 'admin' then 'admin'

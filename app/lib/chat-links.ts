@@ -1,0 +1,28 @@
+/**
+ * Chat addresses, built in one place (the server's wire shapes and the browser's links agree).
+ * A group room lives under its group; a direct conversation under /messages.
+ */
+export interface RoomAddress {
+  roomId: string;
+  /** The group's slug, or null for a direct conversation. */
+  groupSlug: string | null;
+}
+
+export function roomHref(room: RoomAddress): string {
+  return room.groupSlug ? `/groups/${room.groupSlug}/chat/${room.roomId}` : `/messages/${room.roomId}`;
+}
+
+/** A message's permalink: the room opened at that message (`?at=` loads the history around it; the fragment focuses it). */
+export function messageHref(room: RoomAddress, seq: number): string {
+  return `${roomHref(room)}?at=${seq}#${messageAnchor(seq)}`;
+}
+
+/** The element id of a message in the room's list. */
+export function messageAnchor(seq: number): string {
+  return `message-${seq}`;
+}
+
+/** Where a voice note's audio is served (through the policy, like library files). */
+export function chatVoiceUrl(messageId: string): string {
+  return `/chat/voice/${messageId}`;
+}
