@@ -55,9 +55,47 @@ export interface RoomTarget extends GroupTarget {
   sanction: { mutedUntil: Date | null; banned: boolean } | null;
 }
 
-/** One chat message in a room (for reporting it: not your own). */
-export interface ChatMessageTarget extends RoomTarget {
-  message: { authorId: string };
+/**
+ * A direct conversation (2–8 people who chose it) as one actor sees it. No group, so no moderators:
+ * organization staff and site admins cannot read it; a reported message reaches the site admins
+ * through the report alone (with a few messages before it as context).
+ */
+export interface DirectRoomTarget {
+  kind: "direct";
+  /** The actor is a current member of the conversation (joined, not left). */
+  participant: boolean;
+  room: { archived: boolean };
+  /** A 1:1 conversation where one of the two has blocked the other: it takes no new messages. */
+  blocked: boolean;
+}
+
+/** Any chat room: a group's room or a direct conversation. */
+export type ChatTarget = RoomTarget | DirectRoomTarget;
+
+/** One chat message in a room (reporting, editing, deleting and reacting to it). */
+export type ChatMessageTarget = ChatTarget & {
+  message: { authorId: string; deleted?: boolean; kind?: "text" | "voice" | "system" };
+};
+
+/**
+ * Starting a direct conversation with one person: their own choice (nobody, members of a group
+ * they share with the actor, anyone signed in) and whether either has blocked the other.
+ */
+export interface DirectStartTarget {
+  kind: "dm-start";
+  userId: string;
+  dmPolicy: "nobody" | "groups" | "anyone";
+  sharesGroup: boolean;
+  /** Either of the two blocks the other. */
+  blocked: boolean;
+  /** The recipient's account is active (not suspended, not deleted). */
+  recipientActive: boolean;
+}
+
+/** Blocking (or unblocking) one member. */
+export interface BlockTarget {
+  kind: "block";
+  userId: string;
 }
 
 /**
@@ -138,7 +176,27 @@ const insider = (a: Actor | null, t: GroupTarget) => (active(a) && (activeMember
 /** Group moderators, staff of the organization that runs the group, site admins. */
 const moderates = (a: Actor | null, t: GroupTarget) => active(a) && (groupModerator(t) || orgStaff(t) || siteAdmin(a));
 const canSee = (a: Actor | null, t: GroupTarget) => t.visibility === "public" || insider(a, t);
-const readsRoom = (a: Actor | null, t: RoomTarget) => insider(a, t) && !t.sanction?.banned && (!t.room.archived || moderates(a, t));
+const readsGroupRoom = (a: Actor | null, t: RoomTarget) => insider(a, t) && !t.sanction?.banned && (!t.room.archived || moderates(a, t));
+const isDirect = (t: unknown): t is DirectRoomTarget => typeof t === "object" && t !== null && (t as { kind?: unknown }).kind === "direct";
+/** Direct conversations are read by their current members only: no staff, no site admin. */
+const readsRoom = (a: Actor | null, t: ChatTarget) => (isDirect(t) ? active(a) && t.participant : readsGroupRoom(a, t));
+/**
+ * Send: not muted (room or group), not banned; locked rooms are read-only except for moderators.
+ * Archived rooms take no messages from anyone: they are closed, kept for their history.
+ * Direct: a current member, unless the 1:1 conversation is blocked either way.
+ */
+const sendsInRoom = (a: Actor | null, t: ChatTarget) =>
+  isDirect(t)
+    ? active(a) && t.participant && !t.blocked && !t.room.archived
+    : !t.room.archived &&
+      (moderates(a, t) ||
+        (active(a) &&
+          activeMember(t) &&
+          !mutedInGroup(t) &&
+          !t.sanction?.banned &&
+          !(t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) &&
+          !t.room.locked));
+const ownMessage = (a: Actor | null, t: ChatMessageTarget) => a !== null && a.id === t.message.authorId && !t.message.deleted && t.message.kind !== "system";
 /** Who may write in a group at all: active members who are not muted; moderators always. */
 const mayWrite = (a: Actor | null, t: GroupTarget) => moderates(a, t) || (active(a) && activeMember(t) && !mutedInGroup(t));
 /** Events: visible unless tied to a private group the actor is not inside (org staff always see their own). */
@@ -203,27 +261,34 @@ export const rules = {
   "forum.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
 
   // ── chat ─────────────────────────────────────────────────────────────────────────────────
-  /** Open a room: history, presence. Chat is for the group's members, even in public groups. */
-  "chat.read": (a: Actor | null, t: RoomTarget) => readsRoom(a, t),
-  /**
-   * Send: not muted (room or group), not banned; locked rooms are read-only except for moderators.
-   * Archived rooms take no messages from anyone: they are closed, kept for their history.
-   */
-  "chat.send": (a: Actor | null, t: RoomTarget) =>
-    !t.room.archived &&
-    (moderates(a, t) ||
-      (active(a) &&
-        activeMember(t) &&
-        !mutedInGroup(t) &&
-        !t.sanction?.banned &&
-        !(t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) &&
-        !t.room.locked)),
+  /** Open a room: history, presence. Chat is for the group's members, even in public groups; a direct conversation for its members. */
+  "chat.read": (a: Actor | null, t: ChatTarget) => readsRoom(a, t),
+  "chat.send": (a: Actor | null, t: ChatTarget) => sendsInRoom(a, t),
   /** Report a message: whoever may read the room (so not from an archived room a member can't open), never their own. */
-  "chat.report": (a: Actor | null, t: ChatMessageTarget) => active(a) && readsRoom(a, t) && a.id !== t.message.authorId,
+  "chat.report": (a: Actor | null, t: ChatMessageTarget) => active(a) && readsRoom(a, t) && a.id !== t.message.authorId && !t.message.deleted,
+  /** Edit one's own message: only while one may still send there (a mute or a lock stops edits too). */
+  "chat.editOwn": (a: Actor | null, t: ChatMessageTarget) => ownMessage(a, t) && sendsInRoom(a, t),
+  /** Delete one's own message: whenever one may still read the room (muted people may take their words back). */
+  "chat.deleteOwn": (a: Actor | null, t: ChatMessageTarget) => ownMessage(a, t) && active(a) && readsRoom(a, t),
+  /** Hug / Same here / Helpful: whoever may send in the room, on a message that is not deleted. */
+  "chat.react": (a: Actor | null, t: ChatMessageTarget) => !t.message.deleted && t.message.kind !== "system" && sendsInRoom(a, t),
+  /** Earlier versions of an edited message: the group's moderators (nobody moderates direct conversations). */
+  "chat.viewVersions": (a: Actor | null, t: ChatTarget) => !isDirect(t) && moderates(a, t),
   /** Delete messages, mute, ban, slow mode, lock, pin. */
   "chat.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
   /** Create, rename and archive rooms. */
   "chat.manageRooms": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** Turn a message and its replies into a forum thread of the same group: its moderators. */
+  "chat.moveToForum": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** How long a room keeps its messages: the organization's owners and admins (and site admins). */
+  "chat.setRetention": (a: Actor | null, t: GroupTarget) => (active(a) && (t.orgRole === "owner" || t.orgRole === "admin")) || siteAdmin(a),
+
+  // ── direct conversations and blocks ──────────────────────────────────────────────────────
+  /** Start a direct conversation with (or add to one) this person: only as they chose, never across a block. */
+  "dm.start": (a: Actor | null, t: DirectStartTarget) =>
+    active(a) && a.id !== t.userId && t.recipientActive && !t.blocked && (t.dmPolicy === "anyone" || (t.dmPolicy === "groups" && t.sharesGroup)),
+  /** Block or unblock someone: anyone signed in, never oneself. Blocks never limit moderation. */
+  "block.member": (a: Actor | null, t: BlockTarget) => active(a) && a.id !== t.userId,
 
   // ── organizations ────────────────────────────────────────────────────────────────────────
   /** Ask to register a patient organization: anyone signed in. */
@@ -312,7 +377,7 @@ export type TargetOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
 export const actions = Object.keys(rules) as Action[];
 
 /** What waits for a confirmed e-mail address: writing where others read it, and holding event places. */
-export const unverifiedMayNot = new Set<Action>(["forum.createThread", "forum.reply", "chat.send", "event.rsvp"]);
+export const unverifiedMayNot = new Set<Action>(["forum.createThread", "forum.reply", "chat.send", "chat.editOwn", "dm.start", "event.rsvp"]);
 export const CONFIRM_EMAIL_FIRST =
   "Please confirm your e-mail address first: use the link we sent you, or ask for a new one at the top of the page.";
 
@@ -336,6 +401,14 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "chat.report": "You can't report this message.",
   "chat.moderate": "Only the group's moderators can do that.",
   "chat.manageRooms": "Only the group's moderators can manage chat rooms.",
+  "chat.editOwn": "You can only edit your own messages, while you can send in this room.",
+  "chat.deleteOwn": "You can only delete your own messages.",
+  "chat.react": "You can't react to messages in this room.",
+  "chat.viewVersions": "Only the group's moderators can see earlier versions of a message.",
+  "chat.moveToForum": "Only the group's moderators can move messages to the forum.",
+  "chat.setRetention": "Only the organization's owners and admins can change how long messages are kept.",
+  "dm.start": "This person doesn't accept direct messages from you.",
+  "block.member": "You can't block yourself.",
   "organization.apply": "Please sign in to apply.",
   "organization.reviewApplications": "Only site administrators can review applications.",
   "organization.viewStaffPage": "Only the organization's staff can see this page.",
@@ -374,7 +447,12 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
 };
 
 /** A reason a person can act on, for the denials where the state (not the role) is what says no. */
-function stateReason(action: Action, target: GroupTarget | EventTarget | OrganizationTarget | ResourceTarget): string | undefined {
+function stateReason(action: Action, target: GroupTarget | EventTarget | OrganizationTarget | ResourceTarget | DirectRoomTarget): string | undefined {
+  if (isDirect(target)) {
+    if (target.room.archived) return "This conversation is closed.";
+    if (target.blocked) return "You can't send messages in this conversation: one of you has blocked the other.";
+    return undefined;
+  }
   if (isResourceTarget(target)) return target.resource.retired && action !== "library.restore" ? "This resource has been retired." : undefined;
   if (isEventTarget(target)) {
     if (target.event.cancelled && action !== "event.view") return "This event has been cancelled.";
@@ -428,7 +506,10 @@ const discoverable = new Set<Action>(["group.join", "group.requestJoin", "group.
  */
 export function assertCan<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>, what = "That group"): void {
   if (can(actor, action, target)) return;
-  const visible = isEventTarget(target)
+  // A direct conversation exists only for its members: everyone else is told it doesn't.
+  const visible = isDirect(target)
+    ? target.participant
+    : isEventTarget(target)
     ? eventVisible(actor, target)
     : isResourceTarget(target)
       ? resourceVisible(actor, target)

@@ -49,6 +49,45 @@ const expected: Record<ChatAction, Record<Role, string>> = {
     "room-banned member": "NNNNNN", "group moderator": "YYYYYY", "org moderator": "YYYYYY", "org admin": "YYYYYY",
     "org owner": "YYYYYY", "site admin": "YYYYYY",
   },
+  /** On the actor's own message: exactly who may send there. */
+  "chat.editOwn": {
+    visitor: "NNNNNN", "suspended member": "NNNNNN", "signed-in outsider": "NNNNNN", "pending requester": "NNNNNN",
+    "banned from group": "NNNNNN", "group member": "YNNYNN", "group-muted member": "NNNNNN", "room-muted member": "NNNNNN",
+    "room-banned member": "NNNNNN", "group moderator": "YYNYYN", "org moderator": "YYNYYN", "org admin": "YYNYYN",
+    "org owner": "YYNYYN", "site admin": "YYNYYN",
+  },
+  /** On the actor's own message: exactly who may read there. */
+  "chat.deleteOwn": {
+    visitor: "NNNNNN", "suspended member": "NNNNNN", "signed-in outsider": "NNNNNN", "pending requester": "NNNNNN",
+    "banned from group": "NNNNNN", "group member": "YYNYYN", "group-muted member": "YYNYYN", "room-muted member": "YYNYYN",
+    "room-banned member": "NNNNNN", "group moderator": "YYYYYY", "org moderator": "YYYYYY", "org admin": "YYYYYY",
+    "org owner": "YYYYYY", "site admin": "YYYYYY",
+  },
+  /** On someone else's message. */
+  "chat.react": {
+    visitor: "NNNNNN", "suspended member": "NNNNNN", "signed-in outsider": "NNNNNN", "pending requester": "NNNNNN",
+    "banned from group": "NNNNNN", "group member": "YNNYNN", "group-muted member": "NNNNNN", "room-muted member": "NNNNNN",
+    "room-banned member": "NNNNNN", "group moderator": "YYNYYN", "org moderator": "YYNYYN", "org admin": "YYNYYN",
+    "org owner": "YYNYYN", "site admin": "YYNYYN",
+  },
+  "chat.viewVersions": {
+    visitor: "NNNNNN", "suspended member": "NNNNNN", "signed-in outsider": "NNNNNN", "pending requester": "NNNNNN",
+    "banned from group": "NNNNNN", "group member": "NNNNNN", "group-muted member": "NNNNNN", "room-muted member": "NNNNNN",
+    "room-banned member": "NNNNNN", "group moderator": "YYYYYY", "org moderator": "YYYYYY", "org admin": "YYYYYY",
+    "org owner": "YYYYYY", "site admin": "YYYYYY",
+  },
+  "chat.moveToForum": {
+    visitor: "NNNNNN", "suspended member": "NNNNNN", "signed-in outsider": "NNNNNN", "pending requester": "NNNNNN",
+    "banned from group": "NNNNNN", "group member": "NNNNNN", "group-muted member": "NNNNNN", "room-muted member": "NNNNNN",
+    "room-banned member": "NNNNNN", "group moderator": "YYYYYY", "org moderator": "YYYYYY", "org admin": "YYYYYY",
+    "org owner": "YYYYYY", "site admin": "YYYYYY",
+  },
+  "chat.setRetention": {
+    visitor: "NNNNNN", "suspended member": "NNNNNN", "signed-in outsider": "NNNNNN", "pending requester": "NNNNNN",
+    "banned from group": "NNNNNN", "group member": "NNNNNN", "group-muted member": "NNNNNN", "room-muted member": "NNNNNN",
+    "room-banned member": "NNNNNN", "group moderator": "NNNNNN", "org moderator": "NNNNNN", "org admin": "YYYYYY",
+    "org owner": "YYYYYY", "site admin": "YYYYYY",
+  },
   "chat.manageRooms": {
     visitor: "NNNNNN", "suspended member": "NNNNNN", "signed-in outsider": "NNNNNN", "pending requester": "NNNNNN",
     "banned from group": "NNNNNN", "group member": "NNNNNN", "group-muted member": "NNNNNN", "room-muted member": "NNNNNN",
@@ -104,6 +143,9 @@ function targetFor(s: Situation, visibility: "public" | "private", room: { locke
   };
 }
 
+/** Actions on one's own message: the matrix asks them with the actor as the author. */
+const ownActions = new Set<ChatAction>(["chat.editOwn", "chat.deleteOwn"]);
+
 describe("chat policy matrix", () => {
   const chatActions = actions.filter((a): a is ChatAction => a.startsWith("chat."));
   it("covers every chat action the policy defines", () => {
@@ -114,7 +156,8 @@ describe("chat policy matrix", () => {
     for (const role of Object.keys(expected[action]) as Role[]) {
       it(`${action} for ${role}`, () => {
         const s = situation(role);
-        const got = columns.map(([visibility, room]) => (can(s.actor, action, targetFor(s, visibility, room)) ? "Y" : "N")).join("");
+        const author = ownActions.has(action) ? (s.actor?.id ?? "u1") : "someone-else";
+        const got = columns.map(([visibility, room]) => (can(s.actor, action, targetFor(s, visibility, room, author)) ? "Y" : "N")).join("");
         expect(got).toBe(expected[action][role]);
       });
     }
@@ -125,6 +168,19 @@ describe("chat policy matrix", () => {
       const s = situation(role);
       const own = columns.map(([visibility, room]) => (can(s.actor, "chat.report", targetFor(s, visibility, room, s.actor?.id ?? "u1")) ? "Y" : "N")).join("");
       expect(own, role).toBe("NNNNNN");
+    }
+  });
+
+  it("nobody may edit or delete someone else's message, or a deleted one, or react to a deleted one", () => {
+    for (const role of Object.keys(expected["chat.editOwn"]) as Role[]) {
+      const s = situation(role);
+      for (const [visibility, room] of columns) {
+        const other = targetFor(s, visibility, room);
+        expect(can(s.actor, "chat.editOwn", other) || can(s.actor, "chat.deleteOwn", other), role).toBe(false);
+        const deletedOwn = { ...targetFor(s, visibility, room, s.actor?.id ?? "u1"), message: { authorId: s.actor?.id ?? "u1", deleted: true } };
+        expect(can(s.actor, "chat.editOwn", deletedOwn) || can(s.actor, "chat.deleteOwn", deletedOwn), role).toBe(false);
+        expect(can(s.actor, "chat.react", { ...other, message: { authorId: "someone-else", deleted: true } }), role).toBe(false);
+      }
     }
   });
 

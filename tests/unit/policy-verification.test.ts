@@ -17,8 +17,8 @@ const targets = (s: ReturnType<typeof situation>) => {
 };
 
 describe("the e-mail verification gate", () => {
-  it("gates exactly threads, replies, chat and RSVPs", () => {
-    expect([...unverifiedMayNot].sort()).toEqual(["chat.send", "event.rsvp", "forum.createThread", "forum.reply"]);
+  it("gates exactly threads, replies, chat (sending, editing, starting a direct conversation) and RSVPs", () => {
+    expect([...unverifiedMayNot].sort()).toEqual(["chat.editOwn", "chat.send", "dm.start", "event.rsvp", "forum.createThread", "forum.reply"]);
   });
 
   for (const role of matrixRoles) {
