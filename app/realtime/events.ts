@@ -48,7 +48,8 @@ export interface WhoAmI {
 export interface RoomJoined {
   room: ChatRoomState;
   you: ChatYou;
-  group: { slug: string; name: string };
+  /** The room's group; null for a direct conversation. */
+  group: { slug: string; name: string } | null;
   /** Ascending by seq: the latest page, or everything after `after` (up to a page; `hasMore` → ask again). */
   messages: ChatMessage[];
   hasMore: boolean;
@@ -96,7 +97,8 @@ export const clientEvents = {
   "message:send": { schema: SendMessageSchema, result: returns<Sent>() },
   "message:delete": { schema: DeleteMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
   "message:report": { schema: ReportMessageSchema, result: returns<{ reportId: string }>() },
-  "message:edit": { schema: EditMessageSchema, result: returns<ChatMessageEdited>() },
+  /** `crisisPrompt`: to the author only, as for a send. */
+  "message:edit": { schema: EditMessageSchema, result: returns<ChatMessageEdited & { crisisPrompt?: true }>() },
   "message:delete-own": { schema: DeleteOwnMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
   /** Moderators: the earlier bodies of an edited message, oldest first. */
   "message:versions": { schema: MessageRefSchema, result: returns<{ messageId: string; versions: { body: string; replacedAt: string }[] }>() },

@@ -1,4 +1,5 @@
-import type { ChatMessage, ChatPresence, ChatRoomState, ChatYou, HistoryPage, RoomJoined } from "./events";
+import type { ChatMessage, ChatMessageEdited, ChatPresence, ChatReactionChanged, ChatRoomState, ChatYou, HistoryPage, RoomJoined } from "./events";
+import { CHAT_REACTIONS } from "#app/lib/chat-wire";
 
 /**
  * The client state machine of one chat room, with no React and no socket, so it is unit-tested
@@ -6,12 +7,17 @@ import type { ChatMessage, ChatPresence, ChatRoomState, ChatYou, HistoryPage, Ro
  * Messages are deduped by id and kept sorted by seq; `lastSeq` is the highest seq held without a
  * gap (the reconnect cursor). A pending send (keyed by its clientId) leaves exactly once: when
  * its message arrives, from the ack or the broadcast, whichever is first.
+ * A permalink or a reply's quote can put a page around one message in place of the list ("around"):
+ * then `hasNewer` is set, `lastSeq` is that page's top, and live messages beyond it wait for "Load
+ * newer" or "Jump to latest" (no gap is ever shown; a re-join asks after `lastSeq`, page by page).
  */
 
 export type Connection = "connecting" | "online" | "reconnecting" | "signed-out";
 export interface Pending {
   clientId: string;
   body: string;
+  /** The message this one replies to (kept for a retry). */
+  replyToId?: string;
   /** waiting: written while offline, sent by itself once the room is joined again. */
   status: "waiting" | "sending" | "failed";
   error: string | null;
@@ -27,6 +33,8 @@ export interface RoomInitial {
   you: ChatYou;
   messages: ChatMessage[];
   hasOlder: boolean;
+  /** Rendered around one message (?at=): newer messages exist beyond the page. */
+  hasNewer?: boolean;
   /** The member's read position when the page was rendered (the divider's place). */
   lastReadSeq?: number;
 }
@@ -35,6 +43,8 @@ export interface RoomState {
   messages: ChatMessage[];
   lastSeq: number;
   hasOlder: boolean;
+  /** The list is a page around one message and newer ones exist beyond it (not at the live end). */
+  hasNewer: boolean;
   loadingOlder: boolean;
   pending: Pending[];
   connection: Connection;
@@ -61,6 +71,16 @@ export interface RoomState {
 export type RoomAction =
   | { type: "merge"; messages: ChatMessage[]; selfId: string; announce: boolean }
   | { type: "older"; page: HistoryPage }
+  /** The list becomes this page (around one message, or the latest): `page.hasMore` says newer ones exist. */
+  | { type: "around"; page: HistoryPage }
+  /** Messages after the held top (Load newer, or a re-join while not at the live end). */
+  | { type: "newer"; page: HistoryPage; selfId: string }
+  | { type: "edited"; event: ChatMessageEdited }
+  /**
+   * A reaction's new count: the broadcast, or the reader's own ack (`ack`), which the broadcast
+   * usually beats: once it has shown the change, a later count may be newer than the ack's.
+   */
+  | { type: "reaction"; event: ChatReactionChanged; selfId: string; ack?: boolean }
   | { type: "loadingOlder"; value: boolean }
   | { type: "joined"; data: RoomJoined }
   | { type: "joinFailed"; message: string }
@@ -105,6 +125,24 @@ function withNotice(state: RoomState, message: string) {
   };
 }
 
+/**
+ * A message held again (a broadcast: every `mine` is false there) keeps the reader's own reactions;
+ * its counts are the newer ones.
+ */
+function keepMine(held: ChatMessage, next: ChatMessage): ChatMessage {
+  if (!held.reactions.some((r) => r.mine)) return next;
+  return { ...next, reactions: next.reactions.map((r) => ({ ...r, mine: held.reactions.find((h) => h.kind === r.kind)?.mine ?? r.mine })) };
+}
+
+/** The kind's count from the event; `mine` moves only when the reactor is the reader. Kinds stay in display order. */
+function withReaction(m: ChatMessage, e: ChatReactionChanged, selfId: string): ChatMessage {
+  const held = m.reactions.find((r) => r.kind === e.kind);
+  const mine = e.userId === selfId ? e.reacted : (held?.mine ?? false);
+  const rest = m.reactions.filter((r) => r.kind !== e.kind);
+  const reactions = e.count > 0 ? [...rest, { kind: e.kind, count: e.count, mine }] : rest;
+  return { ...m, reactions: reactions.sort((a, b) => CHAT_REACTIONS.indexOf(a.kind) - CHAT_REACTIONS.indexOf(b.kind)) };
+}
+
 /** The room's next state: pure (no React, no socket, no clock but the times actions carry). */
 export function roomReducer(state: RoomState, action: RoomAction): RoomState {
   switch (action.type) {
@@ -112,9 +150,12 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
       if (!action.messages.length) return state;
       const byId = new Map(state.messages.map((m) => [m.id, m]));
       const fresh: ChatMessage[] = [];
-      for (const m of action.messages) {
-        if (!byId.has(m.id)) fresh.push(m);
-        byId.set(m.id, m);
+      // Not at the live end: what lands beyond the held top (with a gap) waits for Load newer.
+      const incoming = state.hasNewer ? action.messages.filter((m) => byId.has(m.id) || m.seq <= state.lastSeq + 1) : action.messages;
+      for (const m of incoming) {
+        const held = byId.get(m.id);
+        if (!held) fresh.push(m);
+        byId.set(m.id, held ? keepMine(held, m) : m);
       }
       const messages = [...byId.values()].sort((a, b) => a.seq - b.seq);
       // Nothing unread yet: messages the reader sees arrive (or their own) don't open a divider.
@@ -146,6 +187,38 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
     }
     case "loadingOlder":
       return { ...state, loadingOlder: action.value };
+    case "around": {
+      const messages = [...action.page.messages].sort((a, b) => a.seq - b.seq);
+      const first = messages[0]?.seq;
+      return {
+        ...state,
+        messages,
+        hasOlder: action.page.hasOlder,
+        hasNewer: action.page.hasMore,
+        lastSeq: first === undefined ? state.lastSeq : contiguousTop(messages, first - 1),
+        loadingOlder: false,
+      };
+    }
+    case "newer": {
+      const merged = roomReducer({ ...state, hasNewer: false }, { type: "merge", messages: action.page.messages, selfId: action.selfId, announce: false });
+      return { ...merged, hasNewer: action.page.hasMore };
+    }
+    case "edited": {
+      const e = action.event;
+      const edit = (m: ChatMessage): ChatMessage => {
+        if (m.id === e.messageId) return { ...m, body: e.body, editedAt: e.editedAt };
+        // Replies quoting it show the new words (the server's excerpt is the first 160 characters).
+        if (m.replyTo && !m.replyTo.missing && m.replyTo.id === e.messageId) return { ...m, replyTo: { ...m.replyTo, excerpt: e.body.slice(0, 160) } };
+        return m;
+      };
+      return { ...state, messages: state.messages.map(edit), room: state.room.pinned ? { ...state.room, pinned: edit(state.room.pinned) } : state.room };
+    }
+    case "reaction": {
+      const e = action.event;
+      const shown = (m: ChatMessage) => action.ack === true && (m.reactions.find((r) => r.kind === e.kind)?.mine ?? false) === e.reacted;
+      const react = (m: ChatMessage): ChatMessage => (m.id === e.messageId && !m.deleted && !shown(m) ? withReaction(m, e, action.selfId) : m);
+      return { ...state, messages: state.messages.map(react), room: state.room.pinned ? { ...state.room, pinned: react(state.room.pinned) } : state.room };
+    }
     case "joined": {
       const next: RoomState = { ...state, room: action.data.room, you: action.data.you, presence: action.data.presence, joinError: null, connection: "online" };
       // The first join places the divider when the page did not (a re-join keeps it where it is).
@@ -161,7 +234,13 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
     case "deleted":
       return {
         ...state,
-        messages: state.messages.map((m) => (m.id === action.messageId ? { ...m, body: "", deleted: { at: action.at, byAuthor: action.byAuthor ?? false } } : m)),
+        messages: state.messages.map((m) =>
+          m.id === action.messageId
+            ? { ...m, body: "", reactions: [], voice: null, deleted: { at: action.at, byAuthor: action.byAuthor ?? false } }
+            : m.replyTo && !m.replyTo.missing && m.replyTo.id === action.messageId
+              ? { ...m, replyTo: { ...m.replyTo, excerpt: "", deleted: true } }
+              : m,
+        ),
         room: state.room.pinned?.id === action.messageId ? { ...state.room, pinned: null } : state.room,
       };
     case "room":
@@ -206,6 +285,7 @@ export function initialRoomState(initial: RoomInitial): RoomState {
     messages: initial.messages,
     lastSeq: initial.messages.at(-1)?.seq ?? 0,
     hasOlder: initial.hasOlder,
+    hasNewer: initial.hasNewer ?? false,
     loadingOlder: false,
     pending: [],
     connection: "connecting",

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { Ack, ChatMessage, ClientToServerEvents, HistoryPage, PayloadEvent, PayloadIn, ResultOf, RoomJoined, Sent, ServerToClientEvents } from "./events";
+import type { Ack, ChatMessage, ChatReactionKind, ClientToServerEvents, HistoryPage, PayloadEvent, PayloadIn, ResultOf, RoomJoined, Sent, ServerToClientEvents } from "./events";
 import { holdUserSocket, releaseUserSocket, socketListeners } from "./user-socket";
 import { initialRoomState, muteCheck, readableSeq, roomReducer, waitingSends, type Pending, type RoomInitial } from "./room-state";
 
@@ -42,11 +42,14 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   oldestRef.current = state.messages[0]?.seq;
   const pendingRef = useRef(state.pending);
   pendingRef.current = state.pending;
+  /** Not at the live end (a page around one message): a re-join fetches one page after it, not all. */
+  const hasNewerRef = useRef(state.hasNewer);
+  hasNewerRef.current = state.hasNewer;
   /** Re-join the room (learn our standing again); set while the socket effect is mounted. */
   const rejoinRef = useRef<(() => Promise<void>) | null>(null);
   /** Sends whose ack we are waiting for: a message is never on the wire twice at once. */
   const inFlight = useRef(new Set<string>());
-  const attemptRef = useRef<((clientId: string, body: string) => Promise<void>) | null>(null);
+  const attemptRef = useRef<((clientId: string, body: string, replyToId?: string) => Promise<void>) | null>(null);
   /** The highest seq the server has (or is being told) as read; room:read only ever moves it up. */
   const readSent = useRef(initial.lastReadSeq ?? 0);
   const readTarget = useRef<number | null>(null);
@@ -85,9 +88,14 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       dispatch({ type: "joined", data: res.data });
       // What was seen while the connection was not up yet (or away) is told now.
       flush();
+      if (hasNewerRef.current) {
+        dispatch({ type: "newer", page: res.data, selfId: self.id });
+        for (const p of waitingSends({ pending: pendingRef.current })) void attemptRef.current?.(p.clientId, p.body, p.replyToId);
+        return;
+      }
       merge(res.data.messages, after > 0);
       // Back in the room: what was written while offline goes out now, oldest first, each once.
-      for (const p of waitingSends({ pending: pendingRef.current })) void attemptRef.current?.(p.clientId, p.body);
+      for (const p of waitingSends({ pending: pendingRef.current })) void attemptRef.current?.(p.clientId, p.body, p.replyToId);
       // A long absence: keep asking until caught up.
       let more = res.data.hasMore;
       let cursor = res.data.messages.at(-1)?.seq ?? after;
@@ -115,6 +123,12 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     });
     on("message:deleted", (e) => {
       if (e.roomId === roomId) dispatch({ type: "deleted", messageId: e.messageId, at: new Date().toISOString(), byAuthor: e.byAuthor });
+    });
+    on("message:edited", (e) => {
+      if (e.roomId === roomId) dispatch({ type: "edited", event: e });
+    });
+    on("reaction", (e) => {
+      if (e.roomId === roomId) dispatch({ type: "reaction", event: e, selfId: self.id });
     });
     on("room:updated", (room) => {
       if (room.id !== roomId) return;
@@ -167,14 +181,14 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
 
   /** One try on the wire. A drop while waiting for the ack puts the message back to waiting. */
   const attempt = useCallback(
-    async (clientId: string, body: string) => {
+    async (clientId: string, body: string, replyToId?: string) => {
       const socket = socketRef.current;
       if (!socket?.connected) return dispatch({ type: "status", clientId, status: "waiting" });
       if (inFlight.current.has(clientId)) return;
       inFlight.current.add(clientId);
       dispatch({ type: "status", clientId, status: "sending" });
       try {
-        const res = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("message:send", { roomId, body, clientId })) as Ack<Sent>;
+        const res = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("message:send", { roomId, body, clientId, ...(replyToId ? { replyToId } : {}) })) as Ack<Sent>;
         if (res.ok) {
           dispatch({ type: "merge", messages: [res.data.message], selfId: self.id, announce: false });
           dispatch({ type: "settle", clientId, error: null });
@@ -194,10 +208,10 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   attemptRef.current = attempt;
 
   const deliver = useCallback(
-    async (clientId: string, body: string) => {
+    async (clientId: string, body: string, replyToId?: string) => {
       const online = socketRef.current?.connected === true;
-      dispatch({ type: "pending", pending: { clientId, body, status: online ? "sending" : "waiting", error: null } });
-      if (online) await attempt(clientId, body);
+      dispatch({ type: "pending", pending: { clientId, body, replyToId, status: online ? "sending" : "waiting", error: null } });
+      if (online) await attempt(clientId, body, replyToId);
     },
     [attempt],
   );
@@ -255,8 +269,8 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     else readTimer.current = setTimeout(send, wait);
   }, [readable]);
 
-  const send = useCallback((body: string) => deliver(newClientId(), body), [deliver]);
-  const retry = useCallback((p: Pending) => deliver(p.clientId, p.body), [deliver]);
+  const send = useCallback((body: string, replyToId?: string) => deliver(newClientId(), body, replyToId), [deliver]);
+  const retry = useCallback((p: Pending) => deliver(p.clientId, p.body, p.replyToId), [deliver]);
   const discard = useCallback((clientId: string) => dispatch({ type: "settle", clientId, error: null }), []);
 
   const loadOlder = useCallback(async () => {
@@ -297,5 +311,64 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
 
   const dismissCrisisPrompt = useCallback(() => setCrisisPrompt(false), []);
 
-  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom };
+  /** The author's edit: shown from the ack at once (the broadcast then changes nothing). */
+  const edit = useCallback(
+    async (messageId: string, body: string) => {
+      const res = await request("message:edit", { messageId, body });
+      if (res.ok) dispatch({ type: "edited", event: res.data });
+      if (res.ok && res.data.crisisPrompt) setCrisisPrompt(true);
+      return res;
+    },
+    [request],
+  );
+  const deleteOwn = useCallback(
+    async (messageId: string) => {
+      const res = await request("message:delete-own", { messageId });
+      if (res.ok) dispatch({ type: "deleted", messageId, at: new Date().toISOString(), byAuthor: true });
+      return res;
+    },
+    [request],
+  );
+
+  /** Sets the reader's reaction; the ack's count is shown at once (the broadcast may come first or after). */
+  const react = useCallback(
+    async (messageId: string, kind: ChatReactionKind, reacted: boolean) => {
+      const res = await request("message:react", { messageId, kind, reacted });
+      if (res.ok) dispatch({ type: "reaction", event: { roomId, ...res.data, userId: self.id }, selfId: self.id, ack: true });
+      return res;
+    },
+    [request, roomId, self.id],
+  );
+
+  /** Shows the page around `seq` in place of the list (a reply's original older than what is loaded). */
+  const around = useCallback(
+    async (seq: number) => {
+      const res = await request("room:around", { roomId, seq });
+      if (res.ok) dispatch({ type: "around", page: res.data });
+      return res.ok;
+    },
+    [request, roomId],
+  );
+  /** The messages after the held top (while not at the live end). */
+  const loadNewer = useCallback(async () => {
+    const res = await request("room:history", { roomId, after: lastSeqRef.current });
+    if (res.ok) dispatch({ type: "newer", page: res.data, selfId: self.id });
+  }, [request, roomId, self.id]);
+  /** Back to the live end: the latest page, then whatever landed while it was on its way. */
+  const jumpToLatest = useCallback(async () => {
+    const res = await request("room:history", { roomId, before: Number.MAX_SAFE_INTEGER });
+    if (!res.ok) return false;
+    dispatch({ type: "around", page: { ...res.data, hasMore: false } });
+    let cursor = res.data.messages.at(-1)?.seq ?? 0;
+    for (;;) {
+      const page = await request("room:history", { roomId, after: cursor });
+      if (!page.ok) break;
+      dispatch({ type: "merge", messages: page.data.messages, selfId: self.id, announce: false });
+      if (!page.data.hasMore) break;
+      cursor = page.data.messages.at(-1)?.seq ?? cursor;
+    }
+    return true;
+  }, [request, roomId, self.id]);
+
+  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest };
 }

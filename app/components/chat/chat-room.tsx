@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
 import { Button } from "#app/components/ui/button";
 import type { ChatMessage } from "#app/realtime/events";
@@ -6,7 +6,9 @@ import { hasUnread, unreadText } from "#app/realtime/room-state";
 import { useRoom, type RoomInitial } from "#app/realtime/use-room";
 import { ActionForm, type ActionKind } from "./action-form";
 import { Composer } from "./composer";
-import { MessageList, type Self } from "./message-list";
+import { MessageList } from "./message-list";
+import { ReplyingTo, useJump } from "./reply";
+import { ChatRoomProvider, type ChatRoomContextValue, type Self } from "./room-context";
 import { ModeratorTools } from "./moderator-tools";
 import { PresenceList } from "./presence-list";
 import { ConnectionStatus, RoomBanners } from "./room-status";
@@ -28,10 +30,19 @@ function untilText(iso: string | null, hydrated: boolean) {
   return hydrated ? d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** `slug`: the room's group, whose members the composer's mention autocomplete suggests. */
-export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; initial: RoomInitial; self: Self; slug: string }) {
-  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom } = useRoom({ roomId, initial, self });
+/**
+ * `slug`: the room's group, whose members the composer's mention autocomplete suggests (null for a
+ * direct conversation). `focusSeq`: opened by a permalink (?at=): that message is focused and highlighted.
+ */
+export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roomId: string; initial: RoomInitial; self: Self; slug: string; focusSeq?: number | null }) {
+  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest } = useRoom({
+    roomId,
+    initial,
+    self,
+  });
   const hydrated = useHydrated();
+  const [replyingTo, setReplyingTo] = useState<ChatMessage | null>(null);
+  const jump = useJump({ messages: state.messages, around, initial: focusSeq });
   const dividerLabel = unreadText(state);
   // Said once, when the room opens with unread messages (the divider itself stays silent after that).
   const [openingNews, setOpeningNews] = useState("");
@@ -47,6 +58,44 @@ export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; init
   const input = useRef<HTMLTextAreaElement>(null);
   const { room, you } = state;
   const canReport = !state.removed;
+  const onAction = useCallback((kind: ActionKind, message: ChatMessage) => {
+    setActionStatus(null);
+    setAction({ kind, message });
+  }, []);
+  const onPin = useCallback((message: ChatMessage | null) => void request("room:pin", { roomId, messageId: message?.id ?? null }), [request, roomId]);
+  const onReply = useCallback((message: ChatMessage) => {
+    setReplyingTo(message);
+    input.current?.focus();
+  }, []);
+  const context = useMemo<ChatRoomContextValue>(
+    () => ({
+      self,
+      room: { roomId, groupSlug: slug },
+      request,
+      canModerate: you.canModerate,
+      canReport,
+      hydrated,
+      pinnedId: room.pinned?.id ?? null,
+      onAction,
+      onPin,
+      onReply,
+      jumpTo: jump.jumpTo,
+      highlightSeq: jump.highlightSeq,
+      edit,
+      deleteOwn,
+      canReact: you.canSend && !state.removed,
+      react,
+      blockedIds: you.blockedIds,
+    }),
+    [self, roomId, slug, request, you.canModerate, canReport, hydrated, room.pinned?.id, onAction, onPin, onReply, jump.jumpTo, jump.highlightSeq, edit, deleteOwn, you.canSend, state.removed, react, you.blockedIds],
+  );
+  async function onSend(body: string) {
+    const replyToId = replyingTo?.id;
+    setReplyingTo(null);
+    // Sending from a page around an older message: back to the live end first, where the message lands.
+    if (state.hasNewer) await jumpToLatest();
+    await send(body, replyToId);
+  }
 
   const blockedReason = state.removed ?? state.joinError ?? (you.canSend ? null : (you.sendBlockedReason ?? "You can't send messages here."));
   const typists = state.typing;
@@ -71,6 +120,7 @@ export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; init
   }
 
   return (
+    <ChatRoomProvider value={context}>
     <div className="space-y-4">
       <ConnectionStatus connection={state.connection} />
       {/* New messages and notices are read out politely, without moving focus. */}
@@ -98,18 +148,9 @@ export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; init
             messages={state.messages}
             pending={state.pending}
             self={self}
-            canModerate={you.canModerate}
-            canReport={canReport}
-            hydrated={hydrated}
-            pinnedId={room.pinned?.id ?? null}
             dividerAfter={state.dividerAfter}
             dividerLabel={dividerLabel}
             onAtBottom={setAtBottom}
-            onAction={(kind, message) => {
-              setActionStatus(null);
-              setAction({ kind, message });
-            }}
-            onPin={(message) => void request("room:pin", { roomId, messageId: message?.id ?? null })}
             onRetry={(p) => void retry(p)}
             onDiscard={(p) => discard(p.clientId)}
             onEdit={(p) => {
@@ -118,6 +159,16 @@ export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; init
               input.current?.focus();
             }}
           />
+          {state.hasNewer ? (
+            <div className="flex flex-wrap gap-2">
+              <Button variant="secondary" onClick={() => void loadNewer()} disabled={state.connection !== "online"}>
+                Load newer messages
+              </Button>
+              <Button onClick={() => void jumpToLatest().then((ok) => ok && jump.clear())} disabled={state.connection !== "online"}>
+                Jump to latest
+              </Button>
+            </div>
+          ) : null}
           <p className="min-h-6 text-base text-stone-700 dark:text-stone-300" data-testid="typing">
             {typists.length === 1 ? `${typists[0]!.displayName} is typing…` : typists.length > 1 ? `${typists.length} people are typing…` : ""}
           </p>
@@ -135,7 +186,8 @@ export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; init
           {you.mutedUntil && !you.canSend && hydrated ? (
             <p className="sr-only">Muted until {untilText(you.mutedUntil, hydrated)}.</p>
           ) : null}
-          <Composer blockedReason={blockedReason} onSend={(b) => void send(b)} onTyping={setTyping} draft={draft} setDraft={setDraft} inputRef={input} slug={slug} />
+          {replyingTo ? <ReplyingTo message={replyingTo} onCancel={() => { setReplyingTo(null); input.current?.focus(); }} /> : null}
+          <Composer blockedReason={blockedReason} onSend={(b) => void onSend(b)} onTyping={setTyping} draft={draft} setDraft={setDraft} inputRef={input} slug={slug} />
         </section>
 
         <aside className="space-y-4" aria-label="About this room">
@@ -144,5 +196,6 @@ export function ChatRoom({ roomId, initial, self, slug }: { roomId: string; init
         </aside>
       </div>
     </div>
+    </ChatRoomProvider>
   );
 }

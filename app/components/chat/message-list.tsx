@@ -1,100 +1,12 @@
 import { Fragment, useLayoutEffect, useRef, type RefObject } from "react";
 import { Button } from "#app/components/ui/button";
 import { reducedMotion } from "#app/lib/preferences";
-import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { ChatMessage } from "#app/realtime/events";
 import type { Pending } from "#app/realtime/use-room";
-import type { ActionKind } from "./action-form";
-import { MentionText } from "#app/components/ui/mention-text";
+import { MessageItem } from "./message-item";
+import type { Self } from "./room-context";
 
-export type Self = { id: string; displayName: string };
-
-/** Local time once hydrated (the server doesn't know the reader's zone); UTC before that. */
-function Time({ iso, hydrated }: { iso: string; hydrated: boolean }) {
-  const d = new Date(iso);
-  const text = hydrated
-    ? d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
-    : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  return (
-    <time dateTime={iso} className="text-sm text-stone-700 dark:text-stone-300">
-      {text}
-    </time>
-  );
-}
-
-function MessageItem({
-  message,
-  self,
-  canModerate,
-  canReport,
-  hydrated,
-  pinned,
-  onAction,
-  onPin,
-}: {
-  message: ChatMessage;
-  self: Self;
-  canModerate: boolean;
-  canReport: boolean;
-  hydrated: boolean;
-  pinned: boolean;
-  onAction: (kind: ActionKind, message: ChatMessage) => void;
-  onPin: (message: ChatMessage | null) => void;
-}) {
-  const own = message.author.id === self.id;
-  const options = !message.deleted && (canModerate || (canReport && !own));
-  return (
-    <li className="border-b border-stone-200 py-3 dark:border-stone-700" data-seq={message.seq} data-testid="chat-message">
-      <div className="flex flex-wrap items-baseline gap-x-3">
-        <span className="font-semibold">{message.author.displayName}</span>
-        <StaffBadge role={message.author.staff} />
-        <Time iso={message.createdAt} hydrated={hydrated} />
-        {pinned ? <span className="text-sm font-semibold text-brand-800 dark:text-brand-100">Pinned</span> : null}
-      </div>
-      {message.deleted ? (
-        <p className="italic text-stone-700 dark:text-stone-300">Message deleted by a moderator.</p>
-      ) : (
-        <p className="whitespace-pre-wrap break-words text-lg">
-          <MentionText text={message.body} />
-        </p>
-      )}
-      {options ? (
-        <details className="mt-1">
-          <summary className="inline-flex min-h-11 cursor-pointer items-center rounded-lg px-2 text-base text-brand-800 underline underline-offset-2 dark:text-brand-100">
-            Options<span className="sr-only"> for the message from {message.author.displayName}</span>
-          </summary>
-          <div className="mt-2 flex flex-wrap gap-2">
-            {canReport && !own ? (
-              <Button variant="secondary" onClick={() => onAction("report", message)}>
-                Report
-              </Button>
-            ) : null}
-            {canModerate ? (
-              <>
-                <Button variant="danger" onClick={() => onAction("delete", message)}>
-                  Delete
-                </Button>
-                <Button variant="secondary" onClick={() => onPin(pinned ? null : message)}>
-                  {pinned ? "Unpin" : "Pin"}
-                </Button>
-                {!own ? (
-                  <>
-                    <Button variant="secondary" onClick={() => onAction("mute", message)}>
-                      Mute {message.author.displayName}
-                    </Button>
-                    <Button variant="secondary" onClick={() => onAction("ban", message)}>
-                      Remove {message.author.displayName} from room
-                    </Button>
-                  </>
-                ) : null}
-              </>
-            ) : null}
-          </div>
-        </details>
-      ) : null}
-    </li>
-  );
-}
+export type { Self } from "./room-context";
 
 function PendingItem({ pending, self, onRetry, onDiscard, onEdit }: { pending: Pending; self: Self; onRetry: () => void; onDiscard: () => void; onEdit: () => void }) {
   return (
@@ -145,15 +57,9 @@ export function MessageList({
   messages,
   pending,
   self,
-  canModerate,
-  canReport,
-  hydrated,
-  pinnedId,
   dividerAfter,
   dividerLabel,
   onAtBottom,
-  onAction,
-  onPin,
   onRetry,
   onDiscard,
   onEdit,
@@ -161,17 +67,11 @@ export function MessageList({
   messages: ChatMessage[];
   pending: Pending[];
   self: Self;
-  canModerate: boolean;
-  canReport: boolean;
-  hydrated: boolean;
-  pinnedId: string | null;
   /** The divider goes before the first message with a higher seq (null: none). */
   dividerAfter: number | null;
   dividerLabel: string;
   /** Whether the newest message is in view, after every scroll. */
   onAtBottom: (atBottom: boolean) => void;
-  onAction: (kind: ActionKind, message: ChatMessage) => void;
-  onPin: (message: ChatMessage | null) => void;
   onRetry: (pending: Pending) => void;
   onDiscard: (pending: Pending) => void;
   onEdit: (pending: Pending) => void;
@@ -215,16 +115,7 @@ export function MessageList({
         {messages.map((m) => (
           <Fragment key={m.id}>
             {m.id === firstUnread ? <NewMessagesDivider label={dividerLabel} at={divider} /> : null}
-            <MessageItem
-              message={m}
-              self={self}
-              canModerate={canModerate}
-              canReport={canReport}
-              hydrated={hydrated}
-              pinned={pinnedId === m.id}
-              onAction={onAction}
-              onPin={onPin}
-            />
+            <MessageItem message={m} />
           </Fragment>
         ))}
         {pending.map((p) => (
