@@ -8,7 +8,7 @@ import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { countOf, minutesText, secondsText } from "#app/lib/plural";
-import { assertCan, can, type Actor, type RoomTarget } from "#app/policy.server";
+import { assertCan, can, type Actor, type ChatTarget, type RoomTarget } from "#app/policy.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
@@ -19,8 +19,10 @@ import { announceNotices } from "#app/modules/notifications/notifications.server
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { queueMentions } from "#app/modules/forums/mention-queue.server";
+import { blockedIdsOf } from "#app/modules/accounts/blocks.server";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
 import { lastReadSeqOf, roomReadJoin, unreadColumn } from "./reading.server";
+import { directStandingColumns, directTargetOf } from "./direct-standing.server";
 
 /**
  * Chat rooms: history, sending (persist, then publish, then the caller acks), moderation and room
@@ -36,7 +38,7 @@ const MESSAGE = "That message";
 
 // ── loading ───────────────────────────────────────────────────────────────────────────────────
 
-/** A room as one actor sees it: its settings, its group, and the policy target. */
+/** A room as one actor sees it: its settings, its group (none for a direct conversation), and the policy target. */
 export async function loadRoom(app: AppContext, actor: Actor | null, roomId: string) {
   const [row] = await app.db
     .select({
@@ -48,31 +50,45 @@ export async function loadRoom(app: AppContext, actor: Actor | null, roomId: str
       locked: chatRooms.locked,
       archivedAt: chatRooms.archivedAt,
       pinnedMessageId: chatRooms.pinnedMessageId,
+      retentionDays: chatRooms.retentionDays,
       lastSeq: chatRooms.lastSeq,
       mutedUntil: chatRoomSanctions.mutedUntil,
       bannedAt: chatRoomSanctions.bannedAt,
+      ...directStandingColumns(actor?.id ?? ""),
     })
     .from(chatRooms)
-    .innerJoin(groups, eq(groups.id, chatRooms.groupId))
+    .leftJoin(groups, eq(groups.id, chatRooms.groupId))
     .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, actor?.id ?? "")))
     .where(eq(chatRooms.id, roomId))
     .limit(1);
   if (!row) throw NotFound(ROOM);
+  if (row.kind === "direct" || row.groupId === null || row.groupSlug === null) {
+    return { ...row, kind: "direct" as const, groupId: null, groupSlug: null, group: null, target: directTargetOf(row) };
+  }
   const group = await findGroup(app, actor, row.groupSlug);
   const target: RoomTarget = {
     ...group.target,
     room: { locked: row.locked, archived: row.archivedAt !== null },
     sanction: row.mutedUntil || row.bannedAt ? { mutedUntil: row.mutedUntil, banned: row.bannedAt !== null } : null,
   };
-  return { ...row, group, target };
+  return { ...row, kind: "group" as const, groupId: row.groupId, groupSlug: row.groupSlug, group, target };
 }
 export type LoadedRoom = Awaited<ReturnType<typeof loadRoom>>;
+/** A group's room (moderation and room management apply to these only). */
+export type GroupRoom = Extract<LoadedRoom, { kind: "group" }>;
+
+/** Moderation and room management: a direct conversation has no moderators, so for them it doesn't exist. */
+export function groupRoomOnly<R extends { kind: "group" | "direct" }>(room: R, what = ROOM): Extract<R, { kind: "group" }> {
+  if (room.kind !== "group") throw NotFound(what);
+  return room as Extract<R, { kind: "group" }>;
+}
 
 /**
- * The lean twin of loadRoom for the send path (the hot one): the same RoomTarget from one query,
+ * The lean twin of loadRoom for the send path (the hot one): the same target from one query,
  * the viewer's standing joined onto the room, without the group page's view (counts, permissions).
+ * Reactions use it too (another per-message hot path).
  */
-async function loadRoomForSend(app: AppContext, actor: Actor, roomId: string) {
+export async function loadRoomForSend(app: AppContext, actor: Actor, roomId: string) {
   const on = standingJoins(actor.id);
   const [row] = await app.db
     .select({
@@ -84,24 +100,29 @@ async function loadRoomForSend(app: AppContext, actor: Actor, roomId: string) {
       roomMutedUntil: chatRoomSanctions.mutedUntil,
       bannedAt: chatRoomSanctions.bannedAt,
       ...groupStandingColumns,
+      ...directStandingColumns(actor.id),
     })
     .from(chatRooms)
-    .innerJoin(groups, eq(groups.id, chatRooms.groupId))
+    .leftJoin(groups, eq(groups.id, chatRooms.groupId))
     .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, actor.id)))
     .leftJoin(groupMemberships, on.membership)
     .leftJoin(organizationMembers, on.orgRole)
     .where(eq(chatRooms.id, roomId))
     .limit(1);
   if (!row) throw NotFound(ROOM);
-  const target: RoomTarget = {
-    ...groupTargetOf(row),
-    room: { locked: row.locked, archived: row.archivedAt !== null },
-    sanction: row.roomMutedUntil || row.bannedAt ? { mutedUntil: row.roomMutedUntil, banned: row.bannedAt !== null } : null,
-  };
+  const { visibility, joinPolicy } = row;
+  const target: ChatTarget =
+    row.kind === "direct" || !visibility || !joinPolicy
+      ? directTargetOf(row)
+      : {
+          ...groupTargetOf({ ...row, visibility, joinPolicy }),
+          room: { locked: row.locked, archived: row.archivedAt !== null },
+          sanction: row.roomMutedUntil || row.bannedAt ? { mutedUntil: row.roomMutedUntil, banned: row.bannedAt !== null } : null,
+        };
   return { id: row.id, groupId: row.groupId, slowModeSeconds: row.slowModeSeconds, target };
 }
 
-function requireActor(actor: ChatActor | null): ChatActor {
+export function requireActor(actor: ChatActor | null): ChatActor {
   if (!actor) throw Unauthenticated();
   return actor;
 }
@@ -238,7 +259,7 @@ export function toChatMessage(r: MessageRow): ChatMessage {
  * (null for broadcasts: every client keeps its own `mine`). Direct conversations have no group:
  * the group join is a left join.
  */
-function selectMessages(app: AppContext, viewerId: string | null = null) {
+export function selectMessages(app: AppContext, viewerId: string | null = null) {
   return app.db
     .select(messageColumns(viewerId))
     .from(chatMessages)
@@ -249,12 +270,12 @@ function selectMessages(app: AppContext, viewerId: string | null = null) {
     .leftJoin(repliedAuthor, eq(repliedAuthor.id, replied.authorId));
 }
 
-async function findMessage(app: AppContext, messageId: string) {
+export async function findMessage(app: AppContext, messageId: string) {
   const [row] = await selectMessages(app).where(eq(chatMessages.id, messageId)).limit(1);
   return row ?? null;
 }
 
-async function roomState(app: AppContext, room: Pick<LoadedRoom, "id" | "name" | "locked" | "archivedAt" | "slowModeSeconds" | "pinnedMessageId">): Promise<ChatRoomState> {
+async function roomState(app: AppContext, room: Pick<LoadedRoom, "id" | "name" | "locked" | "archivedAt" | "slowModeSeconds" | "pinnedMessageId" | "retentionDays">): Promise<ChatRoomState> {
   const pinned = room.pinnedMessageId ? await findMessage(app, room.pinnedMessageId) : null;
   return {
     id: room.id,
@@ -263,11 +284,12 @@ async function roomState(app: AppContext, room: Pick<LoadedRoom, "id" | "name" |
     archived: room.archivedAt !== null,
     slowModeSeconds: room.slowModeSeconds,
     pinned: pinned && !pinned.deletedAt ? toChatMessage(pinned) : null,
+    retentionDays: room.retentionDays,
   };
 }
 
 /** What this actor may do in the room, and in words why not. */
-export function youIn(actor: Actor | null, target: RoomTarget): ChatYou {
+export function youIn(actor: Actor | null, target: ChatTarget): ChatYou {
   const canSend = can(actor, "chat.send", target);
   let reason: string | null = null;
   if (!canSend) {
@@ -278,6 +300,8 @@ export function youIn(actor: Actor | null, target: RoomTarget): ChatYou {
     }
   }
   // The later of a room mute and a group mute still running: when it ends, the page asks again.
+  // Nobody moderates (or mutes anyone in) a direct conversation.
+  if ("kind" in target) return { canSend, sendBlockedReason: reason, mutedUntil: null, canModerate: false };
   const ends = [target.sanction?.mutedUntil, target.membership?.mutedUntil].filter((d): d is Date => !!d && d.getTime() > Date.now());
   const muted = ends.length ? new Date(Math.max(...ends.map((d) => d.getTime()))) : null;
   return { canSend, sendBlockedReason: reason, mutedUntil: muted ? muted.toISOString() : null, canModerate: can(actor, "chat.moderate", target) };
@@ -289,15 +313,15 @@ export function youIn(actor: Actor | null, target: RoomTarget): ChatYou {
  * Messages of one room by seq: the latest page (no cursor), older ones (`before`), or every
  * message after the client's last seen seq (`after`, the reconnect catch-up; `hasMore` → ask again).
  */
-export async function listMessages(app: AppContext, roomId: string, opts: { before?: number; after?: number } = {}) {
+export async function listMessages(app: AppContext, roomId: string, opts: { before?: number; after?: number } = {}, viewerId: string | null = null) {
   if (opts.after !== undefined) {
-    const rows = await selectMessages(app)
+    const rows = await selectMessages(app, viewerId)
       .where(and(eq(chatMessages.roomId, roomId), gt(chatMessages.seq, opts.after)))
       .orderBy(asc(chatMessages.seq))
       .limit(CATCH_UP_PAGE + 1);
     return { messages: rows.slice(0, CATCH_UP_PAGE).map(toChatMessage), hasMore: rows.length > CATCH_UP_PAGE, hasOlder: opts.after > 0 };
   }
-  const rows = await selectMessages(app)
+  const rows = await selectMessages(app, viewerId)
     .where(and(eq(chatMessages.roomId, roomId), opts.before !== undefined ? lt(chatMessages.seq, opts.before) : undefined))
     .orderBy(desc(chatMessages.seq))
     .limit(HISTORY_PAGE + 1);
@@ -309,18 +333,21 @@ export async function listMessages(app: AppContext, roomId: string, opts: { befo
 export async function openRoom(app: AppContext, actor: Actor | null, input: { roomId: string; after?: number }) {
   const room = await loadRoom(app, actor, input.roomId);
   assertCan(actor, "chat.read", room.target, ROOM);
-  const [state, history, lastReadSeq] = await Promise.all([
+  const [state, history, lastReadSeq, blockedIds] = await Promise.all([
     roomState(app, room),
-    listMessages(app, room.id, { after: input.after }),
+    listMessages(app, room.id, { after: input.after }, actor?.id ?? null),
     lastReadSeqOf(app, actor?.id, room),
+    blockedIdsOf(app, actor?.id),
   ]);
-  return { room: state, you: youIn(actor, room.target), group: { slug: room.group.slug, name: room.group.name }, ...history, lastReadSeq };
+  const you = youIn(actor, room.target);
+  // The client collapses these authors' messages (live ones too). Moderators see what they moderate: nothing collapses.
+  return { room: state, you: { ...you, blockedIds: you.canModerate ? [] : blockedIds }, group: room.group ? { slug: room.group.slug, name: room.group.name } : null, ...history, lastReadSeq };
 }
 
 export async function roomHistory(app: AppContext, actor: Actor | null, input: { roomId: string; before?: number; after?: number }) {
   const room = await loadRoom(app, actor, input.roomId);
   assertCan(actor, "chat.read", room.target, ROOM);
-  return listMessages(app, room.id, input);
+  return listMessages(app, room.id, input, actor?.id ?? null);
 }
 
 /** Rooms of a group for its chat page. Archived rooms are listed for moderators only. */
@@ -329,7 +356,7 @@ export async function listRooms(app: AppContext, actor: Actor | null, slug: stri
   assertCan(actor, "group.view", group.target);
   const manage = can(actor, "chat.manageRooms", group.target);
   const rows = await app.db
-    .select({ id: chatRooms.id, name: chatRooms.name, archivedAt: chatRooms.archivedAt, locked: chatRooms.locked, lastSeq: chatRooms.lastSeq, unread: unreadColumn(), mutedUntil: chatRoomSanctions.mutedUntil, bannedAt: chatRoomSanctions.bannedAt })
+    .select({ id: chatRooms.id, name: chatRooms.name, archivedAt: chatRooms.archivedAt, locked: chatRooms.locked, retentionDays: chatRooms.retentionDays, lastSeq: chatRooms.lastSeq, unread: unreadColumn(), mutedUntil: chatRoomSanctions.mutedUntil, bannedAt: chatRoomSanctions.bannedAt })
     .from(chatRooms)
     // The viewer's sanction and reading state in the same query: one query for the list, however many rooms.
     .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, actor?.id ?? "")))
@@ -342,9 +369,9 @@ export async function listRooms(app: AppContext, actor: Actor | null, slug: stri
     const target: RoomTarget = { ...group.target, room: { locked: r.locked, archived: r.archivedAt !== null }, sanction };
     const canOpen = can(actor, "chat.read", target);
     // Unread counts only for someone who may read the room (a visitor or outsider sees none).
-    return { id: r.id, name: r.name, archived: r.archivedAt !== null, locked: r.locked, messageCount: Number(r.lastSeq), canOpen, unread: canOpen && actor ? Number(r.unread) : 0 };
+    return { id: r.id, name: r.name, archived: r.archivedAt !== null, locked: r.locked, retentionDays: r.retentionDays, messageCount: Number(r.lastSeq), canOpen, unread: canOpen && actor ? Number(r.unread) : 0 };
   });
-  return { group, rooms, permissions: { manageRooms: manage } };
+  return { group, rooms, permissions: { manageRooms: manage, setRetention: can(actor, "chat.setRetention", group.target) } };
 }
 
 // ── sending ───────────────────────────────────────────────────────────────────────────────────
@@ -372,14 +399,29 @@ function crisisFlag(body: string): { crisisPrompt?: true } {
  * from bumping chat_rooms.last_seq inside the inserting transaction, so seqs commit in order.
  */
 export async function sendMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string }) {
+  const prepared = await prepareSend(app, viewer, input);
+  if ("duplicate" in prepared) return prepared.duplicate;
+  return commitSend(app, prepared.send, input);
+}
+
+export type SendResult = { message: ChatMessage; duplicate: boolean; crisisPrompt?: true };
+/** A send that passed its checks (policy, send rate, slow mode), ready for commitSend. */
+export type PreparedSend = { actor: ChatActor; room: Awaited<ReturnType<typeof loadRoomForSend>> };
+
+/**
+ * The checks before any message is stored, shared by typed messages and voice notes (whose file is
+ * stored between this and commitSend): a retry of a stored clientId answers with that message;
+ * otherwise the policy, the per-user send rate and slow mode.
+ */
+export async function prepareSend(app: AppContext, viewer: ChatActor | null, input: { roomId: string; clientId: string }): Promise<{ duplicate: SendResult } | { send: PreparedSend }> {
   const actor = requireActor(viewer);
   const existing = await findByClientId(app, actor.id, input.clientId);
-  if (existing) return duplicateOf(existing, input.roomId);
+  if (existing) return { duplicate: duplicateOf(existing, input.roomId) };
 
   const room = await loadRoomForSend(app, actor, input.roomId);
   assertCan(actor, "chat.send", room.target, ROOM);
   app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: "You are sending messages very quickly. Please wait a few seconds." });
-  if (room.slowModeSeconds > 0 && !can(actor, "chat.moderate", room.target)) {
+  if (room.slowModeSeconds > 0 && !("visibility" in room.target && can(actor, "chat.moderate", room.target))) {
     const [last] = await app.db
       .select({ createdAt: chatMessages.createdAt })
       .from(chatMessages)
@@ -392,7 +434,13 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
       throw RateLimited(`Slow mode is on: one message every ${secondsText(room.slowModeSeconds)}. You can send again in ${countOf(wait, "second")}.`, wait);
     }
   }
+  return { send: { actor, room } };
+}
 
+/** Stores a prepared send (a text message, or a voice note whose file is already in storage) and publishes it. */
+export async function commitSend(app: AppContext, { actor, room }: PreparedSend, input: { body: string; clientId: string; voice?: ChatVoice }): Promise<SendResult> {
+  const kind = input.voice ? "voice" : "text";
+  const voice = input.voice ?? null;
   let row: MessageRow;
   try {
     // One statement, so one implicit transaction: bump the room's last_seq (row lock) and insert
@@ -408,8 +456,8 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
         select ${actor.id}, ${room.id}, bumped.last_seq from bumped
         on conflict (user_id, room_id) do update set last_read_seq = greatest(${roomReads}.last_read_seq, excluded.last_read_seq), updated_at = now()
       )
-      insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id)
-      select ${id}, ${room.id}, bumped.last_seq, ${actor.id}, ${input.body}, ${input.clientId} from bumped
+      insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id, kind, voice)
+      select ${id}, ${room.id}, bumped.last_seq, ${actor.id}, ${input.body}, ${input.clientId}, ${kind}::chat_message_kind, ${voice ? JSON.stringify(voice) : null}::jsonb from bumped
       returning seq, created_at, ${staffStanding(room.groupId, sql`${actor.id}`)} as author_staff`);
     const [inserted] = rowsOf<{ seq: number | string; created_at: Date | string; author_staff: StaffRole | null }>(result);
     if (!inserted) throw NotFound(ROOM);
@@ -424,12 +472,14 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
       clientId: input.clientId,
       createdAt: new Date(inserted.created_at),
       ...freshMessage,
+      kind,
+      voice,
     };
   } catch (e) {
     // A concurrent retry with the same clientId won the race: answer with its message.
     if (isUniqueViolation(e, "chat_messages_author_client_key")) {
       const winner = await findByClientId(app, actor.id, input.clientId);
-      if (winner) return duplicateOf(winner, input.roomId);
+      if (winner) return duplicateOf(winner, room.id);
     }
     throw e;
   }
@@ -454,12 +504,13 @@ async function authorName(app: AppContext, userId: string) {
 
 async function moderatedRoom(app: AppContext, viewer: ChatActor | null, roomId: string, what = ROOM) {
   const actor = requireActor(viewer);
-  const room = await loadRoom(app, actor, roomId);
+  const room = groupRoomOnly(await loadRoom(app, actor, roomId), what);
   assertCan(actor, "chat.moderate", room.target, what);
   return { actor, room };
 }
 
-async function publishRoom(app: AppContext, roomId: string) {
+/** Tells the room's live clients its new state (room:updated). Call after the change has committed. */
+export async function publishRoom(app: AppContext, roomId: string) {
   const room = await loadRoom(app, null, roomId);
   app.realtime.chat.roomUpdated(await roomState(app, room));
 }
@@ -470,13 +521,7 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
   if (!message) throw NotFound(MESSAGE);
   const { actor, room } = await moderatedRoom(app, viewer, message.roomId, MESSAGE);
   if (message.deletedAt) return { roomId: room.id, messageId: message.id, alreadyDeleted: true };
-  const unpinned = room.pinnedMessageId === message.id;
-  await app.db.transaction(async (tx) => {
-    await tx
-      .update(chatMessages)
-      .set({ deletedAt: new Date(), deletedBy: actor.id, deletionReason: input.reason })
-      .where(and(eq(chatMessages.id, message.id), isNull(chatMessages.deletedAt)));
-    if (unpinned) await tx.update(chatRooms).set({ pinnedMessageId: null }).where(eq(chatRooms.id, room.id));
+  const unpinned = await softDeleteMessage(app, message, room, { actorId: actor.id, reason: input.reason }, async (tx) => {
     await auditContentAction(
       tx,
       {
@@ -493,10 +538,41 @@ export async function deleteMessage(app: AppContext, viewer: ChatActor | null, i
     );
   });
   if (message.authorId) await announceNotices(app, [message.authorId]);
-  app.realtime.chat.messageDeleted({ roomId: room.id, messageId: message.id, seq: Number(message.seq) });
   app.realtime.chat.notice({ roomId: room.id, message: "A moderator removed a message." });
-  if (unpinned) await publishRoom(app, room.id);
+  await publishDeleted(app, message, unpinned, false);
   return { roomId: room.id, messageId: message.id, alreadyDeleted: false };
+}
+
+type Tx = Parameters<Parameters<AppContext["db"]["transaction"]>[0]>[0];
+
+/**
+ * The one soft delete, for moderators and authors alike: the body stays for the audit, a pinned
+ * message is unpinned, and `more` (an audit row) commits with it. Returns whether it was unpinned;
+ * after the commit, publishDeleted tells the room.
+ */
+export async function softDeleteMessage(
+  app: AppContext,
+  message: { id: string },
+  room: { id: string; pinnedMessageId: string | null },
+  by: { actorId: string; reason: string | null },
+  more?: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
+  const unpinned = room.pinnedMessageId === message.id;
+  await app.db.transaction(async (tx) => {
+    await tx
+      .update(chatMessages)
+      .set({ deletedAt: new Date(), deletedBy: by.actorId, deletionReason: by.reason })
+      .where(and(eq(chatMessages.id, message.id), isNull(chatMessages.deletedAt)));
+    if (unpinned) await tx.update(chatRooms).set({ pinnedMessageId: null }).where(and(eq(chatRooms.id, room.id), eq(chatRooms.pinnedMessageId, message.id)));
+    if (more) await more(tx);
+  });
+  return unpinned;
+}
+
+/** After a soft delete committed: the room hears it (and the pin's removal), on every node. */
+export async function publishDeleted(app: AppContext, message: { id: string; roomId: string; seq: number | string }, unpinned: boolean, byAuthor: boolean) {
+  app.realtime.chat.messageDeleted({ roomId: message.roomId, messageId: message.id, seq: Number(message.seq), byAuthor });
+  if (unpinned) await publishRoom(app, message.roomId);
 }
 
 /**
@@ -548,7 +624,7 @@ async function subjectIn(app: AppContext, roomId: string, userId: string) {
     .where(eq(users.id, userId))
     .limit(1);
   if (!user) throw NotFound("That person");
-  const room = await loadRoom(app, user, roomId);
+  const room = groupRoomOnly(await loadRoom(app, user, roomId));
   if (can(user, "chat.moderate", room.target)) throw new DomainError("forbidden", "Moderators can't be muted or removed from a room.");
   return user;
 }
@@ -739,7 +815,7 @@ export async function createRoom(app: AppContext, viewer: ChatActor | null, slug
 
 async function managedRoom(app: AppContext, viewer: ChatActor | null, slug: string, roomId: string) {
   const actor = requireActor(viewer);
-  const room = await loadRoom(app, actor, roomId);
+  const room = groupRoomOnly(await loadRoom(app, actor, roomId));
   if (room.group.slug !== slug) throw NotFound(ROOM);
   assertCan(actor, "chat.manageRooms", room.group.target);
   return { actor, room };

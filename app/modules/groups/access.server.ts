@@ -1,7 +1,8 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
-import { can, type RoomTarget } from "#app/policy.server";
+import { can, type ChatTarget } from "#app/policy.server";
+import { directStandingColumns, directTargetOf } from "#app/modules/chat/direct-standing.server";
 import { releaseLostPlaces } from "#app/modules/events/rsvps.server";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "./standing.server";
 
@@ -11,12 +12,13 @@ import { groupStandingColumns, groupTargetOf, standingJoins } from "./standing.s
  * down as moderator, a group turned private) calls `accessLost` after its change has committed; it
  * asks the policy again with the database as it now is, so it never needs to know why access went.
  *
- * This file imports no other group or chat module (only the leaf standing.server.ts), so chat and groups can both call it.
+ * This file imports no other group or chat module (only the leaves standing.server.ts and chat's
+ * direct-standing.server.ts), so chat and groups can both call it.
  */
 
 /**
- * `chat.read` for many people in the rooms of one group (or one room), in one query: the same
- * RoomTarget that chat's loadRoom builds, per person. People with no account row are absent.
+ * `chat.read` for many people in the rooms of one group (or one room, a direct conversation too), in
+ * one query: the same target that chat's loadRoom builds, per person. People with no account row are absent.
  */
 export async function roomAccess(app: AppContext, scope: { roomId: string } | { groupId: string }, userIds: readonly string[]) {
   const ids = [...new Set(userIds)];
@@ -33,20 +35,25 @@ export async function roomAccess(app: AppContext, scope: { roomId: string } | { 
       status: users.status,
       roomMutedUntil: chatRoomSanctions.mutedUntil,
       bannedAt: chatRoomSanctions.bannedAt,
+      ...directStandingColumns(users.id),
     })
     .from(chatRooms)
-    .innerJoin(groups, eq(groups.id, chatRooms.groupId))
+    .leftJoin(groups, eq(groups.id, chatRooms.groupId))
     .innerJoin(users, inArray(users.id, ids))
     .leftJoin(groupMemberships, on.membership)
     .leftJoin(organizationMembers, on.orgRole)
     .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, users.id)))
     .where("roomId" in scope ? eq(chatRooms.id, scope.roomId) : eq(chatRooms.groupId, scope.groupId));
   return rows.map((r) => {
-    const target: RoomTarget = {
-      ...groupTargetOf(r),
-      room: { locked: r.locked, archived: r.archivedAt !== null },
-      sanction: r.roomMutedUntil || r.bannedAt ? { mutedUntil: r.roomMutedUntil, banned: r.bannedAt !== null } : null,
-    };
+    const { visibility, joinPolicy } = r;
+    const target: ChatTarget =
+      r.kind === "direct" || !visibility || !joinPolicy
+        ? directTargetOf(r)
+        : {
+            ...groupTargetOf({ ...r, visibility, joinPolicy }),
+            room: { locked: r.locked, archived: r.archivedAt !== null },
+            sanction: r.roomMutedUntil || r.bannedAt ? { mutedUntil: r.roomMutedUntil, banned: r.bannedAt !== null } : null,
+          };
     const actor = { id: r.userId, siteRole: r.siteRole, status: r.status };
     return { roomId: r.roomId, userId: r.userId, canRead: can(actor, "chat.read", target) };
   });

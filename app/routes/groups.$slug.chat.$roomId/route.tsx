@@ -18,8 +18,10 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const { slug, roomId } = requireParams(params, z.object({ slug: GroupSlugSchema, roomId: RoomIdSchema }));
   return loaderWork(async () => {
     const opened = await openRoom(context.app, viewer, { roomId });
-    if (opened.group.slug !== slug) throw NotFound("That room");
-    return { ...opened, self: { id: viewer.id, displayName: viewer.displayName } };
+    // A direct conversation has no group: it lives at /messages/:roomId, never under a group.
+    const group = opened.group;
+    if (!group || group.slug !== slug) throw NotFound("That room");
+    return { ...opened, group, self: { id: viewer.id, displayName: viewer.displayName } };
   });
 }
 
