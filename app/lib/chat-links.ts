@@ -26,3 +26,13 @@ export function messageAnchor(seq: number): string {
 export function chatVoiceUrl(messageId: string): string {
   return `/chat/voice/${messageId}`;
 }
+
+/** A group's chat search; `room` narrows it to one room, `after` is the "More results" cursor. */
+export function chatSearchHref(groupSlug: string, params: { q?: string; room?: string | null; after?: string | null } = {}): string {
+  const query = new URLSearchParams();
+  if (params.q) query.set("q", params.q);
+  if (params.room) query.set("room", params.room);
+  if (params.after) query.set("after", params.after);
+  const qs = query.toString();
+  return `/groups/${groupSlug}/chat/search${qs ? `?${qs}` : ""}`;
+}
