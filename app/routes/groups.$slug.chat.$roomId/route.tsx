@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChatRoom } from "#app/components/chat/chat-room";
+import { ChatSearchForm } from "#app/components/chat/chat-search-form";
 import { NotFound } from "#app/lib/errors";
 import { loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
 import { RoomIdSchema } from "#app/modules/chat/chat.schema";
@@ -36,6 +37,7 @@ export default function ChatRoomPage() {
       </p>
       <h1 className="text-3xl">{data.room.name}</h1>
       <p className="text-base">Live chat. Be kind; nothing here is medical advice.</p>
+      <ChatSearchForm slug={data.group.slug} room={{ id: data.room.id, name: data.room.name }} compact />
       <ChatRoom key={data.room.id} roomId={data.room.id} initial={data} self={data.self} slug={data.group.slug} />
     </div>
   );
