@@ -471,7 +471,8 @@ function stateReason(action: Action, target: GroupTarget | EventTarget | Organiz
   if ((action === "post.edit" || action === "post.react" || action === "post.report") && (t.post?.deleted || t.thread?.deleted)) {
     return "That post has been deleted or removed.";
   }
-  if (action === "chat.send" || action === "chat.read") {
+  if (action === "chat.react" && (target as Partial<ChatMessageTarget>).message?.deleted) return "That message has been deleted.";
+  if (action === "chat.send" || action === "chat.read" || action === "chat.react") {
     if (t.sanction?.banned) return "You have been removed from this room by a moderator.";
     if (t.sanction?.mutedUntil && t.sanction.mutedUntil.getTime() > Date.now()) {
       return `You are muted in this room until ${t.sanction.mutedUntil.toISOString()}.`;

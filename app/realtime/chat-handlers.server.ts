@@ -16,6 +16,7 @@ import {
   setSlowMode,
 } from "#app/modules/chat/chat.server";
 import { markRoomRead } from "#app/modules/chat/reading.server";
+import { setReaction } from "#app/modules/chat/reactions.server";
 import { roomReaders } from "#app/modules/groups/access.server";
 import { answer } from "./ack.server";
 import { channel, clientEvents, type PayloadEvent, type PayloadOut, type ResultOf } from "./events";
@@ -195,7 +196,7 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
     "message:edit": () => notYet(),
     "message:delete-own": () => notYet(),
     "message:versions": () => notYet(),
-    "message:react": () => notYet(),
+    "message:react": (input) => setReaction(app, viewer, input),
   };
   for (const event of Object.keys(handlers) as PayloadEvent[]) handle(socket, event, handlers[event] as Handler<typeof event>);
 

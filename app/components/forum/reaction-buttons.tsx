@@ -2,10 +2,12 @@ import { useFetcher } from "@remix-run/react";
 import { type ActionResult } from "#app/lib/action-result";
 
 export type ReactionKind = "helpful" | "hug" | "same_here";
+/** Each kind's picture, shared with chat's reactions (app/components/chat/reactions.tsx). */
+export const reactionIcons: Record<ReactionKind, string> = { helpful: "💡", hug: "🤗", same_here: "🤝" };
 const kinds: { kind: ReactionKind; label: string; icon: string }[] = [
-  { kind: "helpful", label: "Helpful", icon: "💡" },
-  { kind: "hug", label: "Hug", icon: "🤗" },
-  { kind: "same_here", label: "Same here", icon: "🤝" },
+  { kind: "helpful", label: "Helpful", icon: reactionIcons.helpful },
+  { kind: "hug", label: "Hug", icon: reactionIcons.hug },
+  { kind: "same_here", label: "Same here", icon: reactionIcons.same_here },
 ];
 
 /** One toggle button per reaction kind (aria-pressed), with its count; optimistic while sending. */
