@@ -85,6 +85,8 @@ export interface ChatRoomState {
   archived: boolean;
   slowModeSeconds: number;
   pinned: ChatMessage | null;
+  /** Messages older than this many days are deleted (pinned kept); null keeps them forever. */
+  retentionDays: number | null;
 }
 
 /** The viewer's standing in a room: what they may do and, when they can't send, why. */
@@ -94,6 +96,8 @@ export interface ChatYou {
   sendBlockedReason: string | null;
   mutedUntil: string | null;
   canModerate: boolean;
+  /** Members the viewer blocks: their messages show collapsed ("Show" per message). Sent on join; absent = none. */
+  blockedIds?: string[];
 }
 
 export interface ChatPresence {

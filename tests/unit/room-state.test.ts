@@ -6,7 +6,7 @@ import { hasUnread, initialRoomState, muteCheck, readableSeq, roomReducer, unrea
 
 const self = { id: "u-self", displayName: "Sam" };
 const other = { id: "u-other", displayName: "Olu" };
-const room: ChatRoomState = { id: "r1", name: "General", locked: false, archived: false, slowModeSeconds: 0, pinned: null };
+const room: ChatRoomState = { id: "r1", name: "General", locked: false, archived: false, slowModeSeconds: 0, pinned: null, retentionDays: null };
 const you: ChatYou = { canSend: true, sendBlockedReason: null, mutedUntil: null, canModerate: false };
 
 function msg(seq: number, author = other, clientId = `c-${seq}`): ChatMessage {

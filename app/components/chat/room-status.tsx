@@ -1,4 +1,5 @@
 import { secondsText } from "#app/lib/plural";
+import { retentionText } from "#app/modules/chat/retention.schema";
 import type { ChatRoomState } from "#app/realtime/events";
 import type { Connection } from "#app/realtime/use-room";
 
@@ -30,6 +31,9 @@ export function RoomBanners({ room, notices }: { room: ChatRoomState; notices: {
   return (
     <>
       {room.locked ? <p className="rounded-lg bg-stone-200 p-3 font-semibold dark:bg-stone-700">This room is locked: it is read-only for now.</p> : null}
+      <p className="text-base" data-testid="room-retention">
+        {retentionText(room.retentionDays ?? null)}
+      </p>
       {room.slowModeSeconds > 0 ? <p className="font-semibold">Slow mode: one message every {secondsText(room.slowModeSeconds)} per person.</p> : null}
       {room.pinned ? (
         <section aria-labelledby="pinned-title" className="rounded-lg border-2 border-brand-700 p-3 dark:border-brand-100">

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ModerationReasonSchema, reportReasons } from "#app/modules/moderation/moderation.schema";
+import { RetentionDaysSchema } from "./retention.schema";
 
 /** Chat's Zod schemas: one per socket event and room-management form. Shared by the server and the browser. */
 
@@ -113,5 +114,6 @@ export const RoomIntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("rename"), roomId: id, name: RoomNameSchema }),
   z.object({ intent: z.literal("archive"), roomId: id }),
   z.object({ intent: z.literal("unarchive"), roomId: id }),
+  z.object({ intent: z.literal("retention"), roomId: id, retention: RetentionDaysSchema }),
 ]);
 export type RoomIntent = z.infer<typeof RoomIntentSchema>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import { logError } from "#app/lib/log.server";
+import { retentionSweep } from "#app/modules/chat/retention.server";
 import { remindEvents } from "#app/modules/events/reminders.server";
 import { remindReviews } from "#app/modules/library/review-reminders.server";
 import { digestSweep } from "#app/modules/notifications/digest.server";
@@ -20,6 +21,7 @@ export const sweeps: Record<string, Sweep> = {
   "notifications.digest": digestSweep,
   "events.reminders": remindEvents,
   "library.review": remindReviews,
+  "chat.retention": retentionSweep,
 };
 
 /** Runs every sweep once at the clock's time; one failing sweep doesn't stop the others. */

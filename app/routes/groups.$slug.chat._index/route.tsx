@@ -2,12 +2,15 @@ import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ChatSearchForm } from "#app/components/chat/chat-search-form";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { RoomIntentSchema } from "#app/modules/chat/chat.schema";
 import { archiveRoom, createRoom, listRooms, renameRoom } from "#app/modules/chat/chat.server";
+import { setRetention } from "#app/modules/chat/retention.server";
+import { retentionChoices, retentionText } from "#app/modules/chat/retention.schema";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { formTiming } from "#app/components/ui/field";
 import { z } from "zod";
@@ -40,6 +43,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     let message: string;
     if (input.intent === "create") message = `Room “${(await createRoom(context.app, viewer, slug, input)).name}” created.`;
     else if (input.intent === "rename") message = `Room renamed to “${(await renameRoom(context.app, viewer, slug, input)).name}”.`;
+    else if (input.intent === "retention") {
+      const room = await setRetention(context.app, viewer, slug, { roomId: input.roomId, days: input.retention });
+      message = `“${room.name}”: ${retentionText(room.days)}`;
+    }
     else {
       const archived = input.intent === "archive";
       const room = await archiveRoom(context.app, viewer, slug, { roomId: input.roomId, archived });
@@ -76,6 +83,7 @@ export default function ChatRooms() {
         <p>Chat is for the group&apos;s members. Join the group from its page to take part.</p>
       ) : null}
       <StatusMessage message={data?.message} />
+      {rooms.some((r) => r.canOpen) ? <ChatSearchForm slug={group.slug} compact /> : null}
       {rooms.length === 0 ? <p>No rooms yet.</p> : null}
       <ul className="space-y-3">
         {rooms.map((room) => (
@@ -99,6 +107,35 @@ export default function ChatRooms() {
                 </Badge>
               ) : null}
             </div>
+            <p className="text-base" data-testid="room-retention">
+              {retentionText(room.retentionDays)}
+            </p>
+            {permissions.setRetention ? (
+              <Form method="post" className="flex flex-wrap items-end gap-2">
+                <input type="hidden" name="intent" value="retention" />
+                <input type="hidden" name="roomId" value={room.id} />
+                <div className="flex min-w-0 max-w-full flex-col gap-1">
+                  <label htmlFor={`retention-${room.id}`} className="text-sm font-semibold">
+                    Keep messages in {room.name}
+                  </label>
+                  <select
+                    id={`retention-${room.id}`}
+                    name="retention"
+                    defaultValue={room.retentionDays === null ? "forever" : String(room.retentionDays)}
+                    className="min-h-11 rounded-lg border-2 border-stone-500 bg-white px-3 text-lg dark:bg-stone-800"
+                  >
+                    {retentionChoices.map((c) => (
+                      <option key={c.label} value={c.days === null ? "forever" : String(c.days)}>
+                        {c.label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <Button type="submit" variant="secondary" disabled={busy}>
+                  Save<span className="sr-only"> how long {room.name} keeps messages</span>
+                </Button>
+              </Form>
+            ) : null}
             {permissions.manageRooms ? (
               <div className="flex flex-wrap items-end gap-3">
                 <Form method="post" className="flex flex-wrap items-end gap-2">
