@@ -1,9 +1,11 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { loaderWork, requireParams } from "#app/lib/http.server";
 import { MemberIdSchema } from "#app/modules/accounts/profile.schema";
 import { getMemberProfile } from "#app/modules/accounts/profile.server";
+import { Button, ButtonLink } from "#app/components/ui/button";
+import { blockHref } from "#app/lib/block-links";
 
 /**
  * A member's profile: pseudonym, bio, groups in common, recent posts the viewer may read. 404 for
@@ -22,8 +24,28 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
+/** Block goes through the confirm page (it says what a block does); Unblock is one plain form. */
+function BlockControl({ userId, displayName, blocked }: { userId: string; displayName: string; blocked: boolean }) {
+  const here = `/members/${userId}`;
+  return blocked ? (
+    <Form method="post" action={blockHref(userId)} className="flex flex-wrap items-center gap-3">
+      <span>You block {displayName}: their posts and messages show collapsed for you.</span>
+      <input type="hidden" name="back" value={here} />
+      <Button type="submit" name="intent" value="unblock" variant="secondary">
+        Unblock {displayName}
+      </Button>
+    </Form>
+  ) : (
+    <p>
+      <ButtonLink to={blockHref(userId, here)} variant="secondary">
+        Block {displayName}
+      </ButtonLink>
+    </p>
+  );
+}
+
 export default function MemberProfile() {
-  const { member, self, profileVisibility, groupsInCommon, recentPosts } = useLoaderData<typeof loader>();
+  const { member, self, blocked, profileVisibility, groupsInCommon, recentPosts } = useLoaderData<typeof loader>();
   return (
     <article aria-labelledby="member-title" className="max-w-3xl space-y-6">
       <header className="space-y-2">
@@ -39,7 +61,9 @@ export default function MemberProfile() {
               Edit your profile
             </Link>
           </p>
-        ) : null}
+        ) : (
+          <BlockControl userId={member.id} displayName={member.displayName} blocked={blocked} />
+        )}
       </header>
       <section aria-labelledby="bio-title" className="space-y-2">
         <h2 id="bio-title" className="text-2xl">

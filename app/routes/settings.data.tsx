@@ -34,6 +34,7 @@ const included = [
   "Your reactions, event RSVPs and library bookmarks",
   "Reports you filed, moderation notices about you and your appeals",
   "What you agreed to (terms, privacy notice, health data) and when",
+  "Members you have blocked, by pseudonym, and since when",
   "Documents you uploaded to the library",
 ];
 

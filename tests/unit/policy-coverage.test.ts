@@ -18,6 +18,8 @@ const prefixMatrices: Record<string, string[]> = {
   "policy-organizations.test.ts": ["organization."],
   "policy-moderation.test.ts": ["moderation.", "account.", "member."],
   "policy-profile.test.ts": ["profile."],
+  "policy-blocks.test.ts": ["block."],
+  "policy-dm.test.ts": ["dm."],
 };
 
 describe("policy coverage", () => {

@@ -5,6 +5,7 @@ import { Button } from "#app/components/ui/button";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { StaffRole } from "#app/lib/staff-role";
+import { BlockedDisclosure } from "#app/components/blocked-content";
 import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
 import { RelativeTime } from "./relative-time";
 import { type ActionResult } from "#app/lib/action-result";
@@ -24,6 +25,10 @@ export interface PostView {
   reactions: Record<ReactionKind, number>;
   mine: ReactionKind[];
   permissions: { edit: boolean; delete: boolean; react: boolean; report: boolean };
+  /** The viewer blocks the author: the post shows collapsed (the thread loader decides; never for moderators). */
+  blocked?: boolean;
+  /** The block confirm page for the author (signed-in viewers, others' posts). */
+  blockHref?: string | null;
 }
 
 export interface ReportReason {
@@ -64,6 +69,13 @@ export function PostCard({
   moderate: boolean;
   reportReasons: ReportReason[];
 }) {
+  if (post.blocked) {
+    return (
+      <BlockedDisclosure>
+        <PostCard post={{ ...post, blocked: false }} now={now} editHref={editHref} moderate={moderate} reportReasons={reportReasons} />
+      </BlockedDisclosure>
+    );
+  }
   const headingId = `post-${post.id}-by`;
   const isVisible = post.state === "visible";
   return (
@@ -179,6 +191,11 @@ export function PostCard({
               )}
             </IntentForm>
           </details>
+        ) : null}
+        {post.blockHref ? (
+          <Link to={post.blockHref} className="inline-flex min-h-11 items-center rounded-lg px-3 font-semibold">
+            Block {post.authorName}
+          </Link>
         ) : null}
         {moderate && post.state === "removed" ? (
           <IntentForm intent="restore-post" postId={post.id}>

@@ -10,6 +10,7 @@ import { groupVisibleSql } from "#app/policy-sql.server";
 import { groupTargetOf, joinedStanding, standingColumns, standingJoins } from "#app/modules/groups/standing.server";
 import { DISPLAY_NAME_TAKEN } from "./accounts.server";
 import { displayNameSkeleton, displayNameTaken } from "./display-name.server";
+import { blocksBetween } from "./blocks.server";
 import type { ProfileInput } from "./profile.schema";
 
 /**
@@ -188,6 +189,8 @@ export async function getMemberProfile(app: AppContext, viewer: Actor | null, us
   return {
     member: { id: member.id, displayName: member.displayName, bio: member.bio, memberSince: member.createdAt },
     self,
+    // Whether the viewer blocks them (the page offers Block or Unblock).
+    blocked: self ? false : (await blocksBetween(app, viewer.id, member.id)).aBlocksB,
     profileVisibility: self ? member.profileVisibility : null,
     groupsInCommon,
     recentPosts,

@@ -7,6 +7,8 @@ import { newId } from "#app/lib/ids.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import type { RateRule } from "#app/lib/rate-limit.server";
 import { profileHref, profileOpensInGroupSql } from "#app/modules/accounts/profile.server";
+import { blocksSql } from "#app/modules/accounts/blocks.server";
+import { blockHref } from "#app/lib/block-links";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { auditContentAction } from "#app/modules/moderation/moderation.server";
@@ -193,6 +195,8 @@ export async function getThreadPage(
       authorName: users.displayName,
       authorStaff: staffStanding(row.groupId, posts.authorId),
       authorProfileOpens: profileOpensInGroupSql(row.groupId),
+      // In the page's own query: whether the viewer blocks the author (their posts show collapsed).
+      authorBlocked: viewer ? blocksSql(viewer.id, posts.authorId) : sql<boolean>`false`,
       isOpening: posts.isOpening,
       body: posts.body,
       createdAt: posts.createdAt,
@@ -251,6 +255,9 @@ export async function getThreadPage(
       authorStaff: p.authorStaff,
       // The name links to the author's profile only where it would open (they share this group).
       authorHref: profileHref(viewer, p.authorId, p.authorProfileOpens, groupTarget.membership?.status === "active"),
+      // Collapsed (server-rendered, "Show" needs no JS) for a viewer who blocks the author, never for moderators.
+      blocked: p.authorBlocked && !moderate,
+      blockHref: viewer && viewer.id !== p.authorId ? blockHref(p.authorId, `/groups/${row.groupSlug}/forum/${row.id}`) : null,
       isOpening: p.isOpening,
       createdAt: p.createdAt,
       editedAt: p.editedAt,

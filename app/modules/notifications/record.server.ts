@@ -3,10 +3,11 @@ import { notifications, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { newId } from "#app/lib/ids.server";
 import { groupAllowed, roomReaders, type GroupAudienceAction } from "#app/modules/groups/access.server";
+import { blockersAmong } from "#app/modules/accounts/blocks.server";
 import { emailDueAt, readNotificationSettings, type NotificationSettings } from "./settings";
 import { queueNotificationEmails } from "./email.server";
 import { unreadCounts } from "./notifications.server";
-import { KIND_TYPE, type LiveNotification } from "./types";
+import { KIND_TYPE, type LiveNotification, type NotificationType } from "./types";
 
 /**
  * The one way a notification is recorded (DESIGN.md §8). Sources (a reply, a mention, a report…)
@@ -60,6 +61,13 @@ export interface Recorded {
 
 const MAX_BODY = 280;
 
+/**
+ * What a block silences: someone's replies, mentions and reactions (and new threads) never notify a
+ * member who blocks them. Reports, moderation notices, join decisions and event changes still arrive:
+ * a block never hides moderation or what the member signed up for.
+ */
+const SILENCED_BY_BLOCK = new Set<NotificationType>(["reply", "mention", "reaction"]);
+
 const recordedColumns = { id: notifications.id, userId: notifications.userId, emailStatus: notifications.emailStatus, emailDueAt: notifications.emailDueAt };
 
 async function allowed(app: AppContext, audience: Audience, ids: string[]): Promise<Set<string>> {
@@ -97,10 +105,12 @@ export async function recordNotifications(app: AppContext, draft: NotificationDr
     draft.audience,
     people.map((p) => p.id),
   );
+  const type = KIND_TYPE[draft.kind];
+  const blockers = draft.actorId && type && SILENCED_BY_BLOCK.has(type) ? await blockersAmong(app, draft.actorId, people.map((p) => p.id)) : new Set<string>();
   const now = app.clock.now();
   const body = (draft.body ?? "").slice(0, MAX_BODY);
   const rows = people.flatMap((p) => {
-    if (!may.has(p.id)) return [];
+    if (!may.has(p.id) || blockers.has(p.id)) return [];
     const plan = emailPlan(readNotificationSettings(p.settings), draft.kind, draft.urgent ?? false, now);
     if (plan === "off") return [];
     return [

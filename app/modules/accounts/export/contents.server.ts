@@ -17,6 +17,7 @@ import {
   resourceBookmarks,
   resources,
   threads,
+  userBlocks,
   users,
 } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -143,6 +144,8 @@ export function exportFiles(app: AppContext, userId: string): ExportFile[] {
   const report = keyset(reports.createdAt, reports.id);
   const notice = keyset(moderationActions.createdAt, moderationActions.id);
   const consent = keyset(consents.givenAt, sql`${consents.kind}::text || ':' || ${consents.version}`);
+  const block = keyset(userBlocks.createdAt, userBlocks.blockedId);
+  const blockedMember = aliasedTable(users, "blocked_member");
   const postAuthor = aliasedTable(users, "post_author");
   const reported = aliasedTable(users, "reported_member");
 
@@ -326,6 +329,19 @@ export function exportFiles(app: AppContext, userId: string): ExportFile[] {
           .orderBy(...consent.orderBy)
           .limit(EXPORT_PAGE_SIZE),
       (r) => ({ kind: r.kind, version: r.version, givenAt: iso(r.givenAt) }),
+    ),
+    file(
+      "blocked-members.json",
+      (after) =>
+        db
+          .select({ ...block.select, member: blockedMember.displayName, since: userBlocks.createdAt })
+          .from(userBlocks)
+          .innerJoin(blockedMember, eq(blockedMember.id, userBlocks.blockedId))
+          .where(and(eq(userBlocks.blockerId, userId), block.after(after)))
+          .orderBy(...block.orderBy)
+          .limit(EXPORT_PAGE_SIZE),
+      // Whom the member blocks, by pseudonym only (never an id). Who blocks them is theirs, not in here.
+      (r) => ({ member: r.member, since: iso(r.since) }),
     ),
   ];
 }
