@@ -6,6 +6,7 @@ import { hasUnread, unreadText } from "#app/realtime/room-state";
 import { useRoom, type RoomInitial } from "#app/realtime/use-room";
 import { ActionForm, type ActionKind } from "./action-form";
 import { Composer } from "./composer";
+import { useChatDraft } from "./draft";
 import { MessageList } from "./message-list";
 import { ReplyingTo, useJump } from "./reply";
 import { ChatRoomProvider, type ChatRoomContextValue, type Self } from "./room-context";
@@ -52,7 +53,8 @@ export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roo
     told.current = true;
     if (hasUnread(state)) setOpeningNews(`${dividerLabel} since you last read. They start after the “New messages” line.`);
   }, [hydrated, state, dividerLabel]);
-  const [draft, setDraft] = useState("");
+  // Kept in this browser per room and person until the server acks the send (draft.ts).
+  const { draft, setDraft } = useChatDraft({ roomId, userId: self.id, pending: state.pending, resend: retry });
   const [action, setAction] = useState<{ kind: ActionKind; message: ChatMessage } | null>(null);
   const [actionStatus, setActionStatus] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
