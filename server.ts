@@ -28,9 +28,10 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /**
  * Upload forms are not capped here: their route streams the body, stops storing the file at 10 MB and
  * answers with the form, the size error and everything typed (a plain 413 here would replace the page
- * and lose it). Memory and disk stay bounded there; see docs/decisions/0007.
+ * and lose it). Memory and disk stay bounded there; see docs/decisions/0007. A chat voice note (2 MB
+ * cap, streamed the same way) answers JSON with the reason.
  */
-const UPLOAD_PATHS = [/^\/library\/new\/?$/, /^\/library\/[A-Za-z0-9_-]{1,64}\/edit\/?$/];
+const UPLOAD_PATHS = [/^\/library\/new\/?$/, /^\/library\/[A-Za-z0-9_-]{1,64}\/edit\/?$/, /^\/chat\/rooms\/[A-Za-z0-9_-]{1,64}\/voice\/?$/];
 
 /** "vite": dev middleware; "build": the built app in BUILD_DIR; "none": sockets and /healthz only (tests). */
 export type RemixMode = "vite" | "build" | "none";

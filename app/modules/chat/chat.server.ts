@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { chatMessages, chatReactions, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, roomReads, users, type ChatSystemData, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { CHAT_REACTIONS, type ChatMessage, type ChatReactionKind, type ChatRoomState, type ChatYou } from "#app/lib/chat-wire";
 import { chatVoiceUrl } from "#app/lib/chat-links";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
-import { Conflict, DomainError, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
+import { Conflict, DomainError, Invalid, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { countOf, minutesText, secondsText } from "#app/lib/plural";
 import { assertCan, can, type Actor, type ChatTarget, type RoomTarget } from "#app/policy.server";
@@ -329,13 +329,45 @@ export async function listMessages(app: AppContext, roomId: string, opts: { befo
   return { messages: page, hasMore: false, hasOlder: rows.length > HISTORY_PAGE };
 }
 
-/** Opening a room (page loader or `room:join`): the room, the viewer's standing, and history. */
-export async function openRoom(app: AppContext, actor: Actor | null, input: { roomId: string; after?: number }) {
+/**
+ * A page of up to HISTORY_PAGE messages centred on `seq` (a permalink, a reply's older original):
+ * half at or before it, the rest after. `hasMore`: newer messages follow (ask `after` the last);
+ * a seq beyond the end gives the latest page.
+ */
+export async function listAround(app: AppContext, roomId: string, seq: number, viewerId: string | null = null) {
+  const before = Math.ceil(HISTORY_PAGE / 2);
+  const after = HISTORY_PAGE - before;
+  const [older, newer] = await Promise.all([
+    selectMessages(app, viewerId)
+      .where(and(eq(chatMessages.roomId, roomId), lte(chatMessages.seq, seq)))
+      .orderBy(desc(chatMessages.seq))
+      .limit(before + 1),
+    selectMessages(app, viewerId)
+      .where(and(eq(chatMessages.roomId, roomId), gt(chatMessages.seq, seq)))
+      .orderBy(asc(chatMessages.seq))
+      .limit(after + 1),
+  ]);
+  const messages = [...older.slice(0, before).reverse(), ...newer.slice(0, after)].map(toChatMessage);
+  return { messages, hasMore: newer.length > after, hasOlder: older.length > before };
+}
+
+/** `room:around`: the page around one message, for someone who may read the room. */
+export async function roomAround(app: AppContext, actor: Actor | null, input: { roomId: string; seq: number }) {
+  const room = await loadRoom(app, actor, input.roomId);
+  assertCan(actor, "chat.read", room.target, ROOM);
+  return listAround(app, room.id, input.seq, actor?.id ?? null);
+}
+
+/**
+ * Opening a room (page loader or `room:join`): the room, the viewer's standing, and history: the
+ * latest page, what follows `after`, or (a permalink, loader only) the page around `at`.
+ */
+export async function openRoom(app: AppContext, actor: Actor | null, input: { roomId: string; after?: number; at?: number }) {
   const room = await loadRoom(app, actor, input.roomId);
   assertCan(actor, "chat.read", room.target, ROOM);
   const [state, history, lastReadSeq, blockedIds] = await Promise.all([
     roomState(app, room),
-    listMessages(app, room.id, { after: input.after }, actor?.id ?? null),
+    input.at !== undefined ? listAround(app, room.id, input.at, actor?.id ?? null) : listMessages(app, room.id, { after: input.after }, actor?.id ?? null),
     lastReadSeqOf(app, actor?.id, room),
     blockedIdsOf(app, actor?.id),
   ]);
@@ -398,10 +430,11 @@ function crisisFlag(body: string): { crisisPrompt?: true } {
  * returns the stored message with `duplicate: true` and publishes nothing. The message's seq comes
  * from bumping chat_rooms.last_seq inside the inserting transaction, so seqs commit in order.
  */
-export async function sendMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string }) {
+export async function sendMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string; replyToId?: string }) {
   const prepared = await prepareSend(app, viewer, input);
   if ("duplicate" in prepared) return prepared.duplicate;
-  return commitSend(app, prepared.send, input);
+  const reply = input.replyToId ? await replyQuote(app, prepared.send.room.id, input.replyToId) : undefined;
+  return commitSend(app, prepared.send, { ...input, reply });
 }
 
 export type SendResult = { message: ChatMessage; duplicate: boolean; crisisPrompt?: true };
@@ -438,40 +471,25 @@ export async function prepareSend(app: AppContext, viewer: ChatActor | null, inp
 }
 
 /** Stores a prepared send (a text message, or a voice note whose file is already in storage) and publishes it. */
-export async function commitSend(app: AppContext, { actor, room }: PreparedSend, input: { body: string; clientId: string; voice?: ChatVoice }): Promise<SendResult> {
+export async function commitSend(app: AppContext, { actor, room }: PreparedSend, input: { body: string; clientId: string; voice?: ChatVoice; reply?: ReplyQuote }): Promise<SendResult> {
   const kind = input.voice ? "voice" : "text";
   const voice = input.voice ?? null;
   let row: MessageRow;
   try {
-    // One statement, so one implicit transaction: bump the room's last_seq (row lock) and insert
-    // with it. The lock is held for this statement only, and a failed insert (a concurrent retry
-    // with the same clientId) rolls the bump back: seqs stay gap-free and commit in order.
-    // The sender has read their own message: their room_reads moves up in the same statement.
     const id = newId();
-    const result = await app.db.execute(sql`
-      with bumped as (
-        update ${chatRooms} set last_seq = last_seq + 1 where id = ${room.id} returning last_seq
-      ), read as (
-        insert into ${roomReads} (user_id, room_id, last_read_seq)
-        select ${actor.id}, ${room.id}, bumped.last_seq from bumped
-        on conflict (user_id, room_id) do update set last_read_seq = greatest(${roomReads}.last_read_seq, excluded.last_read_seq), updated_at = now()
-      )
-      insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id, kind, voice)
-      select ${id}, ${room.id}, bumped.last_seq, ${actor.id}, ${input.body}, ${input.clientId}, ${kind}::chat_message_kind, ${voice ? JSON.stringify(voice) : null}::jsonb from bumped
-      returning seq, created_at, ${staffStanding(room.groupId, sql`${actor.id}`)} as author_staff`);
-    const [inserted] = rowsOf<{ seq: number | string; created_at: Date | string; author_staff: StaffRole | null }>(result);
-    if (!inserted) throw NotFound(ROOM);
+    const inserted = await insertMessage(app.db, { id, roomId: room.id, groupId: room.groupId, authorId: actor.id, body: input.body, clientId: input.clientId, kind, voice, replyToId: input.reply?.replyToId ?? null });
     row = {
       id,
       roomId: room.id,
-      seq: Number(inserted.seq),
+      seq: inserted.seq,
       authorId: actor.id,
       authorName: actor.displayName ?? (await authorName(app, actor.id)),
-      authorStaff: inserted.author_staff ?? null,
+      authorStaff: inserted.authorStaff,
       body: input.body,
       clientId: input.clientId,
-      createdAt: new Date(inserted.created_at),
+      createdAt: inserted.createdAt,
       ...freshMessage,
+      ...input.reply,
       kind,
       voice,
     };
@@ -488,6 +506,53 @@ export async function commitSend(app: AppContext, { actor, room }: PreparedSend,
   // Persisted and published: whoever it mentions hears from a job, never in this ack's time.
   await queueMentions(app, { kind: "chat", messageId: row.id }, row.body, row.id);
   return { message, duplicate: false, ...crisisFlag(input.body) };
+}
+
+/**
+ * The one insert of a chat message (sends, and the system line a move to the forum leaves). One
+ * statement, so one implicit transaction (or part of the caller's): bump the room's last_seq (row
+ * lock) and insert with it. The lock is held for this statement only, and a failed insert (a
+ * concurrent retry with the same clientId) rolls the bump back: seqs stay gap-free and commit in
+ * order. The author has read their own message: their room_reads moves up in the same statement.
+ */
+export async function insertMessage(
+  db: Pick<AppContext["db"], "execute">,
+  m: { id: string; roomId: string; groupId: string | null; authorId: string; body: string; clientId: string; kind: MessageRow["kind"]; voice?: ChatVoice | null; system?: ChatSystemData | null; replyToId?: string | null },
+) {
+  const result = await db.execute(sql`
+    with bumped as (
+      update ${chatRooms} set last_seq = last_seq + 1 where id = ${m.roomId} returning last_seq
+    ), read as (
+      insert into ${roomReads} (user_id, room_id, last_read_seq)
+      select ${m.authorId}, ${m.roomId}, bumped.last_seq from bumped
+      on conflict (user_id, room_id) do update set last_read_seq = greatest(${roomReads}.last_read_seq, excluded.last_read_seq), updated_at = now()
+    )
+    insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id, kind, voice, system, reply_to_id)
+    select ${m.id}, ${m.roomId}, bumped.last_seq, ${m.authorId}, ${m.body}, ${m.clientId}, ${m.kind}::chat_message_kind,
+      ${m.voice ? JSON.stringify(m.voice) : null}::jsonb, ${m.system ? JSON.stringify(m.system) : null}::jsonb, ${m.replyToId ?? null} from bumped
+    returning seq, created_at, ${staffStanding(m.groupId, sql`${m.authorId}`)} as author_staff`);
+  const [inserted] = rowsOf<{ seq: number | string; created_at: Date | string; author_staff: StaffRole | null }>(result);
+  if (!inserted) throw NotFound(ROOM);
+  return { seq: Number(inserted.seq), createdAt: new Date(inserted.created_at), authorStaff: inserted.author_staff ?? null };
+}
+
+type ReplyQuote = Pick<MessageRow, "replyToId" | "replySeq" | "replyAuthorName" | "replyExcerpt" | "replyDeletedAt">;
+
+/**
+ * The message a reply quotes, as the reply's row shows it (one lookup, for replies only). It must be
+ * in the same room (any other id is unknown here), not deleted, and not a system line.
+ */
+async function replyQuote(app: AppContext, roomId: string, replyToId: string): Promise<ReplyQuote> {
+  const [original] = await app.db
+    .select({ id: chatMessages.id, seq: chatMessages.seq, body: chatMessages.body, deletedAt: chatMessages.deletedAt, kind: chatMessages.kind, authorName: users.displayName })
+    .from(chatMessages)
+    .innerJoin(users, eq(users.id, chatMessages.authorId))
+    .where(and(eq(chatMessages.id, replyToId), eq(chatMessages.roomId, roomId)))
+    .limit(1);
+  if (!original) throw NotFound(MESSAGE);
+  if (original.deletedAt) throw Invalid("That message was deleted, so you can't reply to it.");
+  if (original.kind === "system") throw Invalid("You can't reply to that line.");
+  return { replyToId: original.id, replySeq: Number(original.seq), replyAuthorName: original.authorName, replyExcerpt: original.body.slice(0, 160), replyDeletedAt: null };
 }
 
 /** db.execute() returns an array on postgres-js and { rows } on PGlite. */
@@ -585,6 +650,13 @@ export async function republishAuthorMessages(app: AppContext, authorId: string)
   const rows = await selectMessages(app)
     .where(and(eq(chatMessages.authorId, authorId), gt(chatMessages.seq, sql`${chatRooms.lastSeq} - ${HISTORY_PAGE}`)))
     .orderBy(asc(chatMessages.roomId), asc(chatMessages.seq));
+  for (const row of rows) app.realtime.chat.messageCreated(toChatMessage(row));
+}
+
+/** Publishes these messages as they are now (message:new; clients replace theirs by id), in seq order. Call after the change has committed. */
+export async function publishMessages(app: AppContext, messageIds: string[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  const rows = await selectMessages(app).where(inArray(chatMessages.id, messageIds)).orderBy(asc(chatMessages.seq));
   for (const row of rows) app.realtime.chat.messageCreated(toChatMessage(row));
 }
 

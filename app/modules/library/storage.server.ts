@@ -12,8 +12,11 @@ import type { AppContext } from "#app/lib/app-context.server";
 export interface FileStorage {
   /** Moves a finished local file (a temp upload) into storage under `key`. */
   put(key: string, localPath: string): Promise<void>;
-  /** The stored bytes, or null when there is no such key. */
-  get(key: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number } | null>;
+  /**
+   * The stored bytes, or null when there is no such key; with `range`, only bytes `start`..`end`
+   * (inclusive, within the file: the caller checks it against `size`), while `size` stays the whole file's.
+   */
+  get(key: string, range?: { start: number; end: number }): Promise<{ stream: ReadableStream<Uint8Array>; size: number } | null>;
   /** Removes the key; a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** A directory for in-flight uploads (on the same filesystem, so `put` is a rename). */
@@ -59,7 +62,7 @@ export class FilesystemStorage implements FileStorage {
     }
   }
 
-  async get(key: string) {
+  async get(key: string, range?: { start: number; end: number }) {
     const file = this.pathOf(key);
     let size: number;
     try {
@@ -67,7 +70,7 @@ export class FilesystemStorage implements FileStorage {
     } catch {
       return null;
     }
-    const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    const stream = Readable.toWeb(createReadStream(file, range)) as ReadableStream<Uint8Array>;
     return { stream, size };
   }
 

@@ -31,6 +31,10 @@ export function sniffDocumentType(head: Uint8Array): DocumentMime | null {
  * at most 100 characters, with the extension of the detected type. Never used as a path.
  */
 export function cleanFileName(raw: string | undefined, mime: DocumentMime): string {
+  return cleanFileNameWith(raw, extensionOf[mime]);
+}
+
+function cleanFileNameWith(raw: string | undefined, extension: string): string {
   const base = (raw ?? "").split(/[/\\]/).pop() ?? "";
   let name = base
     .normalize("NFKC")
@@ -41,7 +45,7 @@ export function cleanFileName(raw: string | undefined, mime: DocumentMime): stri
     .replace(/^[.\s]+|[.\s]+$/g, "");
   name = name.replace(/\.[A-Za-z0-9]{1,5}$/, "");
   name = [...name].slice(0, 100).join("").trim() || "document";
-  return `${name}.${extensionOf[mime]}`;
+  return `${name}.${extension}`;
 }
 
 /** Content-Disposition with an ASCII fallback and the exact name as RFC 5987 filename*. */
@@ -51,9 +55,17 @@ export function contentDisposition(type: "attachment" | "inline", fileName: stri
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-export type UploadOutcome =
-  | { ok: true; tempPath: string; size: number; mime: DocumentMime; fileName: string }
+export type UploadOutcome<M extends string = DocumentMime> =
+  | { ok: true; tempPath: string; size: number; mime: M; fileName: string }
   | { ok: false; status: 400 | 413; message: string };
+
+/** What a form accepts: the type its first bytes say (null: refused with `messages.wrongType`) and the extension for it. */
+export interface UploadKind<M extends string> {
+  sniff: (head: Uint8Array) => M | null;
+  extension: (mime: M) => string;
+  messages: typeof uploadMessages;
+}
+const documentKind: UploadKind<DocumentMime> = { sniff: sniffDocumentType, extension: (mime) => extensionOf[mime], messages: uploadMessages };
 
 export { uploadMessages };
 
@@ -141,12 +153,15 @@ const tooLargeToSend = () => TooLarge("That was too large to send. Please shorte
  * file of a successful upload: move it into storage or call discardUpload. Malformed bodies answer
  * 400, non-form bodies 415, oversize text fields 413.
  */
-export async function readUploadForm(
+export async function readUploadForm<M extends string = DocumentMime>(
   request: Request,
   storage: FileStorage,
-  opts: { field?: string; maxBytes?: number } = {},
-): Promise<{ formData: FormData; upload: UploadOutcome | null }> {
+  opts: { field?: string; maxBytes?: number; kind?: UploadKind<M> } = {},
+): Promise<{ formData: FormData; upload: UploadOutcome<M> | null }> {
   const field = opts.field ?? "file";
+  // Library documents unless the caller accepts another kind (chat's voice notes).
+  const kind = opts.kind ?? (documentKind as unknown as UploadKind<M>);
+  const messages = kind.messages;
   const maxBytes = opts.maxBytes ?? UPLOAD_MAX_BYTES;
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) return { formData: await readForm(request), upload: null };
@@ -172,7 +187,7 @@ export async function readUploadForm(
   const fields: [string, string][] = [];
   let textTotal = 0;
   let problem: DomainError | null = null;
-  let upload: UploadOutcome | null = null;
+  let upload: UploadOutcome<M> | null = null;
   let fileDone: Promise<void> = Promise.resolve();
   let fileError: unknown = null;
   let seenFile = false;
@@ -206,7 +221,7 @@ export async function readUploadForm(
     );
   });
 
-  async function receiveFile(stream: NodeJS.ReadableStream & { truncated?: boolean }, filename: string | undefined): Promise<UploadOutcome | null> {
+  async function receiveFile(stream: NodeJS.ReadableStream & { truncated?: boolean }, filename: string | undefined): Promise<UploadOutcome<M> | null> {
     const tempPath = path.join(tmp, `${newId(18)}.part`);
     created.push(tempPath);
     const file = await fs.open(tempPath, "wx", 0o600);
@@ -230,17 +245,17 @@ export async function readUploadForm(
       await fs.rm(tempPath, { force: true });
       return { ok: false, status, message } as const;
     };
-    if (stream.truncated) return refuse(413, uploadMessages.tooLarge);
+    if (stream.truncated) return refuse(413, messages.tooLarge);
     if (size === 0) {
       await fs.rm(tempPath, { force: true });
       // An empty file input: the browser sends a part with no name and no bytes.
-      return filename ? { ok: false, status: 400, message: uploadMessages.empty } : null;
+      return filename ? { ok: false, status: 400, message: messages.empty } : null;
     }
     const start = Buffer.concat(head);
-    const mime = sniffDocumentType(start);
-    if (!mime) return refuse(400, uploadMessages.wrongType);
-    if (looksLikeHtml(start)) return refuse(400, uploadMessages.polyglot);
-    return { ok: true, tempPath, size, mime, fileName: cleanFileName(filename, mime) };
+    const mime = kind.sniff(start);
+    if (!mime) return refuse(400, messages.wrongType);
+    if (looksLikeHtml(start)) return refuse(400, messages.polyglot);
+    return { ok: true, tempPath, size, mime, fileName: cleanFileNameWith(filename, kind.extension(mime)) };
   }
 
   try {
@@ -270,6 +285,6 @@ export async function readUploadForm(
 }
 
 /** Deletes a temp upload that was not moved into storage (safe to call after it was). */
-export async function discardUpload(upload: UploadOutcome | null): Promise<void> {
+export async function discardUpload(upload: UploadOutcome<string> | null): Promise<void> {
   if (upload?.ok) await fs.rm(upload.tempPath, { force: true });
 }

@@ -1,0 +1,93 @@
+import fs from "node:fs/promises";
+import { eq } from "drizzle-orm";
+import { chatMessages, type ChatVoice } from "#db/schema/index";
+import type { AppContext } from "#app/lib/app-context.server";
+import { invalidInput } from "#app/lib/http.server";
+import { Invalid, NotFound, TooLarge, Unauthenticated } from "#app/lib/errors";
+import { newId } from "#app/lib/ids.server";
+import { assertCan } from "#app/policy.server";
+import { storageFor } from "#app/modules/library/storage.server";
+import { discardUpload, readUploadForm, type UploadKind, type UploadOutcome } from "#app/modules/library/upload.server";
+import { commitSend, loadRoom, prepareSend, type ChatActor, type SendResult } from "./chat.server";
+import { parseByteRange } from "#app/lib/byte-range.server";
+import { checkVoiceAudio, sniffVoiceType, type VoiceMime } from "./voice-audio.server";
+import { VOICE_GRACE_MS, VOICE_MAX_BYTES, VOICE_MAX_MS, voiceMessages, VoiceNoteFieldsSchema } from "./voice.schema";
+
+/**
+ * Voice notes: uploaded over HTTP (a socket is no place for a 2 MB body), checked from their bytes,
+ * stored through the library's FileStorage under a random key, and sent as a chat message of kind
+ * "voice" through the same prepare → store → commit path as a typed message (policy, send rate, slow
+ * mode, one seq bump, broadcast). Played back through the policy: chat.read on the message's room.
+ */
+
+const voiceKind: UploadKind<VoiceMime> = {
+  sniff: sniffVoiceType,
+  extension: (mime) => (mime === "audio/ogg" ? "ogg" : "webm"),
+  messages: voiceMessages,
+};
+
+/**
+ * One voice note from a multipart form (`audio` file, `clientId`, optional `note`). Refusals are
+ * domain errors (the route maps them to 4xx JSON); whatever was refused leaves no temp file, no
+ * stored file and no message. A retried clientId answers with the stored message and stores nothing.
+ */
+export async function sendVoiceNote(app: AppContext, viewer: ChatActor | null, roomId: string, request: Request): Promise<SendResult> {
+  if (!viewer) throw Unauthenticated();
+  const storage = storageFor(app);
+  const { formData, upload } = await readUploadForm(request, storage, { field: "audio", maxBytes: VOICE_MAX_BYTES, kind: voiceKind });
+  let key: string | null = null;
+  try {
+    const fields = VoiceNoteFieldsSchema.safeParse({ clientId: formData.get("clientId") ?? undefined, note: formData.get("note") ?? undefined });
+    if (!fields.success) throw invalidInput(fields.error, voiceMessages.unreadable);
+    const audio = await checkedAudio(upload);
+
+    const prepared = await prepareSend(app, viewer, { roomId, clientId: fields.data.clientId });
+    if ("duplicate" in prepared) return prepared.duplicate;
+
+    key = newId(24);
+    await storage.put(key, audio.tempPath);
+    const voice: ChatVoice = { key, mime: audio.mime, bytes: audio.size, durationMs: audio.durationMs };
+    const sent = await commitSend(app, prepared.send, { body: fields.data.note, clientId: fields.data.clientId, voice });
+    // A concurrent retry with the same clientId stored its own copy first: this one is not needed.
+    if (sent.duplicate) await storage.delete(key);
+    key = null;
+    return sent;
+  } finally {
+    await discardUpload(upload);
+    if (key) await storage.delete(key); // stored, but the message was not created
+  }
+}
+
+async function checkedAudio(upload: UploadOutcome<VoiceMime> | null) {
+  if (!upload) throw Invalid(voiceMessages.missing);
+  if (!upload.ok) throw upload.status === 413 ? TooLarge(upload.message) : Invalid(upload.message);
+  // Capped at VOICE_MAX_BYTES by the upload reader, so reading it whole is bounded.
+  const check = checkVoiceAudio(await fs.readFile(upload.tempPath));
+  if (!check.ok) throw Invalid(check.problem === "truncated" ? voiceMessages.truncated : check.problem === "no-sound" ? voiceMessages.empty : voiceMessages.wrongType);
+  if (check.durationMs > VOICE_MAX_MS + VOICE_GRACE_MS) throw Invalid(voiceMessages.tooLong);
+  return { tempPath: upload.tempPath, size: upload.size, mime: check.mime, durationMs: check.durationMs };
+}
+
+/**
+ * A voice note's audio for someone who may read its room (404 for everyone else, and once the
+ * message is deleted: its file is kept for moderators' review and a restore, but never served).
+ */
+export async function getVoiceAudio(app: AppContext, viewer: ChatActor | null, messageId: string, rangeHeader: string | null) {
+  const [row] = await app.db
+    .select({ roomId: chatMessages.roomId, voice: chatMessages.voice, deletedAt: chatMessages.deletedAt })
+    .from(chatMessages)
+    .where(eq(chatMessages.id, messageId))
+    .limit(1);
+  if (!row) throw NotFound(VOICE);
+  const room = await loadRoom(app, viewer, row.roomId);
+  assertCan(viewer, "chat.read", room.target, VOICE);
+  if (!row.voice || row.deletedAt) throw NotFound(VOICE);
+  const size = row.voice.bytes;
+  const range = parseByteRange(rangeHeader, size);
+  if (range.kind === "unsatisfiable") return { mime: row.voice.mime, size, range, stream: null };
+  const stored = await storageFor(app).get(row.voice.key, range.kind === "part" ? { start: range.start, end: range.end } : undefined);
+  if (!stored) throw NotFound(VOICE);
+  return { mime: row.voice.mime, size: stored.size, range, stream: stored.stream };
+}
+
+const VOICE = "That voice note";
