@@ -133,12 +133,16 @@ describe(`@mentions on ${testDatabaseKind}`, () => {
     }
   });
 
-  it("a chat mention names the room and links to it; outsiders of the room hear nothing", async () => {
+  it("a chat mention names the room and links to the message's permalink; outsiders of the room hear nothing", async () => {
     const sent = await sendMessage(t.app, author, { roomId: "room-men", body: `${at(other)} look, and ${at(outsider)}`, clientId: "chat-1" });
+    // A later message: the link names the mentioning message's place, not the room's newest.
+    await sendMessage(t.app, author, { roomId: "room-men", body: "and one more thing", clientId: "chat-1-after" });
     await fanoutIdle();
     const rows = (await mentionsOf(other)).filter((r) => r.dedupeKey === `mention:chat:${sent.message.id}`);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ title: `${author.displayName} mentioned you in the chat room General`, link: "/groups/men/chat/room-men" });
+    // The room opens at that message (?at= loads the history around it; the fragment focuses it).
+    const seq = sent.message.seq;
+    expect(rows[0]).toMatchObject({ title: `${author.displayName} mentioned you in the chat room General`, link: `/groups/men/chat/room-men?at=${seq}#message-${seq}` });
     expect(await mentionsOf(outsider)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, not, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { chatMessages, chatRooms, groupMemberships, groups, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { messageHref } from "#app/lib/chat-links";
 import { parseMentions } from "#app/lib/mentions";
 import type { NotificationSource } from "#app/modules/notifications/sources.server";
 import type { NotificationDraft } from "#app/modules/notifications/record.server";
@@ -54,6 +55,7 @@ async function chatDrafts(app: AppContext, messageId: string): Promise<Notificat
   const [row] = await app.db
     .select({
       body: chatMessages.body,
+      seq: chatMessages.seq,
       authorId: chatMessages.authorId,
       authorName: users.displayName,
       roomId: chatRooms.id,
@@ -82,7 +84,8 @@ async function chatDrafts(app: AppContext, messageId: string): Promise<Notificat
       audience: { room: row.roomId },
       title: `${row.authorName} mentioned you in the chat room ${row.roomName}`,
       body: plainExcerpt(row.body),
-      link: `/groups/${row.groupSlug}/chat/${row.roomId}`,
+      // The permalink: the room opens at the message (history around it), focused.
+      link: messageHref({ roomId: row.roomId, groupSlug: row.groupSlug }, Number(row.seq)),
       groupId: row.groupId,
       actorId: row.authorId,
       dedupeKey: `mention:chat:${messageId}`,
