@@ -19,12 +19,13 @@ import { MemberIdSchema } from "./profile.schema";
 const MEMBER = "That member";
 
 /** The block / unblock form (profile page, the confirm page, settings → blocked members). */
+const CHOOSE_MEMBER = "Choose a member to block or unblock.";
 export const BlockFormSchema = z.object(
   {
     intent: z.enum(["block", "unblock"], { errorMap: () => ({ message: "Choose to block or unblock." }) }),
-    userId: MemberIdSchema,
+    userId: z.string({ errorMap: () => ({ message: CHOOSE_MEMBER }) }).refine((v) => MemberIdSchema.safeParse(v).success, CHOOSE_MEMBER),
   },
-  { errorMap: () => ({ message: "Choose a member to block or unblock." }) },
+  { errorMap: () => ({ message: CHOOSE_MEMBER }) },
 );
 export type BlockForm = z.infer<typeof BlockFormSchema>;
 

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import {
   accountTokens,
   calendarFeeds,
@@ -16,6 +16,7 @@ import {
   resourceBookmarks,
   sessions,
   threads,
+  userBlocks,
   users,
   webauthnChallenges,
 } from "#db/schema/index";
@@ -153,6 +154,8 @@ async function anonymise(app: AppContext, userId: string, displayName: string, c
     await tx.delete(notifications).where(eq(notifications.userId, userId));
     await tx.delete(calendarFeeds).where(eq(calendarFeeds.userId, userId));
     await tx.delete(resourceBookmarks).where(eq(resourceBookmarks.userId, userId));
+    // The account stays as a tombstone row (so the FK cascade never fires): blocks go both ways here.
+    await tx.delete(userBlocks).where(or(eq(userBlocks.blockerId, userId), eq(userBlocks.blockedId, userId)));
 
     if (content === "remove") {
       // One statement per table: measured at 10,000 posts + 10,000 messages well inside a request
