@@ -17,6 +17,16 @@ export function messageHref(room: RoomAddress, seq: number): string {
   return `${roomHref(room)}?at=${seq}#${messageAnchor(seq)}`;
 }
 
+/**
+ * The seq a permalink's `?at=` asks for, or null: anything that is not a whole positive number is
+ * ignored (the room opens at its latest messages), never an error page.
+ */
+export function permalinkSeq(search: URLSearchParams): number | null {
+  const raw = search.get("at");
+  if (raw === null || !/^[1-9][0-9]{0,14}$/.test(raw)) return null;
+  return Number(raw);
+}
+
 /** The element id of a message in the room's list. */
 export function messageAnchor(seq: number): string {
   return `message-${seq}`;
@@ -35,4 +45,9 @@ export function chatSearchHref(groupSlug: string, params: { q?: string; room?: s
   if (params.after) query.set("after", params.after);
   const qs = query.toString();
   return `/groups/${groupSlug}/chat/search${qs ? `?${qs}` : ""}`;
+}
+
+/** Where the recorder posts a voice note for a room. */
+export function chatVoiceUploadUrl(roomId: string): string {
+  return `/chat/rooms/${roomId}/voice`;
 }

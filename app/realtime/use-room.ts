@@ -315,7 +315,7 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   const edit = useCallback(
     async (messageId: string, body: string) => {
       const res = await request("message:edit", { messageId, body });
-      if (res.ok) dispatch({ type: "edited", event: res.data });
+      if (res.ok && res.data.changed) dispatch({ type: "edited", event: res.data });
       if (res.ok && res.data.crisisPrompt) setCrisisPrompt(true);
       return res;
     },
@@ -370,5 +370,8 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     return true;
   }, [request, roomId, self.id]);
 
-  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest };
+  /** A message this client stored over HTTP (a voice note): shown at once; its broadcast is deduped by id. */
+  const receive = useCallback((message: ChatMessage) => dispatch({ type: "merge", messages: [message], selfId: self.id, announce: false }), [self.id]);
+
+  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest, receive };
 }

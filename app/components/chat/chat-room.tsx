@@ -13,6 +13,7 @@ import { ChatRoomProvider, type ChatRoomContextValue, type Self } from "./room-c
 import { ModeratorTools } from "./moderator-tools";
 import { PresenceList } from "./presence-list";
 import { ConnectionStatus, RoomBanners } from "./room-status";
+import { VoiceRecorder } from "./voice-recorder";
 
 /**
  * One live chat room: the state comes from useRoom (app/realtime/room-state.ts is the pure state
@@ -36,7 +37,7 @@ function untilText(iso: string | null, hydrated: boolean) {
  * direct conversation). `focusSeq`: opened by a permalink (?at=): that message is focused and highlighted.
  */
 export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roomId: string; initial: RoomInitial; self: Self; slug: string; focusSeq?: number | null }) {
-  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest } = useRoom({
+  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest, receive } = useRoom({
     roomId,
     initial,
     self,
@@ -190,6 +191,7 @@ export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roo
           ) : null}
           {replyingTo ? <ReplyingTo message={replyingTo} onCancel={() => { setReplyingTo(null); input.current?.focus(); }} /> : null}
           <Composer blockedReason={blockedReason} onSend={(b) => void onSend(b)} onTyping={setTyping} draft={draft} setDraft={setDraft} inputRef={input} slug={slug} />
+          <VoiceRecorder roomId={roomId} disabled={blockedReason !== null} onSent={receive} />
         </section>
 
         <aside className="space-y-4" aria-label="About this room">

@@ -7,6 +7,8 @@ import type { ChatMessage } from "#app/realtime/events";
 import { CopyLinkButton, DeleteOwnConfirm, EditOwnForm, EarlierVersions, ReplyQuote } from "./own-message";
 import { Reactions } from "./reactions";
 import { useChatRoom } from "./room-context";
+import { BlockAuthorLink, CollapsedMessage, useBlockedMessage } from "./blocked-message";
+import { VoicePlayer } from "./voice-player";
 
 /** Local time once hydrated (the server doesn't know the reader's zone); UTC before that. */
 export function Time({ iso, hydrated, className = "text-sm text-stone-700 dark:text-stone-300" }: { iso: string; hydrated: boolean; className?: string }) {
@@ -30,7 +32,7 @@ function MessageBody({ message }: { message: ChatMessage }) {
       </p>
     );
   }
-  // {/* voice: the voice-note player (kind "voice") */}
+  if (message.kind === "voice") return <VoicePlayer message={message} />;
   // {/* system: the line the app left (kind "system") */}
   return (
     <p className="whitespace-pre-wrap break-words text-lg">
@@ -52,6 +54,8 @@ export function MessageItem({ message }: { message: ChatMessage }) {
   const pinned = pinnedId === message.id;
   const live = !message.deleted;
   const highlighted = highlightSeq === message.seq;
+  const blocked = useBlockedMessage(message);
+  if (blocked.collapsed) return <CollapsedMessage message={message} toggle={blocked.toggle} />;
   return (
     <li
       id={messageAnchor(message.seq)}
@@ -63,6 +67,7 @@ export function MessageItem({ message }: { message: ChatMessage }) {
       data-testid="chat-message"
       data-highlighted={highlighted ? "true" : undefined}
     >
+      {blocked.toggle}
       <div className="flex flex-wrap items-baseline gap-x-3">
         <span className="font-semibold">{message.author.displayName}</span>
         <StaffBadge role={message.author.staff} />
@@ -99,6 +104,7 @@ export function MessageItem({ message }: { message: ChatMessage }) {
                 </Button>
               </>
             ) : null}
+            {!own && message.kind !== "system" ? <BlockAuthorLink message={message} /> : null}
             {canReport && !own ? (
               <Button variant="secondary" onClick={() => onAction("report", message)}>
                 Report
