@@ -105,6 +105,10 @@ export async function startConversation(app: AppContext, viewer: ChatActor | nul
   }
   const found = await startTargets(app, actor.id, inArray(sql`lower(${users.displayName})`, names.map(([k]) => k)));
   const byKey = new Map(found.map((f) => [f.displayName.toLowerCase(), f]));
+  // Both are in an open 1:1 already: opening it again asks nobody's consent (it was given).
+  const only = names.length === 1 ? byKey.get(names[0]![0]) : undefined;
+  const existing = only && only.id !== actor.id ? await openOneToOne(app, actor.id, only.id) : null;
+  if (existing) return { roomId: existing, reused: true, ...(await firstMessage(app, actor, existing, input)) };
   const refused: string[] = [];
   const chosen: string[] = [];
   for (const [key, typed] of names) {
@@ -115,19 +119,20 @@ export async function startConversation(app: AppContext, viewer: ChatActor | nul
   }
   if (refused.length) throw Forbidden(refused.join(" "));
 
-  let roomId = chosen.length === 1 ? await openOneToOne(app, actor.id, chosen[0]!) : null;
-  const reused = roomId !== null;
-  if (!roomId) {
-    const id = newId(9);
-    await app.db.transaction(async (tx) => {
-      await tx.insert(chatRooms).values({ id, kind: "direct", groupId: null, name: "", createdBy: actor.id });
-      await tx.insert(chatRoomMembers).values([actor.id, ...chosen].map((userId) => ({ roomId: id, userId })));
-    });
-    roomId = id;
-  }
+  const roomId = newId(9);
+  await app.db.transaction(async (tx) => {
+    await tx.insert(chatRooms).values({ id: roomId, kind: "direct", groupId: null, name: "", createdBy: actor.id });
+    await tx.insert(chatRoomMembers).values([actor.id, ...chosen].map((userId) => ({ roomId, userId })));
+  });
+  return { roomId, reused: false, ...(await firstMessage(app, actor, roomId, input)) };
+}
+
+/** The optional first message, through the normal send path once the room has committed. */
+async function firstMessage(app: AppContext, actor: ChatActor, roomId: string, input: { body?: string; clientId?: string }) {
   const body = input.body?.trim();
-  if (body) await sendMessage(app, actor, { roomId, body, clientId: input.clientId ?? newId() });
-  return { roomId, reused };
+  if (!body) return {};
+  const sent = await sendMessage(app, actor, { roomId, body, clientId: input.clientId ?? newId() });
+  return { seq: sent.message.seq };
 }
 
 /**

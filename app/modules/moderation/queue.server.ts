@@ -212,15 +212,18 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
 
   const messageIds = ids("chat_message");
   if (messageIds.length) {
-    // The reported message and up to two messages either side of it, in one query.
+    // The reported message and up to two messages either side of it, in one query. A direct
+    // conversation (only site admins see its reports) gives the five messages before it instead:
+    // what led up to it, and nothing the reporter didn't answer to.
     const around = await app.db.execute(sql`
       select r.id as reported_id, m.id, m.body, m.author_id, m.deleted_at, m.deletion_reason, m.seq, u.display_name,
              room.name as room_name, room.id as room_id, g.slug as group_slug
       from ${chatMessages} r
-      join ${chatMessages} m on m.room_id = r.room_id and m.seq between r.seq - 2 and r.seq + 2
-      join ${users} u on u.id = m.author_id
       join ${chatRooms} room on room.id = r.room_id
-      join ${groups} g on g.id = room.group_id
+      join ${chatMessages} m on m.room_id = r.room_id
+        and m.seq between r.seq - (case when room.kind = 'direct' then 5 else 2 end) and r.seq + (case when room.kind = 'direct' then 0 else 2 end)
+      join ${users} u on u.id = m.author_id
+      left join ${groups} g on g.id = room.group_id
       where r.id in (${sql.join(messageIds.map((i) => sql`${i}`), sql`, `)})
       order by r.id, m.seq`);
     type Row = {
@@ -233,13 +236,16 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
       display_name: string;
       room_name: string;
       room_id: string;
-      group_slug: string;
+      group_slug: string | null;
     };
     for (const r of rowsOf<Row>(around)) {
       const key = `chat_message:${r.reported_id}`;
       let item = content.get(key);
       if (!item) {
-        item = { kind: "chat_message", authorId: null, authorName: null, title: r.room_name, body: "", removed: null, link: `/groups/${r.group_slug}/chat/${r.room_id}`, context: [] };
+        // A direct conversation has no page a site admin may open: the context here is all they see.
+        item = r.group_slug
+          ? { kind: "chat_message", authorId: null, authorName: null, title: r.room_name, body: "", removed: null, link: `/groups/${r.group_slug}/chat/${r.room_id}`, context: [] }
+          : { kind: "chat_message", authorId: null, authorName: null, title: "A direct conversation", body: "", removed: null, link: null, context: [] };
         content.set(key, item);
       }
       const reported = r.id === r.reported_id;
