@@ -10,12 +10,14 @@ import {
   openRoom,
   pinMessage,
   reportMessage,
+  roomAround,
   roomHistory,
   sendMessage,
   setLocked,
   setSlowMode,
 } from "#app/modules/chat/chat.server";
 import { markRoomRead } from "#app/modules/chat/reading.server";
+import { deleteOwnMessage, editOwnMessage, messageVersions } from "#app/modules/chat/own-messages.server";
 import { setReaction } from "#app/modules/chat/reactions.server";
 import { roomReaders } from "#app/modules/groups/access.server";
 import { answer } from "./ack.server";
@@ -115,10 +117,6 @@ function handle<E extends PayloadEvent>(socket: HearthSocket, event: E, work: Ha
   });
 }
 
-const notYet = (): never => {
-  throw Invalid("Not available yet.");
-};
-
 /** Chat: rooms, messages, typing, presence and moderation over the socket. */
 export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app: AppContext, presence: PresenceBroadcaster) {
   const viewer = socket.data.viewer;
@@ -191,11 +189,11 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
     "room:slow-mode": (input) => setSlowMode(app, viewer, input),
     "room:lock": (input) => setLocked(app, viewer, input),
     "room:pin": (input) => pinMessage(app, viewer, input),
-    // Filled in by this round's work (one helper each); until then an honest error ack.
-    "room:around": () => notYet(),
-    "message:edit": () => notYet(),
-    "message:delete-own": () => notYet(),
-    "message:versions": () => notYet(),
+    // Issue 14: your own messages, pages around a message, reactions.
+    "room:around": (input) => roomAround(app, viewer, input),
+    "message:edit": (input) => editOwnMessage(app, viewer, input),
+    "message:delete-own": (input) => deleteOwnMessage(app, viewer, input),
+    "message:versions": (input) => messageVersions(app, viewer, input),
     "message:react": (input) => setReaction(app, viewer, input),
   };
   for (const event of Object.keys(handlers) as PayloadEvent[]) handle(socket, event, handlers[event] as Handler<typeof event>);

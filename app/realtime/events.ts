@@ -97,8 +97,8 @@ export const clientEvents = {
   "message:send": { schema: SendMessageSchema, result: returns<Sent>() },
   "message:delete": { schema: DeleteMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
   "message:report": { schema: ReportMessageSchema, result: returns<{ reportId: string }>() },
-  /** `crisisPrompt`: to the author only, as for a send. */
-  "message:edit": { schema: EditMessageSchema, result: returns<ChatMessageEdited & { crisisPrompt?: true }>() },
+  /** `changed: false`: the same body again (nothing stored or broadcast). `crisisPrompt`: to the author only, as for a send. */
+  "message:edit": { schema: EditMessageSchema, result: returns<ChatMessageEdited & { changed: boolean; crisisPrompt?: true }>() },
   "message:delete-own": { schema: DeleteOwnMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
   /** Moderators: the earlier bodies of an edited message, oldest first. */
   "message:versions": { schema: MessageRefSchema, result: returns<{ messageId: string; versions: { body: string; replacedAt: string }[] }>() },

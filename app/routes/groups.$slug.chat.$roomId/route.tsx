@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ChatRoom } from "#app/components/chat/chat-room";
 import { ChatSearchForm } from "#app/components/chat/chat-search-form";
+import { permalinkSeq } from "#app/lib/chat-links";
 import { NotFound } from "#app/lib/errors";
 import { loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
 import { RoomIdSchema } from "#app/modules/chat/chat.schema";
@@ -13,16 +14,20 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.room.name} · ${data.group.name} chat — Hearth` : "Room not found — Hearth" },
 ];
 
-/** The room page: the latest messages are rendered on the server; the socket takes over from their last seq. */
+/**
+ * The room page: the latest messages are rendered on the server (or, for a permalink's `?at=`, the
+ * page around that message); the socket takes over from their last seq.
+ */
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
   const { slug, roomId } = requireParams(params, z.object({ slug: GroupSlugSchema, roomId: RoomIdSchema }));
   return loaderWork(async () => {
-    const opened = await openRoom(context.app, viewer, { roomId });
+    const at = permalinkSeq(new URL(request.url).searchParams);
+    const opened = await openRoom(context.app, viewer, { roomId, at: at ?? undefined });
     // A direct conversation has no group: it lives at /messages/:roomId, never under a group.
     const group = opened.group;
     if (!group || group.slug !== slug) throw NotFound("That room");
-    return { ...opened, group, self: { id: viewer.id, displayName: viewer.displayName } };
+    return { ...opened, group, hasNewer: opened.hasMore, focusSeq: at, self: { id: viewer.id, displayName: viewer.displayName } };
   });
 }
 
@@ -38,7 +43,7 @@ export default function ChatRoomPage() {
       <h1 className="text-3xl">{data.room.name}</h1>
       <p className="text-base">Live chat. Be kind; nothing here is medical advice.</p>
       <ChatSearchForm slug={data.group.slug} room={{ id: data.room.id, name: data.room.name }} compact />
-      <ChatRoom key={data.room.id} roomId={data.room.id} initial={data} self={data.self} slug={data.group.slug} />
+      <ChatRoom key={`${data.room.id}:${data.focusSeq ?? ""}`} roomId={data.room.id} initial={data} self={data.self} slug={data.group.slug} focusSeq={data.focusSeq} />
     </div>
   );
 }
