@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatMessages } from "#db/schema/index";
 import { messageHref } from "#app/lib/chat-links";
@@ -136,6 +136,42 @@ describe(`chat search on ${testDatabaseKind}`, () => {
     const page = await load(member, `?q=stretch&room=${general.id}`);
     expect(page.results).toHaveLength(CHAT_SEARCH_PAGE);
     expect(page.nextCursor).toBe(first.nextCursor);
+  });
+
+  it("a common word (more than a thousand matches) pages the same way, newest first, from each room's index", async () => {
+    // Bulk rows straight into the table (the send path is tested above): 1,200 in one room, 30 in another.
+    const bulk = async (roomId: string, n: number, from: number) =>
+      t.app.db.execute(sql`
+        insert into chat_messages (id, room_id, seq, author_id, body, client_id, created_at)
+        select ${roomId} || '-bulk-' || g, ${roomId}, ${from} + g, ${member.id}, 'Breathing exercise number ' || g, 'bulk-' || ${roomId} || '-' || g,
+          now() - make_interval(secs => ${n} - g)
+        from generate_series(1, ${n}::int) g`);
+    await bulk(general.id, 1200, 10_000);
+    await bulk(garden.id, 30, 10_000);
+    const seen = new Set<string>();
+    let after: string | undefined;
+    let newest = Infinity;
+    for (let page = 0; page < 3; page++) {
+      const found = await search(member, "breathe", { after });
+      expect(found.results).toHaveLength(CHAT_SEARCH_PAGE);
+      for (const r of found.results) {
+        expect(seen.has(r.id)).toBe(false);
+        seen.add(r.id);
+        const at = Date.parse(r.createdAt);
+        expect(at).toBeLessThanOrEqual(newest);
+        newest = at;
+      }
+      after = found.nextCursor!;
+      expect(after).toEqual(expect.any(String));
+    }
+    // The newest of both rooms came first: the garden's last 30 seconds interleave with the general room's.
+    expect([...seen].some((id) => id.startsWith(`${garden.id}-bulk-`))).toBe(true);
+    expect([...seen].some((id) => id.startsWith(`${general.id}-bulk-`))).toBe(true);
+    // Narrowed to the garden: its 30, then nothing more.
+    const garden1 = await search(member, "breathe", { room: garden.id });
+    const garden2 = await search(member, "breathe", { room: garden.id, after: garden1.nextCursor! });
+    expect(garden1.results.length + garden2.results.length).toBe(30);
+    expect(garden2.nextCursor).toBeNull();
   });
 
   it("answers bad queries with clear words, never an error", async () => {

@@ -50,26 +50,42 @@ export interface ChatSearchResult {
 
 const TOO_COMMON = "Those words are too common to search for. Try a more particular word.";
 
+/** Up to this many matches are simply sorted; past it, each room's index is walked (see newestMatches). */
+const FEW_MATCHES = 1000;
+
 /**
- * The ids of each room's newest page of matches (a LATERAL subquery per room, inside the one query):
- * `room_id in (…) order by created_at` can't walk the (room_id, created_at) index across rooms, so a
- * common word in a group of big rooms would sort every match; per room it stops after a page.
- * Written by hand, so its columns are qualified by hand.
+ * The ids of the newest page of matches in these rooms, as one subquery with two plans, chosen by
+ * how many messages match (the GIN index counts them cheaply, capped):
+ *  - a rare word (≤ FEW_MATCHES matches): its matches, sorted. The room test is written
+ *    `(…) is true` so Postgres can't AND the GIN bitmap with the whole room's (room_id, created_at)
+ *    bitmap: at 100,000 messages that bitmap alone took 27 ms for 14 matches (bench/README.md);
+ *  - a common word: a LATERAL walk of each room's (room_id, created_at) index, newest first, that
+ *    stops after a page; `room_id in (…) order by created_at` can't walk it across rooms and would
+ *    sort every match.
+ * The branch not taken is skipped by its one-time filter. Written by hand: columns qualified by hand.
  */
 function newestMatches(rooms: readonly { id: string }[], tsq: SQL, cursor: readonly [string, string] | null): SQL {
-  const roomIds = sql.join(
+  const roomIds = sql`array[${sql.join(
     rooms.map((r) => sql`${r.id}`),
     sql`, `,
-  );
+  )}]::text[]`;
+  const visible = sql`m.search @@ ${tsq} and m.deleted_at is null and m.kind <> 'system' ${cursor ? sql`and (m.created_at, m.id) < (${cursor[0]}::timestamptz, ${cursor[1]})` : sql``}`;
+  const page = CHAT_SEARCH_PAGE + 1;
   return sql`(
-    select hit.id from unnest(array[${roomIds}]::text[]) as room (id)
+    with matched as materialized (
+      select m.id, m.created_at from ${chatMessages} m
+      where ${visible} and (m.room_id = any(${roomIds})) is true
+      limit ${FEW_MATCHES + 1}
+    )
+    select few.id from (select id from matched order by created_at desc, id desc limit ${page}) few
+    where (select count(*) from matched) <= ${FEW_MATCHES}
+    union all
+    select hit.id from unnest(${roomIds}) as room (id)
     cross join lateral (
-      select m.id from ${chatMessages} m
-      where m.room_id = room.id and m.search @@ ${tsq} and m.deleted_at is null and m.kind <> 'system'
-        ${cursor ? sql`and (m.created_at, m.id) < (${cursor[0]}::timestamptz, ${cursor[1]})` : sql``}
-      order by m.created_at desc, m.id desc
-      limit ${CHAT_SEARCH_PAGE + 1}
+      select m.id from ${chatMessages} m where m.room_id = room.id and ${visible}
+      order by m.created_at desc, m.id desc limit ${page}
     ) hit
+    where (select count(*) from matched) > ${FEW_MATCHES}
   )`;
 }
 
