@@ -10,6 +10,12 @@
  *
  * Hearth allows 5 messages per 5 s per person, so the one sending loop takes turns over a pool of
  * sender accounts (one message per account per second at most); the bare server has no limit.
+ *
+ *   BENCH_MIX=reactions …                   (issue 14's events in the traffic: of every 10 operations,
+ *                                            6 messages, 2 replies to the latest one, 2 reactions to it;
+ *                                            the bare server broadcasts the same shapes)
+ * Each reaction is a change (a new person, message and kind), so every one is broadcast; its latency
+ * is from the react call to each reader's `reaction` event, reported apart from the messages'.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
@@ -21,6 +27,10 @@ const READERS = Number(process.env.BENCH_READERS ?? 1000);
 const RATES = (process.env.BENCH_RATES ?? "5,20,100").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SENDERS = Math.max(...RATES) + 20;
+const MIX = process.env.BENCH_MIX === "reactions" ? "reactions" : "messages";
+/** The operation for the n-th slot of the sending loop. */
+const opAt = (n: number): "send" | "reply" | "react" => (MIX === "messages" ? "send" : (["send", "react", "send", "reply", "send", "react", "send", "reply", "send", "send"] as const)[n % 10]!);
+const REACTION_KINDS = ["hug", "same_here", "helpful"] as const;
 const RAMP_BATCH = 50;
 const RAMP_PAUSE_MS = 100;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -96,6 +106,8 @@ interface PhaseResult {
   p50: number;
   p99: number;
   max: number;
+  /** The reactions among the operations (BENCH_MIX=reactions): their own delivery latency. */
+  reactions: { acked: number; p50: number; p99: number; max: number };
 }
 
 async function run(kind: "hearth" | "bare") {
@@ -106,11 +118,22 @@ async function run(kind: "hearth" | "bare") {
   // Per phase: latencies of deliveries of that phase's messages.
   let phase = "";
   let latencies: number[] = [];
+  let reactionLatencies: number[] = [];
   let delivered = 0;
   const onMessage = (m: { body: string }) => {
     const [tag, sentAt, p] = m.body.split(":");
     if (tag !== "bench" || p !== phase) return;
     latencies.push(performance.now() - Number(sentAt));
+    delivered += 1;
+  };
+  /** This phase's reactions on their way: "messageId|kind|userId" → when the react call went out. */
+  let reacting = new Map<string, number>();
+  const onReaction = (e: { messageId: string; kind: string; userId: string }) => {
+    const sentAt = reacting.get(`${e.messageId}|${e.kind}|${e.userId}`);
+    if (sentAt === undefined) return;
+    const ms = performance.now() - sentAt;
+    latencies.push(ms);
+    reactionLatencies.push(ms);
     delivered += 1;
   };
 
@@ -124,6 +147,7 @@ async function run(kind: "hearth" | "bare") {
         const ack = (await s.timeout(30_000).emitWithAck("room:join", { roomId: server.roomId })) as { ok: boolean; error?: { message: string } };
         if (!ack.ok) throw new Error(`join failed: ${ack.error?.message}`);
         s.on("message:new", onMessage);
+        s.on("reaction", onReaction);
         return s;
       }),
     );
@@ -134,18 +158,29 @@ async function run(kind: "hearth" | "bare") {
   await sleep(1500); // let presence broadcasts from the ramp settle
   const memAfter = await memoryOf(child);
 
-  const senders: Socket[] = [];
-  for (const token of kind === "hearth" ? server.senderTokens : [undefined]) senders.push(await connect(server.port, token));
+  const senders: { socket: Socket; userId: string }[] = [];
+  const senderTokens = kind === "hearth" ? server.senderTokens : Array.from({ length: SENDERS }, () => undefined);
+  for (const token of senderTokens) {
+    const socket = await connect(server.port, token);
+    const me = (await socket.timeout(10_000).emitWithAck("whoami").catch(() => null)) as { ok: boolean; data?: { id: string } } | null;
+    senders.push({ socket, userId: me?.ok && me.data ? me.data.id : socket.id! });
+  }
+  /** The newest acked message (replies and reactions go to it) and which person gave which kind there. */
+  let latestId: string | null = null;
+  const given = new Set<string>();
 
   const results: PhaseResult[] = [];
   let turn = 0;
   for (const rate of RATES) {
     phase = `r${rate}`;
     latencies = [];
+    reactionLatencies = [];
+    reacting = new Map();
     delivered = 0;
     let sent = 0;
     let acked = 0;
     let failed = 0;
+    let reactionsAcked = 0;
     const pad = "x".repeat(80);
     const start = performance.now();
     const total = rate * SECONDS;
@@ -154,12 +189,33 @@ async function run(kind: "hearth" | "bare") {
       const due = start + (sent * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
-      const s = senders[turn++ % senders.length]!;
+      const { socket: s, userId } = senders[turn++ % senders.length]!;
+      let op = opAt(sent);
       sent += 1;
+      const reactionKind = REACTION_KINDS[sent % REACTION_KINDS.length]!;
+      // No message to answer yet, or this person already gave this kind there: a plain message instead.
+      if (op !== "send" && (!latestId || (op === "react" && given.has(`${latestId}|${reactionKind}|${userId}`)))) op = "send";
+      if (op === "react") {
+        const key = `${latestId}|${reactionKind}|${userId}`;
+        given.add(key);
+        reacting.set(key, performance.now());
+        inflight.push(
+          (s.timeout(10_000).emitWithAck("message:react", { messageId: latestId, kind: reactionKind, reacted: true }) as Promise<{ ok: boolean }>).then(
+            (r) => void (r.ok ? ((acked += 1), (reactionsAcked += 1)) : (failed += 1)),
+            () => void (failed += 1),
+          ),
+        );
+        continue;
+      }
       const clientId = `bench${kind}${rate}n${sent}t${Date.now().toString(36)}`;
+      const payload = { roomId: server.roomId, body: `bench:${performance.now()}:${phase}:${pad}`, clientId, ...(op === "reply" && latestId ? { replyToId: latestId } : {}) };
       inflight.push(
-        (s.timeout(10_000).emitWithAck("message:send", { roomId: server.roomId, body: `bench:${performance.now()}:${phase}:${pad}`, clientId }) as Promise<{ ok: boolean }>).then(
-          (r) => void (r.ok ? (acked += 1) : (failed += 1)),
+        (s.timeout(10_000).emitWithAck("message:send", payload) as Promise<{ ok: boolean; data?: { message: { id: string } } }>).then(
+          (r) => {
+            if (!r.ok) return void (failed += 1);
+            acked += 1;
+            if (op === "send" && r.data) latestId = r.data.message.id;
+          },
           () => void (failed += 1),
         ),
       );
@@ -170,6 +226,7 @@ async function run(kind: "hearth" | "bare") {
     const drainUntil = performance.now() + 5000;
     while (delivered < expected && performance.now() < drainUntil) await sleep(50);
     const sorted = latencies.sort((a, b) => a - b);
+    const reactionSorted = reactionLatencies.sort((a, b) => a - b);
     results.push({
       rate,
       sent,
@@ -181,11 +238,12 @@ async function run(kind: "hearth" | "bare") {
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
       max: sorted.at(-1) ?? NaN,
+      reactions: { acked: reactionsAcked, p50: percentile(reactionSorted, 50), p99: percentile(reactionSorted, 99), max: reactionSorted.at(-1) ?? NaN },
     });
     await sleep(1000);
   }
 
-  for (const s of [...readers, ...senders]) s.disconnect();
+  for (const s of [...readers, ...senders.map((x) => x.socket)]) s.disconnect();
   child.disconnect();
   await new Promise((r) => child.once("exit", r));
   return {
@@ -200,7 +258,7 @@ async function run(kind: "hearth" | "bare") {
 }
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "–");
-console.log(`Chat fan-out: ${READERS} readers in one room, rates ${RATES.join("/")} msg/s for ${SECONDS} s each, ${os.cpus().length} CPUs, Node ${process.version}`);
+console.log(`Chat fan-out: ${READERS} readers in one room, rates ${RATES.join("/")} msg/s for ${SECONDS} s each, mix: ${MIX}, ${os.cpus().length} CPUs, Node ${process.version}`);
 const hearth = await run("hearth");
 const bare = await run("bare");
 console.log("\n| server | offered msg/s | acked | delivered / expected | delivered per s | p50 ms | p99 ms | max ms |");
@@ -216,6 +274,11 @@ hearth.results.forEach((h, i) => {
   const b = bare.results[i]!;
   console.log(`| ${h.rate} | ${fmt((100 * h.deliveredPerSecond) / b.deliveredPerSecond, 0)} % | ${fmt(h.p99)} / ${fmt(b.p99)} ms |`);
 });
+if (MIX === "reactions") {
+  console.log("\nReactions alone (react call → each reader's `reaction` event):\n\n| server | offered ops/s | reactions acked | p50 ms | p99 ms | max ms |");
+  console.log("|---|---|---|---|---|---|");
+  for (const r of [hearth, bare]) for (const x of r.results) console.log(`| ${r.kind} | ${x.rate} | ${x.reactions.acked} | ${fmt(x.reactions.p50)} | ${fmt(x.reactions.p99)} | ${fmt(x.reactions.max)} |`);
+}
 console.log(`\nMemory per connection (server process, after ramp): hearth ${fmt(hearth.perConnectionKiB.rss)} KiB RSS / ${fmt(hearth.perConnectionKiB.heap)} KiB heap; bare ${fmt(bare.perConnectionKiB.rss)} KiB RSS / ${fmt(bare.perConnectionKiB.heap)} KiB heap.`);
 console.log(`Ramp: hearth ${fmt(hearth.rampSeconds)} s, bare ${fmt(bare.rampSeconds)} s for ${READERS} connections + joins.`);
 process.exit(0);

@@ -4,7 +4,7 @@
  *   - "hearth": the real server (createHearthServer, sockets only) on a fresh database, with
  *     accounts, a group and one room; the handshake, policy checks and the insert all run.
  *   - "bare": a plain Socket.IO server on the same http stack: "join" joins a room, "send"
- *     broadcasts the same payload shape and acks. No auth, no database.
+ *     broadcasts the same payload shape and acks ("react" likewise, for BENCH_MIX=reactions). No auth, no database.
  * Listens on 127.0.0.1 only.
  */
 import { createServer } from "node:http";
@@ -30,8 +30,10 @@ async function startHearth(readers: number, senders: number): Promise<Ready> {
   const ids = Array.from({ length: readers + senders }, (_, i) => `bench-user-${i}`);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    // Not a real password hash: these accounts only ever use the sessions created below.
-    await db.insert(users).values(chunk.map((id) => ({ id, email: `${id}@bench.test`, passwordHash: "x", displayName: `Bench ${id.slice(11)}` })));
+    // Not a real password hash: these accounts only ever use the sessions created below. Confirmed
+    // addresses: unconfirmed accounts may not send (policy unverifiedMayNot).
+    const verifiedAt = new Date();
+    await db.insert(users).values(chunk.map((id) => ({ id, email: `${id}@bench.test`, passwordHash: "x", displayName: `Bench ${id.slice(11)}`, emailVerifiedAt: verifiedAt })));
     await db.insert(groupMemberships).values(chunk.map((userId) => ({ groupId: "bench-group", userId, role: "member" as const, status: "active" as const })));
   }
   const tokens: string[] = [];
@@ -66,6 +68,12 @@ async function startBare(): Promise<Ready> {
       io.to(`room:${p.roomId}`).emit("message:new", message);
       ack({ ok: true, data: { message, duplicate: false } });
     });
+    // BENCH_MIX=reactions: the same event shape as Hearth's, broadcast to the one room.
+    socket.on("message:react", (p: { messageId: string; kind: string; reacted: boolean }, ack: (r: unknown) => void) => {
+      io.to("room:bench-room").emit("reaction", { roomId: "bench-room", messageId: p.messageId, kind: p.kind, count: 1, userId: socket.id, reacted: p.reacted });
+      ack({ ok: true, data: { messageId: p.messageId, kind: p.kind, count: 1, reacted: p.reacted } });
+    });
+    socket.on("whoami", (ack: (r: unknown) => void) => ack({ ok: true, data: { id: socket.id } }));
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   process.once("disconnect", () => io.close(() => process.exit(0)));
