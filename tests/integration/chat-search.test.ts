@@ -5,7 +5,8 @@ import { messageHref } from "#app/lib/chat-links";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import { archiveRoom, banUser, deleteMessage, sendMessage } from "#app/modules/chat/chat.server";
 import { CHAT_SEARCH_PAGE, ChatSearchSchema } from "#app/modules/chat/search.schema";
-import { searchGroupChat } from "#app/modules/chat/search.server";
+import { searchDirectChat, searchGroupChat } from "#app/modules/chat/search.server";
+import { setDmPolicy, startConversation } from "#app/modules/chat/direct.server";
 import { loader } from "#app/routes/groups.$slug.chat.search/route";
 import { createMember, createTestApp, queryCounter, type TestApp } from "#tests/helpers/app";
 import { clientId, createChatGroup, createChatRoom } from "#tests/helpers/chat";
@@ -194,6 +195,20 @@ describe(`chat search on ${testDatabaseKind}`, () => {
     await say(member, general.id, "<b>bold</b> <img src=x onerror=alert(1)> chamomile");
     const [hit] = (await search(member, "chamomile")).results;
     expect(hit!.snippet.map((p) => p.text).join("")).toContain("<img src=x onerror=alert(1)>");
+  });
+
+  it("a direct conversation is searched by its members only: 404 for anyone else, site admins too; group searches never reach it", async () => {
+    await setDmPolicy(t.app, mod, "anyone");
+    t.app.limiter = new RateLimiter();
+    const { roomId } = await startConversation(t.app, member, { people: [mod.displayName], body: "Between us: the lavender oil helps.", clientId: clientId() });
+    for (const who of [member, mod]) {
+      const found = await searchDirectChat(t.app, who, roomId, { q: "lavender" });
+      expect(found.results.map((r) => r.href)).toEqual([messageHref({ roomId, groupSlug: null }, 1)]);
+    }
+    const admin = { ...outsider, siteRole: "admin" as const };
+    for (const who of [outsider, admin, null]) await expect(searchDirectChat(t.app, who, roomId, { q: "lavender" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(searchDirectChat(t.app, mod, general.id, { q: "walking" })).rejects.toMatchObject({ code: "not_found" });
+    expect((await search(mod, "lavender")).results).toEqual([]);
   });
 
   it("visitors on a public group see the page but find nothing (chat is for members)", async () => {

@@ -7,10 +7,10 @@ import { NotFound } from "#app/lib/errors";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, type SnippetPart } from "#app/lib/search-snippets";
 import type { StaffRole } from "#app/lib/staff-role";
 import { cleanText } from "#app/lib/text-input";
-import type { Actor } from "#app/policy.server";
+import { assertCan, type Actor } from "#app/policy.server";
 import { utcText } from "#app/modules/forums/reading.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
-import { listRooms } from "./chat.server";
+import { listRooms, loadRoom } from "./chat.server";
 import { CHAT_SEARCH_PAGE, type ChatSearchInput } from "./search.schema";
 
 /**
@@ -157,4 +157,16 @@ export async function searchGroupChat(app: AppContext, viewer: Actor | null, slu
   const q = (input.q ?? "").trim();
   const found = await searchRoomMessages(app, { groupId: group.id, groupSlug: group.slug, rooms: room ? [room] : readable }, q, input.after);
   return { group: { id: group.id, slug: group.slug, name: group.name }, rooms: readable, room: room ?? null, q, ...found };
+}
+
+/**
+ * A direct conversation's search (for its page under /messages): its current members only, 404 to
+ * anyone else (organization staff and site admins included, as chat.read says for direct rooms).
+ */
+export async function searchDirectChat(app: AppContext, viewer: Actor | null, roomId: string, input: Partial<ChatSearchInput>) {
+  const room = await loadRoom(app, viewer, roomId);
+  if (room.kind !== "direct") throw NotFound("That conversation");
+  assertCan(viewer, "chat.read", room.target, "That conversation");
+  const q = (input.q ?? "").trim();
+  return { q, ...(await searchRoomMessages(app, { groupId: null, groupSlug: null, rooms: [{ id: room.id, name: "" }] }, q, input.after)) };
 }
