@@ -4,7 +4,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatMessageEdited } from "#app/lib/chat-wire";
 import { Conflict, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
-import { assertCan, type ChatMessageTarget, type ChatTarget } from "#app/policy.server";
+import { assertCan, can, type ChatMessageTarget, type ChatTarget } from "#app/policy.server";
 import { queueMentions } from "#app/modules/forums/mention-queue.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { SEND_RATE } from "./chat.schema";
@@ -45,7 +45,11 @@ const editedOf = (m: Pick<MessageRow, "id" | "roomId" | "seq">, body: string, ed
 export async function editOwnMessage(app: AppContext, viewer: ChatActor | null, input: { messageId: string; body: string }) {
   const actor = requireActor(viewer);
   const { message, room, target } = await ownMessageIn(app, actor, input.messageId);
-  assertCan(actor, "chat.editOwn", target, MESSAGE);
+  if (!can(actor, "chat.editOwn", target)) {
+    // Their own words, but they may not send here now (muted, locked, …): say why, as the send box does.
+    if (message.authorId === actor.id && !message.deletedAt) assertCan(actor, "chat.send", room.target, MESSAGE);
+    assertCan(actor, "chat.editOwn", target, MESSAGE);
+  }
   if (input.body === message.body) {
     return { ...editedOf(message, message.body, message.editedAt ?? message.createdAt), changed: false, ...crisis(input.body) };
   }
