@@ -556,7 +556,7 @@ async function replyQuote(app: AppContext, roomId: string, replyToId: string): P
 }
 
 /** db.execute() returns an array on postgres-js and { rows } on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
+export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
 

@@ -1,10 +1,10 @@
-import { and, count, eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { chatMessages, chatReactions } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatReactionKind } from "#app/lib/chat-wire";
 import { Forbidden, NotFound, Unauthenticated } from "#app/lib/errors";
 import { assertCan, type ChatMessageTarget } from "#app/policy.server";
-import { loadRoomForSend, type ChatActor } from "./chat.server";
+import { loadRoomForSend, rowsOf, type ChatActor } from "./chat.server";
 
 /**
  * Hug / Same here / Helpful on chat messages. Setting a reaction is idempotent (reacting twice, or
@@ -31,22 +31,26 @@ export async function setReaction(app: AppContext, viewer: ChatActor | null, inp
   assertCan(viewer, "chat.react", target, MESSAGE);
   app.limiter.hit(`chat:react:${viewer.id}`, REACT_RATE);
 
-  const mine = and(eq(chatReactions.messageId, input.messageId), eq(chatReactions.userId, viewer.id), eq(chatReactions.kind, input.kind));
+  const { messageId, kind } = input;
   const result = await app.db.transaction(async (tx) => {
-    // The message row's lock makes reactions to one message take turns, so each count read below
-    // includes every change committed before it (READ COMMITTED: a new snapshot per statement), and
-    // a deletion racing this reaction either happens first (refused here) or after (reactions go).
-    const [locked] = await tx.select({ deletedAt: chatMessages.deletedAt }).from(chatMessages).where(eq(chatMessages.id, input.messageId)).for("no key update");
+    // The message row's lock makes reactions to one message take turns, so the count read after it
+    // includes every change committed before (READ COMMITTED: a new snapshot per statement), and a
+    // deletion racing this reaction either happens first (refused here) or after (reactions go).
+    const [locked] = await tx.select({ deletedAt: chatMessages.deletedAt }).from(chatMessages).where(eq(chatMessages.id, messageId)).for("no key update");
     if (!locked) throw NotFound(MESSAGE);
     if (locked.deletedAt) throw Forbidden("That message has been deleted.");
-    const changed = input.reacted
-      ? await tx.insert(chatReactions).values({ messageId: input.messageId, userId: viewer.id, kind: input.kind }).onConflictDoNothing().returning({ kind: chatReactions.kind })
-      : await tx.delete(chatReactions).where(mine).returning({ kind: chatReactions.kind });
-    const [counted] = await tx
-      .select({ n: count() })
-      .from(chatReactions)
-      .where(and(eq(chatReactions.messageId, input.messageId), eq(chatReactions.kind, input.kind)));
-    return { changed: changed.length > 0, count: Number(counted?.n ?? 0) };
+    // The change and the new count in one statement (the lock is held for one round trip less). The
+    // count's subquery reads the statement's snapshot, which doesn't hold its own change: add it.
+    const change = input.reacted
+      ? sql`insert into ${chatReactions} (message_id, user_id, kind) values (${messageId}, ${viewer.id}, ${kind}) on conflict do nothing returning 1`
+      : sql`delete from ${chatReactions} where message_id = ${messageId} and user_id = ${viewer.id} and kind = ${kind} returning 1`;
+    const [row] = rowsOf<{ n: number | string; changed: number | string }>(
+      await tx.execute(sql`with changed as (${change})
+        select (select count(*)::int from ${chatReactions} where message_id = ${messageId} and kind = ${kind})
+                 ${sql.raw(input.reacted ? "+" : "-")} (select count(*)::int from changed) as n,
+               (select count(*)::int from changed) as changed`),
+    );
+    return { changed: Number(row?.changed ?? 0) > 0, count: Number(row?.n ?? 0) };
   });
 
   if (result.changed) {
