@@ -38,6 +38,8 @@ export interface RealtimePublisher {
   chat: ChatPublisher;
   /** Tell every open tab of this member about a new notification, with their new unread count. */
   notify(userId: string, event: { notification: LiveNotification | null; unread: number }): void;
+  /** Tell the member's own open tabs whom they block now (after a block or unblock): open rooms collapse at once. */
+  blocksChanged(userId: string, blockedIds: string[]): void;
 }
 
 /** The time domain code acts at; tests move it (reminders, digests, quiet hours), never wait for it. */
@@ -50,6 +52,7 @@ export const noopPublisher: RealtimePublisher = {
   disconnectSession() {},
   disconnectUser() {},
   notify() {},
+  blocksChanged() {},
   chat: {
     messageCreated() {},
     messageDeleted() {},

@@ -143,6 +143,8 @@ export interface ServerToClientEvents {
   notification: (event: { notification: LiveNotification | null; unread: number }) => void;
   /** To the sanctioned person only: you were muted, unmuted, banned or let back in. */
   sanction: (sanction: ChatSanction) => void;
+  /** To the member's own tabs: whom they block now (a block or unblock anywhere); open rooms collapse by it. */
+  blocks: (event: { blockedIds: string[] }) => void;
 }
 
 export const SOCKET_AUTH_ERROR = "unauthorized";

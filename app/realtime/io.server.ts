@@ -76,6 +76,7 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
       return guard.revoke(id);
     },
     notify: (userId, event) => io.to(userRoom(userId)).emit("notification", event),
+    blocksChanged: (userId, blockedIds) => io.to(userRoom(userId)).emit("blocks", { blockedIds }),
     chat: {
       messageCreated: (m) => io.to(channel.room(m.roomId)).emit("message:new", m),
       messageDeleted: (e) => io.to(channel.room(e.roomId)).emit("message:deleted", e),

@@ -147,6 +147,8 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
     on("notice", (n) => {
       if (!("roomId" in n) || n.roomId === roomId) dispatch({ type: "notice", message: n.message });
     });
+    // A block or unblock in any of the member's tabs: this room collapses (or shows) by author at once.
+    on("blocks", (b) => dispatch({ type: "you", you: { blockedIds: b.blockedIds } }));
     on("sanction", (s) => {
       if (s.roomId !== roomId) return;
       if (s.banned) {

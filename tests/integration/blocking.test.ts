@@ -6,6 +6,7 @@ import { mentionSyntax } from "#app/lib/mentions";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import { blockedIdsOf, blocksBetween, listBlocked, setBlock } from "#app/modules/accounts/blocks.server";
 import { deleteAccount } from "#app/modules/accounts/deletion.server";
+import { exportFiles } from "#app/modules/accounts/export/contents.server";
 import { getMemberProfile } from "#app/modules/accounts/profile.server";
 import { sendMessage } from "#app/modules/chat/chat.server";
 import { createReply, reportPost } from "#app/modules/forums/posts.server";
@@ -16,7 +17,7 @@ import type { RoomJoined } from "#app/realtime/events";
 import { action as blockAction, loader as blockLoader } from "#app/routes/members.$userId_.block";
 import { action as blockedSettingsAction } from "#app/routes/settings.blocked";
 import { createMember } from "#tests/helpers/app";
-import { clientId, createChatGroup, createChatRoom, expectOk, request } from "#tests/helpers/chat";
+import { clientId, collect, createChatGroup, createChatRoom, drained, expectOk, nextEvent, request } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { fanoutsDone } from "#tests/helpers/fanout";
 import { failure } from "#tests/helpers/errors";
@@ -107,6 +108,21 @@ describe(`blocking on ${testDatabaseKind}`, () => {
       expect((await getMemberProfile(app(), pest, blocker.id)).blocked).toBe(false);
     });
 
+    it("the data export lists whom I block, by pseudonym only (no ids), and not who blocks me", async () => {
+      await setBlock(app(), blocker, { intent: "block", userId: pest.id });
+      await setBlock(app(), bystander, { intent: "block", userId: blocker.id });
+      const read = async (userId: string) => {
+        const file = exportFiles(app(), userId).find((f) => f.name === "blocked-members.json")!;
+        const chunks: Buffer[] = [];
+        for await (const c of file.open()) chunks.push(Buffer.from(c as Buffer));
+        return Buffer.concat(chunks).toString("utf8");
+      };
+      const text = await read(blocker.id);
+      expect(JSON.parse(text)).toEqual([{ member: pest.displayName, since: expect.any(String) }]);
+      expect(text).not.toContain(pest.id);
+      expect(text).not.toContain(bystander.displayName);
+    });
+
     it("account deletion removes blocks both ways (the account row stays, so no FK cascade does it)", async () => {
       const leaver = await createMember(app(), "Leaver");
       await setBlock(app(), leaver, { intent: "block", userId: pest.id });
@@ -195,6 +211,22 @@ describe(`blocking on ${testDatabaseKind}`, () => {
       expect(expectOk(await request<RoomJoined>(a, "room:join", { roomId })).you.blockedIds).toEqual([]);
       a.disconnect();
       b.disconnect();
+    });
+
+    it("a block or unblock reaches the blocker's own open tabs at once (the room collapses live); the blocked person hears nothing", async () => {
+      const [tab1, tab2, theirs] = [blocker, blocker, pest].map((m) => server.client({ cookie: `hearth_session=${m.token}` }));
+      await Promise.all([tab1, tab2, theirs].map((s) => connected(s!)));
+      for (const s of [tab1!, theirs!]) expectOk(await request<RoomJoined>(s, "room:join", { roomId }));
+      const heardByPest = collect(theirs!, "blocks");
+      const both = [nextEvent<{ blockedIds: string[] }>(tab1!, "blocks"), nextEvent<{ blockedIds: string[] }>(tab2!, "blocks")];
+      await setBlock(app(), blocker, { intent: "block", userId: pest.id });
+      expect(await Promise.all(both)).toEqual([{ blockedIds: [pest.id] }, { blockedIds: [pest.id] }]);
+      const cleared = nextEvent<{ blockedIds: string[] }>(tab1!, "blocks");
+      await setBlock(app(), blocker, { intent: "unblock", userId: pest.id });
+      expect(await cleared).toEqual({ blockedIds: [] });
+      await drained(theirs!);
+      expect(heardByPest).toEqual([]);
+      for (const s of [tab1, tab2, theirs]) s!.disconnect();
     });
 
     it("a forum thread collapses the blocked author's posts for the blocker only, on the server", async () => {

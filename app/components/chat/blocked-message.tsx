@@ -12,8 +12,9 @@ import { useChatRoom } from "./room-context";
  * page, then back to the room, which opens with their messages collapsed).
  */
 export function useBlockedMessage(message: ChatMessage) {
-  const { blockedIds } = useChatRoom();
-  return useBlockedCollapse(!!blockedIds?.includes(message.author.id), message.id);
+  const { blockedIds, canModerate } = useChatRoom();
+  // Moderators see what they moderate (the join already sends them none; a live update may not know the room).
+  return useBlockedCollapse(!canModerate && !!blockedIds?.includes(message.author.id), message.id);
 }
 
 /** The collapsed line in the list's place for the message (its anchor stays, so a permalink still lands). */

@@ -63,6 +63,8 @@ export async function setBlock(app: AppContext, viewer: Actor | null, input: Blo
     if (input.intent === "block") await app.db.insert(userBlocks).values({ blockerId: viewer.id, blockedId: member.id }).onConflictDoNothing();
     else await app.db.delete(userBlocks).where(and(eq(userBlocks.blockerId, viewer.id), eq(userBlocks.blockedId, member.id)));
   });
+  // At once in the blocker's own open rooms (every tab, every node); the blocked person hears nothing.
+  app.realtime.blocksChanged(viewer.id, await blockedIdsOf(app, viewer.id));
   return { displayName: member.displayName, blocked: input.intent === "block" };
 }
 
