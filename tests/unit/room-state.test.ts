@@ -191,3 +191,66 @@ describe("room state: the New messages divider", () => {
     expect(readableSeq(run(s, { type: "viewing", value: true }))).toBe(2);
   });
 });
+
+describe("room state: edits and pages around a message", () => {
+  const edited = (seq: number, body: string): RoomAction => ({ type: "edited", event: { roomId: room.id, messageId: `m-${seq}`, seq, body, editedAt: "2026-01-02T00:00:00.000Z" } });
+  const page = (from: number, to: number, more: { hasOlder?: boolean; hasMore?: boolean } = {}) => ({
+    messages: Array.from({ length: to - from + 1 }, (_, i) => msg(from + i)),
+    hasOlder: more.hasOlder ?? false,
+    hasMore: more.hasMore ?? false,
+  });
+
+  it("an edit replaces the body and marks it edited, in the list, the pin and the quotes of replies to it", () => {
+    const reply = { ...msg(3), replyTo: { id: "m-1", seq: 1, authorName: other.displayName, excerpt: "message 1", deleted: false } };
+    const s = run({ ...start([msg(1), msg(2), reply]), room: { ...room, pinned: msg(1) } }, edited(1, "new words"));
+    expect(s.messages[0]).toMatchObject({ body: "new words", editedAt: "2026-01-02T00:00:00.000Z" });
+    expect(s.messages[1]).toEqual(msg(2));
+    expect(s.messages[2]!.replyTo).toMatchObject({ excerpt: "new words" });
+    expect(s.room.pinned).toMatchObject({ body: "new words" });
+    // An edit of a message not held changes nothing.
+    expect(run(s, edited(9, "elsewhere")).messages).toEqual(s.messages);
+  });
+
+  it("an author's delete says so, and the quotes of replies to it lose their words", () => {
+    const reply = { ...msg(2), replyTo: { id: "m-1", seq: 1, authorName: other.displayName, excerpt: "message 1", deleted: false } };
+    const s = run(start([msg(1), reply]), { type: "deleted", messageId: "m-1", at: "2026-01-02T00:00:00.000Z", byAuthor: true });
+    expect(s.messages[0]).toMatchObject({ body: "", deleted: { byAuthor: true } });
+    expect(s.messages[1]!.replyTo).toMatchObject({ excerpt: "", deleted: true });
+  });
+
+  it("a page around a message replaces the list; its top is the cursor; live messages beyond it wait (no gap shown)", () => {
+    let s = run(start([msg(100), msg(101)]), { type: "around", page: page(36, 85, { hasOlder: true, hasMore: true }) });
+    expect(seqs(s)).toEqual(Array.from({ length: 50 }, (_, i) => 36 + i));
+    expect(s).toMatchObject({ hasOlder: true, hasNewer: true, lastSeq: 85 });
+    // A live message far beyond the page is not shown (it would sit after a gap); the cursor stays.
+    s = run(s, merge([msg(102)]));
+    expect(seqs(s).at(-1)).toBe(85);
+    expect(s.lastSeq).toBe(85);
+    // Load newer: the next page joins on without a gap; at the end the list is live again.
+    s = run(s, { type: "newer", page: page(86, 101, { hasOlder: true, hasMore: false }), selfId: self.id });
+    expect(s).toMatchObject({ hasNewer: false, lastSeq: 101 });
+    s = run(s, merge([msg(102)]));
+    expect(s.lastSeq).toBe(102);
+  });
+
+  it("Load newer with more to come stays detached; the latest page (hasMore false) is live again", () => {
+    let s = run(start(), { type: "around", page: page(1, 26, { hasMore: true }) });
+    expect(s).toMatchObject({ hasOlder: false, hasNewer: true, lastSeq: 26 });
+    s = run(s, { type: "newer", page: page(27, 30, { hasMore: true }), selfId: self.id });
+    expect(s).toMatchObject({ hasNewer: true, lastSeq: 30 });
+    s = run(s, { type: "around", page: page(200, 249, { hasOlder: true, hasMore: false }) });
+    expect(s).toMatchObject({ hasNewer: false, lastSeq: 249, hasOlder: true });
+    expect(seqs(s)[0]).toBe(200);
+  });
+
+  it("a page rendered around a message (?at=) starts detached", () => {
+    const s = initialRoomState({ room, you, messages: page(10, 20).messages, hasOlder: true, hasNewer: true });
+    expect(s).toMatchObject({ hasNewer: true, lastSeq: 20 });
+    expect(seqs(run(s, merge([msg(40)])))).toEqual(seqs(s));
+  });
+
+  it("a message next to the page's top is still taken while detached (it extends the page without a gap)", () => {
+    const s = run(start(), { type: "around", page: page(1, 10, { hasMore: true }) }, merge([msg(11)]));
+    expect(s.lastSeq).toBe(11);
+  });
+});
