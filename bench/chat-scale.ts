@@ -6,7 +6,8 @@
  *   - the same history page and the same search written by hand with the driver (one query each,
  *     no policy, no wire shape), so the ratio shows what the module adds.
  * Measured: openRoom (the page loader and room:join: room, policy, the latest page, the read
- * marker), a history page deep in the room (`before` seq 50,000), the search for a common word and
+ * marker), a history page deep in the room (`before` seq 50,000), room:around and a permalink's
+ * openRoom at seq 50,000, the search for a common word and
  * for a rare one (in the room, and in the whole group). Interleaved repetitions, p50/p95. With a
  * Postgres URL it prints EXPLAIN (ANALYZE, BUFFERS) of the module's own queries (captured by a
  * Drizzle logger, run again with the same parameters).
@@ -22,7 +23,7 @@ import postgres from "postgres";
 import { createAppContext } from "#app/context.server";
 import type { AppContext } from "#app/lib/app-context.server";
 import { loadConfig } from "#app/lib/config.server";
-import { openRoom, roomHistory } from "#app/modules/chat/chat.server";
+import { openRoom, roomAround, roomHistory } from "#app/modules/chat/chat.server";
 import { searchGroupChat } from "#app/modules/chat/search.server";
 import type { Database } from "#db/client";
 import * as schema from "#db/schema/index";
@@ -114,6 +115,8 @@ async function main() {
       [`bare: search "${RARE}" by hand (one query)`, () => bareSearch(RARE)],
       ["openRoom (page load / room:join)", () => openRoom(app, viewer, { roomId: "big" })],
       [`roomHistory before seq ${MIDDLE.toLocaleString("en")}`, () => roomHistory(app, viewer, { roomId: "big", before: MIDDLE })],
+      [`roomAround seq ${MIDDLE.toLocaleString("en")} (room:around)`, () => roomAround(app, viewer, { roomId: "big", seq: MIDDLE })],
+      [`openRoom at seq ${MIDDLE.toLocaleString("en")} (a permalink / search result)`, () => openRoom(app, viewer, { roomId: "big", at: MIDDLE })],
       [`search room, common word "${COMMON}"`, () => searchGroupChat(app, viewer, "bench", { q: COMMON, room: "big" })],
       [`search room, rare word "${RARE}"`, () => searchGroupChat(app, viewer, "bench", { q: RARE, room: "big" })],
       [`search group (5 rooms), common word "${COMMON}"`, () => searchGroupChat(app, viewer, "bench", { q: COMMON })],
@@ -169,6 +172,7 @@ async function explainModuleQueries(app: AppContext, url: string, viewer: { id: 
   const logged: AppContext = { ...app, db };
   const cases: [string, () => Promise<unknown>, RegExp][] = [
     [`history before ${MIDDLE}`, () => roomHistory(logged, viewer, { roomId: "big", before: MIDDLE }), /"chat_messages"\."seq" </],
+    [`around ${MIDDLE} (the older half)`, () => roomAround(logged, viewer, { roomId: "big", seq: MIDDLE }), /"chat_messages"\."seq" <=/],
     [`search room "${COMMON}"`, () => searchGroupChat(logged, viewer, "bench", { q: COMMON, room: "big" }), /websearch_to_tsquery/],
     [`search room "${RARE}"`, () => searchGroupChat(logged, viewer, "bench", { q: RARE, room: "big" }), /websearch_to_tsquery/],
     [`search group "${COMMON}"`, () => searchGroupChat(logged, viewer, "bench", { q: COMMON }), /websearch_to_tsquery/],
