@@ -50,6 +50,11 @@ test("chat search: from a room to a result and back to the message in the room, 
   await expect(page.getByRole("heading", { level: 2 })).toContainText("in all rooms of Cervical dystonia");
   await expect(page.getByRole("listitem").filter({ hasText: "botox" }).locator("mark")).toHaveText("appointment");
   await expectAccessible(page);
+
+  // Reflow: at 320 px the form and the results fit without sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 800 });
+  await expect(page.getByRole("searchbox", { name: "Search for" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
 });
 
 test("chat search: stop words, hostile characters and an overlong query get clear words, never an error page", async ({ page }) => {
