@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chatMessages, chatReactions } from "#db/schema/index";
+import { chatMessages, chatReactions, chatRoomMembers, chatRooms } from "#db/schema/index";
 import { banUser, deleteMessage, muteUser, setLocked } from "#app/modules/chat/chat.server";
 import { REACT_RATE } from "#app/modules/chat/reactions.server";
 import type { ChatReactionChanged, RoomJoined, Sent } from "#app/realtime/events";
@@ -221,6 +221,25 @@ describe(`chat reactions on ${testDatabaseKind}`, () => {
       expect(err).toEqual({ code: "rate_limited", message: REACT_RATE.message });
       expect(await stored(message.id)).toEqual([]);
     });
+  });
+
+  it("works in a direct conversation through the same path: its members react, anyone else is told it doesn't exist", async () => {
+    const dm = `dm-react-${Date.now().toString(36)}`;
+    await server.app.db.insert(chatRooms).values({ id: dm, kind: "direct", groupId: null, name: "", createdBy: alice.id });
+    await server.app.db.insert(chatRoomMembers).values([
+      { roomId: dm, userId: alice.id },
+      { roomId: dm, userId: bob.id },
+    ]);
+    const message = await messageBy(alice, dm, "Just between us");
+    const { s: a } = await joined(alice, dm);
+    const { s: b } = await joined(bob, dm);
+    const heard = nextEvent<ChatReactionChanged>(a, "reaction", (e) => e.messageId === message.id);
+    expect(expectOk(await request<Reacted>(b, "message:react", { messageId: message.id, kind: "hug", reacted: true })).count).toBe(1);
+    expect(await heard).toMatchObject({ roomId: dm, count: 1, userId: bob.id });
+    // A moderator of the members' group is no member of the conversation: not found.
+    const m = await socketFor(mod);
+    expect(expectError(await request(m, "message:react", { messageId: message.id, kind: "hug", reacted: true }))).toEqual({ code: "not_found", message: "That message could not be found." });
+    expect(await stored(message.id)).toEqual([{ userId: bob.id, kind: "hug" }]);
   });
 
   describe("bad payloads: an error ack, nothing stored, nobody else told", () => {
