@@ -99,6 +99,11 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink to="/search" className={navClass}>
                 Search
               </NavLink>
+              {viewer ? (
+                <NavLink to="/messages" className={navClass}>
+                  Messages
+                </NavLink>
+              ) : null}
               {viewer?.staff.queue ? (
                 <NavLink to="/moderation" className={navClass}>
                   Moderation

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { loaderWork, requireParams } from "#app/lib/http.server";
 import { MemberIdSchema } from "#app/modules/accounts/profile.schema";
 import { getMemberProfile } from "#app/modules/accounts/profile.server";
+import { mayMessage } from "#app/modules/chat/direct.server";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { blockHref } from "#app/lib/block-links";
 
@@ -19,7 +20,11 @@ const MemberParams = z.object({ userId: MemberIdSchema });
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const { userId } = requireParams(params, MemberParams);
-  return loaderWork(() => getMemberProfile(context.app, context.viewer, userId));
+  return loaderWork(async () => {
+    const profile = await getMemberProfile(context.app, context.viewer, userId);
+    // Only when dm.start allows it (the member's own choice, no block either way).
+    return { ...profile, canMessage: await mayMessage(context.app, context.viewer, userId) };
+  });
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
@@ -45,7 +50,7 @@ function BlockControl({ userId, displayName, blocked }: { userId: string; displa
 }
 
 export default function MemberProfile() {
-  const { member, self, blocked, profileVisibility, groupsInCommon, recentPosts } = useLoaderData<typeof loader>();
+  const { member, self, blocked, profileVisibility, groupsInCommon, recentPosts, canMessage } = useLoaderData<typeof loader>();
   return (
     <article aria-labelledby="member-title" className="max-w-3xl space-y-6">
       <header className="space-y-2">
@@ -62,7 +67,14 @@ export default function MemberProfile() {
             </Link>
           </p>
         ) : (
-          <BlockControl userId={member.id} displayName={member.displayName} blocked={blocked} />
+          <>
+            {canMessage ? (
+              <p>
+                <ButtonLink to={`/messages/new?to=${encodeURIComponent(member.displayName)}`}>Send a message</ButtonLink>
+              </p>
+            ) : null}
+            <BlockControl userId={member.id} displayName={member.displayName} blocked={blocked} />
+          </>
         )}
       </header>
       <section aria-labelledby="bio-title" className="space-y-2">

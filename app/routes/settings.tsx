@@ -13,6 +13,7 @@ export const SETTINGS_LINKS = [
   { to: "/settings/sessions", label: "Sessions" },
   { to: "/settings/passkeys", label: "Passkeys" },
   { to: "/settings/accessibility", label: "Accessibility" },
+  { to: "/settings/messages", label: "Direct messages" },
   { to: "/settings/blocked", label: "Blocked members" },
   { to: "/settings/data", label: "Your data" },
   { to: "/settings/delete", label: "Delete account" },

@@ -36,7 +36,7 @@ function untilText(iso: string | null, hydrated: boolean) {
  * `slug`: the room's group, whose members the composer's mention autocomplete suggests (null for a
  * direct conversation). `focusSeq`: opened by a permalink (?at=): that message is focused and highlighted.
  */
-export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roomId: string; initial: RoomInitial; self: Self; slug: string; focusSeq?: number | null }) {
+export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roomId: string; initial: RoomInitial; self: Self; slug: string | null; focusSeq?: number | null }) {
   const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest, receive } = useRoom({
     roomId,
     initial,

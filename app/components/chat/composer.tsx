@@ -26,7 +26,7 @@ export function Composer({
   setDraft: (s: string) => void;
   inputRef: RefObject<HTMLTextAreaElement>;
   /** The room's group, whose members the mention autocomplete suggests. */
-  slug: string;
+  slug: string | null;
 }) {
   const [error, setError] = useState<string | null>(null);
   const blocked = blockedReason !== null;

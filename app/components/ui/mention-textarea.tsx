@@ -21,8 +21,8 @@ interface Candidate {
 const DEBOUNCE_MS = 200;
 
 type Props = TextareaHTMLAttributes<HTMLTextAreaElement> & {
-  /** The group whose members are suggested. */
-  slug: string;
+  /** The group whose members are suggested; null: no suggestions (a direct conversation has no group). */
+  slug: string | null;
 };
 
 export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function MentionTextarea({ slug, onKeyDown, onChange, onBlur, className, ...props }, ref) {
@@ -37,13 +37,13 @@ export const MentionTextarea = forwardRef<HTMLTextAreaElement, Props>(function M
 
   // Debounced fetch for the query being typed; a newer query aborts the older request.
   useEffect(() => {
-    if (!query || query.query.length === 0) {
+    if (!query || query.query.length === 0 || slug === null) {
       setOptions([]);
       return;
     }
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      fetch(`/groups/${encodeURIComponent(slug)}/mention-candidates?q=${encodeURIComponent(query.query)}`, { signal: controller.signal, headers: { Accept: "application/json" } })
+      fetch(`/groups/${encodeURIComponent(slug ?? "")}/mention-candidates?q=${encodeURIComponent(query.query)}`, { signal: controller.signal, headers: { Accept: "application/json" } })
         .then((r) => (r.ok ? (r.json() as Promise<{ members: Candidate[] }>) : { members: [] }))
         .then(({ members }) => {
           setOptions(members);
