@@ -103,6 +103,10 @@ export default defineConfig({
         "--disable-sync",
         "--disable-quic",
         "--no-first-run",
+        // Voice notes (tests/e2e/chat-voice.spec.ts): a fake microphone, allowed without a prompt.
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        "--autoplay-policy=no-user-gesture-required",
       ],
     },
     trace: "off",

@@ -153,6 +153,8 @@ export async function createHearthServer({ config, database, remix, appCode: giv
           scriptSrc: isDev ? ["'self'", "'unsafe-inline'"] : ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
           styleSrc: isDev ? ["'self'", "'unsafe-inline'"] : ["'self'"],
           imgSrc: ["'self'", "data:"],
+          // A voice note's preview plays the recording from a blob: URL before it is sent.
+          mediaSrc: ["'self'", "blob:"],
           fontSrc: ["'self'"],
           connectSrc: isDev ? ["'self'", "ws:"] : ["'self'"],
           objectSrc: ["'none'"],

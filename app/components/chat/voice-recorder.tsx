@@ -191,8 +191,9 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
             type="button"
             aria-pressed={recording}
             aria-describedby={`${id}-hint`}
-            disabled={disabled || phase.kind === "starting"}
-            onClick={() => (recording ? stop() : void start())}
+            // Not disabled while the microphone starts: a disabled button would lose the keyboard focus.
+            disabled={disabled}
+            onClick={() => (recording ? stop() : phase.kind === "idle" ? void start() : undefined)}
             className={buttonClass(recording ? "danger" : "secondary", "min-h-14 px-6 text-lg")}
           >
             {recording ? (
