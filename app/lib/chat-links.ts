@@ -27,6 +27,11 @@ export function permalinkSeq(search: URLSearchParams): number | null {
   return Number(raw);
 }
 
+/** The moderator's page that moves a message and its replies into a forum thread (group rooms only). */
+export function chatMoveHref(room: RoomAddress, messageId: string): string {
+  return `${roomHref(room)}/move/${messageId}`;
+}
+
 /** The element id of a message in the room's list. */
 export function messageAnchor(seq: number): string {
   return `message-${seq}`;

@@ -9,6 +9,7 @@ import { Reactions } from "./reactions";
 import { useChatRoom } from "./room-context";
 import { BlockAuthorLink, CollapsedMessage, useBlockedMessage } from "./blocked-message";
 import { VoicePlayer } from "./voice-player";
+import { MovedNote, MoveToForumLink, SystemLine } from "./system-line";
 
 /** Local time once hydrated (the server doesn't know the reader's zone); UTC before that. */
 export function Time({ iso, hydrated, className = "text-sm text-stone-700 dark:text-stone-300" }: { iso: string; hydrated: boolean; className?: string }) {
@@ -48,13 +49,14 @@ type Mode = "view" | "edit" | "delete" | "versions";
  * below it, the action menu. What every message needs comes from ChatRoomContext (room-context.tsx).
  */
 export function MessageItem({ message }: { message: ChatMessage }) {
-  const { self, canModerate, canReport, hydrated, pinnedId, onAction, onPin, onReply, highlightSeq } = useChatRoom();
+  const { self, room, canModerate, canReport, hydrated, pinnedId, onAction, onPin, onReply, highlightSeq } = useChatRoom();
   const [mode, setMode] = useState<Mode>("view");
   const own = message.author.id === self.id;
   const pinned = pinnedId === message.id;
   const live = !message.deleted;
   const highlighted = highlightSeq === message.seq;
   const blocked = useBlockedMessage(message);
+  if (message.kind === "system") return <SystemLine message={message} />;
   if (blocked.collapsed) return <CollapsedMessage message={message} toggle={blocked.toggle} />;
   return (
     <li
@@ -81,7 +83,8 @@ export function MessageItem({ message }: { message: ChatMessage }) {
       </div>
       {message.replyTo ? <ReplyQuote quote={message.replyTo} /> : null}
       {mode === "edit" && live ? <EditOwnForm message={message} onDone={() => setMode("view")} /> : <MessageBody message={message} />}
-      {live && message.kind !== "system" ? <Reactions message={message} /> : null}
+      <MovedNote message={message} />
+      {live ? <Reactions message={message} /> : null}
       {mode === "delete" && live ? <DeleteOwnConfirm message={message} onDone={() => setMode("view")} /> : null}
       {mode === "versions" ? <EarlierVersions message={message} onClose={() => setMode("view")} /> : null}
       {live ? (
@@ -94,7 +97,7 @@ export function MessageItem({ message }: { message: ChatMessage }) {
               Reply<span className="sr-only"> to {message.author.displayName}</span>
             </Button>
             <CopyLinkButton message={message} />
-            {own && message.kind !== "system" ? (
+            {own ? (
               <>
                 <Button variant="secondary" onClick={() => setMode("edit")}>
                   Edit
@@ -104,7 +107,7 @@ export function MessageItem({ message }: { message: ChatMessage }) {
                 </Button>
               </>
             ) : null}
-            {!own && message.kind !== "system" ? <BlockAuthorLink message={message} /> : null}
+            {!own ? <BlockAuthorLink message={message} /> : null}
             {canReport && !own ? (
               <Button variant="secondary" onClick={() => onAction("report", message)}>
                 Report
@@ -125,6 +128,7 @@ export function MessageItem({ message }: { message: ChatMessage }) {
                 <Button variant="secondary" onClick={() => onPin(pinned ? null : message)}>
                   {pinned ? "Unpin" : "Pin"}
                 </Button>
+                <MoveToForumLink message={message} room={room} />
                 {!own ? (
                   <>
                     <Button variant="secondary" onClick={() => onAction("mute", message)}>

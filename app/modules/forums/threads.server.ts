@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { posts, reactions, threads, users } from "#db/schema/index";
+import type { Transaction } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Invalid } from "#app/lib/errors";
@@ -283,19 +284,33 @@ export async function createThread(app: AppContext, viewer: Actor | null, slug: 
   assertCan(viewer, "forum.createThread", group.target);
   const key = `forum:thread:${viewer!.id}`;
   checkRate(app, key, threadRate);
-  const threadId = newId();
-  const postId = newId();
-  await app.db.transaction(async (tx) => {
-    await tx.insert(threads).values({ id: threadId, groupId: group.id, authorId: viewer!.id, title: input.title });
-    await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, isOpening: true, body: input.body });
-    await autoFollow(tx, viewer!.id, threadId, "created");
-  });
+  const { threadId, postIds } = await app.db.transaction((tx) => insertThread(tx, { groupId: group.id, title: input.title, posts: [{ authorId: viewer!.id, body: input.body }] }));
+  const postId = postIds[0]!;
   app.limiter.record(key, threadRate);
   await queueNotification(app, "forums.new-thread", { threadId }, threadId);
   await queueMentions(app, { kind: "post", postId }, input.body, postId);
   // Published either way; the author just sees a gentle "Get help now" prompt.
   const crisisPrompt = matchesCrisisPhrase(`${input.title}\n${input.body}`);
   return { threadId, postId, group: { slug: group.slug, name: group.name }, crisisPrompt };
+}
+
+/**
+ * Inserts a thread with its posts, each by its own author, inside the caller's transaction: the first
+ * is the opening post (its author starts the thread), the rest replies in the given order (a
+ * millisecond apart, so the (created_at, id) order is theirs; a lone post keeps the database's time).
+ * Every author follows the thread.
+ * Policy, rate limits and notices are the caller's (a new thread; a move from chat).
+ */
+export async function insertThread(tx: Transaction, input: { groupId: string; title: string; posts: { authorId: string; body: string }[] }) {
+  const first = input.posts[0];
+  if (!first) throw Invalid("A thread needs an opening post.");
+  const threadId = newId();
+  const postIds = input.posts.map(() => newId());
+  const at = Date.now();
+  await tx.insert(threads).values({ id: threadId, groupId: input.groupId, authorId: first.authorId, title: input.title, replyCount: input.posts.length - 1 });
+  await tx.insert(posts).values(input.posts.map((p, i) => ({ id: postIds[i]!, threadId, authorId: p.authorId, isOpening: i === 0, body: p.body, createdAt: input.posts.length > 1 ? new Date(at + i) : undefined })));
+  for (const authorId of new Set(input.posts.map((p) => p.authorId))) await autoFollow(tx, authorId, threadId, authorId === first.authorId ? "created" : "replied");
+  return { threadId, postIds };
 }
 
 export type ThreadModeration = "pin" | "unpin" | "lock" | "unlock" | "remove" | "restore";

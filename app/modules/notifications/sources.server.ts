@@ -5,6 +5,7 @@ import { joinDecidedSource, joinRequestSource } from "#app/modules/groups/notify
 import { reportSource } from "#app/modules/moderation/notify.server";
 import { eventNoticeSource } from "#app/modules/events/notify.server";
 import { mentionSource } from "#app/modules/forums/mentions.server";
+import { chatMovedSource } from "#app/modules/chat/move-notify.server";
 import type { NotificationDraft } from "./record.server";
 
 /**
@@ -28,6 +29,7 @@ export const notificationSources = {
   "groups.join-request": joinRequestSource,
   "groups.join-decided": joinDecidedSource,
   "events.notice": eventNoticeSource,
+  "chat.moved": chatMovedSource,
 } satisfies Record<string, NotificationSource<z.ZodTypeAny>>;
 
 export type NotificationSourceName = keyof typeof notificationSources;
