@@ -3,7 +3,8 @@ import { demo, expect, expectAccessible, gotoAndHydrate, signUpInBrowser, test }
 
 /**
  * Blocking in Chromium: a new member blocks Robin from Robin's profile (the confirm page says what a
- * block does), opens the chat room and finds Robin's message collapsed to one line, shows it with
+ * block does), finds Robin's forum post collapsed (server-rendered), opens the chat room and finds
+ * Robin's message collapsed to one line, shows it with
  * the keyboard, then unblocks from Settings → Blocked members. A fresh member, so no demo person's
  * view changes for other specs. axe (light and dark) on the confirm page, the collapsed room and the
  * settings page.
@@ -36,6 +37,17 @@ test("block from a profile, see their chat message collapsed and show it, unbloc
   // Back on the profile, which now offers Unblock.
   await expect(page).toHaveURL(/\/members\/demo-robin$/);
   await expect(page.getByRole("button", { name: `Unblock ${demo.robin.name}` })).toBeVisible();
+
+  // In the forum Robin's opening post is collapsed on the server (a native disclosure: no JS needed).
+  await gotoAndHydrate(page, "/groups/cervical-dystonia/forum/demo-thread-daily-life");
+  const collapsed = page.getByTestId("blocked-post");
+  await expect(collapsed).toHaveCount(1);
+  await expect(collapsed.locator(":scope > summary")).toHaveText(/Post from someone you blocked/);
+  await expect(page.getByText("I was diagnosed two years ago")).toBeHidden();
+  await expectAccessible(page);
+  await collapsed.locator(":scope > summary").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("I was diagnosed two years ago")).toBeVisible();
 
   // In the room Robin's message is one collapsed line; others' messages are as before.
   await openRoom(page, me.displayName);
