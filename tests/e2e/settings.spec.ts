@@ -7,8 +7,8 @@ import { expect, expectAccessible, gotoAndHydrate, labelFor, signIn, signUpInBro
  * A fresh account each time: the demo people's preferences are shared by every spec.
  */
 
-const NAV = ["Profile", "E-mail", "Notifications", "Password", "Sessions", "Passkeys", "Accessibility", "Blocked members", "Your data", "Delete account"];
-const PATHS = ["profile", "email", "notifications", "password", "sessions", "passkeys", "accessibility", "blocked", "data", "delete"];
+const NAV = ["Profile", "E-mail", "Notifications", "Password", "Sessions", "Passkeys", "Accessibility", "Direct messages", "Blocked members", "Your data", "Delete account"];
+const PATHS = ["profile", "email", "notifications", "password", "sessions", "passkeys", "accessibility", "messages", "blocked", "data", "delete"];
 
 const nav = (page: Page) => page.getByRole("navigation", { name: "Settings" });
 
