@@ -36,6 +36,7 @@ async function personIn(browser: Browser, who: keyof typeof demo) {
 test.describe("chat retention and move to forum", () => {
   test("the owner sets a room to keep messages 90 days; the list and the room say so", async ({ page }) => {
     await signInAs(page, "morgan", LIST);
+    await expectAccessible(page);
     const choice = page.getByLabel(`Keep messages in ${ROOM.title}`);
     await choice.selectOption({ label: "90 days" });
     await choice.locator("xpath=ancestor::form").getByRole("button", { name: /^Save/ }).click();
