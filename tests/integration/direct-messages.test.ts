@@ -5,6 +5,7 @@ import { isDomainError } from "#app/lib/errors";
 import { listConversations, leaveConversation, mayMessage, openConversation, setDmPolicy, startConversation, unreadConversations } from "#app/modules/chat/direct.server";
 import { deleteMessage, muteUser, openRoom, setLocked } from "#app/modules/chat/chat.server";
 import { listQueue } from "#app/modules/moderation/queue.server";
+import { deleteAccount } from "#app/modules/accounts/deletion.server";
 import type { ChatMessage, ChatNotice, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
 import { clientId, createChatGroup, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
@@ -255,6 +256,21 @@ describe(`direct messages on ${testDatabaseKind}`, () => {
         const theirs = await listQueue(server.app, who);
         expect(theirs.queue.map((i) => i.targetId)).not.toContain(last!.message.id);
       }
+    });
+  });
+
+  describe("account deletion", () => {
+    it("a deleted account leaves its conversations; the others keep the history", async () => {
+      const gone = await createMember(server.app, "Gone");
+      await setDmPolicy(server.app, gone, "anyone");
+      const { roomId } = await startConversation(server.app, cat, { people: [gone.displayName], body: "before" });
+      await deleteAccount(server.app, gone, { content: "keep", reauth: { currentPassword: gone.password } });
+      const rows = await members(roomId);
+      expect(rows.find((m) => m.userId === gone.id)!.leftAt).not.toBeNull();
+      expect(rows.find((m) => m.userId === cat.id)!.leftAt).toBeNull();
+      const list = await listConversations(server.app, cat);
+      expect(list.conversations.find((x) => x.id === roomId)!.others).toEqual([]);
+      expect((await server.app.db.select().from(chatMessages).where(eq(chatMessages.roomId, roomId))).map((m) => m.body)).toEqual(["before"]);
     });
   });
 

@@ -4,6 +4,7 @@ import {
   accountTokens,
   calendarFeeds,
   chatMessages,
+  chatRoomMembers,
   consents,
   DEFAULT_PREFERENCES,
   groupMemberships,
@@ -25,6 +26,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, NotFound } from "#app/lib/errors";
 import { republishAuthorMessages } from "#app/modules/chat/chat.server";
+import { removeVoiceNotesOf } from "#app/modules/chat/voice.server";
 import { invalidateUserSessions, type Viewer } from "#app/modules/auth/session.server";
 import { queuePromotions, withdrawAllPlacesOf } from "#app/modules/events/rsvps.server";
 import { accessLost } from "#app/modules/groups/access.server";
@@ -165,6 +167,9 @@ async function anonymise(app: AppContext, userId: string, displayName: string, c
       await tx.update(chatMessages).set({ body: REMOVED_BY_AUTHOR }).where(eq(chatMessages.authorId, userId));
     }
 
+    // A deleted account leaves its direct conversations (the others keep the history).
+    await tx.update(chatRoomMembers).set({ leftAt: new Date() }).where(and(eq(chatRoomMembers.userId, userId), isNull(chatRoomMembers.leftAt)));
+
     await tx
       .update(users)
       .set({
@@ -198,6 +203,8 @@ async function afterCommit(app: AppContext, userId: string, done: Anonymised) {
   for (const { eventId, promoted } of done.promotions) await queuePromotions(app, eventId, promoted);
   for (const groupId of done.groupIds) await accessLost(app, { groupId, userId });
   for (const organizationId of done.organizationIds) await accessLost(app, { organizationId, userId });
+  // Before the republish, so live rooms see "no longer available" at once (voice.server.ts says why).
+  await removeVoiceNotesOf(app, userId);
   await republishAuthorMessages(app, userId);
   // Export ZIPs are files as well as rows: the export module removes both (a job still building one
   // finds its row gone and stops).

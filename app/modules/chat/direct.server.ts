@@ -231,21 +231,6 @@ export async function leaveConversation(app: AppContext, viewer: ChatActor | nul
   return { roomId };
 }
 
-/**
- * A deleted account leaves every conversation it was in (after the deletion committed): the others
- * keep the history, the account's sockets are gone already.
- */
-export async function leaveAllConversations(app: AppContext, userId: string): Promise<string[]> {
-  const rows = await app.db
-    .update(chatRoomMembers)
-    .set({ leftAt: new Date() })
-    .where(and(eq(chatRoomMembers.userId, userId), isNull(chatRoomMembers.leftAt)))
-    .returning({ roomId: chatRoomMembers.roomId });
-  const roomIds = rows.map((r) => r.roomId);
-  await app.realtime.chat.removeFromRooms(userId, roomIds);
-  return roomIds;
-}
-
 /** Saves who may start a conversation with the member. */
 export async function setDmPolicy(app: AppContext, viewer: Actor | null, policy: "nobody" | "groups" | "anyone") {
   const actor = requireActor(viewer);
