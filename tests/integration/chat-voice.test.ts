@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chatMessages, groupMemberships } from "#db/schema/index";
@@ -10,7 +11,11 @@ import { setSlowMode } from "#app/modules/chat/chat.server";
 import { VOICE_MAX_BYTES } from "#app/modules/chat/voice.schema";
 import { action as voiceAction } from "#app/routes/chat.rooms.$roomId.voice";
 import { loader as audioLoader } from "#app/routes/chat.voice.$messageId";
+import { deleteAccount } from "#app/modules/accounts/deletion.server";
+import { writeExportZip } from "#app/modules/accounts/export/build.server";
+import { storageFor } from "#app/modules/library/storage.server";
 import { createMember } from "#tests/helpers/app";
+import { readZip } from "#tests/helpers/zip";
 import { HTML_BYTES, oggOpus, PNG_BYTES, webmOpus } from "#tests/helpers/audio";
 import { clientId, collect, createChatGroup, createChatRoom, nextEvent, sentinel } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
@@ -41,7 +46,7 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
   let dataDir: string;
   let uploads: string;
   let mod: Member, alice: Member, bob: Member, outsider: Member, leaver: Member;
-  let roomId: string, privateRoomId: string, privateGroupId: string;
+  let roomId: string, privateRoomId: string, privateGroupId: string, publicGroupId: string;
   let bobSocket: TestSocket;
   const sockets: Socket[] = [];
   const ctx = (viewer: Member | null) => ({ app: server.app, viewer, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false });
@@ -57,7 +62,8 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
       await createMember(server.app, "Outsider"),
       await createMember(server.app, "Leaver"),
     ];
-    const { slug } = await createChatGroup(server.app, { moderatorId: mod.id, memberIds: [alice.id, bob.id] });
+    const { slug, groupId } = await createChatGroup(server.app, { moderatorId: mod.id, memberIds: [alice.id, bob.id] });
+    publicGroupId = groupId;
     roomId = (await createChatRoom(server.app, mod, slug)).id;
     const priv = await createChatGroup(server.app, { visibility: "private", moderatorId: mod.id, memberIds: [alice.id, leaver.id] });
     privateGroupId = priv.groupId;
@@ -120,6 +126,14 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
     control.disconnect();
   }
 
+  /** A note accepted, and its broadcast arrived at Bob's socket (so a later check starts clean). */
+  async function sentAndHeard(viewer: Member, bytes: Buffer) {
+    const id = clientId();
+    const heard = nextEvent<ChatMessage>(bobSocket, "message:new", (m) => m.clientId === id);
+    expect((await post(roomId, viewer, { audio: { bytes }, clientId: id })).status).toBe(200);
+    await heard;
+  }
+
   it("stores a WebM Opus note with its short text note, answers with the message and broadcasts it", async () => {
     const before = filesUnder(uploads).filter((f) => !f.startsWith("tmp"));
     const id = clientId();
@@ -139,14 +153,19 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
   });
 
   it("stores an Ogg Opus note without a text note", async () => {
-    const res = await post(roomId, alice, { audio: { bytes: oggOpus(5000), name: "note.ogg", type: "audio/ogg" }, clientId: clientId() });
+    const id = clientId();
+    const heard = nextEvent<ChatMessage>(bobSocket, "message:new", (m) => m.clientId === id);
+    const res = await post(roomId, alice, { audio: { bytes: oggOpus(5000), name: "note.ogg", type: "audio/ogg" }, clientId: id });
     expect(res.status).toBe(200);
+    await heard;
     expect(res.body.sent!.message).toMatchObject({ kind: "voice", body: "", voice: { durationMs: 5000 } });
   });
 
   it("answers a retried clientId with the stored message, storing and broadcasting nothing more", async () => {
     const id = clientId();
+    const firstHeard = nextEvent<ChatMessage>(bobSocket, "message:new", (m) => m.clientId === id);
     const first = await post(roomId, alice, { audio: { bytes: oggOpus(1500) }, clientId: id });
+    await firstHeard;
     const files = filesUnder(uploads);
     const rows = await rowCount();
     const heard = collect<ChatMessage>(bobSocket, "message:new");
@@ -210,12 +229,12 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
   it("keeps slow mode and the send rate for voice notes too", async () => {
     await setSlowMode(server.app, mod, { roomId, seconds: 60 });
     try {
-      expect((await post(roomId, bob, { audio: { bytes: webmOpus(700) }, clientId: clientId() })).status).toBe(200);
+      await sentAndHeard(bob, webmOpus(700));
       await expectRefused(roomId, bob, { audio: { bytes: webmOpus(700) }, clientId: clientId() }, 429, /Slow mode is on/);
     } finally {
       await setSlowMode(server.app, mod, { roomId, seconds: 0 });
     }
-    for (let i = 0; i < 5; i++) expect((await post(roomId, alice, { audio: { bytes: webmOpus(300) }, clientId: clientId() })).status).toBe(200);
+    for (let i = 0; i < 5; i++) await sentAndHeard(alice, webmOpus(300));
     await expectRefused(roomId, alice, { audio: { bytes: webmOpus(300) }, clientId: clientId() }, 429, /very quickly/);
   });
 
@@ -235,6 +254,37 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
     }
     expect(filesUnder(uploads)).toEqual(before.files);
     expect(await rowCount()).toBe(before.rows);
+  });
+
+  it("puts a member's voice notes in their data export, and removes their files when the account is deleted", async () => {
+    const carol = await createMember(server.app, "Carol");
+    await server.app.db.insert(groupMemberships).values({ groupId: publicGroupId, userId: carol.id, role: "member", status: "active" });
+    const bytes = oggOpus(1200);
+    const id = clientId();
+    const heard = nextEvent<ChatMessage>(bobSocket, "message:new", (m) => m.clientId === id);
+    const sent = (await post(roomId, carol, { audio: { bytes }, clientId: id, note: "for the export" })).body.sent!.message;
+    expect((await heard).voice).not.toBeNull();
+    const [row] = await server.app.db.select({ voice: chatMessages.voice }).from(chatMessages).where(eq(chatMessages.id, sent.id));
+    const key = row!.voice!.key;
+
+    const chunks: Buffer[] = [];
+    const out = new PassThrough();
+    out.on("data", (c: Buffer) => chunks.push(c));
+    await writeExportZip(server.app, carol.id, out);
+    const zip = await readZip(Buffer.concat(chunks));
+    expect(zip.get(`voice-notes/${sent.id}.ogg`)?.equals(bytes)).toBe(true);
+    const listed = JSON.parse(zip.get("chat-messages.json")!.toString("utf8")) as { id: string; voiceNote: string | null }[];
+    expect(listed.find((m) => m.id === sent.id)?.voiceNote).toBe(`voice-notes/${sent.id}.ogg`);
+
+    // Deleted, even with "keep my content": the note's text stays (anonymised), the recording goes.
+    const arrived = nextEvent<ChatMessage>(bobSocket, "message:new", (m) => m.id === sent.id);
+    await deleteAccount(server.app, carol, { content: "keep", reauth: { currentPassword: carol.password } });
+    expect((await arrived).voice).toBeNull();
+    expect(await storageFor(server.app).get(key)).toBeNull();
+    expect(filesUnder(uploads).some((f) => f.endsWith(key))).toBe(false);
+    const [after] = await server.app.db.select({ voice: chatMessages.voice, body: chatMessages.body }).from(chatMessages).where(eq(chatMessages.id, sent.id));
+    expect(after).toEqual({ voice: null, body: "for the export" });
+    expect((await play(sent.id, bob)).status).toBe(404);
   });
 
   describe("playback", () => {

@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { chatMessages, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { invalidInput } from "#app/lib/http.server";
@@ -91,3 +91,25 @@ export async function getVoiceAudio(app: AppContext, viewer: ChatActor | null, m
 }
 
 const VOICE = "That voice note";
+
+/**
+ * An account was deleted: its voice notes go, whatever it chose for its text. A recording can't be
+ * anonymised (the voice is the person), so each file is removed and its message keeps only the
+ * note ("This voice note is no longer available"). Called after the deletion committed; safe to run
+ * again (it finds nothing left).
+ */
+export async function removeVoiceNotesOf(app: AppContext, userId: string): Promise<number> {
+  const result = await app.db.execute(sql`
+    with old as (
+      select id, voice from ${chatMessages} where author_id = ${userId} and voice is not null for update
+    )
+    update ${chatMessages} m set voice = null from old where m.id = old.id
+    returning old.voice as voice`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { voice: ChatVoice | string }[];
+  const storage = storageFor(app);
+  for (const r of rows) {
+    const voice = (typeof r.voice === "string" ? JSON.parse(r.voice) : r.voice) as ChatVoice;
+    await storage.delete(voice.key);
+  }
+  return rows.length;
+}

@@ -19,6 +19,7 @@ import {
   threads,
   userBlocks,
   users,
+  type ChatVoice,
 } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { timeKey } from "#app/lib/keyset.server";
@@ -201,14 +202,14 @@ export function exportFiles(app: AppContext, userId: string): ExportFile[] {
       "chat-messages.json",
       (after) =>
         db
-          .select({ ...message.select, id: chatMessages.id, group: groups.name, room: chatRooms.name, body: chatMessages.body, createdAt: chatMessages.createdAt, deletedAt: chatMessages.deletedAt, deletedBy: chatMessages.deletedBy })
+          .select({ ...message.select, id: chatMessages.id, group: groups.name, room: chatRooms.name, body: chatMessages.body, voice: chatMessages.voice, createdAt: chatMessages.createdAt, deletedAt: chatMessages.deletedAt, deletedBy: chatMessages.deletedBy })
           .from(chatMessages)
           .innerJoin(chatRooms, eq(chatRooms.id, chatMessages.roomId))
           .innerJoin(groups, eq(groups.id, chatRooms.groupId))
           .where(and(eq(chatMessages.authorId, userId), message.after(after)))
           .orderBy(...message.orderBy)
           .limit(EXPORT_PAGE_SIZE),
-      (r) => ({ id: r.id, group: r.group, room: r.room, body: r.body, createdAt: iso(r.createdAt), ...removal(r.deletedAt, r.deletedBy, userId) }),
+      (r) => ({ id: r.id, group: r.group, room: r.room, body: r.body, voiceNote: r.voice ? voiceNoteEntry(r.id, r.voice) : null, createdAt: iso(r.createdAt), ...removal(r.deletedAt, r.deletedBy, userId) }),
     ),
     file(
       "reactions.json",
@@ -351,7 +352,7 @@ function removal(deletedAt: Date | null, deletedBy: string | null, userId: strin
   return { removedAt: iso(deletedAt), removedBy: deletedAt ? (deletedBy === userId ? "you" : "a moderator") : null };
 }
 
-/** The member's own uploads (library documents they added): their storage keys and the names to file them under. */
+/** The member's own uploads (library documents they added, chat voice notes they recorded): their storage keys and the names to file them under. */
 export async function* ownUploads(app: AppContext, userId: string): AsyncGenerator<{ name: string; fileKey: string; size: number | null }> {
   const upload = keyset(resources.createdAt, resources.id);
   const rows = pages((after) =>
@@ -365,7 +366,23 @@ export async function* ownUploads(app: AppContext, userId: string): AsyncGenerat
   for await (const page of rows) {
     for (const r of page) yield { name: `uploads/${r.id}-${safeFileName(r.fileName ?? "file")}`, fileKey: r.fileKey!, size: r.fileSize };
   }
+  // Their chat voice notes (removed ones too, like their removed messages in chat-messages.json).
+  const note = keyset(chatMessages.createdAt, chatMessages.id);
+  const notes = pages((after) =>
+    app.db
+      .select({ ...note.select, id: chatMessages.id, voice: chatMessages.voice })
+      .from(chatMessages)
+      .where(and(eq(chatMessages.authorId, userId), sql`${chatMessages.voice} is not null`, note.after(after)))
+      .orderBy(...note.orderBy)
+      .limit(EXPORT_PAGE_SIZE),
+  );
+  for await (const page of notes) {
+    for (const r of page) yield { name: voiceNoteEntry(r.id, r.voice!), fileKey: r.voice!.key, size: r.voice!.bytes };
+  }
 }
+
+/** Where a voice note's audio is in the ZIP (chat-messages.json names it). */
+const voiceNoteEntry = (messageId: string, voice: ChatVoice) => `voice-notes/${messageId}.${voice.mime === "audio/ogg" ? "ogg" : "webm"}`;
 
 /** A stored display name as a ZIP entry name: no folders, no dot-dot, no control characters. */
 export function safeFileName(name: string): string {
