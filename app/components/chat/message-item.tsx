@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Button } from "#app/components/ui/button";
 import { MentionText } from "#app/components/ui/mention-text";
 import { StaffBadge } from "#app/components/ui/staff-badge";
@@ -50,7 +50,13 @@ type Mode = "view" | "edit" | "delete" | "versions";
  */
 export function MessageItem({ message }: { message: ChatMessage }) {
   const { self, room, canModerate, canReport, hydrated, pinnedId, onAction, onPin, onReply, highlightSeq } = useChatRoom();
-  const [mode, setMode] = useState<Mode>("view");
+  const [mode, setModeState] = useState<Mode>("view");
+  const menu = useRef<HTMLDetailsElement>(null);
+  // Choosing an action closes the menu: the form or confirmation takes its place.
+  const setMode = (next: Mode) => {
+    if (next !== "view" && menu.current) menu.current.open = false;
+    setModeState(next);
+  };
   const own = message.author.id === self.id;
   const pinned = pinnedId === message.id;
   const live = !message.deleted;
@@ -88,7 +94,7 @@ export function MessageItem({ message }: { message: ChatMessage }) {
       {mode === "delete" && live ? <DeleteOwnConfirm message={message} onDone={() => setMode("view")} /> : null}
       {mode === "versions" ? <EarlierVersions message={message} onClose={() => setMode("view")} /> : null}
       {live ? (
-        <details className="mt-1">
+        <details ref={menu} className="mt-1">
           <summary className="inline-flex min-h-11 cursor-pointer items-center rounded-lg px-2 text-base text-brand-800 underline underline-offset-2 dark:text-brand-100">
             Options<span className="sr-only"> for the message from {message.author.displayName}</span>
           </summary>

@@ -4,7 +4,7 @@ import { reducedMotion } from "#app/lib/preferences";
 import type { ChatMessage } from "#app/realtime/events";
 import type { Pending } from "#app/realtime/use-room";
 import { MessageItem } from "./message-item";
-import type { Self } from "./room-context";
+import { useChatRoom, type Self } from "./room-context";
 
 export type { Self } from "./room-context";
 
@@ -77,9 +77,17 @@ export function MessageList({
   onEdit: (pending: Pending) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
+  const { highlightSeq } = useChatRoom();
   const stick = useRef(true);
   const divider = useRef<HTMLLIElement>(null);
   const placed = useRef(false);
+  // Taken to one message (a permalink, a quote): stay there, neither at the divider nor following the newest.
+  // (Before the effect below, which reads `stick`.)
+  useLayoutEffect(() => {
+    if (highlightSeq === null) return;
+    stick.current = false;
+    placed.current = true;
+  }, [highlightSeq]);
   const sentBefore = useRef(pending.length);
   const lastKey = `${messages.at(-1)?.id ?? ""}:${pending.length}`;
   const firstUnread = dividerAfter === null ? undefined : messages.find((m) => m.seq > dividerAfter)?.id;
