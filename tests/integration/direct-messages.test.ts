@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chatMessages, chatRoomMembers, chatRooms, reports, userBlocks, users } from "#db/schema/index";
+import { chatMessages, chatRoomMembers, chatRooms, notifications, reports, userBlocks, users } from "#db/schema/index";
 import { isDomainError } from "#app/lib/errors";
 import { listConversations, leaveConversation, mayMessage, openConversation, setDmPolicy, startConversation, unreadConversations } from "#app/modules/chat/direct.server";
 import { deleteMessage, muteUser, openRoom, setLocked } from "#app/modules/chat/chat.server";
@@ -42,6 +42,7 @@ describe(`direct messages on ${testDatabaseKind}`, () => {
     await setDmPolicy(server.app, cat, "anyone");
     await setDmPolicy(server.app, stranger, "anyone");
     // Dan keeps the default: nobody.
+    await server.app.jobs.start(server.app);
   });
   afterAll(() => server.stop());
   beforeEach(() => {
@@ -256,6 +257,33 @@ describe(`direct messages on ${testDatabaseKind}`, () => {
         const theirs = await listQueue(server.app, who);
         expect(theirs.queue.map((i) => i.targetId)).not.toContain(last!.message.id);
       }
+    });
+  });
+
+  describe("notifications", () => {
+    async function fanoutsDone() {
+      const result = await server.app.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'notifications.fanout'`);
+      const rows = (Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows) as { n: number }[];
+      await server.app.jobs.waitFor("notifications.fanout", Number(rows[0]!.n));
+    }
+
+    it("the others hear 'X sent you a message' (never the body), linked to the message; consecutive messages fold into one unread notice", async () => {
+      const { roomId } = await startConversation(server.app, ann, { people: [ben.displayName, cat.displayName], body: "My secret symptom list" });
+      const { s } = await joined(ann, roomId);
+      const second = expectOk(await request<Sent>(s, "message:send", { roomId, body: "And another detail", clientId: clientId() }));
+      await fanoutsDone();
+      const rows = await server.app.db.select().from(notifications).where(and(eq(notifications.kind, "direct_message"), eq(notifications.dedupeKey, `direct-message:${roomId}`)));
+      expect(rows.map((r) => r.userId).sort()).toEqual([ben.id, cat.id].sort());
+      for (const r of rows) {
+        expect(r.title).toBe(`${ann.displayName} sent you a message`);
+        expect(r.body).toBe("");
+        expect(r.count).toBe(2);
+        expect(r.readAt).toBeNull();
+        // The folded notice keeps pointing at the first unread message: reading starts there.
+        expect(r.link).toBe(`/messages/${roomId}?at=${second.message.seq - 1}#message-${second.message.seq - 1}`);
+      }
+      // The author hears nothing of their own messages.
+      expect(await server.app.db.select().from(notifications).where(and(eq(notifications.userId, ann.id), eq(notifications.dedupeKey, `direct-message:${roomId}`)))).toEqual([]);
     });
   });
 

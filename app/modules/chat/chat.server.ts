@@ -19,6 +19,7 @@ import { announceNotices } from "#app/modules/notifications/notifications.server
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { queueMentions } from "#app/modules/forums/mention-queue.server";
+import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { blockedIdsOf } from "#app/modules/accounts/blocks.server";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
 import { lastReadSeqOf, roomReadJoin, unreadColumn } from "./reading.server";
@@ -505,6 +506,8 @@ export async function commitSend(app: AppContext, { actor, room }: PreparedSend,
   app.realtime.chat.messageCreated(message);
   // Persisted and published: whoever it mentions hears from a job, never in this ack's time.
   await queueMentions(app, { kind: "chat", messageId: row.id }, row.body, row.id);
+  // A direct conversation's other members hear of it (one folded notice per conversation).
+  if ("kind" in room.target) await queueNotification(app, "chat.direct-message", { roomId: room.id, messageId: row.id }, `direct-message:${row.id}`);
   return { message, duplicate: false, ...crisisFlag(input.body) };
 }
 

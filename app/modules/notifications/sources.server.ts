@@ -6,6 +6,7 @@ import { reportSource } from "#app/modules/moderation/notify.server";
 import { eventNoticeSource } from "#app/modules/events/notify.server";
 import { mentionSource } from "#app/modules/forums/mentions.server";
 import { chatMovedSource } from "#app/modules/chat/move-notify.server";
+import { directMessageSource } from "#app/modules/chat/direct-notify.server";
 import type { NotificationDraft } from "./record.server";
 
 /**
@@ -30,6 +31,7 @@ export const notificationSources = {
   "groups.join-decided": joinDecidedSource,
   "events.notice": eventNoticeSource,
   "chat.moved": chatMovedSource,
+  "chat.direct-message": directMessageSource,
 } satisfies Record<string, NotificationSource<z.ZodTypeAny>>;
 
 export type NotificationSourceName = keyof typeof notificationSources;

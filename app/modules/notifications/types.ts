@@ -12,6 +12,7 @@ export const NOTIFICATION_TYPES = [
   "event_reminder",
   "event_update",
   "resource_review",
+  "direct_message",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -29,6 +30,7 @@ export const NOTIFICATION_TYPE_INFO: Record<NotificationType, { label: string; h
   event_reminder: { label: "Event reminders", hint: "24 hours and 1 hour before an event you are going to.", default: "email" },
   event_update: { label: "Changes to my events", hint: "An event you are going to moved, changed or was cancelled, or you got a place.", default: "email" },
   resource_review: { label: "Library resources due for review", hint: "For organization staff.", default: "digest", staffOnly: true },
+  direct_message: { label: "Direct messages", hint: "Someone wrote to you in a direct conversation (never what they wrote), one notice per conversation until you read it.", default: "in_app" },
 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = {
@@ -56,6 +58,7 @@ export const KIND_TYPE: Record<string, NotificationType> = {
   event_cancelled: "event_update",
   event_promoted: "event_update",
   resource_review: "resource_review",
+  direct_message: "direct_message",
 };
 
 /** What a live tab receives over the member's user channel (and the header count with it). */
