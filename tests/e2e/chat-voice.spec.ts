@@ -130,4 +130,29 @@ test.describe("chat voice notes", () => {
     await expect(page.getByTestId("presence").getByText(`${demo.alex.name} (you)`)).toBeVisible();
     await expect(history(page).getByTestId("voice-note")).toHaveCount(before);
   });
+
+  test("a refused microphone, or a browser that can't record, says so clearly and sends nothing", async ({ browser }) => {
+    // The person said no to the microphone (the fake UI always says yes, so the refusal is the browser's own error).
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    });
+    const page = await context.newPage();
+    await signInAs(page, "alex");
+    await openRoom(page, demo.alex.name);
+    const recorder = page.getByTestId("voice-recorder");
+    await recorder.getByRole("button", { name: "Record a voice note" }).click();
+    await expect(recorder.getByRole("alert")).toContainText("The browser was not allowed to use the microphone");
+    await expect(recorder.getByRole("button", { name: "Record a voice note" })).toHaveAttribute("aria-pressed", "false");
+    await expectAccessible(page);
+    // No Opus recorder at all.
+    await context.addInitScript(() => {
+      Object.defineProperty(window, "MediaRecorder", { value: undefined });
+    });
+    await page.reload();
+    await expect(page.getByTestId("presence").getByText(`${demo.alex.name} (you)`)).toBeVisible();
+    await recorder.getByRole("button", { name: "Record a voice note" }).click();
+    await expect(recorder.getByRole("alert")).toContainText("This browser can't record voice notes");
+    await context.close();
+  });
 });

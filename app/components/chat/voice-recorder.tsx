@@ -81,6 +81,14 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
     return () => clearInterval(timer);
   }, [phase]);
 
+  // Back to the toggle after a send or a discard, once it is rendered again (the buttons that had focus are gone).
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (phase.kind !== "idle" || !refocus.current) return;
+    refocus.current = false;
+    toggle.current?.focus();
+  }, [phase]);
+
   // Leaving the room while recording: the microphone is released and the preview's memory freed.
   useEffect(() => () => stopStream(), []);
   useEffect(() => {
@@ -150,7 +158,7 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
     setNote("");
     setProblem(null);
     setSpoken("Voice note discarded.");
-    requestAnimationFrame(() => toggle.current?.focus());
+    refocus.current = true;
   }
 
   async function sendTake() {
@@ -165,11 +173,11 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
     form.append("audio", take.blob, `voice-note.${take.mime === "audio/ogg" ? "ogg" : "webm"}`);
     const result = await upload(roomId, form);
     if (result?.ok && result.sent) {
-      onSent(result.sent.message);
+      refocus.current = true;
       setPhase({ kind: "idle" });
+      onSent(result.sent.message);
       setNote("");
       setSpoken("Voice note sent.");
-      requestAnimationFrame(() => toggle.current?.focus());
     } else {
       setPhase({ kind: "recorded", take });
       setProblem(`Not sent: ${result?.message ?? "no answer from the server. Your recording is kept; press “Send voice note” to try again."}`);
@@ -239,9 +247,12 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
           </div>
         </div>
       )}
-      <p role="alert" className="font-medium text-red-800 dark:text-red-300" data-testid="voice-problem">
-        {problem}
-      </p>
+      {/* Only while there is a problem: an always-present alert would be one more for the page's other alerts. */}
+      {problem ? (
+        <p role="alert" className="font-medium text-red-800 dark:text-red-300" data-testid="voice-problem">
+          {problem}
+        </p>
+      ) : null}
       <p aria-live="polite" className="sr-only" data-testid="voice-live">
         {spoken}
       </p>

@@ -18,6 +18,9 @@ import { VOICE_GRACE_MS, VOICE_MAX_BYTES, VOICE_MAX_MS, voiceMessages, VoiceNote
  * stored through the library's FileStorage under a random key, and sent as a chat message of kind
  * "voice" through the same prepare → store → commit path as a typed message (policy, send rate, slow
  * mode, one seq bump, broadcast). Played back through the policy: chat.read on the message's room.
+ * A deleted voice note (by its author or a moderator) keeps its file, like a deleted message keeps
+ * its body: moderators' review and a restore need it; it is never served again. Retention's sweep
+ * and account deletion remove files for good.
  */
 
 const voiceKind: UploadKind<VoiceMime> = {
