@@ -305,7 +305,7 @@ describe(`chat rooms over Socket.IO on ${testDatabaseKind}`, () => {
       const deleted = nextEvent<{ messageId: string }>(b, "message:deleted");
       const notice = nextEvent<{ message: string }>(b, "notice");
       expectOk(await request(m, "message:delete", { messageId: sent.message.id, reason: "Off-topic medical claim" }));
-      expect(await deleted).toEqual({ roomId: room, messageId: sent.message.id, seq: sent.message.seq });
+      expect(await deleted).toEqual({ roomId: room, messageId: sent.message.id, seq: sent.message.seq, byAuthor: false });
       expect((await notice).message).toBe("A moderator removed a message.");
       const history = expectOk(await request<HistoryPage>(b, "room:history", { roomId: room, after: 0 }));
       const placeholder = history.messages.find((x) => x.id === sent.message.id)!;
