@@ -6,6 +6,7 @@ import { listConversations, leaveConversation, mayMessage, openConversation, set
 import { deleteMessage, muteUser, openRoom, setLocked } from "#app/modules/chat/chat.server";
 import { listQueue } from "#app/modules/moderation/queue.server";
 import { deleteAccount } from "#app/modules/accounts/deletion.server";
+import { exportFiles } from "#app/modules/accounts/export/contents.server";
 import type { ChatMessage, ChatNotice, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
 import { clientId, createChatGroup, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
@@ -284,6 +285,19 @@ describe(`direct messages on ${testDatabaseKind}`, () => {
       }
       // The author hears nothing of their own messages.
       expect(await server.app.db.select().from(notifications).where(and(eq(notifications.userId, ann.id), eq(notifications.dedupeKey, `direct-message:${roomId}`)))).toEqual([]);
+    });
+  });
+
+  describe("data export", () => {
+    it("the member's own direct messages are in chat-messages.json (no group)", async () => {
+      const { roomId } = await startConversation(server.app, ann, { people: [ben.displayName] });
+      const { s } = await joined(ann, roomId);
+      expectOk(await request<Sent>(s, "message:send", { roomId, body: "For my export", clientId: clientId() }));
+      const file = exportFiles(server.app, ann.id).find((f) => f.name === "chat-messages.json")!;
+      let text = "";
+      for await (const chunk of file.open()) text += String(chunk);
+      const entries = JSON.parse(text) as { body: string; group: string | null; room: string }[];
+      expect(entries).toContainEqual(expect.objectContaining({ body: "For my export", group: null, room: "A direct conversation" }));
     });
   });
 

@@ -205,11 +205,12 @@ export function exportFiles(app: AppContext, userId: string): ExportFile[] {
           .select({ ...message.select, id: chatMessages.id, group: groups.name, room: chatRooms.name, body: chatMessages.body, voice: chatMessages.voice, createdAt: chatMessages.createdAt, deletedAt: chatMessages.deletedAt, deletedBy: chatMessages.deletedBy })
           .from(chatMessages)
           .innerJoin(chatRooms, eq(chatRooms.id, chatMessages.roomId))
-          .innerJoin(groups, eq(groups.id, chatRooms.groupId))
+          // Direct conversations have no group: their messages are the member's too.
+          .leftJoin(groups, eq(groups.id, chatRooms.groupId))
           .where(and(eq(chatMessages.authorId, userId), message.after(after)))
           .orderBy(...message.orderBy)
           .limit(EXPORT_PAGE_SIZE),
-      (r) => ({ id: r.id, group: r.group, room: r.room, body: r.body, voiceNote: r.voice ? voiceNoteEntry(r.id, r.voice) : null, createdAt: iso(r.createdAt), ...removal(r.deletedAt, r.deletedBy, userId) }),
+      (r) => ({ id: r.id, group: r.group, room: r.group === null ? "A direct conversation" : r.room, body: r.body, voiceNote: r.voice ? voiceNoteEntry(r.id, r.voice) : null, createdAt: iso(r.createdAt), ...removal(r.deletedAt, r.deletedBy, userId) }),
     ),
     file(
       "reactions.json",
