@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createClient } from "redis";
 import { io as connect, type Socket } from "socket.io-client";
-import type { DatabaseHandle } from "#db/client";
+import { createDatabase, type DatabaseHandle } from "#db/client";
 import { loadConfig } from "#app/lib/config.server";
 import type { ChatMessage, ClientToServerEvents, RoomJoined, ServerToClientEvents } from "#app/realtime/events";
 import { createHearthServer } from "../../server";
 import { clientId, expectOk, nextEvent, request } from "./chat";
+import { createTestDatabase } from "./database";
 import { connected } from "./server";
 
 /**
@@ -69,6 +70,35 @@ export async function startNode(database: DatabaseHandle, prefix: string, redisU
   await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
   return { ...server, url: `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}` };
 }
+
+/**
+ * Two app nodes on one fresh Postgres database and one Redis stream of their own (the two-node
+ * tests need DATABASE_URL and REDIS_URL: PGlite can't be shared). `close()` disconnects every
+ * socket in `sockets`, stops both nodes (dropping the database) and removes the stream.
+ */
+export async function startTwoNodes() {
+  const shared = await createTestDatabase();
+  const second = await createDatabase({ url: shared.url!, max: 5 });
+  const prefix = redisPrefix();
+  const a = await startNode(shared, prefix);
+  const b = await startNode(second, prefix);
+  const sockets: Socket[] = [];
+  return {
+    a,
+    b,
+    sockets,
+    async close() {
+      for (const s of sockets) s.disconnect();
+      await b.close();
+      await a.close(); // closes `shared`, which drops the test database
+      await dropRedisStream(prefix);
+    },
+  };
+}
+export type TwoNodes = Awaited<ReturnType<typeof startTwoNodes>>;
+
+/** Whether this run can start two nodes (Postgres and Redis). */
+export const twoNodesUnavailable = !process.env.DATABASE_URL || !process.env.REDIS_URL;
 
 /** Removes the test's Redis stream (its prefix is nobody else's). */
 export async function dropRedisStream(prefix: string): Promise<void> {

@@ -1,15 +1,14 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDatabase, type DatabaseHandle } from "#db/client";
 import { chatMessages, chatMessageVersions, chatRooms, groupMemberships, notifications } from "#db/schema/index";
 import { mentionSyntax } from "#app/lib/mentions";
 import type { ChatMessage, ChatMessageEdited, ChatRoomState, HistoryPage, RoomJoined, Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
 import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
-import { createTestDatabase, rowsOf, testDatabaseKind } from "#tests/helpers/database";
+import { rowsOf, testDatabaseKind } from "#tests/helpers/database";
 import { connected, startTestServer } from "#tests/helpers/server";
-import { dropRedisStream, joinedSocket, redisPrefix, startNode, untilDelivered, type HearthNode } from "#tests/helpers/sockets";
+import { joinedSocket, startTwoNodes, twoNodesUnavailable, untilDelivered, type HearthNode, type TwoNodes } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 type Edited = ChatMessageEdited & { changed: boolean; crisisPrompt?: true };
@@ -338,30 +337,21 @@ describe(`your own messages, replies and pages around a message on ${testDatabas
 });
 
 /** Edits and author deletes on two nodes over Redis (Postgres and Redis only, like chat-nodes.test.ts). */
-describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)("own messages across two nodes", () => {
-  let shared: DatabaseHandle;
+describe.skipIf(twoNodesUnavailable)("own messages across two nodes", () => {
+  let nodes: TwoNodes;
   let a: HearthNode, b: HearthNode;
-  const sockets: Socket[] = [];
-  let prefix: string;
+  let sockets: Socket[];
   let roomId: string;
   let alice: Member, bob: Member, mod: Member;
 
   beforeAll(async () => {
-    shared = await createTestDatabase();
-    const second = await createDatabase({ url: shared.url!, max: 5 });
-    prefix = redisPrefix();
-    a = await startNode(shared, prefix);
-    b = await startNode(second, prefix);
+    nodes = await startTwoNodes();
+    ({ a, b, sockets } = nodes);
     [mod, alice, bob] = [await createMember(a.app, "Mod"), await createMember(a.app, "Alice"), await createMember(a.app, "Bob")];
     const { slug } = await createChatGroup(a.app, { moderatorId: mod.id, memberIds: [alice.id, bob.id] });
     roomId = (await createChatRoom(a.app, mod, slug)).id;
   });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await b?.close();
-    await a?.close();
-    await dropRedisStream(prefix);
-  });
+  afterAll(() => nodes?.close());
 
   it("an edit made through node B and an author's delete reach a reader on node A", async () => {
     const bobOnA = await joinedSocket(a.url, bob.token, roomId, sockets);

@@ -8,10 +8,8 @@ import { createMember } from "#tests/helpers/app";
 import { clientId, collect, createChatGroup, createChatRoom, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { connected, startTestServer } from "#tests/helpers/server";
-import { createDatabase, type DatabaseHandle } from "#db/client";
 import type { Socket } from "socket.io-client";
-import { createTestDatabase } from "#tests/helpers/database";
-import { dropRedisStream, joinedSocket, redisPrefix, startNode, untilDelivered, type HearthNode } from "#tests/helpers/sockets";
+import { joinedSocket, startTwoNodes, twoNodesUnavailable, untilDelivered, type HearthNode, type TwoNodes } from "#tests/helpers/sockets";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 type Reacted = { messageId: string; kind: string; count: number; reacted: boolean };
@@ -293,23 +291,16 @@ describe(`chat reactions on ${testDatabaseKind}`, () => {
   });
 });
 
-/** Two nodes on one Postgres and one Redis (as in chat-nodes.test.ts): PGlite can't be shared, so this needs the real servers. */
-const needsServers = !process.env.DATABASE_URL || !process.env.REDIS_URL;
-
-describe.skipIf(needsServers)("chat reactions across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
-  let shared: DatabaseHandle;
+describe.skipIf(twoNodesUnavailable)("chat reactions across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
+  let nodes: TwoNodes;
   let a: HearthNode, b: HearthNode;
-  const sockets: Socket[] = [];
+  let sockets: Socket[];
   let roomId: string;
-  let prefix: string;
   let mod: Member, alice: Member, bob: Member;
 
   beforeAll(async () => {
-    shared = await createTestDatabase();
-    const second = await createDatabase({ url: shared.url!, max: 5 });
-    prefix = redisPrefix();
-    a = await startNode(shared, prefix);
-    b = await startNode(second, prefix);
+    nodes = await startTwoNodes();
+    ({ a, b, sockets } = nodes);
     [mod, alice, bob] = [await createMember(a.app, "Mod"), await createMember(a.app, "Alice"), await createMember(a.app, "Bob")];
     const { slug } = await createChatGroup(a.app, { moderatorId: mod.id, memberIds: [alice.id, bob.id] });
     roomId = (await createChatRoom(a.app, mod, slug)).id;
@@ -317,12 +308,7 @@ describe.skipIf(needsServers)("chat reactions across two nodes (needs DATABASE_U
     await untilDelivered(onA, onB, roomId);
     await untilDelivered(onB, onA, roomId);
   });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await b?.close();
-    await a?.close();
-    await dropRedisStream(prefix);
-  });
+  afterAll(() => nodes?.close());
 
   it("a reaction given on node B reaches a reader on node A with its count", async () => {
     const aliceOnA = await joinedSocket(a.url, alice.token, roomId, sockets);

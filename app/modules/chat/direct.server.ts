@@ -189,12 +189,12 @@ export async function unreadConversations(app: AppContext, actorId: string): Pro
 }
 
 /** Opening a conversation page: the room machinery's openRoom, plus who is in it. 404 for anyone not in it. */
-export async function openConversation(app: AppContext, viewer: Actor | null, roomId: string) {
+export async function openConversation(app: AppContext, viewer: Actor | null, roomId: string, at?: number) {
   const actor = requireActor(viewer);
   const room = await loadRoom(app, actor, roomId);
   if (room.kind !== "direct") throw NotFound(CONVERSATION);
   assertCan(actor, "chat.read", room.target, CONVERSATION);
-  const [opened, people] = await Promise.all([openRoom(app, actor, { roomId }), conversationPeople(app, roomId)]);
+  const [opened, people] = await Promise.all([openRoom(app, actor, { roomId, at }), conversationPeople(app, roomId)]);
   return { ...opened, people: people.filter((p) => p.id !== actor.id) };
 }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ChatRoom } from "#app/components/chat/chat-room";
 import { Button } from "#app/components/ui/button";
 import { permalinkSeq } from "#app/lib/chat-links";
+import { Invalid } from "#app/lib/errors";
 import { actionFailure, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { RoomIdSchema } from "#app/modules/chat/chat.schema";
 import { leaveConversation, openConversation } from "#app/modules/chat/direct.server";
@@ -18,7 +19,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
   const { roomId } = requireParams(params, ParamsSchema);
-  return loaderWork(async () => ({ ...(await openConversation(context.app, viewer, roomId)), self: { id: viewer.id, displayName: viewer.displayName } }));
+  return loaderWork(async () => {
+    // A permalink's `?at=` renders the page around that message, as in a group room.
+    const at = permalinkSeq(new URL(request.url).searchParams);
+    const opened = await openConversation(context.app, viewer, roomId, at ?? undefined);
+    return { ...opened, hasNewer: opened.hasMore, focusSeq: at, self: { id: viewer.id, displayName: viewer.displayName } };
+  });
 }
 
 export async function action({ params, context, request }: ActionFunctionArgs) {
@@ -26,19 +32,18 @@ export async function action({ params, context, request }: ActionFunctionArgs) {
   const { roomId } = requireParams(params, ParamsSchema);
   const form = await readForm(request);
   try {
-    if (form.get("intent") !== "leave") throw new Response("Unknown action", { status: 400 });
+    if (form.get("intent") !== "leave") throw Invalid("Unknown action.");
     await leaveConversation(context.app, viewer, roomId);
     return redirect("/messages");
   } catch (e) {
-    if (e instanceof Response) throw e;
     return actionFailure(e);
   }
 }
 
 export default function ConversationPage() {
   const data = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const confirming = params.get("leave") === "1";
+  const [search] = useSearchParams();
+  const confirming = search.get("leave") === "1";
   return (
     <div className="space-y-4">
       <p>
@@ -70,7 +75,7 @@ export default function ConversationPage() {
           </Link>
         </p>
       )}
-      <ChatRoom key={data.room.id} roomId={data.room.id} initial={data} self={data.self} slug={null} focusSeq={permalinkSeq(params)} />
+      <ChatRoom key={`${data.room.id}:${data.focusSeq ?? ""}`} roomId={data.room.id} initial={data} self={data.self} slug={null} focusSeq={data.focusSeq} />
     </div>
   );
 }

@@ -38,9 +38,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function NewConversation() {
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
+  const [search] = useSearchParams();
   const busy = useNavigation().state === "submitting";
-  const initial = result?.people?.length ? result.people : [params.get("to") ?? ""];
+  const initial = result?.people?.length ? result.people : [search.get("to") ?? ""];
   const [count, setCount] = useState(Math.max(1, Math.min(DM_MAX_OTHERS, initial.length)));
   const fields = useRef<(HTMLInputElement | null)[]>([]);
   const error = result && !result.ok ? result.message : null;
