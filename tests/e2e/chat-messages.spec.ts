@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import { io } from "socket.io-client";
 import { demo, expect, expectAccessible, gotoAndHydrate, ORIGIN, signInAs, test, uniqueSuffix } from "./helpers";
+import { history, messageFrom, openChatRoom, personIn, send } from "./chat-helpers";
 
 /**
  * Your own messages, replies and permalinks in real browsers: editing (another browser sees it live;
@@ -9,35 +10,14 @@ import { demo, expect, expectAccessible, gotoAndHydrate, ORIGIN, signInAs, test,
  */
 const GROUP = "cervical-dystonia";
 const GENERAL = `/groups/${GROUP}/chat/demo-room-cervical-general`;
+const openRoom = (page: Page, path: string, name: string) => openChatRoom(page, name, { path });
 
-const history = (page: Page) => page.getByRole("region", { name: "Message history" });
-const messageFrom = (page: Page, text: string) => history(page).getByTestId("chat-message").filter({ hasText: text });
 /** The message itself, not the replies quoting it. */
 const theMessage = (page: Page, text: string) => messageFrom(page, text).filter({ hasNot: page.getByTestId("chat-reply-quote") });
 /** One message by its seq (stable while its text is being edited). */
 async function bySeq(page: Page, text: string) {
   const seq = await messageFrom(page, text).getAttribute("data-seq");
   return history(page).locator(`[data-seq="${seq}"]`);
-}
-
-async function personIn(browser: Browser, who: keyof typeof demo) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInAs(page, who);
-  return { context, page };
-}
-
-async function openRoom(page: Page, path: string, name: string) {
-  await gotoAndHydrate(page, path);
-  await expect(page.getByTestId("presence").getByText(`${name} (you)`)).toBeVisible();
-}
-
-async function send(page: Page, text: string) {
-  const box = page.getByLabel("Message", { exact: true });
-  await box.fill(text);
-  await box.press("Enter");
-  await expect(messageFrom(page, text)).toBeVisible();
-  await expect(page.getByTestId("chat-pending")).toHaveCount(0);
 }
 
 async function options(page: Page, text: string) {

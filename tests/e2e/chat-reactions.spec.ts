@@ -1,35 +1,14 @@
-import type { Browser, Page } from "@playwright/test";
-import { demo, expect, expectAccessible, gotoAndHydrate, signInAs, test, uniqueSuffix } from "./helpers";
+import type { Page } from "@playwright/test";
+import { demo, expect, expectAccessible, signInAs, test, uniqueSuffix } from "./helpers";
+import { messageFrom, openChatRoom, personIn, send } from "./chat-helpers";
 
 /**
  * Reactions and the composer's draft in real browsers: Alex reacts with the keyboard only, Sam sees
  * the count change live in another browser context; the draft survives a reload and is gone once sent.
  */
 const ROOM = { path: "/groups/blepharospasm/chat/demo-room-bleph-general", title: "General chat" };
+const openRoom = (page: Page, name: string) => openChatRoom(page, name, ROOM);
 
-async function openRoom(page: Page, name: string) {
-  await gotoAndHydrate(page, ROOM.path);
-  await expect(page.getByRole("heading", { level: 1, name: ROOM.title })).toBeVisible();
-  await expect(page.getByTestId("presence").getByText(`${name} (you)`)).toBeVisible();
-}
-
-async function personIn(browser: Browser, who: keyof typeof demo) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInAs(page, who);
-  return { context, page };
-}
-
-const history = (page: Page) => page.getByRole("region", { name: "Message history" });
-const messageFrom = (page: Page, text: string) => history(page).getByTestId("chat-message").filter({ hasText: text });
-
-async function send(page: Page, text: string) {
-  const box = page.getByLabel("Message", { exact: true });
-  await box.fill(text);
-  await box.press("Enter");
-  await expect(messageFrom(page, text)).toBeVisible();
-  await expect(page.getByTestId("chat-pending")).toHaveCount(0);
-}
 
 test.describe("chat reactions and the draft", () => {
   test("react with the keyboard; the count reaches another browser live; screen readers hear who", async ({ browser, page, consoleErrors }) => {

@@ -1,5 +1,6 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { demo, escapeRegExp, expect, expectAccessible, gotoAndHydrate, signInAs, test, uniqueSuffix } from "./helpers";
+import { history, messageFrom, openChatRoom, personIn, send } from "./chat-helpers";
 
 /**
  * Retention and move to forum in a real browser: the organization's owner sets how long a room keeps
@@ -8,30 +9,8 @@ import { demo, escapeRegExp, expect, expectAccessible, gotoAndHydrate, signInAs,
  */
 const LIST = "/groups/cervical-dystonia/chat";
 const ROOM = { path: "/groups/cervical-dystonia/chat/demo-room-cervical-newcomers", title: "Newcomers' corner" };
+const openRoom = (page: Page, name: string) => openChatRoom(page, name, ROOM);
 
-const history = (page: Page) => page.getByRole("region", { name: "Message history" });
-const messageFrom = (page: Page, text: string) => history(page).getByTestId("chat-message").filter({ hasText: text });
-
-async function openRoom(page: Page, name: string) {
-  await gotoAndHydrate(page, ROOM.path);
-  await expect(page.getByRole("heading", { level: 1, name: ROOM.title })).toBeVisible();
-  await expect(page.getByTestId("presence").getByText(`${name} (you)`)).toBeVisible();
-}
-
-async function send(page: Page, text: string) {
-  const box = page.getByLabel("Message", { exact: true });
-  await box.fill(text);
-  await box.press("Enter");
-  await expect(messageFrom(page, text)).toBeVisible();
-  await expect(page.getByTestId("chat-pending")).toHaveCount(0);
-}
-
-async function personIn(browser: Browser, who: keyof typeof demo) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInAs(page, who);
-  return { context, page };
-}
 
 test.describe("chat retention and move to forum", () => {
   test("the owner sets a room to keep messages 90 days; the list and the room say so", async ({ page }) => {

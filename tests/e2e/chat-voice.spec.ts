@@ -1,5 +1,6 @@
-import type { Browser, Page } from "@playwright/test";
-import { demo, expect, expectAccessible, gotoAndHydrate, signInAs, test, uniqueSuffix } from "./helpers";
+import type { Page } from "@playwright/test";
+import { demo, expect, expectAccessible, signInAs, test, uniqueSuffix } from "./helpers";
+import { history, messageFrom, openChatRoom, personIn } from "./chat-helpers";
 
 /**
  * Voice notes in Chromium with a fake microphone (playwright.config.ts: --use-fake-device-for-media-stream
@@ -9,22 +10,8 @@ import { demo, expect, expectAccessible, gotoAndHydrate, signInAs, test, uniqueS
  * and dark on both pages.
  */
 const ROOM = { path: "/groups/blepharospasm/chat/demo-room-bleph-general", title: "General chat" };
+const openRoom = (page: Page, name: string) => openChatRoom(page, name, ROOM);
 
-async function openRoom(page: Page, name: string) {
-  await gotoAndHydrate(page, ROOM.path);
-  await expect(page.getByRole("heading", { level: 1, name: ROOM.title })).toBeVisible();
-  await expect(page.getByTestId("presence").getByText(`${name} (you)`)).toBeVisible();
-}
-
-async function personIn(browser: Browser, who: keyof typeof demo) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signInAs(page, who);
-  return { context, page };
-}
-
-const history = (page: Page) => page.getByRole("region", { name: "Message history" });
-const messageFrom = (page: Page, text: string) => history(page).getByTestId("chat-message").filter({ hasText: text });
 
 test.describe("chat voice notes", () => {
   test("record with the keyboard, add a note, send; another browser plays it and changes the speed", async ({ browser, page, consoleErrors }) => {

@@ -1,6 +1,7 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { io as connectSocket } from "socket.io-client";
 import { ORIGIN, demo, expect, expectAccessible, gotoAndHydrate, signInAs, test } from "./helpers";
+import { history, messageFrom, openChatRoom, personIn } from "./chat-helpers";
 
 /**
  * Live chat in real browsers: three people in three browser contexts in the same room. Messages
@@ -10,23 +11,8 @@ import { ORIGIN, demo, expect, expectAccessible, gotoAndHydrate, signInAs, test 
 const ROOM_PATH = "/groups/cervical-dystonia/chat/demo-room-cervical-general";
 /** A second room, so the fault tests below start from a room nobody has muted anyone in. */
 const NEWCOMERS = { id: "demo-room-cervical-newcomers", path: "/groups/cervical-dystonia/chat/demo-room-cervical-newcomers", title: "Newcomers' corner" };
+const openRoom = (page: Page, name: string, room = { path: ROOM_PATH, title: "General chat" }) => openChatRoom(page, name, room);
 
-async function personIn(browser: Browser, who: keyof typeof demo, options: { reducedMotion?: "reduce" } = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  await signInAs(page, who);
-  return { context, page };
-}
-
-async function openRoom(page: Page, name: string, room = { path: ROOM_PATH, title: "General chat" }) {
-  await gotoAndHydrate(page, room.path);
-  await expect(page.getByRole("heading", { level: 1, name: room.title })).toBeVisible();
-  // Joined: the presence list names us.
-  await expect(page.getByTestId("presence").getByText(`${name} (you)`)).toBeVisible();
-}
-
-const history = (page: Page) => page.getByRole("region", { name: "Message history" });
-const messageFrom = (page: Page, text: string) => history(page).getByTestId("chat-message").filter({ hasText: text });
 
 test.describe("live chat", () => {
   test("two members chat live; a moderator deletes one message and mutes the other author", async ({ browser, page, consoleErrors }) => {
