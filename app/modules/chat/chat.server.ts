@@ -790,13 +790,15 @@ export async function banUser(app: AppContext, viewer: ChatActor | null, input: 
   return { userId: subject.id, banned: input.banned };
 }
 
-async function updateRoom(
-  app: AppContext,
-  viewer: ChatActor | null,
-  roomId: string,
-  change: { set: Partial<typeof chatRooms.$inferInsert>; action: string; reason?: string; details?: Record<string, unknown>; notice: string },
-) {
-  const { actor, room } = await moderatedRoom(app, viewer, roomId);
+/** A change to a room's settings, audited, announced to its live readers. */
+type RoomChange = { set: Partial<typeof chatRooms.$inferInsert>; action: string; reason?: string; details?: Record<string, unknown>; notice?: string };
+
+/**
+ * The one way a room's settings change (slow mode, lock, pin, rename, archive, retention): the update
+ * and its audit row in one transaction, then the new room state and a notice to its live readers.
+ * The caller has already asked the policy for `actor`.
+ */
+export async function changeRoom(app: AppContext, actor: Actor, room: { id: string; groupId: string | null }, change: RoomChange) {
   await app.db.transaction(async (tx) => {
     await tx.update(chatRooms).set(change.set).where(eq(chatRooms.id, room.id));
     await recordModerationAction(tx, {
@@ -810,7 +812,12 @@ async function updateRoom(
     });
   });
   await publishRoom(app, room.id);
-  app.realtime.chat.notice({ roomId: room.id, message: change.notice });
+  if (change.notice) app.realtime.chat.notice({ roomId: room.id, message: change.notice });
+}
+
+async function updateRoom(app: AppContext, viewer: ChatActor | null, roomId: string, change: RoomChange & { notice: string }) {
+  const { actor, room } = await moderatedRoom(app, viewer, roomId);
+  await changeRoom(app, actor, room, change);
   return { roomId: room.id };
 }
 
@@ -898,34 +905,16 @@ async function managedRoom(app: AppContext, viewer: ChatActor | null, slug: stri
 
 export async function renameRoom(app: AppContext, viewer: ChatActor | null, slug: string, input: { roomId: string; name: string }) {
   const { actor, room } = await managedRoom(app, viewer, slug, input.roomId);
-  await app.db.transaction(async (tx) => {
-    await tx.update(chatRooms).set({ name: input.name }).where(eq(chatRooms.id, room.id));
-    await recordModerationAction(tx, {
-      actorId: actor.id,
-      action: "chat.room.rename",
-      targetType: "chat_room",
-      targetId: room.id,
-      groupId: room.groupId,
-      details: { from: room.name, to: input.name },
-    });
-  });
-  await publishRoom(app, room.id);
+  await changeRoom(app, actor, room, { set: { name: input.name }, action: "chat.room.rename", details: { from: room.name, to: input.name } });
   return { id: room.id, name: input.name };
 }
 
 export async function archiveRoom(app: AppContext, viewer: ChatActor | null, slug: string, input: { roomId: string; archived: boolean }) {
   const { actor, room } = await managedRoom(app, viewer, slug, input.roomId);
-  await app.db.transaction(async (tx) => {
-    await tx.update(chatRooms).set({ archivedAt: input.archived ? new Date() : null }).where(eq(chatRooms.id, room.id));
-    await recordModerationAction(tx, {
-      actorId: actor.id,
-      action: input.archived ? "chat.room.archive" : "chat.room.unarchive",
-      targetType: "chat_room",
-      targetId: room.id,
-      groupId: room.groupId,
-    });
+  await changeRoom(app, actor, room, {
+    set: { archivedAt: input.archived ? new Date() : null },
+    action: input.archived ? "chat.room.archive" : "chat.room.unarchive",
+    notice: input.archived ? "A moderator archived this room." : "A moderator reopened this room.",
   });
-  await publishRoom(app, room.id);
-  app.realtime.chat.notice({ roomId: room.id, message: input.archived ? "A moderator archived this room." : "A moderator reopened this room." });
   return { id: room.id, name: room.name };
 }

@@ -1,12 +1,11 @@
-import { eq, isNotNull, sql } from "drizzle-orm";
+import { isNotNull, sql } from "drizzle-orm";
 import { chatMessages, chatRooms, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { NotFound, Unauthenticated } from "#app/lib/errors";
 import { logError } from "#app/lib/log.server";
 import { assertCan, type Actor } from "#app/policy.server";
 import { storageFor } from "#app/modules/library/storage.server";
-import { recordModerationAction } from "#app/modules/moderation/moderation.server";
-import { groupRoomOnly, loadRoom, publishRoom } from "./chat.server";
+import { changeRoom, groupRoomOnly, loadRoom } from "./chat.server";
 import { retentionText, type RetentionDays } from "./retention.schema";
 
 /**
@@ -22,19 +21,12 @@ export async function setRetention(app: AppContext, viewer: Actor | null, slug: 
   if (room.group.slug !== slug) throw NotFound("That room");
   assertCan(viewer, "chat.setRetention", room.group.target, "That room");
   if (room.retentionDays === input.days) return { id: room.id, name: room.name, days: input.days, changed: false };
-  await app.db.transaction(async (tx) => {
-    await tx.update(chatRooms).set({ retentionDays: input.days }).where(eq(chatRooms.id, room.id));
-    await recordModerationAction(tx, {
-      actorId: viewer.id,
-      action: "chat.room.retention",
-      targetType: "chat_room",
-      targetId: room.id,
-      groupId: room.groupId,
-      details: { from: room.retentionDays, to: input.days },
-    });
+  await changeRoom(app, viewer, room, {
+    set: { retentionDays: input.days },
+    action: "chat.room.retention",
+    details: { from: room.retentionDays, to: input.days },
+    notice: retentionText(input.days),
   });
-  await publishRoom(app, room.id);
-  app.realtime.chat.notice({ roomId: room.id, message: retentionText(input.days) });
   return { id: room.id, name: room.name, days: input.days, changed: true };
 }
 
