@@ -1,35 +1,27 @@
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, type DatabaseHandle } from "#db/client";
 import type { ChatMessage, ChatNotice, Sent } from "#app/realtime/events";
 import { leaveConversation, setDmPolicy, startConversation } from "#app/modules/chat/direct.server";
 import { createMember } from "#tests/helpers/app";
 import { clientId, collect, createChatGroup, expectError, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
-import { createTestDatabase } from "#tests/helpers/database";
-import { dropRedisStream, joinedSocket, redisPrefix, startNode, untilDelivered, type HearthNode } from "#tests/helpers/sockets";
+import { joinedSocket, startTwoNodes, twoNodesUnavailable, untilDelivered, type HearthNode, type TwoNodes } from "#tests/helpers/sockets";
 
 /**
  * Direct conversations on two server nodes sharing Postgres and Redis (as chat-nodes.test.ts): a
  * message reaches the other node, and a leave made through one node takes effect on both at once.
  */
-const needs = !process.env.DATABASE_URL || !process.env.REDIS_URL;
-
-describe.skipIf(needs)("direct messages across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
-  let shared: DatabaseHandle;
+describe.skipIf(twoNodesUnavailable)("direct messages across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
+  let nodes: TwoNodes;
   let a: HearthNode, b: HearthNode;
-  const sockets: Socket[] = [];
-  let prefix: string;
+  let sockets: Socket[];
   let roomId: string;
   let ann: Awaited<ReturnType<typeof createMember>>, ben: typeof ann, cat: typeof ann;
 
   const joined = (n: HearthNode, m: typeof ann) => joinedSocket(n.url, m.token, roomId, sockets);
 
   beforeAll(async () => {
-    shared = await createTestDatabase();
-    const second = await createDatabase({ url: shared.url!, max: 5 });
-    prefix = redisPrefix();
-    a = await startNode(shared, prefix);
-    b = await startNode(second, prefix);
+    nodes = await startTwoNodes();
+    ({ a, b, sockets } = nodes);
     [ann, ben, cat] = [await createMember(a.app, "Ann"), await createMember(a.app, "Ben"), await createMember(a.app, "Cat")];
     await createChatGroup(a.app, { moderatorId: ann.id, memberIds: [ben.id, cat.id] });
     await setDmPolicy(a.app, ben, "groups");
@@ -41,12 +33,7 @@ describe.skipIf(needs)("direct messages across two nodes (needs DATABASE_URL and
     onA.disconnect();
     onB.disconnect();
   });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await b?.close();
-    await a?.close();
-    await dropRedisStream(prefix);
-  });
+  afterAll(() => nodes?.close());
 
   it("a message sent through node B reaches a member on node A", async () => {
     const onA = await joined(a, ben);
