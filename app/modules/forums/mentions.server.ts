@@ -65,6 +65,8 @@ async function chatDrafts(app: AppContext, messageId: string): Promise<Notificat
     })
     .from(chatMessages)
     .innerJoin(chatRooms, eq(chatRooms.id, chatMessages.roomId))
+    // Group rooms only: in a direct conversation every member already hears of each message through
+    // its direct_message notice (chat/direct-notify.server.ts), so a mention there would tell them twice.
     .innerJoin(groups, eq(groups.id, chatRooms.groupId))
     .innerJoin(users, eq(users.id, chatMessages.authorId))
     .where(and(eq(chatMessages.id, messageId), isNull(chatMessages.deletedAt)))
