@@ -128,6 +128,22 @@ describe(`direct messages on ${testDatabaseKind}`, () => {
       expect(ownPolicy!.p).toBe("nobody");
     });
 
+    it("two starts of the same 1:1 at once (a double click, or both people together) make one conversation", async () => {
+      const [eve, fay] = [await createMember(server.app, "Eve"), await createMember(server.app, "Fay")];
+      await setDmPolicy(server.app, eve, "anyone");
+      await setDmPolicy(server.app, fay, "anyone");
+      const started = await Promise.all([
+        startConversation(server.app, eve, { people: [fay.displayName] }),
+        startConversation(server.app, fay, { people: [eve.displayName] }),
+        startConversation(server.app, eve, { people: [fay.displayName] }),
+      ]);
+      expect(new Set(started.map((s) => s.roomId)).size).toBe(1);
+      expect(started.filter((s) => !s.reused)).toHaveLength(1);
+      const rooms = await server.app.db.select({ id: chatRooms.id }).from(chatRooms).where(and(eq(chatRooms.kind, "direct"), eq(chatRooms.createdBy, eve.id)));
+      const byFay = await server.app.db.select({ id: chatRooms.id }).from(chatRooms).where(and(eq(chatRooms.kind, "direct"), eq(chatRooms.createdBy, fay.id)));
+      expect(rooms.length + byFay.length).toBe(1);
+    });
+
     it("a small group: up to 7 others; 8 others (9 people) are refused before anyone is asked", async () => {
       const many = await Promise.all(Array.from({ length: 8 }, (_, i) => createMember(server.app, `Many${i}`)));
       for (const m of many) await setDmPolicy(server.app, m, "anyone");

@@ -74,8 +74,8 @@ function assertMayStartAny(actor: Actor) {
 }
 
 /** The actor's open 1:1 conversation with this person (both still in it), if any. */
-async function openOneToOne(app: AppContext, actorId: string, otherId: string): Promise<string | null> {
-  const rows = await app.db.execute(sql`
+async function openOneToOne(db: Pick<AppContext["db"], "execute">, actorId: string, otherId: string): Promise<string | null> {
+  const rows = await db.execute(sql`
     select mine.room_id as id from ${chatRoomMembers} mine
     join ${chatRoomMembers} theirs on theirs.room_id = mine.room_id and theirs.user_id = ${otherId} and theirs.left_at is null
     join ${chatRooms} r on r.id = mine.room_id and r.kind = 'direct' and r.archived_at is null
@@ -107,7 +107,7 @@ export async function startConversation(app: AppContext, viewer: ChatActor | nul
   const byKey = new Map(found.map((f) => [f.displayName.toLowerCase(), f]));
   // Both are in an open 1:1 already: opening it again asks nobody's consent (it was given).
   const only = names.length === 1 ? byKey.get(names[0]![0]) : undefined;
-  const existing = only && only.id !== actor.id ? await openOneToOne(app, actor.id, only.id) : null;
+  const existing = only && only.id !== actor.id ? await openOneToOne(app.db, actor.id, only.id) : null;
   if (existing) return { roomId: existing, reused: true, ...(await firstMessage(app, actor, existing, input)) };
   const refused: string[] = [];
   const chosen: string[] = [];
@@ -119,12 +119,21 @@ export async function startConversation(app: AppContext, viewer: ChatActor | nul
   }
   if (refused.length) throw Forbidden(refused.join(" "));
 
-  const roomId = newId(9);
-  await app.db.transaction(async (tx) => {
+  const created = await app.db.transaction(async (tx) => {
+    if (chosen.length === 1) {
+      // Two people starting the same 1:1 at once: the second waits for the first's commit (a lock on
+      // the pair, held until this transaction ends) and then finds its room instead of making another.
+      const pair = [actor.id, chosen[0]!].sort().join(":");
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`dm:${pair}`}))`);
+      const raced = await openOneToOne(tx, actor.id, chosen[0]!);
+      if (raced) return { roomId: raced, reused: true };
+    }
+    const roomId = newId(9);
     await tx.insert(chatRooms).values({ id: roomId, kind: "direct", groupId: null, name: "", createdBy: actor.id });
     await tx.insert(chatRoomMembers).values([actor.id, ...chosen].map((userId) => ({ roomId, userId })));
+    return { roomId, reused: false };
   });
-  return { roomId, reused: false, ...(await firstMessage(app, actor, roomId, input)) };
+  return { ...created, ...(await firstMessage(app, actor, created.roomId, input)) };
 }
 
 /** The optional first message, through the normal send path once the room has committed. */
