@@ -234,7 +234,10 @@ describe(`the HTTP layer of the real server on ${testDatabaseKind}`, () => {
     it("every route with an action answers a JSON body with 415, never 500", async () => {
       // The build's own route table, read in a plain Node process (Vitest would transform the bundle again).
       const entry = path.resolve(import.meta.dirname, "../..", s.buildDir, "server/index.js");
-      const script = `const b = await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(JSON.stringify(Object.values(b.routes).filter((r) => r.module.action).map((r) => r.path ?? "")))`;
+      // A nested route's path is relative to its parent's (settings.messages is "messages" under "settings"): join the chain.
+      const script = `const b = await import(${JSON.stringify(pathToFileURL(entry).href)});
+        const full = (r) => [r.parentId && b.routes[r.parentId] ? full(b.routes[r.parentId]) : "", r.path ?? ""].filter(Boolean).join("/");
+        console.log(JSON.stringify(Object.values(b.routes).filter((r) => r.module.action).map(full)))`;
       const routePaths = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" })) as string[];
       const values: Record<string, string> = { slug: "hearth-pub", threadId: "thread-h", postId: "post-h", roomId: "room-h", eventId: "no-event", resourceId: "no-resource", actionId: "no-action" };
       // Sign-out reads no body at all: whatever is posted, it signs out.

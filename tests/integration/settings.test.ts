@@ -82,6 +82,8 @@ describe(`settings through the real server on ${testDatabaseKind}`, () => {
         ["/settings/sessions", "Sessions"],
         ["/settings/passkeys", "Passkeys"],
         ["/settings/accessibility", "Accessibility"],
+        ["/settings/messages", "Direct messages"],
+        ["/settings/blocked", "Blocked members"],
         ["/settings/data", "Your data"],
         ["/settings/delete", "Delete account"],
       ]);
