@@ -58,23 +58,17 @@ export default function BlockMember() {
       {result?.ok ? <StatusMessage message={result.message} /> : <FormErrors errors={result ? [result.message] : []} />}
       {self ? (
         <p>You can't block yourself.</p>
-      ) : blocked ? (
-        <>
-          <p>Their posts and messages show collapsed for you, and they can't send you direct messages or mention you. Unblocking undoes all of that; they aren't told either way.</p>
-          <Form method="post" className="flex flex-wrap gap-3">
-            <input type="hidden" name="back" value={back} />
-            <Button type="submit" name="intent" value="unblock" variant="secondary" disabled={busy}>
-              Unblock {member.displayName}
-            </Button>
-          </Form>
-        </>
       ) : (
         <>
-          <p className="text-lg">{BLOCK_EXPLAINED}</p>
+          {blocked ? (
+            <p>Their posts and messages show collapsed for you, and they can't send you direct messages or mention you. Unblocking undoes all of that; they aren't told either way.</p>
+          ) : (
+            <p className="text-lg">{BLOCK_EXPLAINED}</p>
+          )}
           <Form method="post" className="flex flex-wrap gap-3">
             <input type="hidden" name="back" value={back} />
-            <Button type="submit" name="intent" value="block" variant="danger" disabled={busy}>
-              Block {member.displayName}
+            <Button type="submit" name="intent" value={blocked ? "unblock" : "block"} variant={blocked ? "secondary" : "danger"} disabled={busy}>
+              {blocked ? "Unblock" : "Block"} {member.displayName}
             </Button>
           </Form>
         </>
