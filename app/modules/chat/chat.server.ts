@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { rowsOf } from "#app/lib/db-rows.server";
 import { alias } from "drizzle-orm/pg-core";
 import { chatMessages, chatReactions, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, roomReads, users, type ChatSystemData, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -558,10 +559,6 @@ async function replyQuote(app: AppContext, roomId: string, replyToId: string): P
   return { replyToId: original.id, replySeq: Number(original.seq), replyAuthorName: original.authorName, replyExcerpt: original.body.slice(0, 160), replyDeletedAt: null };
 }
 
-/** db.execute() returns an array on postgres-js and { rows } on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
 
 async function authorName(app: AppContext, userId: string) {
   const [u] = await app.db.select({ displayName: users.displayName }).from(users).where(eq(users.id, userId));

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { rowsOf } from "#app/lib/db-rows.server";
 import { chatMessages, chatRoomMembers, chatRooms, groupMemberships, roomReads, userBlocks, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Forbidden, Invalid, NotFound, Unauthenticated } from "#app/lib/errors";
@@ -82,8 +83,7 @@ async function openOneToOne(db: Pick<AppContext["db"], "execute">, actorId: stri
     where mine.user_id = ${actorId} and mine.left_at is null
       and (select count(*) from ${chatRoomMembers} everyone where everyone.room_id = mine.room_id) = 2
     order by r.created_at desc limit 1`);
-  const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
-  const first = list[0] as { id: string } | undefined;
+  const first = rowsOf<{ id: string }>(rows)[0];
   return first?.id ?? null;
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { rowsOf } from "#app/lib/db-rows.server";
 import { chatMessages, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { messageHref, roomHref } from "#app/lib/chat-links";
@@ -22,10 +23,6 @@ const MESSAGE = "That message";
 
 type Candidate = { id: string; seq: number; authorId: string; authorName: string; body: string; kind: "text" | "voice" | "system"; createdAt: Date; voice: boolean };
 
-/** db.execute() returns an array on postgres-js and { rows } on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
 
 async function movableRoom(app: AppContext, viewer: Actor | null, slug: string, roomId: string) {
   if (!viewer) throw Unauthenticated();

@@ -1,10 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { chatMessages, chatReactions } from "#db/schema/index";
+import { rowsOf } from "#app/lib/db-rows.server";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { ChatReactionKind } from "#app/lib/chat-wire";
 import { Forbidden, NotFound, Unauthenticated } from "#app/lib/errors";
 import { assertCan, type ChatMessageTarget } from "#app/policy.server";
-import { loadRoomForSend, rowsOf, type ChatActor } from "./chat.server";
+import { loadRoomForSend, type ChatActor } from "./chat.server";
 
 /**
  * Hug / Same here / Helpful on chat messages. Setting a reaction is idempotent (reacting twice, or

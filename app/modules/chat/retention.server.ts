@@ -1,4 +1,5 @@
 import { isNotNull, sql } from "drizzle-orm";
+import { rowsOf } from "#app/lib/db-rows.server";
 import { chatMessages, chatRooms, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { NotFound, Unauthenticated } from "#app/lib/errors";
@@ -34,10 +35,6 @@ export async function setRetention(app: AppContext, viewer: Actor | null, slug: 
 export const RETENTION_BATCH = 1000;
 export const RETENTION_BATCHES_PER_RUN = 3;
 
-/** db.execute() returns an array on postgres-js and { rows } on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
 
 /**
  * The retention sweep: per room with a retention, deletes messages created before now − days,

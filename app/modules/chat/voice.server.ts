@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { rowsOf } from "#app/lib/db-rows.server";
 import { eq, sql } from "drizzle-orm";
 import { chatMessages, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -108,7 +109,7 @@ export async function removeVoiceNotesOf(app: AppContext, userId: string): Promi
     )
     update ${chatMessages} m set voice = null from old where m.id = old.id
     returning old.voice as voice`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { voice: ChatVoice | string }[];
+  const rows = rowsOf<{ voice: ChatVoice | string }>(result);
   const storage = storageFor(app);
   for (const r of rows) {
     const voice = (typeof r.voice === "string" ? JSON.parse(r.voice) : r.voice) as ChatVoice;

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf } from "#app/lib/db-rows.server";
 import {
   appeals,
   chatMessages,
@@ -325,10 +326,6 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
   };
 }
 
-/** db.execute() returns an array on postgres-js and { rows } on PGlite. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
-}
 
 /** Open appeals, oldest first, in keyset pages of their own. */
 async function listOpenAppeals(app: AppContext, groupIds: string[] | null, paging: { after?: string | null; before?: string | null }) {
