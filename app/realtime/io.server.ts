@@ -5,6 +5,7 @@ import type { AppContext, RealtimePublisher } from "#app/lib/app-context.server"
 import { errorFields, log } from "#app/lib/log.server";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
 import { readSessionToken, validateSessionToken } from "#app/modules/auth/session.server";
+import { unreadCount } from "#app/modules/notifications/notifications.server";
 import { registerAccountHandlers } from "./account-handlers.server";
 import { guardedAdapter } from "./adapter.server";
 import { presenceBroadcaster, registerChatHandlers } from "./chat-handlers.server";
@@ -64,6 +65,12 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
   const presence = presenceBroadcaster(io, app);
   io.on("connection", (socket) => {
     void socket.join([sessionRoom(socket.data.viewer.sessionId), userRoom(socket.data.viewer.id)]);
+    // The count as of now, once joined: a notice recorded between the page's render and this
+    // (re)connection was pushed to nobody, so the header would show a stale count until the next one.
+    void unreadCount(app, socket.data.viewer).then(
+      (unread) => socket.emit("notification", { notification: null, unread }),
+      (e: unknown) => log.error("unread count on connect failed", errorFields(e)),
+    );
     registerAccountHandlers(io, socket);
     registerChatHandlers(io, socket, app, presence);
   });

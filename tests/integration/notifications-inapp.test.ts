@@ -194,7 +194,13 @@ describe(`live notification count on ${testDatabaseKind}`, () => {
 
   it("a notice written with notifyUsers reaches both of the member's tabs after its commit; marking read in one updates the other", async () => {
     const tabs = [server.client({ cookie: `hearth_session=${mia.token}` }), server.client({ cookie: `hearth_session=${mia.token}` })];
+    // Each connection first hears the count as of now (nothing is missed between a page's render and its socket).
+    const initial = tabs.map(next);
     await Promise.all(tabs.map(connected));
+    expect(await Promise.all(initial)).toEqual([
+      { notification: null, unread: 0 },
+      { notification: null, unread: 0 },
+    ]);
     const heard = tabs.map(next);
     await setGroupModerator(server.app, admin, "live", { userId: mia.id, intent: "appoint" });
     for (const e of await Promise.all(heard)) {
