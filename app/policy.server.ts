@@ -328,8 +328,25 @@ export const rules = {
   "account.suspend": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
   /** Report a member of the group to its moderators: the group's insiders, never oneself. */
   "member.report": (a: Actor | null, t: MemberTarget) => active(a) && insider(a, t) && a.id !== t.member.userId,
+  /** Approve or reject held content (new-member review, watched words' "hold") in the group: whoever moderates it. */
+  "moderation.reviewHeld": (a: Actor | null, t: GroupTarget) => moderates(a, t),
   /** Appeal a decision that concerned oneself, once. */
   "moderation.appeal": (a: Actor | null, t: NoticeTarget) => active(a) && t.subjectId === a.id && t.appealable && !t.appealed,
+
+  // ── safety automation ────────────────────────────────────────────────────────────────────
+  /** The organization's watched words (list, add, remove, CSV import and export, the test box): owners and admins. */
+  "safety.manageWatchedWords": (a: Actor | null, t: OrganizationTarget) => orgManager(a, t),
+  /** The site-wide watched words, applied in every organization: site admins. */
+  "safety.manageSiteWatchedWords": (a: Actor | null, _t: SiteTarget) => siteAdmin(a),
+  /** New-member review (hold the first N posts) and the auto-hide threshold: owners and admins. */
+  "safety.editSettings": (a: Actor | null, t: OrganizationTarget) => orgManager(a, t),
+  /**
+   * Who skips the holds (new-member review, a watched word's "hold") and the personal-data step in a
+   * group: its moderators (their helpline texts carry phone numbers on purpose). "block" words still apply.
+   */
+  "safety.exempt": (a: Actor | null, t: GroupTarget) => moderates(a, t),
+  /** Keep a server draft of a new thread, reply or edit in a group: its insiders (who could write there), not the banned. */
+  "draft.save": (a: Actor | null, t: GroupTarget) => insider(a, t) && !banned(t),
 
   // ── events ───────────────────────────────────────────────────────────────────────────────
   /** See an event: everyone, except events of a private group (insiders only; 404 for others). */
@@ -430,6 +447,11 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "moderation.viewSiteAudit": "Only site administrators can read the whole audit log.",
   "account.suspend": "Only site administrators can suspend accounts.",
   "moderation.appeal": "You can't appeal this decision.",
+  "moderation.reviewHeld": "Only the group's moderators can approve or reject held posts.",
+  "safety.manageWatchedWords": "Only the organization's owners and admins can change its watched words.",
+  "safety.manageSiteWatchedWords": "Only site administrators can change the site-wide watched words.",
+  "safety.editSettings": "Only the organization's owners and admins can change its safety settings.",
+  "draft.save": "Only members of this group can keep drafts here.",
   "member.report": "You can't report this member.",
   "event.create": "Only an organization's staff can post events for it.",
   "event.edit": "Only the organization's staff can change this event.",

@@ -2,7 +2,16 @@
  * Typed domain errors. Domain code throws these; `app/lib/http.server.ts` maps them to HTTP
  * responses and the realtime layer maps them to socket acks, each in one place.
  */
-export type ErrorCode = "not_found" | "forbidden" | "invalid" | "conflict" | "rate_limited" | "unauthenticated" | "busy" | "too_large";
+export type ErrorCode =
+  | "not_found"
+  | "forbidden"
+  | "invalid"
+  | "conflict"
+  | "rate_limited"
+  | "unauthenticated"
+  | "busy"
+  | "too_large"
+  | "needs_confirmation";
 
 export class DomainError extends Error {
   constructor(
@@ -29,6 +38,12 @@ export const RateLimited = (message: string, retryAfter: number) =>
 /** A request part (an uploaded file) over its size limit; the form comes back with the error. */
 export const TooLarge = (message: string, fieldErrors?: Record<string, string[]>) =>
   new DomainError("too_large", message, fieldErrors);
+/**
+ * The input is fine but asks the person a question first (text that looks like personal information:
+ * "post anyway?"). Nothing was stored; sending it again with the confirmation goes through.
+ */
+export const NeedsConfirmation = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new DomainError("needs_confirmation", message, fieldErrors);
 export const Unauthenticated = (message = "Please sign in first.") => new DomainError("unauthenticated", message);
 
 export const httpStatusOf: Record<ErrorCode, number> = {
@@ -40,6 +55,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   unauthenticated: 401,
   busy: 503,
   too_large: 413,
+  needs_confirmation: 422,
 };
 
 /**

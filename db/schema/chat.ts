@@ -101,6 +101,8 @@ export const chatMessages = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     deletedBy: text("deleted_by").references(() => users.id, { onDelete: "set null" }),
     deletionReason: text("deletion_reason"),
+    /** Auto-hidden pending review (reported by enough members); a moderator's decision clears it. */
+    hiddenAt: timestamp("hidden_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("chat_messages_room_seq_key").on(t.roomId, t.seq),

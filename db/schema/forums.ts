@@ -21,6 +21,8 @@ export const threads = pgTable(
     title: text("title").notNull(),
     pinned: boolean("pinned").notNull().default(false),
     locked: boolean("locked").notNull().default(false),
+    /** In a group whose forum visitors may read: the author kept this thread to the group's members. */
+    membersOnly: boolean("members_only").notNull().default(false),
     replyCount: integer("reply_count").notNull().default(0),
     lastActivityAt: timestamp("last_activity_at", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -28,6 +30,8 @@ export const threads = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     deletedBy: text("deleted_by").references(() => users.id, { onDelete: "set null" }),
     deletionReason: text("deletion_reason"),
+    /** Auto-hidden pending review (reported by enough members); a moderator's decision clears it. */
+    hiddenAt: timestamp("hidden_at", { withTimezone: true }),
     search: tsvector("search").generatedAlwaysAs((): SQL => sql`to_tsvector('english', ${threads.title})`),
   },
   (t) => [
@@ -55,6 +59,8 @@ export const posts = pgTable(
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     deletedBy: text("deleted_by").references(() => users.id, { onDelete: "set null" }),
     deletionReason: text("deletion_reason"),
+    /** Auto-hidden pending review (reported by enough members); a moderator's decision clears it. */
+    hiddenAt: timestamp("hidden_at", { withTimezone: true }),
     search: tsvector("search").generatedAlwaysAs((): SQL => sql`to_tsvector('english', ${posts.body})`),
   },
   (t) => [

@@ -1,4 +1,4 @@
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { organizations } from "./organizations";
 
@@ -28,6 +28,11 @@ export const groups = pgTable(
       .references(() => organizations.id, { onDelete: "restrict" }),
     visibility: groupVisibility("visibility").notNull().default("public"),
     joinPolicy: joinPolicy("join_policy").notNull().default("open"),
+    /**
+     * Public groups only: visitors and non-members may read the forum; private groups ignore it. The
+     * create-group form starts it off; the column's default keeps groups that existed before it readable.
+     */
+    forumPublic: boolean("forum_public").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -7,3 +7,4 @@ export * from "./moderation";
 export * from "./events";
 export * from "./library";
 export * from "./reading";
+export * from "./safety";

@@ -3,7 +3,7 @@ import { users } from "./accounts";
 import { groups } from "./groups";
 
 export const reportTargetType = pgEnum("report_target_type", ["thread", "post", "chat_message", "user"]);
-export const reportReason = pgEnum("report_reason", ["spam", "harassment", "medical_misinformation", "crisis", "other"]);
+export const reportReason = pgEnum("report_reason", ["spam", "harassment", "medical_misinformation", "crisis", "other", "watched_word"]);
 export const reportStatus = pgEnum("report_status", ["open", "dismissed", "actioned", "escalated"]);
 
 export const reports = pgTable(
@@ -14,9 +14,8 @@ export const reports = pgTable(
     targetId: text("target_id").notNull(),
     /** The group the content lives in, so each group's moderators see their own queue. */
     groupId: text("group_id").references(() => groups.id, { onDelete: "cascade" }),
-    reporterId: text("reporter_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    /** NULL: raised automatically (a watched word's "flag"), one per piece of content and group. */
+    reporterId: text("reporter_id").references(() => users.id, { onDelete: "cascade" }),
     reason: reportReason("reason").notNull(),
     details: text("details").notNull().default(""),
     status: reportStatus("status").notNull().default("open"),

@@ -1,4 +1,5 @@
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import { users } from "./accounts";
 
 export const organizationRole = pgEnum("organization_role", ["owner", "admin", "moderator"]);
@@ -14,9 +15,17 @@ export const organizations = pgTable(
     verifiedAt: timestamp("verified_at", { withTimezone: true }),
     /** Plain text shown on the "Get help now" page: the organization's helplines and crisis contacts. */
     helplines: text("helplines").notNull().default(""),
+    /** New-member review: the first N posts and chat messages of a member new to its groups wait for approval (0 = off). */
+    newMemberHolds: integer("new_member_holds").notNull().default(0),
+    /** Auto-hide: content reported by this many distinct members is hidden pending review. */
+    autoHideReports: integer("auto_hide_reports").notNull().default(3),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("organizations_slug_key").on(t.slug)],
+  (t) => [
+    uniqueIndex("organizations_slug_key").on(t.slug),
+    check("organizations_new_member_holds_range", sql`${t.newMemberHolds} between 0 and 5`),
+    check("organizations_auto_hide_reports_range", sql`${t.autoHideReports} between 1 and 50`),
+  ],
 );
 
 export const organizationMembers = pgTable(

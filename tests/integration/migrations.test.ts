@@ -30,10 +30,12 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "chat_rooms",
       "consents",
       "data_exports",
+      "drafts",
       "event_rsvps",
       "events",
       "group_memberships",
       "groups",
+      "held_content",
       "moderation_actions",
       "notifications",
       "organization_applications",
@@ -52,6 +54,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       "threads",
       "user_blocks",
       "users",
+      "watched_words",
       "webauthn_challenges",
     ]);
   });

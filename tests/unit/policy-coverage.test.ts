@@ -20,6 +20,7 @@ const prefixMatrices: Record<string, string[]> = {
   "policy-profile.test.ts": ["profile."],
   "policy-blocks.test.ts": ["block."],
   "policy-dm.test.ts": ["dm."],
+  "policy-safety.test.ts": ["safety.", "draft."],
 };
 
 describe("policy coverage", () => {

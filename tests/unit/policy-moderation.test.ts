@@ -28,6 +28,7 @@ export const expected: Record<ModAction, Record<MatrixRole, string>> = {
   "moderation.ban": moderators(),
   "moderation.escalate": moderators(),
   "moderation.decideAppeal": moderators(),
+  "moderation.reviewHeld": moderators(),
   "moderation.viewEscalated": siteAdmins(),
   "moderation.viewSiteAudit": siteAdmins(),
   "account.suspend": siteAdmins(),

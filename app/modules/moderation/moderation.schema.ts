@@ -12,6 +12,11 @@ export const reportReasonLabels: Record<(typeof reportReasons)[number], string> 
   other: "Something else",
 };
 
+/** Reasons only the system raises (a watched word's "flag"): never offered to people reporting. */
+export const automaticReasonLabels: Record<"watched_word", string> = { watched_word: "Flagged by a watched word" };
+/** Every report reason as the queue and notices show it, member-filed or automatic. */
+export const anyReasonLabels = { ...reportReasonLabels, ...automaticReasonLabels };
+
 export const ReportSchema = z.object({
   reason: z.enum(reportReasons, { errorMap: () => ({ message: "Choose a reason." }) }),
   details: z.string().trim().max(1000, "Use at most 1,000 characters.").optional().default(""),

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { groupMemberships, groups, organizationMembers, reports, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { NotificationDraft } from "#app/modules/notifications/record.server";
-import { queueItemKey, reportReasonLabels } from "./moderation.schema";
+import { queueItemKey, anyReasonLabels } from "./moderation.schema";
 
 /**
  * "moderation.report": a report was filed → the group's moderators and the organization's staff
@@ -50,7 +50,7 @@ export const reportSource = {
         audience: { group: report.groupId, may: "moderation.viewQueue" },
         title: crisis
           ? `Urgent: a crisis report in ${report.groupName}`
-          : `New report in ${report.groupName}: ${reportReasonLabels[report.reason] ?? "other"}`,
+          : `New report in ${report.groupName}: ${anyReasonLabels[report.reason] ?? "other"}`,
         link: `/moderation#${anchor}-title`,
         groupId: report.groupId,
         actorId: report.reporterId,
