@@ -40,6 +40,8 @@ export interface RealtimePublisher {
   notify(userId: string, event: { notification: LiveNotification | null; unread: number }): void;
   /** Tell the member's own open tabs whom they block now (after a block or unblock): open rooms collapse at once. */
   blocksChanged(userId: string, blockedIds: string[]): void;
+  /** Tell a moderator's open tabs how many held items wait in their queue now (the header's and the queue page's count). */
+  queueChanged(userId: string, event: { held: number }): void;
 }
 
 /** The time domain code acts at; tests move it (reminders, digests, quiet hours), never wait for it. */
@@ -53,6 +55,7 @@ export const noopPublisher: RealtimePublisher = {
   disconnectUser() {},
   notify() {},
   blocksChanged() {},
+  queueChanged() {},
   chat: {
     messageCreated() {},
     messageDeleted() {},

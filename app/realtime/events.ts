@@ -145,6 +145,8 @@ export interface ServerToClientEvents {
   sanction: (sanction: ChatSanction) => void;
   /** To the member's own tabs: whom they block now (a block or unblock anywhere); open rooms collapse by it. */
   blocks: (event: { blockedIds: string[] }) => void;
+  /** To a group's moderators' tabs: how many held items now wait in their whole queue (a hold, an approval or a rejection). */
+  queue: (event: { held: number }) => void;
 }
 
 export const SOCKET_AUTH_ERROR = "unauthorized";

@@ -84,6 +84,7 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
     },
     notify: (userId, event) => io.to(userRoom(userId)).emit("notification", event),
     blocksChanged: (userId, blockedIds) => io.to(userRoom(userId)).emit("blocks", { blockedIds }),
+    queueChanged: (userId, event) => io.to(userRoom(userId)).emit("queue", event),
     chat: {
       messageCreated: (m) => io.to(channel.room(m.roomId)).emit("message:new", m),
       messageDeleted: (e) => io.to(channel.room(e.roomId)).emit("message:deleted", e),
