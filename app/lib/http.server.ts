@@ -93,18 +93,25 @@ export function formFailure<Schema, Extra extends object = object>(
 ) {
   if (!isDomainError(e)) throw e;
   const r = errorReply(e);
+  // A question, not an error ("post anyway?"): the typed text comes back with `confirm` beside it,
+  // and the form shows the step (app/components/personal-data-check.tsx) instead of an error.
+  const confirm = r.code === "needs_confirmation" ? { confirm: { message: r.message } satisfies ConfirmStep } : {};
   return json(
     {
       ...submission.reply({
-        formErrors: r.fieldErrors ? [] : [r.message],
+        formErrors: r.fieldErrors || confirm.confirm ? [] : [r.message],
         fieldErrors: r.fieldErrors,
         hideFields,
       }),
+      ...confirm,
       ...(extra as Extra),
     },
     { status: r.status, headers: r.headers },
   );
 }
+
+/** What a form action answers beside the typed text when the domain asks a question first (needs_confirmation). */
+export type ConfirmStep = { message: string };
 
 /**
  * A form that failed its Conform/Zod schema: the submission's own errors back into the form

@@ -34,13 +34,22 @@ export const BodySchema = z
 /** "Preview" and "Post" are two buttons of one form; both send everything typed. */
 export const ComposeIntentSchema = z.enum(["preview", "post"]).default("post");
 
-export const NewThreadSchema = z.object({ intent: ComposeIntentSchema, title: TitleSchema, body: BodySchema });
+/**
+ * "Post anyway": the hidden field the personal-data step (app/components/personal-data-check.tsx)
+ * sends once the author saw the question; anything but "1" (or nothing) is no.
+ */
+export const ConfirmPersonalSchema = z
+  .string()
+  .optional()
+  .transform((v) => v === "1");
+
+export const NewThreadSchema = z.object({ intent: ComposeIntentSchema, title: TitleSchema, body: BodySchema, confirmPersonal: ConfirmPersonalSchema });
 export type NewThreadInput = z.infer<typeof NewThreadSchema>;
 
-export const ReplySchema = z.object({ intent: ComposeIntentSchema, body: BodySchema });
+export const ReplySchema = z.object({ intent: ComposeIntentSchema, body: BodySchema, confirmPersonal: ConfirmPersonalSchema });
 
 /** Editing: the opening post's form also carries the title. */
-export const EditPostSchema = z.object({ intent: ComposeIntentSchema, title: TitleSchema.optional(), body: BodySchema });
+export const EditPostSchema = z.object({ intent: ComposeIntentSchema, title: TitleSchema.optional(), body: BodySchema, confirmPersonal: ConfirmPersonalSchema });
 
 export const reactionKinds = ["helpful", "hug", "same_here"] as const;
 export type ReactionKind = (typeof reactionKinds)[number];

@@ -7,6 +7,7 @@ import { PostCard } from "#app/components/forum/post-card";
 import { ThreadShortcuts } from "#app/components/shortcuts/thread-shortcuts";
 import { FollowLevelForm } from "#app/components/forum/follow-level";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
+import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
 import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { MENTION_HINT, MentionTextareaField } from "#app/components/ui/mention-textarea";
@@ -190,10 +191,12 @@ function ReplyForm({ lastResult, slug }: { lastResult?: ReplyResult; slug: strin
     }
   }, [busy, navigation.state, lastResult, form]);
   const preview = (lastResult as { preview?: string | null } | undefined)?.preview ?? null;
+  const confirmMessage = confirmMessageOf(lastResult);
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-4" preventScrollReset>
       <FormErrors id={form.errorId} errors={form.errors} />
       <MentionTextareaField label="Your reply" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={6} slug={slug} />
+      {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.body.id} answer={lastResult} busy={busy} /> : null}
       <ComposeButtons busy={busy} submitLabel="Post reply" busyLabel="Posting…" />
       <PreviewPanel html={preview} />
     </Form>

@@ -111,7 +111,7 @@ export async function threadAction({ request, params, context }: ActionFunctionA
       return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
     }
     try {
-      const { postId, crisisPrompt } = await createReply(context.app, viewer, slug, threadId, { body: submission.value.body });
+      const { postId, crisisPrompt } = await createReply(context.app, viewer, slug, threadId, { body: submission.value.body, confirmedPersonal: submission.value.confirmPersonal });
       return redirect(`/groups/${slug}/forum/${threadId}?from=latest${crisisPrompt ? "&help=1" : ""}#post-${postId}`);
     } catch (e) {
       return formFailure(submission, e);

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
+import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
 import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { MENTION_HINT, MentionTextareaField } from "#app/components/ui/mention-textarea";
@@ -32,9 +33,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return formInvalid(submission, { preview: null });
   if (submission.value.intent === "preview") return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
   try {
-    const { title, body } = submission.value;
+    const { title, body, confirmPersonal } = submission.value;
     const post = await getPostForEdit(context.app, viewer, slug, threadId, postId);
-    await editPost(context.app, viewer, slug, threadId, postId, { body, title: post.post.isOpening ? title : undefined });
+    await editPost(context.app, viewer, slug, threadId, postId, { body, title: post.post.isOpening ? title : undefined, confirmedPersonal: confirmPersonal });
     const page = post.post.isOpening ? "" : "?from=latest";
     return redirect(`/groups/${slug}/forum/${threadId}${page}#post-${postId}`);
   } catch (e) {
@@ -54,6 +55,7 @@ export default function EditPost() {
     ...formTiming,
   });
   const preview = (lastResult as { preview?: string | null } | undefined)?.preview ?? null;
+  const confirmMessage = confirmMessageOf(lastResult);
   return (
     <section aria-labelledby="edit-title" className="max-w-3xl space-y-6">
       <p>
@@ -68,6 +70,7 @@ export default function EditPost() {
         <FormErrors id={form.errorId} errors={form.errors} />
         {post.isOpening ? <Field label="Title" meta={fields.title} inputProps={{ autoComplete: "off" }} /> : null}
         <MentionTextareaField label="Your post" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={10} slug={group.slug} />
+        {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.body.id} answer={lastResult} busy={busy} confirmLabel="Save anyway" editLabel="Edit my post" /> : null}
         <ComposeButtons busy={busy} submitLabel="Save changes" busyLabel="Saving…" />
         <PreviewPanel html={preview} />
       </Form>

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
+import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
 import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { MENTION_HINT, MentionTextareaField } from "#app/components/ui/mention-textarea";
@@ -43,7 +44,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   if (submission.status !== "success") return formInvalid(submission, { preview: null });
   try {
-    const { threadId, crisisPrompt } = await createThread(context.app, viewer, slug, submission.value);
+    const { threadId, crisisPrompt } = await createThread(context.app, viewer, slug, { ...submission.value, confirmedPersonal: submission.value.confirmPersonal });
     return redirect(`/groups/${slug}/forum/${threadId}${crisisPrompt ? "?help=1" : ""}`);
   } catch (e) {
     return formFailure(submission, e);
@@ -61,6 +62,7 @@ export default function NewThread() {
     ...formTiming,
   });
   const preview = (lastResult as { preview?: string | null } | undefined)?.preview ?? null;
+  const confirmMessage = confirmMessageOf(lastResult);
   return (
     <section aria-labelledby="new-thread-title" className="max-w-3xl space-y-6">
       <p>
@@ -75,6 +77,7 @@ export default function NewThread() {
         <FormErrors id={form.errorId} errors={form.errors} />
         <Field label="Title" meta={fields.title} hint={`What is it about? Up to ${TITLE_MAX} characters.`} inputProps={{ autoComplete: "off" }} />
         <MentionTextareaField label="Your post" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={10} slug={group.slug} />
+        {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.body.id} answer={lastResult} busy={busy} /> : null}
         <ComposeButtons busy={busy} submitLabel="Post thread" busyLabel="Posting…" />
         <PreviewPanel html={preview} />
       </Form>
