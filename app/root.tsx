@@ -15,6 +15,7 @@ import {
 import type { ReactNode } from "react";
 import { useNonce } from "./components/nonce";
 import { NotificationBell } from "./components/notification-bell";
+import { ModerationLink } from "./components/moderation/moderation-link";
 import { colorScheme, htmlPreferenceAttributes } from "./lib/preferences";
 import { RouteFocus } from "./components/route-focus";
 import { AccountBanner } from "./components/verify-banner";
@@ -40,7 +41,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   if (context.badAddress) throw json({ message: "That address is not valid. Check it, or follow a link from the site." }, { status: 400 });
   // Only what the header needs; never email or anything else personal.
   const unread = context.viewer ? await unreadCount(context.app, context.viewer) : 0;
-  const staff = context.viewer ? await moderationLinks(context.app, context.viewer) : { queue: false, admin: false };
+  const staff = context.viewer ? await moderationLinks(context.app, context.viewer) : { queue: false, admin: false, held: 0 };
   // Organization staff reach their organization's page (team, helplines, groups) from the header.
   const organizations = context.viewer ? await staffOrganizationLinks(context.app, context.viewer) : [];
   return {
@@ -105,9 +106,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </NavLink>
               ) : null}
               {viewer?.staff.queue ? (
-                <NavLink to="/moderation" className={navClass}>
-                  Moderation
-                </NavLink>
+                <ModerationLink held={viewer.staff.held} className={navClass} />
               ) : null}
               {viewer?.staff.admin ? (
                 <NavLink to="/admin" className={navClass}>

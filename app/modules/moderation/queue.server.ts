@@ -19,6 +19,7 @@ import { keysetPage, keysetRequest, timeKey } from "#app/lib/keyset.server";
 import { can, type Actor } from "#app/policy.server";
 import { groupModeratedSql } from "#app/policy-sql.server";
 import { groupStandingColumns, groupTargetOf, joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
+import { heldCountSql } from "./held-count.server";
 import { queueItemKey } from "./moderation.schema";
 import { requireActor, SITE, type TargetType } from "./common.server";
 
@@ -363,13 +364,17 @@ async function listOpenAppeals(app: AppContext, groupIds: string[] | null, pagin
   return { items: items.map(({ createdKey: _k, ...a }) => a), next, previous };
 }
 
-/** For the header: whether to show "Moderation" (anyone with a queue) and "Admin" (site admins). One small query. */
+/**
+ * For the header: whether to show "Moderation" (anyone with a queue) and "Admin" (site admins), and
+ * how many held items wait for the viewer (held-count.server.ts). One small query.
+ */
 export async function moderationLinks(app: AppContext, viewer: Actor | null) {
-  if (!viewer || viewer.status !== "active") return { queue: false, admin: false };
+  if (!viewer || viewer.status !== "active") return { queue: false, admin: false, held: 0 };
   const admin = can(viewer, "moderation.viewEscalated", SITE);
-  if (admin) return { queue: true, admin: true };
   const [row] = await app.db.execute(sql`
-    select exists (select 1 from ${groupMemberships} where user_id = ${viewer.id} and role = 'moderator' and status = 'active')
-        or exists (select 1 from ${organizationMembers} where user_id = ${viewer.id}) as yes`).then((r) => rowsOf<{ yes: boolean }>(r));
-  return { queue: row?.yes === true, admin: false };
+    select (${admin ? sql`true` : sql`false`}
+        or exists (select 1 from ${groupMemberships} where user_id = ${viewer.id} and role = 'moderator' and status = 'active')
+        or exists (select 1 from ${organizationMembers} where user_id = ${viewer.id})) as yes,
+      ${heldCountSql(viewer.id, admin)} as held`).then((r) => rowsOf<{ yes: boolean; held: number }>(r));
+  return { queue: row?.yes === true, admin, held: row?.yes ? Number(row.held ?? 0) : 0 };
 }
