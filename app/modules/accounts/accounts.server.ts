@@ -11,6 +11,7 @@ import { createSession } from "#app/modules/auth/session.server";
 import { SIGN_UP_CONSENTS, recordConsents } from "./consent.server";
 import { displayNameSkeleton, displayNameTaken } from "./display-name.server";
 import { sendMail } from "#app/modules/mail/send.server";
+import { checkDisplayName, flagDisplayName } from "#app/modules/safety/watched.server";
 
 export const SIGN_IN_FAILURES_PER_ACCOUNT: RateRule = {
   limit: 10,
@@ -46,6 +47,7 @@ export async function signUp(app: AppContext, input: SignUpInput, ip: string): P
     displayNameTaken(app, input.displayName),
   ]);
   if (nameTaken) throw Conflict("Please correct the highlighted fields.", { displayName: [DISPLAY_NAME_TAKEN] });
+  const flagged = await checkDisplayName(app.db, input.displayName);
 
   const passwordHash = await hashPassword(input.password);
   if (emailTaken.length) return sendMail(app, input.email, "accounts.signup-attempt", {});
@@ -54,6 +56,7 @@ export async function signUp(app: AppContext, input: SignUpInput, ip: string): P
     await app.db.transaction(async (tx) => {
       await tx.insert(users).values({ id, email: input.email, passwordHash, displayName: input.displayName, displayNameSkeleton: displayNameSkeleton(input.displayName) });
       await recordConsents(app, id, SIGN_UP_CONSENTS, tx);
+      await flagDisplayName(tx, id, flagged);
     });
   } catch (e) {
     // Two sign-ups raced past the checks above: the address is registered now, so answer as for one.

@@ -12,6 +12,7 @@ import { DISPLAY_NAME_TAKEN } from "./accounts.server";
 import { displayNameSkeleton, displayNameTaken } from "./display-name.server";
 import { blocksBetween } from "./blocks.server";
 import type { ProfileInput } from "./profile.schema";
+import { checkDisplayName, flagDisplayName } from "#app/modules/safety/watched.server";
 
 /**
  * Renames are limited (3 in 30 days): a pseudonym is how others recognise you, and a name that keeps
@@ -66,6 +67,7 @@ export async function updateProfile(app: AppContext, viewer: Actor, input: Profi
   if (before.displayName !== input.displayName && (await displayNameTaken(app, input.displayName, viewer.id))) {
     throw Conflict("Please correct the highlighted fields.", { displayName: [DISPLAY_NAME_TAKEN] });
   }
+  const flagged = before.displayName !== input.displayName ? await checkDisplayName(app.db, input.displayName) : [];
   return app.db.transaction(async (tx) => {
     const [current] = await tx
       .select({ displayName: users.displayName, displayNameChanges: users.displayNameChanges })
@@ -100,6 +102,7 @@ export async function updateProfile(app: AppContext, viewer: Actor, input: Profi
       if (isUniqueViolation(e)) throw Conflict("Please correct the highlighted fields.", { displayName: [DISPLAY_NAME_TAKEN] });
       throw e;
     }
+    if (renamed) await flagDisplayName(tx, viewer.id, flagged);
     return { renamed };
   });
 }

@@ -15,6 +15,7 @@ import type { EventInput, EventListQuery } from "./events.schema";
 import { baseEventQuery, countGoing, findEvent, lockEvent, toEventView, visibleToSql } from "./common.server";
 import type { EventChange } from "./notify.server";
 import { placesLost, promoteFromWaitlist, queuePromotions, withdrawPlaces } from "./rsvps.server";
+import { refuseWatchedWords } from "#app/modules/safety/watched.server";
 
 /**
  * Events: the listing and its filters, one event page, posting, editing and cancelling an event,
@@ -113,6 +114,7 @@ export async function createEvent(app: AppContext, viewer: Actor | null, input: 
   const orgRole = await organizationRoleOf(app, viewer, input.organizationId);
   assertCan(viewer, "event.create", { orgRole }, "That organization");
   await assertGroupOfOrganization(app, input.groupId, input.organizationId);
+  await refuseWatchedWords(app.db, input.organizationId, { title: input.title, description: input.description });
   const id = newId();
   await withinRate(app.limiter, `event:create:${viewer!.id}`, eventCreateRate, () => insertEvent(app, id, viewer!.id, input));
   return { id };
@@ -145,6 +147,7 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
     throw Invalid("An event can't move to another organization.", { organizationId: ["An event can't move to another organization."] });
   }
   await assertGroupOfOrganization(app, input.groupId, before.organizationId);
+  await refuseWatchedWords(app.db, before.organizationId, { title: input.title, description: input.description });
   const [raw] = await app.db.select({ onlineUrl: events.onlineUrl }).from(events).where(eq(events.id, eventId));
   const changes: EventChange[] = [];
   if (input.title !== before.title) changes.push("title");

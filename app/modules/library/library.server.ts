@@ -14,6 +14,7 @@ import { joinedStanding, optionalGroupTargetOf, standingColumns, standingJoins, 
 import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, type ResourceInput } from "./library.schema";
 import { storageFor } from "./storage.server";
 import type { UploadOutcome } from "./upload.server";
+import { refuseWatchedWords } from "#app/modules/safety/watched.server";
 
 /**
  * The resource library: organization-curated links, guides and documents. Every function takes the
@@ -377,6 +378,7 @@ export async function createResource(app: AppContext, viewer: Actor | null, inpu
   const orgRole = await organizationRoleOf(app, viewer, input.organizationId);
   assertCan(viewer, "library.create", { orgRole }, "That organization");
   await assertGroupOfOrganization(app, input.groupId, input.organizationId);
+  await refuseWatchedWords(app.db, input.organizationId, { title: input.title, summary: input.summary, body: input.kind === "guide" ? input.body : "" });
   return withinRate(app.limiter, `library:create:${viewer!.id}`, resourceCreateRate, () => insertResource(app, viewer!.id, input, upload));
 }
 
@@ -410,6 +412,7 @@ export async function updateResource(app: AppContext, viewer: Actor | null, reso
   }
   if (input.kind !== before.kind) throw Invalid("A resource can't change its kind.", { kind: ["A resource can't change its kind."] });
   await assertGroupOfOrganization(app, input.groupId, before.organizationId);
+  await refuseWatchedWords(app.db, before.organizationId, { title: input.title, summary: input.summary, body: before.kind === "guide" ? input.body : "" });
   if (upload && !upload.ok) throw Invalid(upload.message, { file: [upload.message] });
   const file = before.kind === "document" && upload?.ok ? await storeUpload(app, upload) : null;
   const [old] = file ? await app.db.select({ fileKey: resources.fileKey }).from(resources).where(eq(resources.id, resourceId)) : [];
