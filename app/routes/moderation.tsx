@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { HeldItems, heldKey } from "#app/components/moderation/held-items";
 import { QueueItem } from "#app/components/moderation/queue-item";
 import { When } from "#app/components/moderation/when";
 import { Button } from "#app/components/ui/button";
@@ -11,14 +12,18 @@ import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey
 import { decideAppeal } from "#app/modules/moderation/appeals.server";
 import { actOnReport } from "#app/modules/moderation/decisions.server";
 import { listQueue } from "#app/modules/moderation/queue.server";
+import { approveHeld, HeldDecisionSchema, HeldPagingSchema, listHeld, rejectHeld } from "#app/modules/moderation/held-queue.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue — Hearth" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const query = QueuePagingSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const query = QueuePagingSchema.parse(search);
+  const heldQuery = HeldPagingSchema.parse(search);
   return loaderWork(async () => {
     const { queue, paging, appeals, appealsPaging, groups, siteWide } = await listQueue(context.app, viewer, query);
+    const held = await listHeld(context.app, viewer, { after: heldQuery.heldAfter, before: heldQuery.heldBefore });
     // Each list pages on its own; the other list's cursor stays in the address.
     const href = (changes: Record<string, string | null>) => hrefWith(request.url, changes);
     return {
@@ -38,6 +43,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         authorHistory: q.authorHistory.map((h) => ({ ...h, createdAt: h.createdAt.toISOString() })),
       })),
       appeals: appeals.map((a) => ({ ...a, createdAt: a.createdAt.toISOString(), actionAt: a.actionAt.toISOString() })),
+      held: {
+        items: held.items.map((h) => ({ ...h, createdAt: h.createdAt.toISOString() })),
+        total: held.total,
+        pages: {
+          next: held.next ? href({ heldAfter: held.next, heldBefore: null }) : null,
+          previous: held.previous ? href({ heldBefore: held.previous, heldAfter: null }) : null,
+        },
+      },
     };
   });
 }
@@ -51,18 +64,30 @@ const done: Record<string, string> = {
   escalate: "Escalated to the site administrators.",
   uphold: "Appeal decided: the decision stands.",
   overturn: "Appeal decided: the decision was reversed.",
+  approveHeld: "Approved and published. The author has been told.",
+  rejectHeld: "Rejected. The author has been told why.",
 };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const form = Object.fromEntries(await readForm(request));
   const isAppeal = form.intent === "uphold" || form.intent === "overturn" || "appealId" in form;
-  const key = isAppeal
+  const isHeld = form.intent === "approveHeld" || form.intent === "rejectHeld" || "heldId" in form;
+  const key = isHeld
+    ? heldKey(String(form.heldId ?? ""))
+    : isAppeal
     ? `appeal:${String(form.appealId ?? "")}`
     : queueItemKey({ targetType: String(form.targetType ?? ""), targetId: String(form.targetId ?? ""), groupId: String(form.groupId ?? "") || null });
   // The queue has a form per item: each result names the item it answers.
   const fail = (e: unknown) => actionFailure(e, { key });
   try {
+    if (isHeld) {
+      const parsed = HeldDecisionSchema.safeParse(form);
+      if (!parsed.success) return fail(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
+      if (parsed.data.intent === "approveHeld") await approveHeld(context.app, viewer, parsed.data);
+      else await rejectHeld(context.app, viewer, parsed.data);
+      return actionSuccess(done[parsed.data.intent]!, { key });
+    }
     if (isAppeal) {
       const parsed = AppealDecisionSchema.safeParse(form);
       if (!parsed.success) return fail(Invalid("Please check the form.", fieldErrorsOf(parsed.error)));
@@ -83,7 +108,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ModerationQueue() {
-  const { queue, queuePages, appeals, appealPages, groups, siteWide } = useLoaderData<typeof loader>();
+  const { queue, queuePages, appeals, appealPages, groups, siteWide, held } = useLoaderData<typeof loader>();
   const feedback = useActionData<typeof action>() ?? null;
   const busy = useNavigation().state === "submitting";
   return (
@@ -100,6 +125,7 @@ export default function ModerationQueue() {
           {feedback.message}
         </p>
       ) : null}
+      <HeldItems items={held.items} total={held.total} pages={held.pages} feedback={feedback} busy={busy} />
       <h2 className="text-2xl">Reports</h2>
       {queue.length === 0 ? <p>No open reports. Thank you for keeping the groups safe.</p> : null}
       <div className="space-y-6">
