@@ -29,9 +29,14 @@ function newClientId(): string {
 
 type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The server asked "send anyway?" about a message (needs_confirmation): nothing was stored. */
+export type PersonalCheck = { clientId: string; body: string; replyToId?: string; message: string };
+
 export function useRoom({ roomId, initial, self }: { roomId: string; initial: RoomInitial; self: { id: string; displayName: string } }) {
   /** The sender's own message matched a crisis phrase: show the gentle "Get help now" prompt until dismissed. */
   const [crisisPrompt, setCrisisPrompt] = useState(false);
+  /** The personal-data question about the last send, until the author answers it. */
+  const [personalCheck, setPersonalCheck] = useState<PersonalCheck | null>(null);
   const [state, dispatch] = useReducer(roomReducer, initial, initialRoomState);
   const socketRef = useRef<RoomSocket | null>(null);
   const lastSeqRef = useRef(state.lastSeq);
@@ -183,18 +188,22 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
 
   /** One try on the wire. A drop while waiting for the ack puts the message back to waiting. */
   const attempt = useCallback(
-    async (clientId: string, body: string, replyToId?: string) => {
+    async (clientId: string, body: string, replyToId?: string, confirmPersonal = false) => {
       const socket = socketRef.current;
       if (!socket?.connected) return dispatch({ type: "status", clientId, status: "waiting" });
       if (inFlight.current.has(clientId)) return;
       inFlight.current.add(clientId);
       dispatch({ type: "status", clientId, status: "sending" });
       try {
-        const res = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("message:send", { roomId, body, clientId, ...(replyToId ? { replyToId } : {}) })) as Ack<Sent>;
+        const res = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("message:send", { roomId, body, clientId, ...(replyToId ? { replyToId } : {}), ...(confirmPersonal ? { confirmPersonal: true } : {}) })) as Ack<Sent>;
         if (res.ok) {
           dispatch({ type: "merge", messages: [res.data.message], selfId: self.id, announce: false });
           dispatch({ type: "settle", clientId, error: null });
           if (res.data.crisisPrompt) setCrisisPrompt(true);
+        } else if (res.error.code === "needs_confirmation") {
+          // A question, not a failure: nothing was stored; the composer asks, the text goes back in the box.
+          dispatch({ type: "settle", clientId, error: null });
+          setPersonalCheck({ clientId, body, ...(replyToId ? { replyToId } : {}), message: res.error.message });
         } else {
           dispatch({ type: "settle", clientId, error: `Not sent: ${res.error.message}` });
         }
@@ -210,10 +219,10 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   attemptRef.current = attempt;
 
   const deliver = useCallback(
-    async (clientId: string, body: string, replyToId?: string) => {
+    async (clientId: string, body: string, replyToId?: string, confirmPersonal = false) => {
       const online = socketRef.current?.connected === true;
       dispatch({ type: "pending", pending: { clientId, body, replyToId, status: online ? "sending" : "waiting", error: null } });
-      if (online) await attempt(clientId, body, replyToId);
+      if (online) await attempt(clientId, body, replyToId, confirmPersonal);
     },
     [attempt],
   );
@@ -274,6 +283,15 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   const send = useCallback((body: string, replyToId?: string) => deliver(newClientId(), body, replyToId), [deliver]);
   const retry = useCallback((p: Pending) => deliver(p.clientId, p.body, p.replyToId), [deliver]);
   const discard = useCallback((clientId: string) => dispatch({ type: "settle", clientId, error: null }), []);
+  /** "Send anyway": the asked message again with the confirmation; the same clientId while the text is unchanged. */
+  const sendAnyway = useCallback(
+    (check: PersonalCheck, body: string) => {
+      setPersonalCheck(null);
+      void deliver(body === check.body ? check.clientId : newClientId(), body, check.replyToId, true);
+    },
+    [deliver],
+  );
+  const dismissPersonalCheck = useCallback(() => setPersonalCheck(null), []);
 
   const loadOlder = useCallback(async () => {
     const socket = socketRef.current;
@@ -375,5 +393,5 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
   /** A message this client stored over HTTP (a voice note): shown at once; its broadcast is deduped by id. */
   const receive = useCallback((message: ChatMessage) => dispatch({ type: "merge", messages: [message], selfId: self.id, announce: false }), [self.id]);
 
-  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest, receive };
+  return { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest, receive, personalCheck, sendAnyway, dismissPersonalCheck };
 }

@@ -37,7 +37,7 @@ function untilText(iso: string | null, hydrated: boolean) {
  * direct conversation). `focusSeq`: opened by a permalink (?at=): that message is focused and highlighted.
  */
 export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roomId: string; initial: RoomInitial; self: Self; slug: string | null; focusSeq?: number | null }) {
-  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest, receive } = useRoom({
+  const { state, send, retry, discard, loadOlder, setTyping, request, crisisPrompt, dismissCrisisPrompt, setAtBottom, edit, deleteOwn, react, around, loadNewer, jumpToLatest, receive, personalCheck, sendAnyway, dismissPersonalCheck } = useRoom({
     roomId,
     initial,
     self,
@@ -98,6 +98,16 @@ export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roo
     // Sending from a page around an older message: back to the live end first, where the message lands.
     if (state.hasNewer) await jumpToLatest();
     await send(body, replyToId);
+  }
+
+  // The personal-data question: the asked text goes back into the box (it was cleared on send).
+  useEffect(() => {
+    if (personalCheck) setDraft((typed) => typed || personalCheck.body);
+  }, [personalCheck, setDraft]);
+  function onSendAnyway() {
+    if (!personalCheck) return;
+    sendAnyway(personalCheck, draft.trim() || personalCheck.body);
+    setDraft("");
   }
 
   const blockedReason = state.removed ?? state.joinError ?? (you.canSend ? null : (you.sendBlockedReason ?? "You can't send messages here."));
@@ -190,7 +200,18 @@ export function ChatRoom({ roomId, initial, self, slug, focusSeq = null }: { roo
             <p className="sr-only">Muted until {untilText(you.mutedUntil, hydrated)}.</p>
           ) : null}
           {replyingTo ? <ReplyingTo message={replyingTo} onCancel={() => { setReplyingTo(null); input.current?.focus(); }} /> : null}
-          <Composer blockedReason={blockedReason} onSend={(b) => void onSend(b)} onTyping={setTyping} draft={draft} setDraft={setDraft} inputRef={input} slug={slug} />
+          <Composer
+            blockedReason={blockedReason}
+            onSend={(b) => void onSend(b)}
+            onTyping={setTyping}
+            draft={draft}
+            setDraft={setDraft}
+            inputRef={input}
+            slug={slug}
+            personalCheck={personalCheck}
+            onSendAnyway={onSendAnyway}
+            onEditPersonal={dismissPersonalCheck}
+          />
           <VoiceRecorder roomId={roomId} disabled={blockedReason !== null} onSent={receive} />
         </section>
 

@@ -1,5 +1,7 @@
 import { useState, type KeyboardEvent, type RefObject } from "react";
 import { Button } from "#app/components/ui/button";
+import { PersonalDataCheck } from "#app/components/personal-data-check";
+import { findPersonalData, personalDataQuestion } from "#app/modules/safety/personal-data";
 import { MENTION_HINT, MentionTextarea } from "#app/components/ui/mention-textarea";
 import { usePreferences } from "#app/lib/preferences";
 import { MAX_MESSAGE_CHARS } from "#app/modules/chat/chat.schema";
@@ -18,6 +20,9 @@ export function Composer({
   setDraft,
   inputRef,
   slug,
+  personalCheck = null,
+  onSendAnyway,
+  onEditPersonal,
 }: {
   blockedReason: string | null;
   onSend: (body: string) => void;
@@ -27,6 +32,10 @@ export function Composer({
   inputRef: RefObject<HTMLTextAreaElement>;
   /** The room's group, whose members the mention autocomplete suggests. */
   slug: string | null;
+  /** The server asked "send anyway?" about the last send (personal-looking data): the step above the box. */
+  personalCheck?: { body: string; message: string } | null;
+  onSendAnyway?: () => void;
+  onEditPersonal?: () => void;
 }) {
   const [error, setError] = useState<string | null>(null);
   const blocked = blockedReason !== null;
@@ -62,6 +71,17 @@ export function Composer({
       <p id="chat-message-hint" className="text-sm text-stone-700 dark:text-stone-300">
         {ctrlEnter ? "Ctrl+Enter sends. Enter starts a new line." : "Enter sends. Shift+Enter starts a new line."} {MENTION_HINT}
       </p>
+      {personalCheck && onSendAnyway ? (
+        <PersonalDataCheck
+          message={roomQuestion(personalCheck)}
+          answer={personalCheck}
+          textareaId="chat-message"
+          confirmLabel="Send anyway"
+          editLabel="Edit my message"
+          onConfirm={onSendAnyway}
+          onEdit={onEditPersonal}
+        />
+      ) : null}
       {blocked ? (
         <p id="chat-message-blocked" className="rounded-lg border-2 border-red-700 bg-red-50 p-3 font-semibold text-red-900 dark:bg-red-950 dark:text-red-100">
           {blockedReason}
@@ -96,4 +116,10 @@ export function Composer({
       </div>
     </form>
   );
+}
+
+/** The question in a room's words ("Anyone in this room … Send anyway?"); the server's words if this browser sees nothing. */
+function roomQuestion(check: { body: string; message: string }): string {
+  const kinds = findPersonalData(check.body);
+  return kinds.length > 0 ? personalDataQuestion(kinds, "room") : check.message;
 }

@@ -41,11 +41,15 @@ export const SendMessageSchema = z
     clientId: ClientIdSchema,
     /** The message this one replies to (in the same room). */
     replyToId: id.optional(),
+    /** "Send anyway": the author saw the personal-data question for this text (app/components/personal-data-check.tsx). */
+    confirmPersonal: z.boolean({ invalid_type_error: "confirmPersonal must be true or false." }).optional(),
   })
   .strict();
 
 /** The author edits their own text message (a voice note's short note too). */
-export const EditMessageSchema = z.object({ messageId: id, body: MessageBodySchema }).strict();
+export const EditMessageSchema = z
+  .object({ messageId: id, body: MessageBodySchema, confirmPersonal: z.boolean({ invalid_type_error: "confirmPersonal must be true or false." }).optional() })
+  .strict();
 /** The author deletes their own message ("deleted by its author"). */
 export const DeleteOwnMessageSchema = z.object({ messageId: id }).strict();
 /** One message, by id (moderators: its earlier versions). */
