@@ -57,6 +57,11 @@ export interface ChatMessage {
   system: { type: "moved"; href: string; title: string; messageCount: number } | null;
   /** Set when a moderator moved this message into a forum thread (it stays here, with a link). */
   movedTo: { href: string } | null;
+  /**
+   * Auto-hidden pending review (reported by enough members). Its body and voice note are sent only to
+   * the group's moderators, who see them with the notice; everyone else gets "" and the notice. Absent = false.
+   */
+  hidden?: boolean;
 }
 
 /** A message's edit, as every reader gets it. */

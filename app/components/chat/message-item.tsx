@@ -9,6 +9,7 @@ import { Reactions } from "./reactions";
 import { useChatRoom } from "./room-context";
 import { BlockAuthorLink, CollapsedMessage, useBlockedMessage } from "./blocked-message";
 import { VoicePlayer } from "./voice-player";
+import { HiddenNotice } from "#app/components/moderation/hidden-notice";
 import { MovedNote, MoveToForumLink, SystemLine } from "./system-line";
 
 /** Local time once hydrated (the server doesn't know the reader's zone); UTC before that. */
@@ -33,13 +34,18 @@ function MessageBody({ message }: { message: ChatMessage }) {
       </p>
     );
   }
-  if (message.kind === "voice") return <VoicePlayer message={message} />;
-  // {/* system: the line the app left (kind "system") */}
-  return (
-    <p className="whitespace-pre-wrap break-words text-lg">
-      <MentionText text={message.body} />
-    </p>
-  );
+  // Auto-hidden: readers get the notice only (no body reaches them); moderators get the body with it.
+  if (message.hidden && !message.body && !message.voice) return <HiddenNotice />;
+  const content =
+    message.kind === "voice" ? (
+      <VoicePlayer message={message} />
+    ) : (
+      // {/* system: the line the app left (kind "system") */}
+      <p className="whitespace-pre-wrap break-words text-lg">
+        <MentionText text={message.body} />
+      </p>
+    );
+  return message.hidden ? <HiddenNotice>{content}</HiddenNotice> : content;
 }
 
 type Mode = "view" | "edit" | "delete" | "versions";

@@ -4,7 +4,8 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { DomainError, Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { minutesText } from "#app/lib/plural";
-import { deleteMessage } from "#app/modules/chat/chat.server";
+import { deleteMessage, publishMessages } from "#app/modules/chat/chat.server";
+import type { Transaction } from "#db/client";
 import { moderatePost } from "#app/modules/forums/posts.server";
 import { moderateThread } from "#app/modules/forums/threads.server";
 import { accessLost } from "#app/modules/groups/access.server";
@@ -13,6 +14,7 @@ import { announceNotices, notifyUsers } from "#app/modules/notifications/notific
 import { assertCan, can, type Action, type Actor } from "#app/policy.server";
 import { groupMuteChoices, type QueueAction } from "./moderation.schema";
 import { recordModerationAction } from "./moderation.server";
+import { clearAutoHide } from "./auto-hide.server";
 import { requireActor, SITE, type TargetType } from "./common.server";
 
 /**
@@ -101,9 +103,9 @@ async function latestAction(app: AppContext, action: string, targetId: string) {
 }
 
 async function resolveReports(
-  db: Pick<AppContext["db"], "update">,
+  db: AppContext["db"] | Transaction,
   actor: Actor,
-  input: QueueTarget,
+  input: QueueTarget & { intent: QueueAction["intent"] },
   status: "dismissed" | "actioned" | "escalated",
 ) {
   const resolved = await db
@@ -111,6 +113,8 @@ async function resolveReports(
     .set(status === "escalated" ? { status } : { status, resolvedAt: new Date(), resolvedBy: actor.id })
     .where(openReportsOf(input))
     .returning({ id: reports.id });
+  // A decision ends auto-hide (the content is back, or removed with its notice); escalating keeps it hidden.
+  if (status !== "escalated") await clearAutoHide(db, input, actor.id, input.intent);
   return resolved.length;
 }
 
@@ -126,6 +130,13 @@ function untilText(d: Date) {
  * and bans are audited here in the same transaction as their effect. The author gets a notice.
  */
 export async function actOnReport(app: AppContext, viewer: Actor | null, input: QueueAction) {
+  const result = await decide(app, viewer, input);
+  // A chat message shown hidden goes out again as it is now (removal told the room itself).
+  if (input.targetType === "chat_message" && input.intent !== "escalate" && input.intent !== "remove") await publishMessages(app, [input.targetId]);
+  return result;
+}
+
+async function decide(app: AppContext, viewer: Actor | null, input: QueueAction) {
   const actor = requireActor(viewer);
   const group = await reportGroup(app, actor, input);
   if (group) assertCan(actor, actionOfIntent[input.intent], group.target, "That report");

@@ -10,7 +10,8 @@ import type { ReportInput } from "./moderation.schema";
 type Executor = Pick<Database, "insert">;
 
 export interface ModerationRecord {
-  actorId: string;
+  /** null: nobody decided it (auto-hide after enough members' reports). */
+  actorId: string | null;
   /** Dotted name, e.g. "thread.lock", "post.remove", "chat.mute". */
   action: string;
   targetType: string;
@@ -92,7 +93,7 @@ export async function notifyRemoval(
  */
 export async function auditContentAction(
   db: Executor,
-  entry: ModerationRecord & { subjectUserId: string },
+  entry: ModerationRecord & { actorId: string; subjectUserId: string },
   removal?: { what: "post" | "thread" | "chat message"; groupName: string },
 ) {
   const actionId = await recordModerationAction(db, entry);
