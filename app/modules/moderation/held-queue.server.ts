@@ -14,7 +14,7 @@ import { heldCountSql } from "./held-count.server";
 import type { AppContext } from "#app/lib/app-context.server";
 import { CursorParamSchema } from "#app/lib/cursor-param";
 import { rowsOf } from "#app/lib/db-rows.server";
-import { Conflict, NotFound } from "#app/lib/errors";
+import { Conflict, Invalid, NotFound } from "#app/lib/errors";
 import { keysetPage, keysetRequest, timeKey } from "#app/lib/keyset.server";
 import { assertCan, can, type Actor } from "#app/policy.server";
 import { findGroup } from "#app/modules/groups/groups.server";
@@ -227,7 +227,9 @@ export async function approveHeld(app: AppContext, viewer: Actor | null, input: 
  */
 export async function rejectHeld(app: AppContext, viewer: Actor | null, input: { heldId: string; reason: string }) {
   const actor = requireActor(viewer);
-  const reason = ModerationReasonSchema.parse(input.reason);
+  const parsedReason = ModerationReasonSchema.safeParse(input.reason);
+  if (!parsedReason.success) throw Invalid("Please check the form.", { reason: parsedReason.error.issues.map((i) => i.message) });
+  const reason = parsedReason.data;
   const { held, group } = await reviewable(app, actor, input.heldId);
   const decided = await app.db.transaction(async (tx) => {
     const [row] = await tx
