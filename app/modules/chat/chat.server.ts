@@ -18,6 +18,7 @@ import type { StaffRole } from "#app/lib/staff-role";
 import { auditContentAction, recordModerationAction } from "#app/modules/moderation/moderation.server";
 import { announceNotices } from "#app/modules/notifications/notifications.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
+import { revealHiddenMessages } from "#app/modules/moderation/auto-hide.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { queueMentions } from "#app/modules/forums/mention-queue.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
@@ -164,11 +165,13 @@ function messageColumns(viewerId: string | null) {
     editedAt: chatMessages.editedAt,
     deletedAt: chatMessages.deletedAt,
     deletedBy: chatMessages.deletedBy,
+    hiddenAt: chatMessages.hiddenAt,
     replyToId: chatMessages.replyToId,
     replySeq: replied.seq,
     replyAuthorName: repliedAuthor.displayName,
     replyExcerpt: sql<string | null>`left(${replied.body}, 160)`,
     replyDeletedAt: replied.deletedAt,
+    replyHiddenAt: replied.hiddenAt,
     reactions: reactionsColumn(viewerId),
     voice: chatMessages.voice,
     system: chatMessages.system,
@@ -190,11 +193,13 @@ export type MessageRow = {
   editedAt: Date | null;
   deletedAt: Date | null;
   deletedBy: string | null;
+  hiddenAt: Date | null;
   replyToId: string | null;
   replySeq: number | null;
   replyAuthorName: string | null;
   replyExcerpt: string | null;
   replyDeletedAt: Date | null;
+  replyHiddenAt: Date | null;
   reactions: { kind: ChatReactionKind; count: number; mine: boolean }[] | null;
   voice: ChatVoice | null;
   system: ChatSystemData | null;
@@ -208,11 +213,13 @@ const freshMessage = {
   editedAt: null,
   deletedAt: null,
   deletedBy: null,
+  hiddenAt: null,
   replyToId: null,
   replySeq: null,
   replyAuthorName: null,
   replyExcerpt: null,
   replyDeletedAt: null,
+  replyHiddenAt: null,
   reactions: [],
   voice: null,
   system: null,
@@ -220,9 +227,13 @@ const freshMessage = {
   groupSlug: null,
 } satisfies Partial<MessageRow>;
 
-/** The wire shape. A deleted message never carries its body (or its voice note) again. */
+/**
+ * The wire shape. A deleted message never carries its body (or its voice note) again; an auto-hidden
+ * one doesn't either (moderators get it back through revealHiddenMessages, auto-hide.server.ts).
+ */
 export function toChatMessage(r: MessageRow): ChatMessage {
   const deleted = r.deletedAt !== null;
+  const hidden = !deleted && r.hiddenAt !== null;
   let replyTo: ChatMessage["replyTo"] = null;
   if (r.replyToId) {
     replyTo =
@@ -232,7 +243,7 @@ export function toChatMessage(r: MessageRow): ChatMessage {
             id: r.replyToId,
             seq: Number(r.replySeq),
             authorName: r.replyAuthorName ?? "Someone",
-            excerpt: r.replyDeletedAt ? "" : (r.replyExcerpt ?? ""),
+            excerpt: r.replyDeletedAt || r.replyHiddenAt ? "" : (r.replyExcerpt ?? ""),
             deleted: r.replyDeletedAt !== null,
           };
   }
@@ -243,16 +254,17 @@ export function toChatMessage(r: MessageRow): ChatMessage {
     seq: Number(r.seq),
     kind: r.kind,
     author: { id: r.authorId, displayName: r.authorName, staff: r.authorStaff ?? null },
-    body: deleted ? "" : r.body,
+    body: deleted || hidden ? "" : r.body,
     clientId: r.clientId,
     createdAt: r.createdAt.toISOString(),
     editedAt: r.editedAt ? r.editedAt.toISOString() : null,
     deleted: deleted ? { at: r.deletedAt!.toISOString(), byAuthor: r.deletedBy === r.authorId } : null,
     replyTo,
     reactions: deleted ? [] : [...(r.reactions ?? [])].sort((a, b) => order(a.kind) - order(b.kind)),
-    voice: r.voice && !deleted ? { url: chatVoiceUrl(r.id), durationMs: r.voice.durationMs } : null,
+    voice: r.voice && !deleted && !hidden ? { url: chatVoiceUrl(r.id), durationMs: r.voice.durationMs } : null,
     system: r.system ? { type: r.system.type, href: threadHref(r.groupSlug, r.system.threadId), title: r.system.title, messageCount: r.system.messageCount } : null,
     movedTo: r.movedToThreadId ? { href: threadHref(r.groupSlug, r.movedToThreadId) } : null,
+    hidden,
   };
 }
 
@@ -357,7 +369,8 @@ export async function listAround(app: AppContext, roomId: string, seq: number, v
 export async function roomAround(app: AppContext, actor: Actor | null, input: { roomId: string; seq: number }) {
   const room = await loadRoom(app, actor, input.roomId);
   assertCan(actor, "chat.read", room.target, ROOM);
-  return listAround(app, room.id, input.seq, actor?.id ?? null);
+  const page = await listAround(app, room.id, input.seq, actor?.id ?? null);
+  return { ...page, messages: await revealHiddenMessages(app.db, page.messages, youIn(actor, room.target).canModerate) };
 }
 
 /**
@@ -374,14 +387,16 @@ export async function openRoom(app: AppContext, actor: Actor | null, input: { ro
     blockedIdsOf(app, actor?.id),
   ]);
   const you = youIn(actor, room.target);
+  const messages = await revealHiddenMessages(app.db, history.messages, you.canModerate);
   // The client collapses these authors' messages (live ones too). Moderators see what they moderate: nothing collapses.
-  return { room: state, you: { ...you, blockedIds: you.canModerate ? [] : blockedIds }, group: room.group ? { slug: room.group.slug, name: room.group.name } : null, ...history, lastReadSeq };
+  return { room: state, you: { ...you, blockedIds: you.canModerate ? [] : blockedIds }, group: room.group ? { slug: room.group.slug, name: room.group.name } : null, ...history, messages, lastReadSeq };
 }
 
 export async function roomHistory(app: AppContext, actor: Actor | null, input: { roomId: string; before?: number; after?: number }) {
   const room = await loadRoom(app, actor, input.roomId);
   assertCan(actor, "chat.read", room.target, ROOM);
-  return listMessages(app, room.id, input, actor?.id ?? null);
+  const page = await listMessages(app, room.id, input, actor?.id ?? null);
+  return { ...page, messages: await revealHiddenMessages(app.db, page.messages, youIn(actor, room.target).canModerate) };
 }
 
 /** Rooms of a group for its chat page. Archived rooms are listed for moderators only. */
@@ -540,7 +555,7 @@ export async function insertMessage(
   return { seq: Number(inserted.seq), createdAt: new Date(inserted.created_at), authorStaff: inserted.author_staff ?? null };
 }
 
-type ReplyQuote = Pick<MessageRow, "replyToId" | "replySeq" | "replyAuthorName" | "replyExcerpt" | "replyDeletedAt">;
+type ReplyQuote = Pick<MessageRow, "replyToId" | "replySeq" | "replyAuthorName" | "replyExcerpt" | "replyDeletedAt" | "replyHiddenAt">;
 
 /**
  * The message a reply quotes, as the reply's row shows it (one lookup, for replies only). It must be
@@ -548,7 +563,7 @@ type ReplyQuote = Pick<MessageRow, "replyToId" | "replySeq" | "replyAuthorName" 
  */
 async function replyQuote(app: AppContext, roomId: string, replyToId: string): Promise<ReplyQuote> {
   const [original] = await app.db
-    .select({ id: chatMessages.id, seq: chatMessages.seq, body: chatMessages.body, deletedAt: chatMessages.deletedAt, kind: chatMessages.kind, authorName: users.displayName })
+    .select({ id: chatMessages.id, seq: chatMessages.seq, body: chatMessages.body, deletedAt: chatMessages.deletedAt, hiddenAt: chatMessages.hiddenAt, kind: chatMessages.kind, authorName: users.displayName })
     .from(chatMessages)
     .innerJoin(users, eq(users.id, chatMessages.authorId))
     .where(and(eq(chatMessages.id, replyToId), eq(chatMessages.roomId, roomId)))
@@ -556,7 +571,7 @@ async function replyQuote(app: AppContext, roomId: string, replyToId: string): P
   if (!original) throw NotFound(MESSAGE);
   if (original.deletedAt) throw Invalid("That message was deleted, so you can't reply to it.");
   if (original.kind === "system") throw Invalid("You can't reply to that line.");
-  return { replyToId: original.id, replySeq: Number(original.seq), replyAuthorName: original.authorName, replyExcerpt: original.body.slice(0, 160), replyDeletedAt: null };
+  return { replyToId: original.id, replySeq: Number(original.seq), replyAuthorName: original.authorName, replyExcerpt: original.body.slice(0, 160), replyDeletedAt: null, replyHiddenAt: original.hiddenAt };
 }
 
 
@@ -860,14 +875,19 @@ export async function reportMessage(
   if (!message) throw NotFound(MESSAGE);
   const room = await loadRoom(app, actor, message.roomId);
   assertCan(actor, "chat.report", { ...room.target, message: { authorId: message.authorId } }, MESSAGE);
-  const id = await fileLimitedReport(app, {
-    reporterId: actor.id,
-    targetType: "chat_message",
-    targetId: message.id,
-    groupId: room.groupId,
-    reason: input.reason,
-    details: input.details,
-  });
+  const id = await fileLimitedReport(
+    app,
+    {
+      reporterId: actor.id,
+      targetType: "chat_message",
+      targetId: message.id,
+      groupId: room.groupId,
+      reason: input.reason,
+      details: input.details,
+    },
+    // Auto-hidden by this report: the room gets the message again without its body, at once.
+    () => publishMessages(app, [message.id]),
+  );
   return { reportId: id };
 }
 
