@@ -66,6 +66,9 @@ export default function Admin() {
         <li>
           <Link to="/admin/applications" className="inline-flex min-h-11 items-center">Organization applications</Link>
         </li>
+        <li>
+          <Link to="/admin/watched-words" className="inline-flex min-h-11 items-center">Site-wide watched words</Link>
+        </li>
       </ul>
       <section aria-labelledby="admin-orgs" className="space-y-3">
         <h2 id="admin-orgs" className="text-2xl">

@@ -108,6 +108,9 @@ export default function OrganizationPage() {
           {org.permissions.viewAudit ? (
             <Link to={`/organizations/${org.slug}/audit`} className="inline-flex min-h-11 items-center">Audit log</Link>
           ) : null}
+          {org.permissions.manageWatchedWords ? (
+            <Link to={`/organizations/${org.slug}/watched-words`} className="inline-flex min-h-11 items-center">Watched words</Link>
+          ) : null}
         </p>
       ) : null}
       {org.permissions.staffPage ? (

@@ -206,11 +206,11 @@ describe(`watched words on ${testDatabaseKind}`, () => {
   it("display names: a block or hold word refuses sign-up and renaming; a flag word files one automatic report for the site admins", async () => {
     await addWatchedWord(t.app, siteAdmin, SITE, { pattern: "official*", action: "hold" });
     await addWatchedWord(t.app, siteAdmin, SITE, { pattern: "doctor", action: "flag" });
-    const refused = await failure(signUp(t.app, { email: "casino@example.test", password: "a long passphrase", displayName: "Casino King" }, "1.1.1.1"));
+    const refused = await failure(signUp(t.app, { email: "casino@example.test", password: "a long passphrase", displayName: "Casino King", consentTerms: true, consentHealthData: true }, "1.1.1.1"));
     expect(refused.fieldErrors).toEqual({ displayName: ["'casino' isn't allowed here; please rephrase."] });
     expect(await t.app.db.select().from(users).where(eq(users.email, "casino@example.test"))).toHaveLength(0);
 
-    await signUp(t.app, { email: "doc@example.test", password: "a long passphrase", displayName: "Doctor Dee" }, "1.1.1.1");
+    await signUp(t.app, { email: "doc@example.test", password: "a long passphrase", displayName: "Doctor Dee", consentTerms: true, consentHealthData: true }, "1.1.1.1");
     const [doc] = await t.app.db.select({ id: users.id }).from(users).where(eq(users.email, "doc@example.test"));
     const autoReports = () => t.app.db.select().from(reports).where(and(eq(reports.targetType, "user"), isNull(reports.reporterId)));
     expect((await autoReports()).map((r) => ({ targetId: r.targetId, reason: r.reason, groupId: r.groupId, details: r.details, status: r.status }))).toEqual([

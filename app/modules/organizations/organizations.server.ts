@@ -161,6 +161,7 @@ export async function findOrganization(app: AppContext, viewer: Actor | null, sl
       createGroup: can(viewer, "organization.createGroup", target),
       editHelplines: can(viewer, "organization.editHelplines", target),
       viewAudit: can(viewer, "organization.viewAudit", target),
+      manageWatchedWords: can(viewer, "safety.manageWatchedWords", target),
     },
   };
 }
