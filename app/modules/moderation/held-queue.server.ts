@@ -190,7 +190,8 @@ export async function approveHeld(app: AppContext, viewer: Actor | null, input: 
   if (!claimed) throw alreadyDecided("approved");
   let published: { id: string; link: string };
   try {
-    published = await publishHeld(app, claimed, actor);
+    // The row as it was when claimed (pending): publishHeld refuses a decided one, and this claim is ours.
+    published = await publishHeld(app, held, actor);
   } catch (e) {
     await app.db
       .update(heldContent)
