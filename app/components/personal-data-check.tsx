@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "#app/components/ui/button";
+import { findPersonalData, personalDataQuestion } from "#app/modules/safety/personal-data";
 
 /**
  * The personal-data step: "This looks like personal information (…). Post anyway?" shown inline
@@ -91,4 +92,10 @@ export function confirmMessageOf(result: unknown): string | null {
   if (!result || typeof result !== "object" || !("confirm" in result)) return null;
   const confirm = (result as { confirm?: { message?: unknown } }).confirm;
   return typeof confirm?.message === "string" ? confirm.message : null;
+}
+
+/** The question in a chat room's words ("Anyone in this room … Send anyway?"); the server's words if this browser sees nothing. */
+export function roomQuestion(body: string, serverMessage: string): string {
+  const kinds = findPersonalData(body);
+  return kinds.length > 0 ? personalDataQuestion(kinds, "room") : serverMessage;
 }

@@ -1,7 +1,6 @@
 import { useState, type KeyboardEvent, type RefObject } from "react";
 import { Button } from "#app/components/ui/button";
-import { PersonalDataCheck } from "#app/components/personal-data-check";
-import { findPersonalData, personalDataQuestion } from "#app/modules/safety/personal-data";
+import { PersonalDataCheck, roomQuestion } from "#app/components/personal-data-check";
 import { MENTION_HINT, MentionTextarea } from "#app/components/ui/mention-textarea";
 import { usePreferences } from "#app/lib/preferences";
 import { MAX_MESSAGE_CHARS } from "#app/modules/chat/chat.schema";
@@ -73,7 +72,7 @@ export function Composer({
       </p>
       {personalCheck && onSendAnyway ? (
         <PersonalDataCheck
-          message={roomQuestion(personalCheck)}
+          message={roomQuestion(personalCheck.body, personalCheck.message)}
           answer={personalCheck}
           textareaId="chat-message"
           confirmLabel="Send anyway"
@@ -116,10 +115,4 @@ export function Composer({
       </div>
     </form>
   );
-}
-
-/** The question in a room's words ("Anyone in this room … Send anyway?"); the server's words if this browser sees nothing. */
-function roomQuestion(check: { body: string; message: string }): string {
-  const kinds = findPersonalData(check.body);
-  return kinds.length > 0 ? personalDataQuestion(kinds, "room") : check.message;
 }

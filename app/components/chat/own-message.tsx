@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { PersonalDataCheck, roomQuestion } from "#app/components/personal-data-check";
 import { Button } from "#app/components/ui/button";
 import { messageHref } from "#app/lib/chat-links";
 import type { ChatReplyQuote } from "#app/lib/chat-wire";
@@ -77,17 +78,23 @@ export function EditOwnForm({ message, onDone }: { message: ChatMessage; onDone:
   const id = useId();
   const [body, setBody] = useState(message.body);
   const [error, setError] = useState<string | null>(null);
+  /** The personal-data question about this edit ("save anyway?"), until answered. */
+  const [question, setQuestion] = useState<{ body: string; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => input.current?.focus(), []);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function save(confirmPersonal: boolean) {
     if (!body.trim()) return setError("Write a message first.");
     setBusy(true);
-    const res = await edit(message.id, body);
+    const res = await edit(message.id, body, confirmPersonal);
     setBusy(false);
+    if (!res.ok && res.error.code === "needs_confirmation") return setQuestion({ body, message: res.error.message });
     if (!res.ok) return setError(res.error.message);
     onDone();
+  }
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    await save(false);
   }
   return (
     <form onSubmit={(e) => void submit(e)} className="mt-2 space-y-2">
@@ -108,6 +115,18 @@ export function EditOwnForm({ message, onDone }: { message: ChatMessage; onDone:
         aria-describedby={error ? `${id}-error` : undefined}
         className="w-full rounded-lg border-2 border-stone-500 bg-white p-3 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50"
       />
+      {question ? (
+        <PersonalDataCheck
+          message={roomQuestion(question.body, question.message)}
+          answer={question}
+          textareaId={`${id}-body`}
+          confirmLabel="Save anyway"
+          editLabel="Edit my message"
+          busy={busy}
+          onConfirm={() => void save(true)}
+          onEdit={() => setQuestion(null)}
+        />
+      ) : null}
       {error ? (
         <p id={`${id}-error`} role="alert" className="font-medium text-red-800 dark:text-red-300">
           {error}

@@ -28,7 +28,7 @@ export interface ChatRoomContextValue {
   /** Show the message with this seq (loading the page around it if needed) and focus it. */
   jumpTo: (seq: number) => void;
   /** The author edits their message (the list shows the ack's edit at once). */
-  edit: (messageId: string, body: string) => Promise<Ack<ChatMessageEdited & { changed: boolean }>>;
+  edit: (messageId: string, body: string, confirmPersonal?: boolean) => Promise<Ack<ChatMessageEdited & { changed: boolean }>>;
   /** The author deletes their message. */
   deleteOwn: (messageId: string) => Promise<Ack<unknown>>;
   /** The reader may react (the same standing as sending: not muted, room not locked). */
