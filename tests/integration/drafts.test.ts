@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "#app/lib/rate-limit.server";
+import { exportFiles } from "#app/modules/accounts/export/contents.server";
 import { SaveDraftSchema } from "#app/modules/forums/drafts.schema";
 import { DraftConflict, discardDraft, draftKeys, getDraft, listDrafts, saveDraft } from "#app/modules/forums/drafts.server";
 import { BODY_MAX } from "#app/modules/forums/forums.schema";
@@ -152,6 +153,12 @@ describe(`server drafts on ${testDatabaseKind}`, () => {
     expect((await listDrafts(t.app, carol)).map((d) => d.label)).toEqual(["Something private"]);
     expect((await getDraft(t.app, carol, key))?.body).toBe("Something private");
     expect(await outcome(saveDraft(t.app, carol, input({ key, body: "more", revision: 1 })))).toBe("not_found");
+    // Their data export holds it, and only theirs.
+    await saveDraft(t.app, alice, input({ key: draftKeys.thread("d-pub"), title: "Alice's", body: "not Carol's" }));
+    const file = exportFiles(t.app, carol.id).find((f) => f.name === "drafts.json")!;
+    const chunks: Buffer[] = [];
+    for await (const c of file.open()) chunks.push(Buffer.from(c as Buffer));
+    expect(JSON.parse(Buffer.concat(chunks).toString("utf8"))).toEqual([{ draft: key, group: "Private group", title: "", body: "Something private", updatedAt: expect.any(String) }]);
     await discardDraft(t.app, carol, key);
     expect(await listDrafts(t.app, carol)).toEqual([]);
   });

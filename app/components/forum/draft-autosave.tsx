@@ -78,6 +78,20 @@ function removeLocal(userId: string, key: string) {
   }
 }
 
+/** Forgets this device's copy of a draft (any person's key on this device: discarded from the home page). */
+export function forgetLocalDraft(key: string) {
+  const store = storage();
+  if (!store) return;
+  try {
+    for (let i = store.length - 1; i >= 0; i--) {
+      const k = store.key(i);
+      if (k?.startsWith("hearth:draft:") && k.endsWith(`:${key}`)) store.removeItem(k);
+    }
+  } catch {
+    /* nothing to do */
+  }
+}
+
 /** Sets a field's value the way typing would, so React and Conform see the change. */
 function setFieldValue(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
   if (el.value === value) return;
