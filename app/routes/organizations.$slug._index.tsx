@@ -111,6 +111,9 @@ export default function OrganizationPage() {
           {org.permissions.manageWatchedWords ? (
             <Link to={`/organizations/${org.slug}/watched-words`} className="inline-flex min-h-11 items-center">Watched words</Link>
           ) : null}
+          {org.permissions.manageTeam ? (
+            <Link to={`/organizations/${org.slug}/safety`} className="inline-flex min-h-11 items-center">Safety settings</Link>
+          ) : null}
         </p>
       ) : null}
       {org.permissions.staffPage ? (
