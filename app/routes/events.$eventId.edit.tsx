@@ -1,4 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
+import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
+import { ConfirmPersonalSchema } from "#app/modules/forums/forums.schema";
 import { parseWithZod } from "@conform-to/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -51,10 +53,11 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { eventId: id } = requireParams(params, EventParams);
   const viewer = requireViewer(context, request);
-  const submission = parseWithZod(await readForm(request), { schema: eventFormSchema({ requireFuture: false }) });
+  const formData = await readForm(request);
+  const submission = parseWithZod(formData, { schema: eventFormSchema({ requireFuture: false }) });
   if (submission.status !== "success") return formInvalid(submission);
   try {
-    await updateEvent(context.app, viewer, id, submission.value);
+    await updateEvent(context.app, viewer, id, submission.value, { confirmedPersonal: ConfirmPersonalSchema.parse(formData.get("confirmPersonal") ?? undefined) });
     return redirect(`/events/${id}`);
   } catch (e) {
     return formFailure(submission, e);
@@ -64,6 +67,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 export default function EditEvent() {
   const { organizers, zones, event } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
+  const confirmMessage = confirmMessageOf(lastResult);
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
@@ -84,6 +88,7 @@ export default function EditEvent() {
       <p>People who are going get a notice when you change the time, place, link or title.</p>
       <Form method="post" {...getFormProps(form)} className="space-y-5">
         <EventFormFields form={form} fields={fields} organizers={organizers} zones={zones} defaultToBrowserZone={false} organizationLocked />
+        {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.description.id} answer={lastResult} busy={busy} confirmLabel="Save anyway" editLabel="Edit the description" /> : null}
         <Button type="submit" disabled={busy}>
           {busy ? "Saving…" : "Save changes"}
         </Button>

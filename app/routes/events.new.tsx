@@ -1,4 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
+import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
+import { ConfirmPersonalSchema } from "#app/modules/forums/forums.schema";
 import { parseWithZod } from "@conform-to/zod";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -27,10 +29,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const submission = parseWithZod(await readForm(request), { schema: eventFormSchema({ requireFuture: true }) });
+  const formData = await readForm(request);
+  const submission = parseWithZod(formData, { schema: eventFormSchema({ requireFuture: true }) });
   if (submission.status !== "success") return formInvalid(submission);
   try {
-    const { id } = await createEvent(context.app, viewer, submission.value);
+    const { id } = await createEvent(context.app, viewer, submission.value, { confirmedPersonal: ConfirmPersonalSchema.parse(formData.get("confirmPersonal") ?? undefined) });
     return redirect(`/events/${id}`);
   } catch (e) {
     return formFailure(submission, e);
@@ -40,6 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function NewEvent() {
   const { organizers, zones, groupId } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
+  const confirmMessage = confirmMessageOf(lastResult);
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
@@ -59,6 +63,7 @@ export default function NewEvent() {
       </h1>
       <Form method="post" {...getFormProps(form)} className="space-y-5">
         <EventFormFields form={form} fields={fields} organizers={organizers} zones={zones} defaultToBrowserZone={!lastResult} organizationLocked={false} />
+        {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.description.id} answer={lastResult} busy={busy} confirmLabel="Post anyway" editLabel="Edit the description" /> : null}
         <Button type="submit" disabled={busy}>
           {busy ? "Posting…" : "Post event"}
         </Button>

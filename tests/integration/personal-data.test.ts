@@ -2,11 +2,13 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { and, eq, sql } from "drizzle-orm";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chatMessages, heldContent, posts, threads } from "#db/schema/index";
+import { chatMessages, events, heldContent, organizationMembers, organizations, posts, threads } from "#db/schema/index";
 import type { ChatMessageEdited, RoomJoined, Sent } from "#app/realtime/events";
 import { action as newThreadAction } from "#app/routes/groups.$slug.forum.new/route";
 import { action as threadAction } from "#app/routes/groups.$slug.forum.$threadId/route";
 import { action as editPostAction } from "#app/routes/groups.$slug.forum.$threadId_.posts.$postId.edit/route";
+import { action as newEventAction } from "#app/routes/events.new";
+import { action as editEventAction } from "#app/routes/events.$eventId.edit";
 import { createMember } from "#tests/helpers/app";
 import { clientId, createChatGroup, createChatRoom, expectError, expectOk, request } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
@@ -199,6 +201,67 @@ describe(`the personal-data question on ${testDatabaseKind}`, () => {
       const body = `Helpline 0800 123 4567 ${Date.now()}`;
       expectOk(await request<Sent>(s, "message:send", { roomId, body, clientId: clientId() }));
       expect(await storedWith(body)).toHaveLength(1);
+    });
+  });
+
+  describe("events (organizers are asked too; the location field is a venue address on purpose)", () => {
+    let organizer: Member;
+    const orgId = `org-pd-${Date.now().toString(36)}`;
+    const valid = {
+      organizationId: orgId,
+      groupId: "",
+      title: "Coffee morning",
+      description: "",
+      timeZone: "Europe/London",
+      startsAt: "2030-06-01T10:00",
+      endsAt: "2030-06-01T12:00",
+      format: "in_person",
+      location: "Town hall, 12 Baker Street, London SW1A 1AA",
+      onlineUrl: "",
+      capacity: "",
+      registrationDeadline: "",
+    };
+    beforeAll(async () => {
+      organizer = await createMember(server.app, "Organizer");
+      await server.app.db.insert(organizations).values({ id: orgId, slug: orgId, name: "Org PD" });
+      await server.app.db.insert(organizationMembers).values({ organizationId: orgId, userId: organizer.id, role: "admin" });
+    });
+    const eventsTitled = (title: string) => server.app.db.select().from(events).where(eq(events.title, title));
+
+    it("a new event whose description has a phone number asks, stores nothing, then posts once confirmed", async () => {
+      const title = `Coffee morning ${Date.now()}`;
+      const fields = { ...valid, title, description: "Questions? Ring Sam on 07700 900123." };
+      const asked = await post(newEventAction as never, "http://localhost/events/new", {}, fields, organizer);
+      expect(asked.status).toBe(422);
+      expect((asked.data?.confirm as { message: string }).message).toBe(
+        "This looks like personal information (a phone number). Anyone who can see this event will see it. Save anyway?",
+      );
+      expect(asked.data?.initialValue).toMatchObject({ description: fields.description });
+      expect(await eventsTitled(title)).toHaveLength(0);
+      const done = await post(newEventAction as never, "http://localhost/events/new", {}, { ...fields, confirmPersonal: "1" }, organizer);
+      expect(done.status).toBe(302);
+      expect(await eventsTitled(title)).toHaveLength(1);
+    });
+
+    it("the venue address in the location field is never a question", async () => {
+      const title = `Walk ${Date.now()}`;
+      const r = await post(newEventAction as never, "http://localhost/events/new", {}, { ...valid, title }, organizer);
+      expect(r.status).toBe(302);
+    });
+
+    it("an edit asks when the new description has an e-mail address, and not when the text is unchanged", async () => {
+      const title = `Picnic ${Date.now()}`;
+      expect((await post(newEventAction as never, "http://localhost/events/new", {}, { ...valid, title }, organizer)).status).toBe(302);
+      const [e] = await eventsTitled(title);
+      const url = `http://localhost/events/${e!.id}/edit`;
+      const asked = await post(editEventAction as never, url, { eventId: e!.id }, { ...valid, title, description: "Write to sam@example.org" }, organizer);
+      expect(asked.status).toBe(422);
+      expect((await eventsTitled(title))[0]!.description ?? "").toBe("");
+      const saved = await post(editEventAction as never, url, { eventId: e!.id }, { ...valid, title, description: "Write to sam@example.org", confirmPersonal: "1" }, organizer);
+      expect(saved.status).toBe(302);
+      // Saving again with the same text (say, a new time) is not asked a second time.
+      const again = await post(editEventAction as never, url, { eventId: e!.id }, { ...valid, title, description: "Write to sam@example.org", startsAt: "2030-06-01T11:00" }, organizer);
+      expect(again.status).toBe(302);
     });
   });
 });

@@ -16,6 +16,7 @@ import { baseEventQuery, countGoing, findEvent, lockEvent, toEventView, visibleT
 import type { EventChange } from "./notify.server";
 import { placesLost, promoteFromWaitlist, queuePromotions, withdrawPlaces } from "./rsvps.server";
 import { refuseWatchedWords } from "#app/modules/safety/watched.server";
+import { askAboutPersonalData } from "#app/modules/safety/personal-data";
 
 /**
  * Events: the listing and its filters, one event page, posting, editing and cancelling an event,
@@ -110,11 +111,12 @@ export const eventCreateRate: RateRule = {
   message: "You have posted several events in a short time. Your event is kept here.",
 };
 
-export async function createEvent(app: AppContext, viewer: Actor | null, input: EventInput) {
+export async function createEvent(app: AppContext, viewer: Actor | null, input: EventInput, options: { confirmedPersonal?: boolean } = {}) {
   const orgRole = await organizationRoleOf(app, viewer, input.organizationId);
   assertCan(viewer, "event.create", { orgRole }, "That organization");
   await assertGroupOfOrganization(app, input.groupId, input.organizationId);
   await refuseWatchedWords(app.db, input.organizationId, { title: input.title, description: input.description });
+  askAboutPersonalData([input.title, input.description], options.confirmedPersonal ?? false, "event");
   const id = newId();
   await withinRate(app.limiter, `event:create:${viewer!.id}`, eventCreateRate, () => insertEvent(app, id, viewer!.id, input));
   return { id };
@@ -140,7 +142,7 @@ function insertEvent(app: AppContext, id: string, createdBy: string, input: Even
 }
 
 /** Edits an event; people who are going hear about changes to what, when, where or how. */
-export async function updateEvent(app: AppContext, viewer: Actor | null, eventId: string, input: EventInput) {
+export async function updateEvent(app: AppContext, viewer: Actor | null, eventId: string, input: EventInput, options: { confirmedPersonal?: boolean } = {}) {
   const before = await findEvent(app, viewer, eventId);
   assertCan(viewer, "event.edit", before.target, "That event");
   if (input.organizationId !== before.organizationId) {
@@ -148,6 +150,10 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
   }
   await assertGroupOfOrganization(app, input.groupId, before.organizationId);
   await refuseWatchedWords(app.db, before.organizationId, { title: input.title, description: input.description });
+  // Asked only when the title or description says something new: an unchanged text was asked about before.
+  if (input.title !== before.title || (input.description ?? "") !== (before.description ?? "")) {
+    askAboutPersonalData([input.title, input.description], options.confirmedPersonal ?? false, "event");
+  }
   const [raw] = await app.db.select({ onlineUrl: events.onlineUrl }).from(events).where(eq(events.id, eventId));
   const changes: EventChange[] = [];
   if (input.title !== before.title) changes.push("title");

@@ -1,3 +1,5 @@
+import { NeedsConfirmation } from "#app/lib/errors";
+
 /** What kind of personal information a text seems to contain. */
 export type PersonalDataKind = "email" | "phone" | "address" | "health_number";
 
@@ -224,4 +226,16 @@ export function personalDataWords(kinds: readonly PersonalDataKind[]): string {
 export function personalDataQuestion(kinds: readonly PersonalDataKind[], audience: PersonalDataAudience = "group"): string {
   const a = audienceWords[audience];
   return `This looks like personal information (${personalDataWords(kinds)}). ${a.who} will see it. ${a.verb}`;
+}
+
+/**
+ * For writes that don't go through screenContent (event title and description): ask once, unless
+ * the author already answered "save anyway". Organizers are asked too: an event's contact line is
+ * exactly where a private phone number leaks, and staff can say yes in one step. An event's
+ * location field (a venue address, on purpose) and the organization's helplines page are never checked.
+ */
+export function askAboutPersonalData(texts: (string | undefined)[], confirmed: boolean, audience: PersonalDataAudience): void {
+  if (confirmed) return;
+  const kinds = findPersonalData(texts.filter(Boolean).join("\n"));
+  if (kinds.length > 0) throw NeedsConfirmation(personalDataQuestion(kinds, audience));
 }
