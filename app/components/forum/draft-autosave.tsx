@@ -248,20 +248,15 @@ export function DraftAutosave({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [userId, draftKey]);
 
-  // After a reply went through on the same page, the loader's draft is gone: so is the local copy.
-  const hadServer = useRef(server !== null);
+  // After a reply went through on the same page (the action redirected: a new location, and the
+  // loader's draft is gone), so is the local copy.
   useEffect(() => {
-    if (server) hadServer.current = true;
-    else if (hadServer.current || readLocal(userId, draftKey)?.submitted) {
-      const local = readLocal(userId, draftKey);
-      if (local?.submitted) {
-        removeLocal(userId, draftKey);
-        posting.current = false;
-        revision.current = 0;
-        setStatus({ kind: "none" });
-      }
-    }
-  }, [server, userId, draftKey]);
+    if (server || !readLocal(userId, draftKey)?.submitted) return;
+    removeLocal(userId, draftKey);
+    posting.current = false;
+    revision.current = 0;
+    setStatus({ kind: "none" });
+  }, [server, userId, draftKey, location.key]);
 
   // Listen to the form: every keystroke to localStorage, a save after a pause, on leaving the form and the page.
   useEffect(() => {
