@@ -1,12 +1,13 @@
 import { and, asc, count, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { organizationMembers, organizations, reports, watchedWords } from "#db/schema/index";
+import { organizations, reports, watchedWords } from "#db/schema/index";
 import type { Database, Transaction } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Forbidden, Invalid, NotFound, TooLarge, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { toCsv } from "#app/modules/events/csv.server";
 import { recordModerationAction } from "#app/modules/moderation/moderation.server";
-import { assertCan, can, type Actor, type OrgRole } from "#app/policy.server";
+import { findOrganization } from "#app/modules/organizations/organizations.server";
+import { assertCan, can, type Actor } from "#app/policy.server";
 import {
   actionStrength,
   watchedActionLabels,
@@ -160,13 +161,8 @@ export async function resolveScope(app: AppContext, viewer: Actor | null, scope:
     if (!can(actor, "safety.manageSiteWatchedWords", { kind: "site" })) throw NotFound("That page");
     return { organizationId: null, slug: null, name: "the whole site" };
   }
-  const [org] = await app.db
-    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, orgRole: organizationMembers.role })
-    .from(organizations)
-    .leftJoin(organizationMembers, and(eq(organizationMembers.organizationId, organizations.id), eq(organizationMembers.userId, actor.id)))
-    .where(eq(organizations.slug, scope.organizationSlug));
-  if (!org) throw NotFound("That organization");
-  const target = { orgRole: (org.orgRole ?? null) as OrgRole | null };
+  const org = await findOrganization(app, actor, scope.organizationSlug);
+  const target = org.target;
   if (!can(actor, "safety.manageWatchedWords", target)) {
     if (target.orgRole === null) throw NotFound("That page");
     assertCan(actor, "safety.manageWatchedWords", target, "That organization");
