@@ -12,7 +12,7 @@ import {
   reportMessage,
   roomAround,
   roomHistory,
-  sendMessage,
+  submitMessage,
   setLocked,
   setSlowMode,
 } from "#app/modules/chat/chat.server";
@@ -164,7 +164,8 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
 
     "room:read": (input) => markRoomRead(app, viewer, input),
 
-    "message:send": (input) => sendMessage(app, viewer, input),
+    // confirmPersonal: the author answered "send anyway" to the personal-data question.
+    "message:send": ({ confirmPersonal, ...input }) => submitMessage(app, viewer, { ...input, confirmedPersonal: confirmPersonal }),
 
     typing: async ({ roomId, typing }) => {
       if (!inRoom(roomId)) throw NotFound("That room");
@@ -191,7 +192,7 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
     "room:pin": (input) => pinMessage(app, viewer, input),
     // Issue 14: your own messages, pages around a message, reactions.
     "room:around": (input) => roomAround(app, viewer, input),
-    "message:edit": (input) => editOwnMessage(app, viewer, input),
+    "message:edit": ({ confirmPersonal, ...input }) => editOwnMessage(app, viewer, { ...input, confirmedPersonal: confirmPersonal }),
     "message:delete-own": (input) => deleteOwnMessage(app, viewer, input),
     "message:versions": (input) => messageVersions(app, viewer, input),
     "message:react": (input) => setReaction(app, viewer, input),

@@ -73,6 +73,15 @@ export interface Sent {
   crisisPrompt?: true;
 }
 
+/** To the sender only: the message waits for a moderator's review (new-member review or a watched word); nothing was broadcast. */
+export interface HeldSent {
+  held: true;
+  clientId: string;
+  heldId: string;
+  /** True when this clientId was already held: nothing new stored. */
+  duplicate: boolean;
+}
+
 /** A phantom marker for an event's ack data type: types only, nothing at run time. */
 export interface Returns<T> {
   readonly __returns?: [T];
@@ -94,7 +103,7 @@ export const clientEvents = {
   /** A page around one seq: `hasMore` says newer messages follow (ask `after` the last). */
   "room:around": { schema: AroundSchema, result: returns<HistoryPage>() },
   "room:read": { schema: RoomReadSchema, result: returns<{ roomId: string; lastReadSeq: number }>() },
-  "message:send": { schema: SendMessageSchema, result: returns<Sent>() },
+  "message:send": { schema: SendMessageSchema, result: returns<Sent | HeldSent>() },
   "message:delete": { schema: DeleteMessageSchema, result: returns<{ roomId: string; messageId: string; alreadyDeleted: boolean }>() },
   "message:report": { schema: ReportMessageSchema, result: returns<{ reportId: string }>() },
   /** `changed: false`: the same body again (nothing stored or broadcast). `crisisPrompt`: to the author only, as for a send. */

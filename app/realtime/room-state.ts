@@ -19,7 +19,7 @@ export interface Pending {
   /** The message this one replies to (kept for a retry). */
   replyToId?: string;
   /** waiting: written while offline, sent by itself once the room is joined again. */
-  status: "waiting" | "sending" | "failed";
+  status: "waiting" | "sending" | "failed" | "held";
   error: string | null;
 }
 export interface Typist {
@@ -37,6 +37,8 @@ export interface RoomInitial {
   hasNewer?: boolean;
   /** The member's read position when the page was rendered (the divider's place). */
   lastReadSeq?: number;
+  /** The member's own messages here that wait for a moderator's review (shown to them only). */
+  held?: { clientId: string | null; body: string }[];
 }
 
 export interface RoomState {
@@ -287,7 +289,7 @@ export function initialRoomState(initial: RoomInitial): RoomState {
     hasOlder: initial.hasOlder,
     hasNewer: initial.hasNewer ?? false,
     loadingOlder: false,
-    pending: [],
+    pending: (initial.held ?? []).map((h) => ({ clientId: h.clientId ?? "", body: h.body, status: "held" as const, error: null })),
     connection: "connecting",
     room: initial.room,
     you: initial.you,

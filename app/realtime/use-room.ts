@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { Ack, ChatMessage, ChatReactionKind, ClientToServerEvents, HistoryPage, PayloadEvent, PayloadIn, ResultOf, RoomJoined, Sent, ServerToClientEvents } from "./events";
+import type { Ack, ChatMessage, ChatReactionKind, ClientToServerEvents, HeldSent, HistoryPage, PayloadEvent, PayloadIn, ResultOf, RoomJoined, Sent, ServerToClientEvents } from "./events";
 import { holdUserSocket, releaseUserSocket, socketListeners } from "./user-socket";
 import { initialRoomState, muteCheck, readableSeq, roomReducer, waitingSends, type Pending, type RoomInitial } from "./room-state";
 
@@ -195,11 +195,15 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
       inFlight.current.add(clientId);
       dispatch({ type: "status", clientId, status: "sending" });
       try {
-        const res = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("message:send", { roomId, body, clientId, ...(replyToId ? { replyToId } : {}), ...(confirmPersonal ? { confirmPersonal: true } : {}) })) as Ack<Sent>;
-        if (res.ok) {
-          dispatch({ type: "merge", messages: [res.data.message], selfId: self.id, announce: false });
+        const res = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("message:send", { roomId, body, clientId, ...(replyToId ? { replyToId } : {}), ...(confirmPersonal ? { confirmPersonal: true } : {}) })) as Ack<Sent | HeldSent>;
+        if (res.ok && "held" in res.data) {
+          // Waiting for a moderator: shown to the sender only, as "Waiting for a moderator's review".
+          dispatch({ type: "status", clientId, status: "held" });
+        } else if (res.ok) {
+          const sent = res.data as Sent;
+          dispatch({ type: "merge", messages: [sent.message], selfId: self.id, announce: false });
           dispatch({ type: "settle", clientId, error: null });
-          if (res.data.crisisPrompt) setCrisisPrompt(true);
+          if (sent.crisisPrompt) setCrisisPrompt(true);
         } else if (res.error.code === "needs_confirmation") {
           // A question, not a failure: nothing was stored; the composer asks, the text goes back in the box.
           dispatch({ type: "settle", clientId, error: null });
@@ -333,8 +337,8 @@ export function useRoom({ roomId, initial, self }: { roomId: string; initial: Ro
 
   /** The author's edit: shown from the ack at once (the broadcast then changes nothing). */
   const edit = useCallback(
-    async (messageId: string, body: string) => {
-      const res = await request("message:edit", { messageId, body });
+    async (messageId: string, body: string, confirmPersonal = false) => {
+      const res = await request("message:edit", { messageId, body, ...(confirmPersonal ? { confirmPersonal: true } : {}) });
       if (res.ok && res.data.changed) dispatch({ type: "edited", event: res.data });
       if (res.ok && res.data.crisisPrompt) setCrisisPrompt(true);
       return res;

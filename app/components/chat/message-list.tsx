@@ -14,7 +14,7 @@ function PendingItem({ pending, self, onRetry, onDiscard, onEdit }: { pending: P
       <div className="flex flex-wrap items-baseline gap-x-3">
         <span className="font-semibold">{self.displayName}</span>
         <span className="text-sm text-stone-700 dark:text-stone-300">
-          {{ sending: "Sending…", waiting: "Waiting for the connection: it will be sent when you are back online", failed: "Not sent" }[pending.status]}
+          {{ sending: "Sending…", waiting: "Waiting for the connection: it will be sent when you are back online", failed: "Not sent", held: "Waiting for a moderator's review" }[pending.status]}
         </span>
       </div>
       <p className="whitespace-pre-wrap break-words text-lg text-stone-700 dark:text-stone-300">{pending.body}</p>

@@ -26,6 +26,8 @@ import { blockedIdsOf } from "#app/modules/accounts/blocks.server";
 import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.schema";
 import { lastReadSeqOf, roomReadJoin, unreadColumn } from "./reading.server";
 import { directStandingColumns, directTargetOf } from "./direct-standing.server";
+import { gateChatSend, type HeldSend } from "#app/modules/safety/chat-gate.server";
+import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 
 /**
  * Chat rooms: history, sending (persist, then publish, then the caller acks), moderation and room
@@ -118,7 +120,7 @@ export async function loadRoomForSend(app: AppContext, actor: Actor, roomId: str
     row.kind === "direct" || !visibility || !joinPolicy
       ? directTargetOf(row)
       : {
-          ...groupTargetOf({ ...row, visibility, joinPolicy }),
+          ...groupTargetOf({ ...row, visibility, joinPolicy, forumPublic: row.forumPublic ?? false }),
           room: { locked: row.locked, archived: row.archivedAt !== null },
           sanction: row.roomMutedUntil || row.bannedAt ? { mutedUntil: row.roomMutedUntil, banned: row.bannedAt !== null } : null,
         };
@@ -447,11 +449,23 @@ function crisisFlag(body: string): { crisisPrompt?: true } {
  * returns the stored message with `duplicate: true` and publishes nothing. The message's seq comes
  * from bumping chat_rooms.last_seq inside the inserting transaction, so seqs commit in order.
  */
-export async function sendMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string; replyToId?: string }) {
+export async function sendMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string; replyToId?: string; confirmedPersonal?: boolean }): Promise<SendResult> {
+  const sent = await submitMessage(app, viewer, input);
+  if ("held" in sent) throw Conflict("This message is waiting for a moderator's review, so it isn't in the room yet.");
+  return sent;
+}
+
+/** sendMessage through the safety gate as the socket's message:send uses it: a held message answers `{ held: true, clientId }`. */
+export async function submitMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string; replyToId?: string; confirmedPersonal?: boolean }): Promise<SendResult | HeldSend> {
   const prepared = await prepareSend(app, viewer, input);
   if ("duplicate" in prepared) return prepared.duplicate;
+  // The safety gate: a held message is acked to its sender only ({ held: true }) and stored for a moderator.
+  const gate = await gateChatSend(app.db, prepared.send, input);
+  if ("held" in gate) return gate.held;
   const reply = input.replyToId ? await replyQuote(app, prepared.send.room.id, input.replyToId) : undefined;
-  return commitSend(app, prepared.send, { ...input, reply });
+  const sent = await commitSend(app, prepared.send, { ...input, reply });
+  if (!sent.duplicate && prepared.send.room.groupId) await fileWatchedFlag(app.db, gate.screening, { targetType: "chat_message", targetId: sent.message.id, groupId: prepared.send.room.groupId });
+  return sent;
 }
 
 export type SendResult = { message: ChatMessage; duplicate: boolean; crisisPrompt?: true };
@@ -561,7 +575,7 @@ type ReplyQuote = Pick<MessageRow, "replyToId" | "replySeq" | "replyAuthorName" 
  * The message a reply quotes, as the reply's row shows it (one lookup, for replies only). It must be
  * in the same room (any other id is unknown here), not deleted, and not a system line.
  */
-async function replyQuote(app: AppContext, roomId: string, replyToId: string): Promise<ReplyQuote> {
+export async function replyQuote(app: AppContext, roomId: string, replyToId: string): Promise<ReplyQuote> {
   const [original] = await app.db
     .select({ id: chatMessages.id, seq: chatMessages.seq, body: chatMessages.body, deletedAt: chatMessages.deletedAt, hiddenAt: chatMessages.hiddenAt, kind: chatMessages.kind, authorName: users.displayName })
     .from(chatMessages)

@@ -7,6 +7,8 @@ import { newId } from "#app/lib/ids.server";
 import { assertCan, can, type ChatMessageTarget, type ChatTarget } from "#app/policy.server";
 import { queueMentions } from "#app/modules/forums/mention-queue.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
+import { screenChatWrite } from "#app/modules/safety/chat-gate.server";
+import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 import { SEND_RATE } from "./chat.schema";
 import { findMessage, loadRoom, publishDeleted, requireActor, softDeleteMessage, type ChatActor, type MessageRow } from "./chat.server";
 
@@ -42,7 +44,7 @@ const editedOf = (m: Pick<MessageRow, "id" | "roomId" | "seq">, body: string, ed
  * and the new one (with edited_at) replaces it, only if nobody changed it meanwhile. The same body
  * again changes nothing (no version, no broadcast). Names newly mentioned are notified once.
  */
-export async function editOwnMessage(app: AppContext, viewer: ChatActor | null, input: { messageId: string; body: string }) {
+export async function editOwnMessage(app: AppContext, viewer: ChatActor | null, input: { messageId: string; body: string; confirmedPersonal?: boolean }) {
   const actor = requireActor(viewer);
   const { message, room, target } = await ownMessageIn(app, actor, input.messageId);
   if (!can(actor, "chat.editOwn", target)) {
@@ -54,6 +56,8 @@ export async function editOwnMessage(app: AppContext, viewer: ChatActor | null, 
     return { ...editedOf(message, message.body, message.editedAt ?? message.createdAt), changed: false, ...crisis(input.body) };
   }
   app.limiter.hit(`chat:edit:${actor.id}`, { ...SEND_RATE, message: "You are editing very quickly. Please wait a few seconds." });
+  // The safety gate for an edit: block refuses, personal data asks; an edit is never held (holds flag it).
+  const screening = await screenChatWrite(app.db, actor, room, "chat_edit", input.body, input.confirmedPersonal);
   const now = new Date();
   const stored = await app.db.transaction(async (tx) => {
     // Compare-and-set on the body read above: the version row holds exactly the text replaced.
@@ -71,6 +75,7 @@ export async function editOwnMessage(app: AppContext, viewer: ChatActor | null, 
   app.realtime.chat.messageEdited(edited);
   // No job key of its own: the mention fan-out dedupes per person, so only names new to the message hear of it.
   await queueMentions(app, { kind: "chat", messageId: message.id }, input.body);
+  if (room.groupId) await fileWatchedFlag(app.db, screening, { targetType: "chat_message", targetId: message.id, groupId: room.groupId });
   return { ...edited, changed: true, ...crisis(input.body) };
 }
 

@@ -9,6 +9,8 @@ import { newId } from "#app/lib/ids.server";
 import { assertCan } from "#app/policy.server";
 import { storageFor } from "#app/modules/library/storage.server";
 import { discardUpload, readUploadForm, type UploadKind, type UploadOutcome } from "#app/modules/library/upload.server";
+import { gateVoiceNote } from "#app/modules/safety/chat-gate.server";
+import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 import { commitSend, loadRoom, prepareSend, type ChatActor, type SendResult } from "./chat.server";
 import { parseByteRange } from "#app/lib/byte-range.server";
 import { checkVoiceAudio, sniffVoiceType, type VoiceMime } from "./voice-audio.server";
@@ -48,6 +50,8 @@ export async function sendVoiceNote(app: AppContext, viewer: ChatActor | null, r
     const prepared = await prepareSend(app, viewer, { roomId, clientId: fields.data.clientId });
     if ("duplicate" in prepared) return prepared.duplicate;
 
+    // The safety gate on the note's text (a voice note is never held: refused where a message would wait).
+    const screening = await gateVoiceNote(app.db, prepared.send, fields.data.note);
     key = newId(24);
     await storage.put(key, audio.tempPath);
     const voice: ChatVoice = { key, mime: audio.mime, bytes: audio.size, durationMs: audio.durationMs };
@@ -55,6 +59,7 @@ export async function sendVoiceNote(app: AppContext, viewer: ChatActor | null, r
     // A concurrent retry with the same clientId stored its own copy first: this one is not needed.
     if (sent.duplicate) await storage.delete(key);
     key = null;
+    if (!sent.duplicate && prepared.send.room.groupId) await fileWatchedFlag(app.db, screening, { targetType: "chat_message", targetId: sent.message.id, groupId: prepared.send.room.groupId });
     return sent;
   } finally {
     await discardUpload(upload);

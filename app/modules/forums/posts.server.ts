@@ -8,11 +8,15 @@ import { auditContentAction } from "#app/modules/moderation/moderation.server";
 import { announceNotices } from "#app/modules/notifications/notifications.server";
 import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
-import { assertCan, can, type Actor } from "#app/policy.server";
+import { assertCan, can, type Actor, type ThreadTarget } from "#app/policy.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { checkRate, loadPost, loadThread } from "./common.server";
+import { deleteDraftAfterPost, draftKeys } from "./drafts.server";
 import { queueMentions } from "./mention-queue.server";
 import { autoFollow } from "./follow.server";
+import { screenGroupWrite } from "#app/modules/safety/screen.server";
+import { holdContent, publishedOnly } from "#app/modules/safety/held.server";
+import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 
 /** Group forums, posts: replying, editing, deleting, reporting and moderating one post. */
 
@@ -38,13 +42,36 @@ export async function getPostForEdit(app: AppContext, viewer: Actor | null, slug
   };
 }
 
-/** Replies to a thread; bumps the thread's reply count and last activity in the same transaction. */
-export async function createReply(app: AppContext, viewer: Actor | null, slug: string, threadId: string, input: { body: string }) {
+/** Replies to a thread (through the safety gate) for callers that only publish: a held reply is a Conflict. See submitReply. */
+export async function createReply(app: AppContext, viewer: Actor | null, slug: string, threadId: string, input: { body: string; confirmedPersonal?: boolean }) {
+  return publishedOnly(await submitReply(app, viewer, slug, threadId, input));
+}
+
+/** Replies to a thread; bumps the thread's reply count and last activity in the same transaction. Held by the safety gate: a held row (`held: true`). */
+export async function submitReply(app: AppContext, viewer: Actor | null, slug: string, threadId: string, input: { body: string; confirmedPersonal?: boolean }) {
   const { target, row } = await loadThread(app, viewer, slug, threadId);
   if (row.deletedAt && !can(viewer, "forum.moderate", target)) throw NotFound("That thread");
   assertCan(viewer, "forum.reply", target, "That thread");
   const key = `forum:reply:${viewer!.id}`;
   checkRate(app, key, replyRate);
+  // The safety gate: a held reply is stored for a moderator (thread untouched, nobody notified).
+  const screening = await screenGroupWrite(app.db, { actor: viewer!, groupId: row.groupId, target, kind: "post", texts: [input.body], confirmedPersonal: input.confirmedPersonal });
+  if (screening.verdict === "hold") {
+    app.limiter.record(key, replyRate);
+    return { ...(await holdContent(app.db, { kind: "post", groupId: row.groupId, authorId: viewer!.id, threadId, body: input.body }, screening)) };
+  }
+  const postId = await publishReply(app, viewer!, target, threadId, input.body);
+  await deleteDraftAfterPost(app, viewer!.id, draftKeys.reply(threadId));
+  app.limiter.record(key, replyRate);
+  await fileWatchedFlag(app.db, screening, { targetType: "post", targetId: postId, groupId: row.groupId });
+  return { held: false as const, postId, crisisPrompt: matchesCrisisPhrase(input.body) };
+}
+
+/**
+ * Writes a reply by `author` (who may reply: the caller asked) and queues its notices and mentions:
+ * a reply posted now, or a held one a moderator approved (publishHeld).
+ */
+export async function publishReply(app: AppContext, author: Actor, target: ThreadTarget, threadId: string, body: string) {
   const postId = newId();
   await app.db.transaction(async (tx) => {
     // Re-check the lock inside the transaction: a moderator may have locked it a moment ago.
@@ -54,15 +81,14 @@ export async function createReply(app: AppContext, viewer: Actor | null, slug: s
       .where(eq(threads.id, threadId))
       .returning({ locked: threads.locked, deletedAt: threads.deletedAt });
     if (!current) throw NotFound("That thread");
-    assertCan(viewer, "forum.reply", { ...target, thread: { locked: current.locked, deleted: current.deletedAt !== null } }, "That thread");
-    await tx.insert(posts).values({ id: postId, threadId, authorId: viewer!.id, body: input.body });
-    await autoFollow(tx, viewer!.id, threadId, "replied");
+    assertCan(author, "forum.reply", { ...target, thread: { ...target.thread, locked: current.locked, deleted: current.deletedAt !== null } }, "That thread");
+    await tx.insert(posts).values({ id: postId, threadId, authorId: author.id, body });
+    await autoFollow(tx, author.id, threadId, "replied");
   });
-  app.limiter.record(key, replyRate);
   // Committed: the followers hear of it from a job, so the reply doesn't wait for them.
   await queueNotification(app, "forums.reply", { postId }, postId);
-  await queueMentions(app, { kind: "post", postId }, input.body, postId);
-  return { postId, crisisPrompt: matchesCrisisPhrase(input.body) };
+  await queueMentions(app, { kind: "post", postId }, body, postId);
+  return postId;
 }
 
 /** Edits one's own post (and the title, for an opening post); marks it edited. */
@@ -72,19 +98,23 @@ export async function editPost(
   slug: string,
   threadId: string,
   postId: string,
-  input: { title?: string; body: string },
+  input: { title?: string; body: string; confirmedPersonal?: boolean },
 ) {
   const { row, target } = await loadPost(app, viewer, slug, threadId, postId);
   assertCan(viewer, "post.edit", target, "That post");
   if (input.title !== undefined && !row.isOpening) throw Invalid("Only the opening post carries the thread's title.");
+  // The safety gate for an edit: block refuses, personal data asks; an edit is never held (holds flag it).
+  const screening = await screenGroupWrite(app.db, { actor: viewer!, groupId: row.groupId, target, kind: "post_edit", texts: input.title !== undefined ? [input.title, input.body] : [input.body], confirmedPersonal: input.confirmedPersonal });
   await withinRate(app.limiter, `forum:edit:${viewer!.id}`, editRate, () =>
     app.db.transaction(async (tx) => {
       await tx.update(posts).set({ body: input.body, editedAt: sql`now()` }).where(and(eq(posts.id, postId), isNull(posts.deletedAt)));
       if (input.title !== undefined) await tx.update(threads).set({ title: input.title }).where(eq(threads.id, threadId));
     }),
   );
+  await deleteDraftAfterPost(app, viewer!.id, draftKeys.edit(postId));
   // No key: each edit resolves again; only people the post didn't mention before are new rows.
   await queueMentions(app, { kind: "post", postId }, input.body);
+  await fileWatchedFlag(app.db, screening, { targetType: "post", targetId: postId, groupId: row.groupId });
   return { postId };
 }
 

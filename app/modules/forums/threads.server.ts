@@ -13,16 +13,21 @@ import { blockHref } from "#app/lib/block-links";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { auditContentAction } from "#app/modules/moderation/moderation.server";
+import { seesHidden, shownTitle, shownTitleSql } from "#app/modules/moderation/auto-hide.server";
 import { announceNotices } from "#app/modules/notifications/notifications.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor, type PostTarget } from "#app/policy.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { checkRate, loadThread } from "./common.server";
+import { deleteDraftAfterPost, draftKeys } from "./drafts.server";
 import { mentionLinker } from "./mention-links.server";
 import { queueMentions } from "./mention-queue.server";
 import { autoFollow } from "./follow.server";
 import { newLabel, unreadColumns } from "./reading.server";
 import { reactionKinds, type ReactionKind } from "./forums.schema";
+import { screenGroupWrite } from "#app/modules/safety/screen.server";
+import { holdContent, publishedOnly } from "#app/modules/safety/held.server";
+import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 
 /**
  * Group forums, threads: the forum page, the thread list, the thread page, starting and moderating a thread. Every function takes
@@ -73,9 +78,12 @@ export async function listThreads(
   const rows = await app.db
     .select({
       id: threads.id,
-      title: threads.title,
+      // A thread hidden pending review keeps its place; only moderators read its title (auto-hide.server.ts).
+      title: forum.permissions.moderate ? threads.title : shownTitleSql(threads.title, threads.hiddenAt),
+      hidden: sql<boolean>`${threads.hiddenAt} is not null`,
       pinned: threads.pinned,
       locked: threads.locked,
+      membersOnly: threads.membersOnly,
       replyCount: threads.replyCount,
       lastActivityAt: threads.lastActivityAt,
       lastActivityKey: lastActivity,
@@ -94,6 +102,8 @@ export async function listThreads(
       and(
         eq(threads.groupId, forum.group.id),
         forum.permissions.moderate ? undefined : isNull(threads.deletedAt),
+        // Members-only threads are listed to those who may read them (the policy: insiders).
+        can(viewer, "forum.read", { ...forum.group.target, thread: { membersOnly: true } }) ? undefined : eq(threads.membersOnly, false),
         cursor
           ? sql`(${threads.pinned}, ${threads.lastActivityAt}, ${threads.id}) < (${cursor[0] === 1}, ${String(cursor[1])}::timestamptz, ${String(cursor[2])})`
           : undefined,
@@ -133,10 +143,12 @@ export async function getThreadPage(
   const group = { id: row.groupId, slug: row.groupSlug, name: row.groupName, visibility: row.visibility };
   const thread = {
     id: row.id,
-    title: row.title,
+    title: shownTitle(row.title, row.hiddenAt, moderate),
+    hidden: row.hiddenAt !== null,
     authorName: row.authorName,
     pinned: row.pinned,
     locked: row.locked,
+    membersOnly: row.membersOnly,
     replyCount: row.replyCount,
     createdAt: row.createdAt,
     lastActivityAt: row.lastActivityAt,
@@ -206,6 +218,7 @@ export async function getThreadPage(
       deletedAt: posts.deletedAt,
       deletedBy: posts.deletedBy,
       deletionReason: posts.deletionReason,
+      hiddenAt: posts.hiddenAt,
       helpful: rx.helpful,
       hug: rx.hug,
       sameHere: rx.sameHere,
@@ -239,7 +252,7 @@ export async function getThreadPage(
   };
 
   const viewerInGroup = groupTarget.membership?.status === "active";
-  const visibleBodies = page.filter((p) => p.deletedAt === null || moderate).map((p) => p.body);
+  const visibleBodies = page.filter((p) => (p.deletedAt === null && seesHidden(p.hiddenAt !== null, moderate)) || moderate).map((p) => p.body);
   const linkMentions = await mentionLinker(app, viewer, row.groupId, viewerInGroup, visibleBodies);
   const postViews = page.map((p) => {
     const deleted = p.deletedAt !== null;
@@ -247,7 +260,9 @@ export async function getThreadPage(
     const postTarget: PostTarget = { ...target, post: { authorId: p.authorId, deleted } };
     const state: "visible" | "deleted_by_author" | "removed" = !deleted ? "visible" : byAuthor ? "deleted_by_author" : "removed";
     // Deleted content stays on the server unless the viewer moderates (they audit it).
-    const showBody = state === "visible" || moderate;
+    // Hidden pending review (auto-hide): the notice instead of the body, except for moderators.
+    const hidden = state === "visible" && p.hiddenAt !== null;
+    const showBody = (state === "visible" && seesHidden(hidden, moderate)) || moderate;
     const counts: ReactionCounts = { helpful: p.helpful ?? 0, hug: p.hug ?? 0, same_here: p.sameHere ?? 0 };
     const mine = reactionKinds.filter((k) => ((p.mine ?? 0) & kindBit[k]) !== 0);
     return {
@@ -263,6 +278,7 @@ export async function getThreadPage(
       createdAt: p.createdAt,
       editedAt: p.editedAt,
       state,
+      hidden,
       html: showBody ? linkMentions(renderMarkdown(p.body)) : null,
       removalReason: state === "removed" && (moderate || viewer?.id === p.authorId) ? p.deletionReason : null,
       reactions: counts,
@@ -278,20 +294,55 @@ export async function getThreadPage(
   return { group, thread, posts: postViews, paging, permissions, replyNotice };
 }
 
-/** Starts a thread: the thread row and its opening post, in one transaction. */
-export async function createThread(app: AppContext, viewer: Actor | null, slug: string, input: { title: string; body: string }) {
+/** Starts a thread (through the safety gate) for callers that only publish: a held thread is a Conflict. See submitThread. */
+export async function createThread(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  input: { title: string; body: string; confirmedPersonal?: boolean; /** The author's "members only" choice. */ membersOnly?: boolean },
+) {
+  return publishedOnly(await submitThread(app, viewer, slug, input));
+}
+
+/** Starts a thread: the thread row and its opening post, in one transaction; or, held by the safety gate, a held row (`held: true`). */
+export async function submitThread(
+  app: AppContext,
+  viewer: Actor | null,
+  slug: string,
+  input: { title: string; body: string; confirmedPersonal?: boolean; membersOnly?: boolean },
+) {
+  const membersOnly = input.membersOnly === true;
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "forum.createThread", group.target);
   const key = `forum:thread:${viewer!.id}`;
   checkRate(app, key, threadRate);
-  const { threadId, postIds } = await app.db.transaction((tx) => insertThread(tx, { groupId: group.id, title: input.title, posts: [{ authorId: viewer!.id, body: input.body }] }));
-  const postId = postIds[0]!;
+  // The safety gate (block, personal data, hold, flag): a held thread is stored for a moderator, not published.
+  const screening = await screenGroupWrite(app.db, { actor: viewer!, groupId: group.id, target: group.target, kind: "thread", texts: [input.title, input.body], confirmedPersonal: input.confirmedPersonal });
+  if (screening.verdict === "hold") {
+    app.limiter.record(key, threadRate);
+    return { ...(await holdContent(app.db, { kind: "thread", groupId: group.id, authorId: viewer!.id, title: input.title, body: input.body, payload: { membersOnly } }, screening)), group: { slug: group.slug, name: group.name } };
+  }
+  const { threadId, postId } = await publishThread(app, { groupId: group.id, authorId: viewer!.id, title: input.title, body: input.body, membersOnly });
+  await deleteDraftAfterPost(app, viewer!.id, draftKeys.thread(group.id));
   app.limiter.record(key, threadRate);
-  await queueNotification(app, "forums.new-thread", { threadId }, threadId);
-  await queueMentions(app, { kind: "post", postId }, input.body, postId);
+  await fileWatchedFlag(app.db, screening, { targetType: "thread", targetId: threadId, groupId: group.id });
   // Published either way; the author just sees a gentle "Get help now" prompt.
   const crisisPrompt = matchesCrisisPhrase(`${input.title}\n${input.body}`);
-  return { threadId, postId, group: { slug: group.slug, name: group.name }, crisisPrompt };
+  return { held: false as const, threadId, postId, group: { slug: group.slug, name: group.name }, crisisPrompt };
+}
+
+/**
+ * Writes a new thread with its opening post by `authorId` and queues its notices and mentions: a
+ * thread started now, or a held one a moderator approved (publishHeld). Policy and rate are the caller's.
+ */
+export async function publishThread(app: AppContext, input: { groupId: string; authorId: string; title: string; body: string; membersOnly?: boolean }) {
+  const { threadId, postIds } = await app.db.transaction((tx) =>
+    insertThread(tx, { groupId: input.groupId, title: input.title, membersOnly: input.membersOnly, posts: [{ authorId: input.authorId, body: input.body }] }),
+  );
+  const postId = postIds[0]!;
+  await queueNotification(app, "forums.new-thread", { threadId }, threadId);
+  await queueMentions(app, { kind: "post", postId }, input.body, postId);
+  return { threadId, postId };
 }
 
 /**
@@ -301,13 +352,13 @@ export async function createThread(app: AppContext, viewer: Actor | null, slug: 
  * Every author follows the thread.
  * Policy, rate limits and notices are the caller's (a new thread; a move from chat).
  */
-export async function insertThread(tx: Transaction, input: { groupId: string; title: string; posts: { authorId: string; body: string }[] }) {
+export async function insertThread(tx: Transaction, input: { groupId: string; title: string; membersOnly?: boolean; posts: { authorId: string; body: string }[] }) {
   const first = input.posts[0];
   if (!first) throw Invalid("A thread needs an opening post.");
   const threadId = newId();
   const postIds = input.posts.map(() => newId());
   const at = Date.now();
-  await tx.insert(threads).values({ id: threadId, groupId: input.groupId, authorId: first.authorId, title: input.title, replyCount: input.posts.length - 1 });
+  await tx.insert(threads).values({ id: threadId, groupId: input.groupId, authorId: first.authorId, title: input.title, membersOnly: input.membersOnly ?? false, replyCount: input.posts.length - 1 });
   await tx.insert(posts).values(input.posts.map((p, i) => ({ id: postIds[i]!, threadId, authorId: p.authorId, isOpening: i === 0, body: p.body, createdAt: input.posts.length > 1 ? new Date(at + i) : undefined })));
   for (const authorId of new Set(input.posts.map((p) => p.authorId))) await autoFollow(tx, authorId, threadId, authorId === first.authorId ? "created" : "replied");
   return { threadId, postIds };

@@ -7,6 +7,7 @@ import { NotFound } from "#app/lib/errors";
 import { loaderWork, requireParams, requireViewer } from "#app/lib/http.server";
 import { RoomIdSchema } from "#app/modules/chat/chat.schema";
 import { openRoom } from "#app/modules/chat/chat.server";
+import { ownPending } from "#app/modules/safety/held.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { z } from "zod";
 
@@ -27,7 +28,9 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
     // A direct conversation has no group: it lives at /messages/:roomId, never under a group.
     const group = opened.group;
     if (!group || group.slug !== slug) throw NotFound("That room");
-    return { ...opened, group, hasNewer: opened.hasMore, focusSeq: at, self: { id: viewer.id, displayName: viewer.displayName } };
+    // The viewer's own messages here that wait for a moderator (after openRoom asked the policy): kept across a reload.
+    const held = (await ownPending(context.app.db, viewer.id, { roomId })).map((h) => ({ clientId: h.clientId, body: h.body }));
+    return { ...opened, group, held, hasNewer: opened.hasMore, focusSeq: at, self: { id: viewer.id, displayName: viewer.displayName } };
   });
 }
 

@@ -6,7 +6,10 @@ import { useEffect, useRef } from "react";
 import { PostCard } from "#app/components/forum/post-card";
 import { ThreadShortcuts } from "#app/components/shortcuts/thread-shortcuts";
 import { FollowLevelForm } from "#app/components/forum/follow-level";
+import { HeldPending } from "#app/components/safety/held-pending";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
+import { DraftAutosave } from "#app/components/forum/draft-autosave";
+import type { DraftView } from "#app/modules/forums/drafts.schema";
 import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
 import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
@@ -50,6 +53,7 @@ export function ThreadView() {
           {thread.pinned ? <Badge tone="brand">Pinned</Badge> : null}
           {thread.locked ? <Badge tone="warning">Locked</Badge> : null}
           {thread.removed ? <Badge tone="warning">Removed by a moderator</Badge> : null}
+          {thread.hidden && !thread.removed ? <Badge tone="warning">Hidden pending review</Badge> : null}
           <span>
             {thread.replyCount} {thread.replyCount === 1 ? "reply" : "replies"}
           </span>
@@ -132,13 +136,15 @@ export function ThreadView() {
         </nav>
       ) : null}
 
+      <HeldPending items={data.held.items} thanks={data.held.thanks} />
+
       {!thread.removed ? (
         <section aria-labelledby="reply-heading" className="space-y-3">
           <h2 id="reply-heading" className="text-2xl">
             Reply
           </h2>
           {permissions.reply ? (
-            <ReplyForm lastResult={reply} slug={group.slug} />
+            <ReplyForm lastResult={reply} slug={group.slug} draft={data.replyDraft} />
           ) : (
             <ReplyNotice notice={data.replyNotice} signedIn={data.signedIn} slug={group.slug} returnTo={base} />
           )}
@@ -170,7 +176,7 @@ function ReplyNotice({ notice, signedIn, slug, returnTo }: { notice: string | nu
   );
 }
 
-function ReplyForm({ lastResult, slug }: { lastResult?: ReplyResult; slug: string }) {
+function ReplyForm({ lastResult, slug, draft }: { lastResult?: ReplyResult; slug: string; draft: { viewerId: string; key: string; server: DraftView | null } | null }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "post";
   const [form, fields] = useForm({
@@ -197,6 +203,7 @@ function ReplyForm({ lastResult, slug }: { lastResult?: ReplyResult; slug: strin
       <FormErrors id={form.errorId} errors={form.errors} />
       <MentionTextareaField label="Your reply" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={6} slug={slug} />
       {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.body.id} answer={lastResult} busy={busy} /> : null}
+      {draft ? <DraftAutosave formId={form.id} draftKey={draft.key} userId={draft.viewerId} server={draft.server} bodyName={fields.body.name} /> : null}
       <ComposeButtons busy={busy} submitLabel="Post reply" busyLabel="Posting…" />
       <PreviewPanel html={preview} />
     </Form>

@@ -4,11 +4,15 @@ import { actionFailure, actionSuccess, formFailure, formInvalid, invalidInput, l
 import type { AppContext } from "#app/lib/app-context.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
-import { createReply, deletePost, moderatePost, reportPost } from "#app/modules/forums/posts.server";
+import { deletePost, moderatePost, reportPost, submitReply } from "#app/modules/forums/posts.server";
+import { draftKeys, getDraft } from "#app/modules/forums/drafts.server";
 import { toggleReaction } from "#app/modules/forums/reactions.server";
 import { FollowLevelSchema, followSaved, followState, setThreadLevel } from "#app/modules/forums/follow.server";
 import { firstUnread, markRead } from "#app/modules/forums/reading.server";
 import { getThreadPage, moderateThread } from "#app/modules/forums/threads.server";
+import { HELD_WITHDRAWN, WithdrawHeldSchema } from "#app/modules/safety/held.schema";
+import { ownPending } from "#app/modules/safety/held.server";
+import { withdrawHeld } from "#app/modules/safety/publish-held.server";
 import { GroupSlugSchema, CursorSchema } from "#app/modules/groups/groups.schema";
 import { reportReasonLabels, reportReasons } from "#app/modules/moderation/moderation.schema";
 import { z } from "zod";
@@ -36,6 +40,12 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
       reading,
       now: new Date().toISOString(),
       signedIn: context.viewer !== null,
+      // The viewer's own replies here waiting for a moderator (nobody else sees them), and the thanks after one.
+      held: {
+        thanks: search.get("held") === "1",
+        items: (await ownPending(context.app.db, context.viewer?.id, { threadId: page.thread.id })).map((h) => ({ id: h.id, label: h.label })),
+      },
+      replyDraft: context.viewer && page.permissions.reply ? { viewerId: context.viewer.id, key: draftKeys.reply(threadId), server: await getDraft(context.app, context.viewer, draftKeys.reply(threadId)) } : null,
       group: { slug: page.group.slug, name: page.group.name },
       thread: {
         ...page.thread,
@@ -111,10 +121,25 @@ export async function threadAction({ request, params, context }: ActionFunctionA
       return json({ ...submission.reply(), preview: renderMarkdown(submission.value.body) });
     }
     try {
-      const { postId, crisisPrompt } = await createReply(context.app, viewer, slug, threadId, { body: submission.value.body, confirmedPersonal: submission.value.confirmPersonal });
+      const replied = await submitReply(context.app, viewer, slug, threadId, { body: submission.value.body, confirmedPersonal: submission.value.confirmPersonal });
+      // Held for a moderator: the thread page thanks the author and lists their waiting replies.
+      if (replied.held) return redirect(`/groups/${slug}/forum/${threadId}?from=latest&held=1#held`);
+      const { postId, crisisPrompt } = replied;
       return redirect(`/groups/${slug}/forum/${threadId}?from=latest${crisisPrompt ? "&help=1" : ""}#post-${postId}`);
     } catch (e) {
       return formFailure(submission, e);
+    }
+  }
+
+  if (intent === "withdraw-held") {
+    const held = WithdrawHeldSchema.safeParse(Object.fromEntries(formData));
+    if (!held.success) return actionFailure(invalidInput(held.error, "That request was not understood. Please reload the page and try again."));
+    try {
+      await getThreadPage(context.app, viewer, slug, threadId, { pageSize: 1 });
+      await withdrawHeld(context.app, viewer, held.data.heldId);
+      return actionSuccess(HELD_WITHDRAWN);
+    } catch (e) {
+      return actionFailure(e);
     }
   }
 

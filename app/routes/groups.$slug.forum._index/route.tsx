@@ -7,7 +7,13 @@ import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
 import type { ActionResult } from "#app/lib/action-result";
 import { actionFailure, actionSuccess, invalidInput, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { FollowLevelSchema, followSaved, groupLevel, setGroupLevel } from "#app/modules/forums/follow.server";
-import { listThreads } from "#app/modules/forums/threads.server";
+import { getForum, listThreads } from "#app/modules/forums/threads.server";
+import { HeldPending } from "#app/components/safety/held-pending";
+import { HELD_WITHDRAWN, WithdrawHeldSchema } from "#app/modules/safety/held.schema";
+import { ownPending } from "#app/modules/safety/held.server";
+import { withdrawHeld } from "#app/modules/safety/publish-held.server";
+import type { AppContext } from "#app/lib/app-context.server";
+import type { Actor } from "#app/policy.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { z } from "zod";
 
@@ -34,10 +40,16 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         pinned: t.pinned,
         locked: t.locked,
         removed: t.removed,
+        hidden: t.hidden,
         lastActivityAt: t.lastActivityAt.toISOString(),
         newLabel: t.newLabel,
       })),
       groupLevel: context.viewer ? await groupLevel(context.app, context.viewer.id, page.group.id) : null,
+      // The viewer's own threads waiting for a moderator (nobody else sees them), and the thanks after one.
+      held: {
+        thanks: new URL(request.url).searchParams.get("held") === "1",
+        items: (await ownPending(context.app.db, context.viewer?.id, { groupId: page.group.id, kind: "thread" })).map((h) => ({ id: h.id, label: h.label })),
+      },
       nextCursor: page.nextCursor,
       firstPage: !after.success || !after.data,
     };
@@ -48,7 +60,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { slug } = requireParams(params, z.object({ slug: GroupSlugSchema }));
   const viewer = requireViewer(context, request);
-  const parsed = FollowLevelSchema.safeParse(Object.fromEntries(await readForm(request)));
+  const form = Object.fromEntries(await readForm(request));
+  if (form.intent === "withdraw-held") return withdrawAction(context.app, viewer, slug, form);
+  const parsed = FollowLevelSchema.safeParse(form);
   if (!parsed.success) return actionFailure(invalidInput(parsed.error, "Choose watching, normal or muted."));
   try {
     const { level } = await setGroupLevel(context.app, viewer, slug, parsed.data.level);
@@ -58,8 +72,21 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
 }
 
+/** The author withdraws a thread of theirs that waits for review (never published; 404 for anyone else's). */
+async function withdrawAction(app: AppContext, viewer: Actor, slug: string, form: Record<string, unknown>) {
+  const parsed = WithdrawHeldSchema.safeParse(form);
+  if (!parsed.success) return actionFailure(invalidInput(parsed.error, "That request was not understood. Please reload the page and try again."));
+  try {
+    await getForum(app, viewer, slug);
+    await withdrawHeld(app, viewer, parsed.data.heldId);
+    return actionSuccess(HELD_WITHDRAWN);
+  } catch (e) {
+    return actionFailure(e);
+  }
+}
+
 export default function Forum() {
-  const { group, threads, nextCursor, permissions, signedIn, now, firstPage, groupLevel } = useLoaderData<typeof loader>();
+  const { group, threads, nextCursor, permissions, signedIn, now, firstPage, groupLevel, held } = useLoaderData<typeof loader>();
   const saved = useActionData<typeof action>() as ActionResult | undefined;
   const here = `/groups/${group.slug}/forum`;
   return (
@@ -99,6 +126,8 @@ export default function Forum() {
           </p>
         )}
       </div>
+
+      <HeldPending items={held.items} thanks={held.thanks} />
 
       <ThreadList slug={group.slug} threads={threads} now={now} />
 

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
+import { DraftAutosave } from "#app/components/forum/draft-autosave";
 import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
 import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
@@ -13,7 +14,8 @@ import { Forbidden } from "#app/lib/errors";
 import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { NewThreadSchema, TITLE_MAX } from "#app/modules/forums/forums.schema";
-import { createThread, getForum } from "#app/modules/forums/threads.server";
+import { getForum, submitThread } from "#app/modules/forums/threads.server";
+import { draftKeys, getDraft } from "#app/modules/forums/drafts.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { z } from "zod";
 
@@ -27,7 +29,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   return loaderWork(async () => {
     const forum = await getForum(context.app, viewer, slug);
     if (!forum.permissions.createThread) throw Forbidden("Only members of this group can start threads. Join the group first.");
-    return { group: { slug: forum.group.slug, name: forum.group.name } };
+    const draftKey = draftKeys.thread(forum.group.id);
+    return { group: { slug: forum.group.slug, name: forum.group.name }, viewerId: viewer.id, draftKey, draft: await getDraft(context.app, viewer, draftKey) };
   });
 }
 
@@ -44,7 +47,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }
   if (submission.status !== "success") return formInvalid(submission, { preview: null });
   try {
-    const { threadId, crisisPrompt } = await createThread(context.app, viewer, slug, { ...submission.value, confirmedPersonal: submission.value.confirmPersonal });
+    const started = await submitThread(context.app, viewer, slug, { ...submission.value, confirmedPersonal: submission.value.confirmPersonal });
+    // Held for a moderator: back to the forum, which thanks the author and lists what is waiting.
+    if (started.held) return redirect(`/groups/${slug}/forum?held=1`);
+    const { threadId, crisisPrompt } = started;
     return redirect(`/groups/${slug}/forum/${threadId}${crisisPrompt ? "?help=1" : ""}`);
   } catch (e) {
     return formFailure(submission, e);
@@ -52,12 +58,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function NewThread() {
-  const { group } = useLoaderData<typeof loader>();
+  const { group, viewerId, draftKey, draft } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "post";
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
+    defaultValue: draft ? { title: draft.title, body: draft.body } : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: NewThreadSchema }),
     ...formTiming,
   });
@@ -78,6 +85,7 @@ export default function NewThread() {
         <Field label="Title" meta={fields.title} hint={`What is it about? Up to ${TITLE_MAX} characters.`} inputProps={{ autoComplete: "off" }} />
         <MentionTextareaField label="Your post" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={10} slug={group.slug} />
         {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.body.id} answer={lastResult} busy={busy} /> : null}
+        <DraftAutosave formId={form.id} draftKey={draftKey} userId={viewerId} server={draft} titleName={fields.title.name} bodyName={fields.body.name} />
         <ComposeButtons busy={busy} submitLabel="Post thread" busyLabel="Posting…" />
         <PreviewPanel html={preview} />
       </Form>
