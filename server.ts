@@ -249,6 +249,9 @@ export async function createHearthServer({ config, database, remix, appCode: giv
     const hasSession = (req: Request, res: Response) => res.locals.viewer !== null || readSessionToken(req.headers.cookie, res.locals.secure) !== null;
     const { build, vite: viteDevServer } = appCode;
     if (!build) throw new Error(`no Remix build loaded for "${remix}"`);
+    // noindex on every page but the home, the directory and the library (app/lib/robots.ts): set
+    // before the visitor cache, so hits and 404s carry it too.
+    expressApp.use(runtime.robotsHeader());
     if (viteDevServer) {
       expressApp.use(viteDevServer.middlewares);
       httpServer.on("close", () => void viteDevServer.close());

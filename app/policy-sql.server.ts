@@ -17,6 +17,8 @@ type Ref = AnyPgColumn | SQL;
 export interface StandingSql {
   /** The group's visibility; null when the row has no group. */
   visibility: Ref;
+  /** The group's "visitors can read the forum" setting (groups.forum_public). */
+  forumPublic: Ref;
   /** The viewer's membership status in the group (null: none). */
   membershipStatus: Ref;
   /** The viewer's role in the organization concerned (null: none). */
@@ -38,6 +40,36 @@ export function groupVisibleSql(viewer: Actor | null, s: StandingSql): SQL {
   const isPublic = sql`${s.visibility} = 'public'`;
   if (scope === "public") return isPublic;
   return or(isPublic, sql`${s.membershipStatus} = 'active'`, orgStaffSql(viewer, s)) ?? never;
+}
+
+/** The viewer is inside the group (active member, org staff, site admin): `insider`. */
+function insiderSql(viewer: Actor | null, s: StandingSql): SQL {
+  const scope = forumReadScope(viewer);
+  if (scope === "all") return always;
+  if (scope === "public") return never;
+  return or(sql`${s.membershipStatus} = 'active'`, orgStaffSql(viewer, s)) ?? never;
+}
+
+/**
+ * `forum.read` for a group's forum (thread lists, group-level forum notices): the group is visible
+ * and (the viewer is inside, or its forum is open to visitors).
+ */
+export function groupForumVisibleSql(viewer: Actor | null, s: StandingSql): SQL {
+  const scope = forumReadScope(viewer);
+  if (scope === "all") return always;
+  return and(groupVisibleSql(viewer, s), or(insiderSql(viewer, s), sql`${s.forumPublic} = true`)) ?? never;
+}
+
+/**
+ * `forum.read` for one thread (every query that lists forum content: thread lists, search, home,
+ * profiles, related threads): the forum is readable by the viewer, and a members-only thread only
+ * by insiders. `membersOnly` is the thread's threads.members_only column.
+ */
+export function forumVisibleSql(viewer: Actor | null, s: StandingSql & { membersOnly: Ref }): SQL {
+  const scope = forumReadScope(viewer);
+  if (scope === "all") return always;
+  const isPublic = sql`${s.visibility} = 'public'`;
+  return or(insiderSql(viewer, s), and(isPublic, sql`${s.forumPublic} = true`, sql`${s.membersOnly} = false`)) ?? never;
 }
 
 /** `moderates` (forum.moderate, chat.moderate, moderation.viewQueue): active group moderators, the organization's staff, site admins. */

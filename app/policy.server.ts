@@ -32,11 +32,22 @@ export interface GroupTarget {
   } | null;
   /** The actor's role in the organization that runs the group, if any. */
   orgRole: OrgRole | null;
+  /**
+   * "Visitors can read the forum": a public group's forum is readable by visitors and non-members
+   * only when this is on; otherwise by insiders only. The group page (group.view) ignores it.
+   */
+  forumPublic: boolean;
 }
+
+/**
+ * What `forum.read` asks about: a group's forum (its thread list, search results), or one thread in
+ * it (then the author's "members only" choice counts too).
+ */
+export type ForumTarget = GroupTarget & { thread?: { membersOnly: boolean } };
 
 /** A forum thread inside a group. */
 export interface ThreadTarget extends GroupTarget {
-  thread: { locked: boolean; deleted: boolean };
+  thread: { locked: boolean; deleted: boolean; membersOnly: boolean };
 }
 
 /** One post (opening post or reply) inside a thread. */
@@ -176,6 +187,12 @@ const insider = (a: Actor | null, t: GroupTarget) => (active(a) && (activeMember
 /** Group moderators, staff of the organization that runs the group, site admins. */
 const moderates = (a: Actor | null, t: GroupTarget) => active(a) && (groupModerator(t) || orgStaff(t) || siteAdmin(a));
 const canSee = (a: Actor | null, t: GroupTarget) => t.visibility === "public" || insider(a, t);
+/**
+ * Forum content (a thread list, a thread, its posts): the group is visible and its forum is open to
+ * visitors, or the actor is inside; a members-only thread is for insiders whatever the group says.
+ */
+const readsForum = (a: Actor | null, t: ForumTarget) =>
+  canSee(a, t) && (insider(a, t) || (t.forumPublic && !t.thread?.membersOnly));
 const readsGroupRoom = (a: Actor | null, t: RoomTarget) => insider(a, t) && !t.sanction?.banned && (!t.room.archived || moderates(a, t));
 const isDirect = (t: unknown): t is DirectRoomTarget => typeof t === "object" && t !== null && (t as { kind?: unknown }).kind === "direct";
 /** Direct conversations are read by their current members only: no staff, no site admin. */
@@ -232,8 +249,11 @@ export const rules = {
   "profile.view": (a: Actor | null, t: ProfileTarget) => active(a) && (a.id === t.userId || (t.profileVisibility === "members" && t.sharesGroup)),
 
   // ── forums ───────────────────────────────────────────────────────────────────────────────
-  /** Read the forum (thread list, threads, search results). */
-  "forum.read": (a: Actor | null, t: GroupTarget) => canSee(a, t),
+  /**
+   * Read the forum (thread list, search results) or one thread: insiders always; visitors and
+   * non-members only in a public group whose forum is open to visitors, and never a members-only thread.
+   */
+  "forum.read": (a: Actor | null, t: ForumTarget) => readsForum(a, t),
   "forum.createThread": (a: Actor | null, t: GroupTarget) => mayWrite(a, t),
   /** Reply: locked threads take replies from moderators only. */
   "forum.reply": (a: Actor | null, t: ThreadTarget) =>
@@ -246,7 +266,7 @@ export const rules = {
     active(a) &&
     a.id === t.post.authorId &&
     !t.post.deleted &&
-    canSee(a, t) &&
+    readsForum(a, t) &&
     !banned(t) &&
     !mutedInGroup(t) &&
     !t.thread.locked &&
@@ -256,7 +276,7 @@ export const rules = {
     !t.post.deleted && !t.thread.deleted && active(a) && (activeMember(t) || moderates(a, t)),
   /** Anyone signed in who can see a post may report it (not their own, not one already taken down). */
   "post.report": (a: Actor | null, t: PostTarget) =>
-    active(a) && canSee(a, t) && a.id !== t.post.authorId && !banned(t) && !t.post.deleted && !t.thread.deleted,
+    active(a) && readsForum(a, t) && a.id !== t.post.authorId && !banned(t) && !t.post.deleted && !t.thread.deleted,
   /** Pin, lock, remove and restore; see removed content and the reasons. */
   "forum.moderate": (a: Actor | null, t: GroupTarget) => moderates(a, t),
 
@@ -536,7 +556,12 @@ export function assertCan<A extends Action>(actor: Actor | null, action: A, targ
     ? eventVisible(actor, target)
     : isResourceTarget(target)
       ? resourceVisible(actor, target)
-      : !("visibility" in target) || canSee(actor, target);
+      : !("visibility" in target)
+        ? true
+        : // Forum content the actor may not read (a closed forum, a members-only thread) answers 404 like a private group.
+          action === "forum.read" || "thread" in target
+          ? readsForum(actor, target)
+          : canSee(actor, target);
   if (!discoverable.has(action) && !visible) throw NotFound(what);
   if (actor === null) throw new DomainError("unauthenticated", "Please sign in first.");
   if (actor.status !== "active") throw Forbidden("Your account is suspended.");

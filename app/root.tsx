@@ -9,6 +9,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useLocation,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -17,6 +18,7 @@ import { useNonce } from "./components/nonce";
 import { NotificationBell } from "./components/notification-bell";
 import { ModerationLink } from "./components/moderation/moderation-link";
 import { colorScheme, htmlPreferenceAttributes } from "./lib/preferences";
+import { isIndexable, NOINDEX } from "./lib/robots";
 import { RouteFocus } from "./components/route-focus";
 import { AccountBanner } from "./components/verify-banner";
 import { Button, ButtonLink } from "./components/ui/button";
@@ -63,12 +65,15 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
   const viewer = data?.viewer ?? null;
+  // Only the home, the directory and the library may be indexed (the header says the same).
+  const indexable = isIndexable(useLocation().pathname);
   return (
     <html lang="en" {...htmlPreferenceAttributes(data?.preferences)}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content={colorScheme(data?.preferences)} />
+        {indexable ? null : <meta name="robots" content={NOINDEX} />}
         <Meta />
         <Links />
       </head>

@@ -19,7 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return loaderWork(async () => {
     const { group, members, canAppoint, rules } = await getGroupSettings(context.app, viewer, slug);
     return {
-      group: { slug: group.slug, name: group.name, description: group.description, rules, visibility: group.visibility, joinPolicy: group.joinPolicy, organization: group.organization },
+      group: { slug: group.slug, name: group.name, description: group.description, rules, visibility: group.visibility, joinPolicy: group.joinPolicy, forumPublic: group.target.forumPublic, organization: group.organization },
       members,
       canAppoint,
     };
@@ -82,6 +82,12 @@ export default function GroupSettings() {
           <label className="flex min-h-11 items-center gap-3"><input type="radio" name="visibility" value="public" defaultChecked={group.visibility === "public"} className="h-6 w-6" /> Public</label>
           <label className="flex min-h-11 items-center gap-3"><input type="radio" name="visibility" value="private" defaultChecked={group.visibility === "private"} className="h-6 w-6" /> Private</label>
         </fieldset>
+        <div className="flex flex-col gap-1">
+          <label className="flex min-h-11 items-center gap-3 font-semibold">
+            <input type="checkbox" name="forumPublic" defaultChecked={group.forumPublic} aria-describedby="forum-public-hint" className="h-6 w-6" /> Visitors can read the forum
+          </label>
+          <p id="forum-public-hint">Only for public groups: when it is off, the forum is for members (the group page, rules and events stay visible). Search engines never index group pages.</p>
+        </div>
         <fieldset>
           <legend className="font-semibold">How people join</legend>
           <label className="flex min-h-11 items-center gap-3"><input type="radio" name="joinPolicy" value="open" defaultChecked={group.joinPolicy === "open"} className="h-6 w-6" /> Open</label>

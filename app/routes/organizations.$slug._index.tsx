@@ -209,9 +209,15 @@ export default function OrganizationPage() {
             </div>
             <fieldset>
               <legend className="font-semibold">Who can see it</legend>
-              <label className="flex min-h-11 items-center gap-3"><input type="radio" name="visibility" value="public" defaultChecked className="h-6 w-6" /> Public: anyone can read</label>
+              <label className="flex min-h-11 items-center gap-3"><input type="radio" name="visibility" value="public" defaultChecked className="h-6 w-6" /> Public: anyone can see the group page</label>
               <label className="flex min-h-11 items-center gap-3"><input type="radio" name="visibility" value="private" className="h-6 w-6" /> Private: members only</label>
             </fieldset>
+            <div className="flex flex-col gap-1">
+              <label className="flex min-h-11 items-center gap-3 font-semibold">
+                <input type="checkbox" name="forumPublic" aria-describedby="group-forum-public-hint" className="h-6 w-6" /> Visitors can read the forum
+              </label>
+              <p id="group-forum-public-hint">Only for public groups. Off: the forum is for members, who can still mark a thread members only when it is on.</p>
+            </div>
             <fieldset>
               <legend className="font-semibold">How people join</legend>
               <label className="flex min-h-11 items-center gap-3"><input type="radio" name="joinPolicy" value="open" defaultChecked className="h-6 w-6" /> Open: join at once</label>

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can, type Actor, type EventTarget, type GroupTarget, type ResourceTarget } from "#app/policy.server";
-import { eventVisibleSql, groupModeratedSql, groupVisibleSql, resourceVisibleSql } from "#app/policy-sql.server";
+import { eventVisibleSql, forumVisibleSql, groupForumVisibleSql, groupModeratedSql, groupVisibleSql, resourceVisibleSql } from "#app/policy-sql.server";
 import { groupTargetOf, joinedStanding, standingColumns, standingJoins, standingOf } from "#app/modules/groups/standing.server";
-import { events, groupMemberships, groups, organizationMembers, organizations, resources, users } from "#db/schema/index";
+import { events, groupMemberships, groups, organizationMembers, organizations, resources, threads, users } from "#db/schema/index";
 import { createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { matrixRoles, situation } from "#tests/unit/policy-roles";
@@ -25,11 +25,16 @@ function caseOf(role: Role) {
   return situation(role);
 }
 
-/** Groups: ours (the role's organization) public and private, and a private one of another organization. */
+/**
+ * Groups: ours (the role's organization) public with its forum open to visitors, public with the
+ * forum closed, private; a private one and a public closed one of another organization.
+ */
 const groupRows = [
-  { id: "g-pub", organizationId: "org-a", visibility: "public", joinPolicy: "open" },
-  { id: "g-priv", organizationId: "org-a", visibility: "private", joinPolicy: "approval" },
-  { id: "g-other", organizationId: "org-b", visibility: "private", joinPolicy: "approval" },
+  { id: "g-pub", organizationId: "org-a", visibility: "public", joinPolicy: "open", forumPublic: true },
+  { id: "g-closed", organizationId: "org-a", visibility: "public", joinPolicy: "open", forumPublic: false },
+  { id: "g-priv", organizationId: "org-a", visibility: "private", joinPolicy: "approval", forumPublic: true },
+  { id: "g-other", organizationId: "org-b", visibility: "private", joinPolicy: "approval", forumPublic: true },
+  { id: "g-other-closed", organizationId: "org-b", visibility: "public", joinPolicy: "open", forumPublic: false },
 ] as const;
 type GroupId = (typeof groupRows)[number]["id"];
 const scopes = [null, ...groupRows.map((g) => g.id)] as const;
@@ -59,7 +64,7 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
       });
       // The role's standing holds in both of org A's groups; nobody has any in org B.
       if (membership) {
-        await db.insert(groupMemberships).values(["g-pub", "g-priv"].map((groupId) => ({ groupId, userId: id, role: membership.role, status: membership.status })));
+        await db.insert(groupMemberships).values(["g-pub", "g-closed", "g-priv"].map((groupId) => ({ groupId, userId: id, role: membership.role, status: membership.status })));
       }
       if (orgRole) await db.insert(organizationMembers).values({ organizationId: "org-a", userId: id, role: orgRole });
     }
@@ -100,7 +105,7 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
     const g = groupRows.find((r) => r.id === groupId)!;
     const { membership, orgRole } = caseOf(role);
     const ours = g.organizationId === "org-a";
-    return { visibility: g.visibility, joinPolicy: g.joinPolicy, membership: ours ? membership : null, orgRole: ours ? orgRole : null };
+    return { visibility: g.visibility, joinPolicy: g.joinPolicy, forumPublic: g.forumPublic, membership: ours ? membership : null, orgRole: ours ? orgRole : null };
   }
   const actorOf = (role: Role): Actor | null => {
     const { actor } = caseOf(role);
@@ -113,7 +118,7 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
       const actor = actorOf(role);
       const on = standingJoins(actor?.id ?? null);
       const rows = await t.app.db
-        .select({ id: groups.id, visibility: groups.visibility, joinPolicy: groups.joinPolicy, ...standingColumns })
+        .select({ id: groups.id, visibility: groups.visibility, joinPolicy: groups.joinPolicy, forumPublic: groups.forumPublic, ...standingColumns })
         .from(groups)
         .leftJoin(groupMemberships, on.membership)
         .leftJoin(organizationMembers, on.orgRole);
@@ -131,7 +136,50 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
     }
   });
 
-  it("group.view / forum.read: the joined and the subquery forms of groupVisibleSql match can() for every role × group", async () => {
+  it("forum.read: forumVisibleSql (threads, joined and subqueries) and groupForumVisibleSql (a group's forum) match can() for every role × group × members-only", async () => {
+    // Two threads in every group: one for everyone who may read the forum, one members only.
+    const author = userIdOf(roles[0]);
+    await t.app.db.insert(threads).values(
+      groupRows.flatMap((g) => [false, true].map((membersOnly) => ({ id: `t-${g.id}-${membersOnly ? "mo" : "all"}`, groupId: g.id, authorId: author, title: g.id, membersOnly }))),
+    );
+    let cases = 0;
+    for (const role of roles) {
+      const actor = actorOf(role);
+      const on = standingJoins(actor?.id ?? null, { groupId: threads.groupId });
+      const joined = await t.app.db
+        .select({ id: threads.id })
+        .from(threads)
+        .innerJoin(groups, eq(groups.id, threads.groupId))
+        .leftJoin(groupMemberships, on.membership)
+        .leftJoin(organizationMembers, on.orgRole)
+        .where(forumVisibleSql(actor, { ...joinedStanding, membersOnly: threads.membersOnly }));
+      const correlated = await t.app.db
+        .select({ id: threads.id })
+        .from(threads)
+        .innerJoin(groups, eq(groups.id, threads.groupId))
+        .where(forumVisibleSql(actor, { ...standingOf(actor?.id ?? null, sql`${threads.groupId}`, sql`${groups.organizationId}`), membersOnly: threads.membersOnly }));
+      const gOn = standingJoins(actor?.id ?? null);
+      const forums = await t.app.db
+        .select({ id: groups.id })
+        .from(groups)
+        .leftJoin(groupMemberships, gOn.membership)
+        .leftJoin(organizationMembers, gOn.orgRole)
+        .where(groupForumVisibleSql(actor, joinedStanding));
+      for (const g of groupRows) {
+        expect(forums.some((r) => r.id === g.id), `${role} / ${g.id} (forum)`).toBe(can(actor, "forum.read", groupTarget(role, g.id)));
+        for (const membersOnly of [false, true]) {
+          const id = `t-${g.id}-${membersOnly ? "mo" : "all"}`;
+          const expected = can(actor, "forum.read", { ...groupTarget(role, g.id), thread: { membersOnly } });
+          expect(joined.some((r) => r.id === id), `${role} / ${id} (joined)`).toBe(expected);
+          expect(correlated.some((r) => r.id === id), `${role} / ${id} (subqueries)`).toBe(expected);
+          cases += 1;
+        }
+      }
+    }
+    expect(cases).toBe(roles.length * groupRows.length * 2);
+  });
+
+  it("group.view: the joined and the subquery forms of groupVisibleSql match can() for every role × group", async () => {
     let cases = 0;
     for (const role of roles) {
       const actor = actorOf(role);
@@ -148,7 +196,8 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
         .where(groupVisibleSql(actor, standingOf(actor?.id ?? null, sql`${groups.id}`, sql`${groups.organizationId}`)));
       for (const g of groupRows) {
         const expected = can(actor, "group.view", groupTarget(role, g.id));
-        expect(can(actor, "forum.read", groupTarget(role, g.id)), `${role} / ${g.id}: forum.read is group.view`).toBe(expected);
+        // An open forum is read by whoever sees the group.
+        if (g.forumPublic) expect(can(actor, "forum.read", groupTarget(role, g.id)), `${role} / ${g.id}: an open forum is group.view`).toBe(expected);
         expect(joined.some((r) => r.id === g.id), `${role} / ${g.id} (joined)`).toBe(expected);
         expect(correlated.some((r) => r.id === g.id), `${role} / ${g.id} (subqueries)`).toBe(expected);
         cases += 1;
@@ -178,7 +227,8 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
 
   it("event.view: eventVisibleSql matches can() for every role × event (no group, public, private, another organization's)", async () => {
     const all = await t.app.db.select({ id: events.id, organizationId: events.organizationId, groupId: events.groupId }).from(events);
-    expect(all).toHaveLength(5);
+    // One per organization without a group, one per group.
+    expect(all).toHaveLength(2 + groupRows.length);
     for (const role of roles) {
       const actor = actorOf(role);
       const on = standingJoins(actor?.id ?? null, { groupId: events.groupId, organizationId: events.organizationId });
@@ -206,7 +256,7 @@ describe(`policy SQL filters agree with can() on ${testDatabaseKind}`, () => {
     const all = await t.app.db
       .select({ id: resources.id, organizationId: resources.organizationId, groupId: resources.groupId, retiredAt: resources.retiredAt })
       .from(resources);
-    expect(all).toHaveLength(10);
+    expect(all).toHaveLength(2 * (2 + groupRows.length));
     for (const role of roles) {
       const actor = actorOf(role);
       const on = standingJoins(actor?.id ?? null, { groupId: resources.groupId, organizationId: resources.organizationId });

@@ -137,6 +137,7 @@ function targetFor(s: Situation, visibility: "public" | "private", room: { locke
     joinPolicy: visibility === "public" ? "open" : "approval",
     membership: s.membership,
     orgRole: s.orgRole,
+    forumPublic: true,
     room: { ...room },
     sanction: s.sanction,
     message: { authorId },

@@ -95,7 +95,7 @@ function situation(role: Role): Situation {
 }
 
 function targets(s: Situation): EventTarget[] {
-  const group = (visibility: "public" | "private"): GroupTarget => ({ visibility, joinPolicy: "approval", membership: s.membership, orgRole: s.orgRole });
+  const group = (visibility: "public" | "private"): GroupTarget => ({ visibility, joinPolicy: "approval", forumPublic: true, membership: s.membership, orgRole: s.orgRole });
   const base = { kind: "event" as const, orgRole: s.orgRole, rsvp: s.rsvp };
   const open = { cancelled: false, closed: false };
   return [
@@ -151,7 +151,7 @@ describe("assertCan on events", () => {
   const privateEvent: EventTarget = {
     kind: "event",
     orgRole: null,
-    group: { visibility: "private", joinPolicy: "approval", membership: null, orgRole: null },
+    group: { visibility: "private", joinPolicy: "approval", forumPublic: true, membership: null, orgRole: null },
     event: { cancelled: false, closed: false },
     rsvp: null,
   };

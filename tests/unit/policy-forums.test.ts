@@ -56,6 +56,10 @@ interface State {
   postDeleted?: boolean;
   /** Whose post: the actor's own or someone else's. */
   author: "me" | "someone else";
+  /** The group's "Visitors can read the forum" (default on, as for older groups). */
+  forumPublic?: boolean;
+  /** The author chose "members only" for the thread. */
+  membersOnly?: boolean;
 }
 
 function target(role: Role, visibility: "public" | "private", s: State): PostTarget {
@@ -65,7 +69,8 @@ function target(role: Role, visibility: "public" | "private", s: State): PostTar
     joinPolicy: visibility === "public" ? "open" : "approval",
     membership,
     orgRole,
-    thread: { locked: !!s.locked, deleted: !!s.threadDeleted },
+    forumPublic: s.forumPublic ?? true,
+    thread: { locked: !!s.locked, deleted: !!s.threadDeleted, membersOnly: !!s.membersOnly },
     post: { authorId: s.author === "me" ? ME : SOMEONE_ELSE, deleted: !!s.postDeleted },
   };
 }
@@ -130,8 +135,22 @@ describe("forum policy matrix: open thread", () => {
   }
 });
 
+/**
+ * A forum closed to visitors, or a members-only thread: the public group's forum content is for
+ * insiders (active members, org staff, site admins); outsiders who could read it before can't, so
+ * they can't report or edit there either. Deleting one's own words stays allowed (post.delete).
+ */
+const insidersOnly: Partial<Record<ForumAction, Partial<Row>>> = {
+  "forum.read": { visitor: "NN", "suspended member": "NN", "signed-in outsider": "NN", "pending requester": "NN", banned: "NN" },
+  "post.edit": { "signed-in outsider": "NN", "pending requester": "NN" },
+  "post.report": { "signed-in outsider": "NN", "pending requester": "NN" },
+};
+
 /** Only the rows that differ from `base` are listed; every other role keeps its base answer. */
 const states: { name: string; state: Omit<State, "author">; changes: Partial<Record<ForumAction, Partial<Row>>> }[] = [
+  { name: "forum closed to visitors", state: { forumPublic: false }, changes: insidersOnly },
+  { name: "members-only thread", state: { membersOnly: true }, changes: insidersOnly },
+  { name: "members-only thread in a closed forum", state: { forumPublic: false, membersOnly: true }, changes: insidersOnly },
   {
     name: "locked thread",
     state: { locked: true },
@@ -218,10 +237,15 @@ describe("forumReadScope agrees with forum.read", () => {
       const { actor, membership, orgRole } = situation(role);
       const scope = forumReadScope(actor);
       for (const visibility of ["public", "private"] as const) {
-        // What the search SQL does with the scope (app/modules/forums/search.server.ts).
-        const sqlSays =
-          scope === "all" || visibility === "public" || (scope === "public+insider" && (membership?.status === "active" || orgRole !== null));
-        expect(sqlSays, `${role} / ${visibility}`).toBe(can(actor, "forum.read", { visibility, joinPolicy: "open", membership, orgRole }));
+        for (const forumPublic of [true, false]) {
+          for (const membersOnly of [false, true]) {
+            // What policy-sql's forumVisibleSql does with the scope (search, home, profiles, related threads).
+            const inside = scope === "all" || (scope === "public+insider" && (membership?.status === "active" || orgRole !== null));
+            const sqlSays = inside || (visibility === "public" && forumPublic && !membersOnly);
+            const t = { visibility, joinPolicy: "open" as const, forumPublic, membership, orgRole, thread: { membersOnly } };
+            expect(sqlSays, `${role} / ${visibility} / forumPublic ${forumPublic} / membersOnly ${membersOnly}`).toBe(can(actor, "forum.read", t));
+          }
+        }
       }
     }
   });
@@ -241,6 +265,16 @@ describe("assertCan on forums", () => {
       "not_found: That thread could not be found.",
     );
     expect(codeOf(() => assertCan(null, "forum.reply", target("visitor", "private", { author: "me" })))).toMatch(/^not_found/);
+  });
+  it("answers 404 for a forum closed to visitors and for a members-only thread, to visitors and outsiders alike", () => {
+    for (const state of [{ forumPublic: false }, { membersOnly: true }]) {
+      expect(codeOf(() => assertCan(null, "forum.read", target("visitor", "public", { ...state, author: "me" }), "That thread"))).toBe(
+        "not_found: That thread could not be found.",
+      );
+      expect(codeOf(() => assertCan(user(), "forum.read", target("signed-in outsider", "public", { ...state, author: "me" })))).toMatch(/^not_found/);
+      expect(codeOf(() => assertCan(user(), "post.report", target("signed-in outsider", "public", { ...state, author: "someone else" })))).toMatch(/^not_found/);
+      expect(codeOf(() => assertCan(user(), "forum.read", target("group member", "public", { ...state, author: "me" })))).toBe("allowed");
+    }
   });
   it("explains a locked thread, a mute and a missing membership", () => {
     expect(codeOf(() => assertCan(user(), "forum.reply", target("group member", "public", { locked: true, author: "me" })))).toBe(

@@ -63,7 +63,7 @@ function targetOf(role: Role, situation: (typeof situations)[number]): ResourceT
   const grouped = situation !== "org-wide" && situation !== "retired org-wide";
   const priv = situation === "private group" || situation === "retired private group";
   const group: GroupTarget | null = grouped
-    ? { visibility: priv ? "private" : "public", joinPolicy: priv ? "approval" : "open", membership, orgRole }
+    ? { visibility: priv ? "private" : "public", joinPolicy: priv ? "approval" : "open", forumPublic: true, membership, orgRole }
     : null;
   return { kind: "resource", orgRole, group, resource: { retired: situation.startsWith("retired") } };
 }

@@ -50,7 +50,7 @@ describe("moderation policy matrix", () => {
         const got = (["public", "private"] as const)
           .map((visibility) => {
             const target: GroupTarget & { kind: "site"; member: { userId: string } } = {
-              kind: "site", visibility, joinPolicy: "open", membership: s.membership, orgRole: s.orgRole, member: { userId: "someone-else" },
+              kind: "site", visibility, joinPolicy: "open", forumPublic: true, membership: s.membership, orgRole: s.orgRole, member: { userId: "someone-else" },
             };
             return ask(s.actor, action, target) ? "Y" : "N";
           })
@@ -62,7 +62,7 @@ describe("moderation policy matrix", () => {
 
   it("member.report: never oneself", () => {
     const me = user({ id: "me" });
-    const t: MemberTarget = { visibility: "public", joinPolicy: "open", membership: { role: "member", status: "active" }, orgRole: null, member: { userId: "me" } };
+    const t: MemberTarget = { visibility: "public", joinPolicy: "open", forumPublic: true, membership: { role: "member", status: "active" }, orgRole: null, member: { userId: "me" } };
     expect(can(me, "member.report", t)).toBe(false);
     expect(can(me, "member.report", { ...t, member: { userId: "other" } })).toBe(true);
   });
@@ -91,7 +91,7 @@ describe("a moderator of organization A can do nothing in organization B's group
   for (const orgRole of ["moderator", "admin", "owner"] as const) {
     for (const visibility of ["public", "private"] as const) {
       it(`org ${orgRole} of A, ${visibility} group of B`, () => {
-        const inB: GroupTarget & { kind: "site" } = { kind: "site", visibility, joinPolicy: "open", membership: null, orgRole: null };
+        const inB: GroupTarget & { kind: "site" } = { kind: "site", visibility, joinPolicy: "open", forumPublic: true, membership: null, orgRole: null };
         const inA = { ...inB, orgRole };
         const actor = user();
         for (const action of everyStaffAction) {
@@ -109,7 +109,7 @@ describe("a moderator of organization A can do nothing in organization B's group
   }
 
   it("answers 404 (not 403) for the queue of a private group of B", () => {
-    const privateB: GroupTarget = { visibility: "private", joinPolicy: "approval", membership: null, orgRole: null };
+    const privateB: GroupTarget = { visibility: "private", joinPolicy: "approval", forumPublic: true, membership: null, orgRole: null };
     try {
       assertCan(user(), "moderation.viewQueue", privateB);
       throw new Error("allowed");

@@ -36,7 +36,7 @@ export const coveredActions = Object.keys(expected) as Action[];
 
 function targetFor(role: MatrixRole, visibility: "public" | "private"): { actor: Actor | null; target: GroupTarget & { kind?: "site" } } {
   const s = situation(role);
-  return { actor: s.actor, target: { kind: "site", visibility, joinPolicy: visibility === "public" ? "open" : "approval", membership: s.membership, orgRole: s.orgRole } };
+  return { actor: s.actor, target: { kind: "site", visibility, joinPolicy: visibility === "public" ? "open" : "approval", forumPublic: true, membership: s.membership, orgRole: s.orgRole } };
 }
 
 describe("organization policy matrix", () => {

@@ -7,10 +7,10 @@ import { matrixRoles, situation } from "./policy-roles";
  * chatting and RSVPs wait: for every role, an unconfirmed actor may do exactly what a confirmed one
  * may, minus those four, and the refusal says what to do.
  */
-const group = (s: ReturnType<typeof situation>): GroupTarget => ({ visibility: "public", joinPolicy: "open", membership: s.membership, orgRole: s.orgRole });
+const group = (s: ReturnType<typeof situation>): GroupTarget => ({ visibility: "public", joinPolicy: "open", forumPublic: true, membership: s.membership, orgRole: s.orgRole });
 const targets = (s: ReturnType<typeof situation>) => {
   const g = group(s);
-  const thread: ThreadTarget = { ...g, thread: { locked: false, deleted: false } };
+  const thread: ThreadTarget = { ...g, thread: { locked: false, deleted: false, membersOnly: false } };
   const room: RoomTarget = { ...g, room: { locked: false, archived: false }, sanction: null };
   const event: EventTarget = { kind: "event", orgRole: s.orgRole, group: g, event: { cancelled: false, closed: false }, rsvp: null };
   return { g, thread, room, event };

@@ -87,7 +87,7 @@ describe("policy matrix", () => {
       it(`${action} for ${role}`, () => {
         const { actor, membership, orgRole } = situation(role);
         const got = settings
-          .map(([visibility, joinPolicy]) => (can(actor, action, { visibility, joinPolicy, membership, orgRole }) ? "Y" : "N"))
+          .map(([visibility, joinPolicy]) => (can(actor, action, { visibility, joinPolicy, forumPublic: true, membership, orgRole }) ? "Y" : "N"))
           .join("");
         expect(got).toBe(expected[action][role]);
       });
@@ -96,7 +96,7 @@ describe("policy matrix", () => {
 });
 
 describe("assertCan", () => {
-  const privateGroup: GroupTarget = { visibility: "private", joinPolicy: "approval", membership: null, orgRole: null };
+  const privateGroup: GroupTarget = { visibility: "private", joinPolicy: "approval", forumPublic: true, membership: null, orgRole: null };
   const publicGroup: GroupTarget = { ...privateGroup, visibility: "public" };
   const codeOf = (fn: () => void) => {
     try {

@@ -6,7 +6,7 @@ import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, NotFound } from "#app/lib/errors";
 import { waitText } from "#app/lib/http.server";
 import { can, type Actor } from "#app/policy.server";
-import { groupVisibleSql } from "#app/policy-sql.server";
+import { forumVisibleSql } from "#app/policy-sql.server";
 import { groupTargetOf, joinedStanding, standingColumns, standingJoins } from "#app/modules/groups/standing.server";
 import { DISPLAY_NAME_TAKEN } from "./accounts.server";
 import { displayNameSkeleton, displayNameTaken } from "./display-name.server";
@@ -136,7 +136,7 @@ export async function getMemberProfile(app: AppContext, viewer: Actor | null, us
   const theirs = alias(groupMemberships, "their_membership");
   const on = standingJoins(viewer.id);
   const shared = await app.db
-    .select({ slug: groups.slug, name: groups.name, visibility: groups.visibility, joinPolicy: groups.joinPolicy, ...standingColumns })
+    .select({ slug: groups.slug, name: groups.name, visibility: groups.visibility, joinPolicy: groups.joinPolicy, forumPublic: groups.forumPublic, ...standingColumns })
     .from(groups)
     .innerJoin(theirs, and(eq(theirs.groupId, groups.id), eq(theirs.userId, member.id), eq(theirs.status, "active")))
     .leftJoin(groupMemberships, on.membership)
@@ -167,6 +167,7 @@ export async function getMemberProfile(app: AppContext, viewer: Actor | null, us
       groupSlug: groups.slug,
       groupName: groups.name,
       joinPolicy: groups.joinPolicy,
+      membersOnly: threads.membersOnly,
       ...joinedStanding,
       mutedUntil: groupMemberships.mutedUntil,
     })
@@ -175,11 +176,11 @@ export async function getMemberProfile(app: AppContext, viewer: Actor | null, us
     .innerJoin(groups, eq(groups.id, threads.groupId))
     .leftJoin(groupMemberships, postOn.membership)
     .leftJoin(organizationMembers, postOn.orgRole)
-    .where(and(eq(posts.authorId, member.id), isNull(posts.deletedAt), isNull(threads.deletedAt), groupVisibleSql(viewer, joinedStanding)))
+    .where(and(eq(posts.authorId, member.id), isNull(posts.deletedAt), isNull(threads.deletedAt), forumVisibleSql(viewer, { ...joinedStanding, membersOnly: threads.membersOnly })))
     .orderBy(desc(posts.createdAt), desc(posts.id))
     .limit(RECENT_POSTS);
   const recentPosts = rows
-    .filter((r) => can(viewer, "forum.read", groupTargetOf(r)))
+    .filter((r) => can(viewer, "forum.read", { ...groupTargetOf(r), thread: { membersOnly: r.membersOnly } }))
     .map((r) => ({
       id: r.id,
       excerpt: excerptOf(r.body),

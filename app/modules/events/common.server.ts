@@ -62,6 +62,7 @@ export function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | nul
       groupName: groups.name,
       groupVisibility: groups.visibility,
       groupJoinPolicy: groups.joinPolicy,
+      groupForumPublic: groups.forumPublic,
       ...standingColumns,
       rsvpStatus: eventRsvps.status,
       goingCount,
@@ -80,7 +81,7 @@ export type EventRow = Awaited<ReturnType<ReturnType<typeof baseEventQuery>["exe
 /** What the policy needs from an event row (one viewer's relationship to it included). */
 export type TargetRow = Pick<
   EventRow,
-  "groupId" | "groupVisibility" | "groupJoinPolicy" | "membershipRole" | "membershipStatus" | "mutedUntil" | "orgRole" | "rsvpStatus" | "status" | "startsAt" | "registrationDeadline"
+  "groupId" | "groupVisibility" | "groupJoinPolicy" | "groupForumPublic" | "membershipRole" | "membershipStatus" | "mutedUntil" | "orgRole" | "rsvpStatus" | "status" | "startsAt" | "registrationDeadline"
 >;
 
 export function targetOf(row: TargetRow, now: Date): EventTarget {
@@ -186,6 +187,7 @@ export async function targetsFor(tx: Tx, eventId: string, userIds: readonly stri
       groupId: events.groupId,
       groupVisibility: groups.visibility,
       groupJoinPolicy: groups.joinPolicy,
+      groupForumPublic: groups.forumPublic,
       ...standingColumns,
       rsvpStatus: eventRsvps.status,
       status: events.status,

@@ -30,11 +30,13 @@ export async function loadThread(app: AppContext, viewer: Actor | null, slug: st
       authorName: users.displayName,
       pinned: threads.pinned,
       locked: threads.locked,
+      membersOnly: threads.membersOnly,
       replyCount: threads.replyCount,
       createdAt: threads.createdAt,
       lastActivityAt: threads.lastActivityAt,
       deletedAt: threads.deletedAt,
       deletionReason: threads.deletionReason,
+      hiddenAt: threads.hiddenAt,
     })
     .from(threads)
     .innerJoin(groups, eq(groups.id, threads.groupId))
@@ -45,8 +47,8 @@ export async function loadThread(app: AppContext, viewer: Actor | null, slug: st
     .limit(1);
   if (!row) throw NotFound("That thread");
   const groupTarget = groupTargetOf(row);
-  const target: ThreadTarget = { ...groupTarget, thread: { locked: row.locked, deleted: row.deletedAt !== null } };
-  assertCan(viewer, "forum.read", groupTarget, "That thread");
+  const target: ThreadTarget = { ...groupTarget, thread: { locked: row.locked, deleted: row.deletedAt !== null, membersOnly: row.membersOnly } };
+  assertCan(viewer, "forum.read", target, "That thread");
   const moderate = can(viewer, "forum.moderate", groupTarget);
   // A removed thread is gone for everyone but moderators (its author sees why).
   const removed = row.deletedAt !== null;
@@ -60,6 +62,7 @@ export async function loadPost(app: AppContext, viewer: Actor | null, slug: stri
       ...groupColumns,
       threadTitle: threads.title,
       threadLocked: threads.locked,
+      threadMembersOnly: threads.membersOnly,
       threadDeletedAt: threads.deletedAt,
       postId: posts.id,
       authorId: posts.authorId,
@@ -77,12 +80,12 @@ export async function loadPost(app: AppContext, viewer: Actor | null, slug: stri
     .limit(1);
   if (!row) throw NotFound("That post");
   const groupTarget = groupTargetOf(row);
-  assertCan(viewer, "forum.read", groupTarget, "That post");
+  assertCan(viewer, "forum.read", { ...groupTarget, thread: { membersOnly: row.threadMembersOnly } }, "That post");
   const threadDeleted = row.threadDeletedAt !== null;
   if (threadDeleted && !can(viewer, "forum.moderate", groupTarget)) throw NotFound("That post");
   const target: PostTarget = {
     ...groupTarget,
-    thread: { locked: row.threadLocked, deleted: threadDeleted },
+    thread: { locked: row.threadLocked, deleted: threadDeleted, membersOnly: row.threadMembersOnly },
     post: { authorId: row.authorId, deleted: row.deletedAt !== null },
   };
   return { row, target, groupTarget };

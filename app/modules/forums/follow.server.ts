@@ -44,8 +44,8 @@ function assertMember(target: GroupTarget) {
 
 /** The member's chosen level for one thread (reason "chosen": automatic follows leave it alone). 404 to those who can't read it. */
 export async function setThreadLevel(app: AppContext, viewer: Actor | null, slug: string, threadId: string, level: FollowLevel) {
-  const { groupTarget, removed, moderate } = await loadThread(app, viewer, slug, threadId);
-  assertCan(viewer, "forum.read", groupTarget, "That thread");
+  const { target, groupTarget, removed, moderate } = await loadThread(app, viewer, slug, threadId);
+  assertCan(viewer, "forum.read", target, "That thread");
   if (removed && !moderate) throw Forbidden("This thread was removed.");
   assertMember(groupTarget);
   await app.db

@@ -43,7 +43,14 @@ export const ConfirmPersonalSchema = z
   .optional()
   .transform((v) => v === "1");
 
-export const NewThreadSchema = z.object({ intent: ComposeIntentSchema, title: TitleSchema, body: BodySchema, confirmPersonal: ConfirmPersonalSchema });
+export const NewThreadSchema = z.object({
+  intent: ComposeIntentSchema,
+  title: TitleSchema,
+  body: BodySchema,
+  confirmPersonal: ConfirmPersonalSchema,
+  /** "Members only" (a checkbox, offered where visitors can read the forum): absent when unticked. */
+  membersOnly: z.boolean().optional(),
+});
 export type NewThreadInput = z.infer<typeof NewThreadSchema>;
 
 export const ReplySchema = z.object({ intent: ComposeIntentSchema, body: BodySchema, confirmPersonal: ConfirmPersonalSchema });

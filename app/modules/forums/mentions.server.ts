@@ -40,7 +40,7 @@ async function postDrafts(app: AppContext, postId: string): Promise<Notification
     {
       kind: "mention",
       recipients,
-      audience: { group: row.groupId, may: "forum.read" },
+      audience: { group: row.groupId, may: "forum.read", membersOnly: row.membersOnly },
       title: `${row.authorName} mentioned you in “${row.title}”`,
       body: plainExcerpt(row.body),
       link: row.link,

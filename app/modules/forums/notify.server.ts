@@ -45,6 +45,7 @@ export async function loadLivePost(app: AppContext, postId: string) {
       createdKey: sql<string>`to_char(${posts.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
       threadId: threads.id,
       title: threads.title,
+      membersOnly: threads.membersOnly,
       groupId: groups.id,
       slug: groups.slug,
     })
@@ -89,7 +90,7 @@ export const forumReplySource = {
       {
         kind: "reply",
         recipients: watchers.map((w) => w.userId),
-        audience: { group: post.groupId, may: "forum.read" },
+        audience: { group: post.groupId, may: "forum.read", membersOnly: post.membersOnly },
         title: `${post.authorName} replied in “${post.title}”`,
         body: plainExcerpt(post.body),
         link: post.link,
@@ -123,7 +124,7 @@ export const forumNewThreadSource = {
       {
         kind: "new_thread",
         recipients: watchers.map((w) => w.userId),
-        audience: { group: post.groupId, may: "forum.read" },
+        audience: { group: post.groupId, may: "forum.read", membersOnly: post.membersOnly },
         title: `${post.authorName} started “${post.title}” in ${group?.name ?? "a group you watch"}`,
         body: plainExcerpt(post.body),
         link: `/groups/${post.slug}/forum/${post.threadId}`,
@@ -153,7 +154,7 @@ export const forumReactionSource = {
       {
         kind: "reaction",
         recipients: [post.authorId],
-        audience: { group: post.groupId, may: "forum.read" },
+        audience: { group: post.groupId, may: "forum.read", membersOnly: post.membersOnly },
         title: `${countOf(state.people, "person", "people")} reacted to your post in “${post.title}”`,
         body: plainExcerpt(post.body),
         link: post.link,

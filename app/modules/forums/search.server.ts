@@ -5,14 +5,14 @@ import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#a
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import type { Actor } from "#app/policy.server";
-import { groupVisibleSql } from "#app/policy-sql.server";
+import { forumVisibleSql } from "#app/policy-sql.server";
 import { SEARCH_PAGE_SIZE } from "./forums.schema";
 import { getForum } from "./threads.server";
 
 /**
  * Full-text search over thread titles and post bodies (websearch syntax: "quoted phrases", -not, or),
  * ranked, with highlighted snippets. Only what the viewer may read: the visibility filter is part of
- * the SQL (policy-sql's groupVisibleSql, the twin of forum.read), removed and deleted content never matches. Bounded
+ * the SQL (policy-sql's forumVisibleSql, the twin of forum.read), removed and deleted content never matches. Bounded
  * pages (SEARCH_MAX_PAGES × SEARCH_PAGE_SIZE).
  */
 export async function searchForums(
@@ -63,7 +63,10 @@ export async function searchForums(
         sql`${posts.id} in ${matching}`,
         isNull(posts.deletedAt),
         isNull(threads.deletedAt),
-        groupVisibleSql(viewer, joinedStanding),
+        // Hidden pending review (auto-hide): never matched, like removed content.
+        isNull(posts.hiddenAt),
+        isNull(threads.hiddenAt),
+        forumVisibleSql(viewer, { ...joinedStanding, membersOnly: threads.membersOnly }),
         scopedGroup ? eq(groups.id, scopedGroup.id) : undefined,
       ),
     )

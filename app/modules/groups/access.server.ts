@@ -50,7 +50,7 @@ export async function roomAccess(app: AppContext, scope: { roomId: string } | { 
       r.kind === "direct" || !visibility || !joinPolicy
         ? directTargetOf(r)
         : {
-            ...groupTargetOf({ ...r, visibility, joinPolicy }),
+            ...groupTargetOf({ ...r, visibility, joinPolicy, forumPublic: r.forumPublic ?? false }),
             room: { locked: r.locked, archived: r.archivedAt !== null },
             sanction: r.roomMutedUntil || r.bannedAt ? { mutedUntil: r.roomMutedUntil, banned: r.bannedAt !== null } : null,
           };
@@ -93,7 +93,14 @@ export type GroupAudienceAction = "group.view" | "forum.read" | "group.reviewReq
  * Of these people, those for whom the policy allows `action` on this group now, in one query: the
  * same GroupTarget every group loader builds, per person. Deleted and suspended accounts never pass.
  */
-export async function groupAllowed(app: AppContext, groupId: string, userIds: readonly string[], action: GroupAudienceAction): Promise<Set<string>> {
+export async function groupAllowed(
+  app: AppContext,
+  groupId: string,
+  userIds: readonly string[],
+  action: GroupAudienceAction,
+  /** For forum.read about one thread: its "members only" choice. */
+  thread?: { membersOnly: boolean },
+): Promise<Set<string>> {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return new Set();
   const on = standingJoins(users.id);
@@ -106,7 +113,7 @@ export async function groupAllowed(app: AppContext, groupId: string, userIds: re
     .where(eq(groups.id, groupId));
   return new Set(
     rows
-      .filter((r) => r.deletedAt === null && can({ id: r.userId, siteRole: r.siteRole, status: r.status }, action, groupTargetOf(r)))
+      .filter((r) => r.deletedAt === null && can({ id: r.userId, siteRole: r.siteRole, status: r.status }, action, thread ? { ...groupTargetOf(r), thread } : groupTargetOf(r)))
       .map((r) => r.userId),
   );
 }

@@ -31,6 +31,7 @@ function baseGroupQuery(app: AppContext, viewer: Actor | null) {
       description: groups.description,
       visibility: groups.visibility,
       joinPolicy: groups.joinPolicy,
+      forumPublic: groups.forumPublic,
       organization: {
         slug: organizations.slug,
         name: organizations.name,

@@ -37,11 +37,12 @@ export const standingColumns = {
 };
 
 /** The group's own settings the policy needs, plus the standing. */
-export const groupStandingColumns = { visibility: groups.visibility, joinPolicy: groups.joinPolicy, ...standingColumns };
+export const groupStandingColumns = { visibility: groups.visibility, joinPolicy: groups.joinPolicy, forumPublic: groups.forumPublic, ...standingColumns };
 
 /** The joined standing as the policy's SQL filters read it (app/policy-sql.server.ts). */
 export const joinedStanding = {
   visibility: groups.visibility,
+  forumPublic: groups.forumPublic,
   membershipRole: groupMemberships.role,
   membershipStatus: groupMemberships.status,
   orgRole: organizationMembers.role,
@@ -55,6 +56,7 @@ export function standingOf(viewerId: string | null, groupId: Ref, organizationId
   const id = viewerId ?? "";
   return {
     visibility: sql`(select sg.visibility from ${groups} sg where sg.id = ${groupId})`,
+    forumPublic: sql`(select sg.forum_public from ${groups} sg where sg.id = ${groupId})`,
     membershipStatus: sql`(select sm.status from ${groupMemberships} sm where sm.group_id = ${groupId} and sm.user_id = ${id})`,
     orgRole: sql`(select so.role from ${organizationMembers} so where so.organization_id = ${organizationId} and so.user_id = ${id})`,
   };
@@ -75,15 +77,22 @@ export function membershipOf(row: StandingRow): GroupTarget["membership"] {
 }
 
 /** The policy's target for a group row selected with `groupStandingColumns`. */
-export function groupTargetOf(row: StandingRow & { visibility: GroupTarget["visibility"]; joinPolicy: GroupTarget["joinPolicy"] }): GroupTarget {
-  return { visibility: row.visibility, joinPolicy: row.joinPolicy, membership: membershipOf(row), orgRole: row.orgRole ?? null };
+export function groupTargetOf(
+  row: StandingRow & { visibility: GroupTarget["visibility"]; joinPolicy: GroupTarget["joinPolicy"]; forumPublic: boolean },
+): GroupTarget {
+  return { visibility: row.visibility, joinPolicy: row.joinPolicy, forumPublic: row.forumPublic, membership: membershipOf(row), orgRole: row.orgRole ?? null };
 }
 
 /** The same for content whose group is optional (events, resources): null when the row has no group. */
 export function optionalGroupTargetOf(
-  row: StandingRow & { groupId: string | null; groupVisibility: GroupTarget["visibility"] | null; groupJoinPolicy: GroupTarget["joinPolicy"] | null },
+  row: StandingRow & {
+    groupId: string | null;
+    groupVisibility: GroupTarget["visibility"] | null;
+    groupJoinPolicy: GroupTarget["joinPolicy"] | null;
+    groupForumPublic: boolean | null;
+  },
 ): GroupTarget | null {
   return row.groupId && row.groupVisibility && row.groupJoinPolicy
-    ? groupTargetOf({ ...row, visibility: row.groupVisibility, joinPolicy: row.groupJoinPolicy })
+    ? groupTargetOf({ ...row, visibility: row.groupVisibility, joinPolicy: row.groupJoinPolicy, forumPublic: row.groupForumPublic ?? false })
     : null;
 }

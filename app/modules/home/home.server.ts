@@ -3,12 +3,14 @@ import { groupMemberships, groups, notifications, organizationMembers, posts, th
 import type { AppContext } from "#app/lib/app-context.server";
 import { encodeCursor } from "#app/lib/cursor";
 import { can, type Actor } from "#app/policy.server";
-import { groupVisibleSql } from "#app/policy-sql.server";
+import { forumVisibleSql, groupForumVisibleSql } from "#app/policy-sql.server";
 import { listMyNextEvents } from "#app/modules/events/mine.server";
 import { utcText } from "#app/modules/forums/reading.server";
+import { listDrafts } from "#app/modules/forums/drafts.server";
 import { listGroups } from "#app/modules/groups/groups.server";
 import { groupStandingColumns, groupTargetOf, joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import { listNewResourcesForMember } from "#app/modules/library/library.server";
+import { shownTitleSql } from "#app/modules/moderation/auto-hide.server";
 
 /**
  * The signed-in member's home: each section is one query whatever its length (five in all, plus the
@@ -57,9 +59,11 @@ async function followedUnread(app: AppContext, viewer: Actor) {
   const rows = await app.db
     .select({
       id: threads.id,
-      title: threads.title,
+      // A thread hidden pending review shows as such here (the moderators review it in the queue).
+      title: shownTitleSql(threads.title, threads.hiddenAt),
       groupSlug: groups.slug,
       groupName: groups.name,
+      membersOnly: threads.membersOnly,
       ...groupStandingColumns,
       unread: sql<number>`u.n`,
       firstUnreadId: sql<string | null>`u.first_id`,
@@ -77,10 +81,10 @@ async function followedUnread(app: AppContext, viewer: Actor) {
       sql`(select count(*)::int as n, (array_agg(${posts.id} order by ${posts.createdAt}, ${posts.id}))[1] as first_id from ${posts} where ${unread}) u`,
       sql`u.n > 0`,
     )
-    .where(and(eq(threadFollows.userId, viewer.id), eq(threadFollows.level, "watching"), isNull(threads.deletedAt), groupVisibleSql(viewer, joinedStanding)))
+    .where(and(eq(threadFollows.userId, viewer.id), eq(threadFollows.level, "watching"), isNull(threads.deletedAt), forumVisibleSql(viewer, { ...joinedStanding, membersOnly: threads.membersOnly })))
     .orderBy(desc(threads.lastActivityAt), desc(threads.id))
     .limit(HOME_LIMITS.follows + 1);
-  const visible = rows.filter((r) => can(viewer, "forum.read", groupTargetOf(r)));
+  const visible = rows.filter((r) => can(viewer, "forum.read", { ...groupTargetOf(r), thread: { membersOnly: r.membersOnly } }));
   return {
     threads: visible.slice(0, HOME_LIMITS.follows).map((r) => ({
       id: r.id,
@@ -112,10 +116,10 @@ async function mentions(app: AppContext, viewer: Actor) {
     .leftJoin(groups, eq(groups.id, notifications.groupId))
     .leftJoin(groupMemberships, on.membership)
     .leftJoin(organizationMembers, on.orgRole)
-    .where(and(eq(notifications.userId, viewer.id), eq(notifications.kind, "mention"), or(isNull(notifications.groupId), groupVisibleSql(viewer, joinedStanding))))
+    .where(and(eq(notifications.userId, viewer.id), eq(notifications.kind, "mention"), or(isNull(notifications.groupId), groupForumVisibleSql(viewer, joinedStanding))))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(HOME_LIMITS.mentions + 1);
-  const visible = rows.filter((r) => r.groupId === null || (r.visibility !== null && can(viewer, "forum.read", groupTargetOf({ ...r, visibility: r.visibility, joinPolicy: r.joinPolicy ?? "open" }))));
+  const visible = rows.filter((r) => r.groupId === null || (r.visibility !== null && can(viewer, "forum.read", groupTargetOf({ ...r, visibility: r.visibility, joinPolicy: r.joinPolicy ?? "open", forumPublic: r.forumPublic ?? false }))));
   return {
     mentions: visible.slice(0, HOME_LIMITS.mentions).map((r) => ({ id: r.id, title: r.title, body: r.body, link: r.link, createdAt: r.createdAt, unread: r.readAt === null })),
     more: rows.length > HOME_LIMITS.mentions,
@@ -130,12 +134,13 @@ async function suggestions(app: AppContext, viewer: Actor) {
 
 export async function getHome(app: AppContext, viewer: Actor) {
   const since = new Date(app.clock.now().getTime() - RESOURCE_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-  const [groupsPart, followsPart, mentionsPart, eventsPart, resourcesPart] = await Promise.all([
+  const [groupsPart, followsPart, mentionsPart, eventsPart, resourcesPart, draftsPart] = await Promise.all([
     myGroups(app, viewer),
     followedUnread(app, viewer),
     mentions(app, viewer),
     listMyNextEvents(app, viewer, HOME_LIMITS.events),
     listNewResourcesForMember(app, viewer, since, HOME_LIMITS.resources),
+    listDrafts(app, viewer),
   ]);
   return {
     groups: groupsPart,
@@ -143,6 +148,7 @@ export async function getHome(app: AppContext, viewer: Actor) {
     mentions: mentionsPart,
     events: eventsPart,
     resources: resourcesPart,
+    drafts: draftsPart,
     suggestions: groupsPart.groups.length === 0 ? await suggestions(app, viewer) : [],
   };
 }

@@ -9,7 +9,7 @@ import { renderGuide, renderMarkdown } from "#app/lib/markdown.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
 import { assertGroupOfOrganization, organizationRoleOf, staffOrganizations } from "#app/modules/organizations/staff.server";
 import { assertCan, can, type Actor, type OrgRole, type ResourceTarget } from "#app/policy.server";
-import { groupVisibleSql as groupVisibleSqlOf, resourceVisibleSql } from "#app/policy-sql.server";
+import { forumVisibleSql, groupVisibleSql as groupVisibleSqlOf, resourceVisibleSql } from "#app/policy-sql.server";
 import { joinedStanding, optionalGroupTargetOf, standingColumns, standingJoins, standingOf } from "#app/modules/groups/standing.server";
 import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, type ResourceInput } from "./library.schema";
 import { storageFor } from "./storage.server";
@@ -61,6 +61,7 @@ function baseResourceQuery(app: AppContext, viewer: Actor | null, extra: { bookm
       groupName: groups.name,
       groupVisibility: groups.visibility,
       groupJoinPolicy: groups.joinPolicy,
+      groupForumPublic: groups.forumPublic,
       ...standingColumns,
       bookmarkedAt: resourceBookmarks.createdAt,
       bookmarkKey: utcText(sql`${resourceBookmarks.createdAt}`),
@@ -261,7 +262,7 @@ async function findResource(app: AppContext, viewer: Actor | null, resourceId: s
   return toResourceView(viewer, row);
 }
 
-/** Threads and upcoming events whose titles mention one of the resource's tags, from groups the viewer can see. */
+/** Threads the viewer may read (forumVisibleSql) and upcoming events of groups they can see, whose titles mention one of the resource's tags. */
 async function relatedTo(app: AppContext, viewer: Actor | null, tags: string[]) {
   const words = tags.map((t) => t.replace(/["']/g, " ").trim()).filter(Boolean);
   if (words.length === 0) return { threads: [], events: [] };
@@ -271,7 +272,7 @@ async function relatedTo(app: AppContext, viewer: Actor | null, tags: string[]) 
       .select({ id: threads.id, title: threads.title, groupSlug: groups.slug, groupName: groups.name })
       .from(threads)
       .innerJoin(groups, eq(groups.id, threads.groupId))
-      .where(and(sql`${threads.search} @@ ${tsq}`, isNull(threads.deletedAt), groupVisibleSql(viewer, sql`${threads.groupId}`, sql`${groups.organizationId}`)))
+      .where(and(sql`${threads.search} @@ ${tsq}`, isNull(threads.deletedAt), forumVisibleSql(viewer, { ...standingOf(viewer?.id ?? null, sql`${threads.groupId}`, sql`${groups.organizationId}`), membersOnly: threads.membersOnly })))
       .orderBy(desc(threads.lastActivityAt))
       .limit(5),
     app.db

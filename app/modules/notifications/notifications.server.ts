@@ -7,7 +7,7 @@ import { newId } from "#app/lib/ids.server";
 import { timeKey } from "#app/lib/keyset.server";
 import { joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import type { Actor } from "#app/policy.server";
-import { groupModeratedSql, groupVisibleSql } from "#app/policy-sql.server";
+import { groupForumVisibleSql, groupModeratedSql, groupVisibleSql } from "#app/policy-sql.server";
 import { readNotificationSettings } from "./settings";
 import type { LiveNotification } from "./types";
 
@@ -62,9 +62,14 @@ function stillVisibleSql(viewer: Actor) {
       insider,
       sql`coalesce(${groupMemberships.status}::text, '') <> 'banned'`,
       or(notInArray(notifications.kind, STAFF_KINDS), moderates),
+      // Forum notices only while the viewer may read the group's forum (a closed forum: insiders).
+      or(notInArray(notifications.kind, FORUM_KINDS), groupForumVisibleSql(viewer, joinedStanding)),
     ),
   );
 }
+
+/** Kinds about forum content (their recipients were insiders for members-only threads when recorded). */
+const FORUM_KINDS = ["reply", "new_thread", "mention", "reaction", "chat_moved"];
 
 /** Kinds meant for a group's moderators (join requests, reports). */
 const STAFF_KINDS = ["join_request", "report"];

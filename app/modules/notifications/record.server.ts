@@ -20,7 +20,8 @@ import { KIND_TYPE, type LiveNotification, type NotificationType } from "./types
 
 /** Who may receive it: each recipient must pass this now, or is dropped. */
 export type Audience =
-  | { group: string; may: GroupAudienceAction }
+  /** `membersOnly`: the notice is about a members-only thread (forum.read then admits insiders only). */
+  | { group: string; may: GroupAudienceAction; membersOnly?: boolean }
   | { room: string }
   | { organizationStaff: string }
   /** Notices about the member's own account or RSVPs: any active account. */
@@ -72,7 +73,7 @@ const recordedColumns = { id: notifications.id, userId: notifications.userId, em
 
 async function allowed(app: AppContext, audience: Audience, ids: string[]): Promise<Set<string>> {
   if (audience === "account") return new Set(ids);
-  if ("group" in audience) return groupAllowed(app, audience.group, ids, audience.may);
+  if ("group" in audience) return groupAllowed(app, audience.group, ids, audience.may, audience.membersOnly ? { membersOnly: true } : undefined);
   if ("room" in audience) return roomReaders(app, audience.room, ids);
   const rows = await app.db
     .select({ userId: organizationMembers.userId })

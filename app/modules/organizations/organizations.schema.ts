@@ -48,6 +48,8 @@ export const GroupFormSchema = z.object({
   description: z.string().trim().max(2000, "Use at most 2,000 characters.").optional().default(""),
   visibility: z.enum(["public", "private"], { errorMap: () => ({ message: "Choose who can see the group." }) }),
   joinPolicy: z.enum(["open", "approval"], { errorMap: () => ({ message: "Choose how people join." }) }),
+  /** "Visitors can read the forum" (a checkbox: absent when unticked, so new groups start closed). Public groups only. */
+  forumPublic: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()).optional(),
 });
 export type GroupFormInput = z.infer<typeof GroupFormSchema>;
 

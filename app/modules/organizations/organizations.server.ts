@@ -293,7 +293,7 @@ export async function createOrganizationGroup(app: AppContext, viewer: Actor | n
   const id = newId();
   const slug = slugify(input.name);
   try {
-    await app.db.insert(groups).values({ id, slug, organizationId: org.id, ...input });
+    await app.db.insert(groups).values({ id, slug, organizationId: org.id, ...input, forumPublic: input.forumPublic ?? false });
   } catch (e) {
     if (isUniqueViolation(e)) throw Conflict("A group with that name already exists.", { name: ["A group with a name like this already exists. Choose another name."] });
     throw e;
@@ -320,7 +320,7 @@ export async function getGroupSettings(app: AppContext, viewer: Actor | null, sl
 export async function editGroup(app: AppContext, viewer: Actor | null, slug: string, input: GroupFormInput & { rules?: string }) {
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "organization.editGroup", group.target);
-  await app.db.update(groups).set(input).where(eq(groups.id, group.id));
+  await app.db.update(groups).set({ ...input, forumPublic: input.forumPublic ?? false }).where(eq(groups.id, group.id));
   // A group turned private: outsiders' places in its events go (its chat was members-only already).
   if (input.visibility === "private" && group.visibility !== "private") await accessLost(app, { groupId: group.id });
   return { slug: group.slug };
