@@ -88,7 +88,7 @@ describe("globMatchesWord", () => {
     const letters = ["a", "b", "*"];
     const all = (n: number): string[] => (n === 0 ? [""] : all(n - 1).flatMap((s) => letters.map((c) => s + c)));
     const globs = [1, 2, 3, 4, 5].flatMap(all).filter((g) => /[ab]/.test(g));
-    const words = [1, 2, 3, 4, 5, 6].flatMap(all).filter((w) => !w.includes("*"));
+    const words = [1, 2, 3, 4, 5].flatMap(all).filter((w) => !w.includes("*"));
     for (const g of globs) for (const w of words) expect(globMatchesWord(g, w), `${g} ~ ${w}`).toBe(referenceGlob(g, w));
   });
 });
@@ -135,7 +135,7 @@ describe("matchText", () => {
     expect(found).not.toContain("a*a*a*c");
     expect(found.filter((p) => many.includes(p)).length).toBe(many.filter((p) => p.endsWith("b")).length);
     // Many short words: the phrases are tried at every position.
-    const words = Array.from({ length: 100_000 }, () => "aaa").join(" ");
+    const words = Array.from({ length: 30_000 }, () => "aaa").join(" ");
     expect(matchText(list, words)).toContain("a*a*a*");
     expect(matchText(list, `${words} b a7`).filter((p) => phrases.includes(p))).toEqual([]);
     expect(matchText(list, `${words} a7`)).toContain("*a a*a a7");
