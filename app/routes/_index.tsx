@@ -34,6 +34,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
           more: h.resources.more,
           resources: h.resources.resources.map((r) => ({ id: r.id, title: r.title, organization: { name: r.organization.name }, group: r.group ? { slug: r.group.slug, name: r.group.name } : null })),
         },
+        drafts: h.drafts,
         suggestions: h.suggestions.map(({ target: _target, id: _id, ...g }) => g),
       },
     };

@@ -218,10 +218,10 @@ describe(`member home on ${testDatabaseKind}`, () => {
     const counter = queryCounter(t);
     try {
       const full = await counter.count(() => getHome(counter.app, me));
-      // A member with nothing yet: the same five sections, plus the group suggestions.
+      // A member with nothing yet: the same six sections (five and "Your drafts"), plus the group suggestions.
       const empty = await counter.count(() => getHome(counter.app, fresh));
-      expect(full).toBeLessThanOrEqual(5);
-      expect(empty).toBeLessThanOrEqual(6);
+      expect(full).toBeLessThanOrEqual(6);
+      expect(empty).toBeLessThanOrEqual(7);
     } finally {
       await counter.close();
     }

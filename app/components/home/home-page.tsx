@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { EventTime } from "#app/components/events/event-time";
 import { GroupCard, type GroupSummary } from "#app/components/group-card";
+import { HomeDrafts, type HomeDraft } from "#app/components/home/home-drafts";
 import { Badge } from "#app/components/ui/badge";
 import { ButtonLink } from "#app/components/ui/button";
 
@@ -16,6 +17,7 @@ export interface HomeData {
   };
   resources: { resources: { id: string; title: string; organization: { name: string }; group: { slug: string; name: string } | null }[]; more: boolean };
   suggestions: GroupSummary[];
+  drafts: HomeDraft[];
 }
 
 const linkClass = "inline-flex min-h-11 items-center font-semibold";
@@ -46,6 +48,7 @@ export function HomePage({ home }: { home: HomeData }) {
   return (
     <div className="space-y-10">
       <h1 className="text-4xl">Welcome back, {home.displayName}</h1>
+      <HomeDrafts drafts={home.drafts} />
 
       <Section
         id="home-groups"

@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ComposeButtons, PreviewPanel } from "#app/components/forum/compose-fields";
+import { DraftAutosave } from "#app/components/forum/draft-autosave";
 import { confirmMessageOf, PersonalDataCheck } from "#app/components/personal-data-check";
 import { formTiming } from "#app/components/ui/field";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
@@ -13,6 +14,7 @@ import { formFailure, formInvalid, loaderWork, readForm, requireParams, requireV
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { EditPostSchema, PostIdSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import { editPost, getPostForEdit } from "#app/modules/forums/posts.server";
+import { draftKeys, getDraft } from "#app/modules/forums/drafts.server";
 import { GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { z } from "zod";
 
@@ -23,7 +25,11 @@ const PostParams = z.object({ slug: GroupSlugSchema, threadId: ThreadIdSchema, p
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { slug, threadId, postId } = requireParams(params, PostParams);
   const viewer = requireViewer(context, request);
-  return loaderWork(() => getPostForEdit(context.app, viewer, slug, threadId, postId));
+  return loaderWork(async () => {
+    const page = await getPostForEdit(context.app, viewer, slug, threadId, postId);
+    const draftKey = draftKeys.edit(postId);
+    return { ...page, viewerId: viewer.id, draftKey, draft: await getDraft(context.app, viewer, draftKey) };
+  });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -44,13 +50,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function EditPost() {
-  const { group, thread, post } = useLoaderData<typeof loader>();
+  const { group, thread, post, viewerId, draftKey, draft } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "post";
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
-    defaultValue: { body: post.body, ...(post.isOpening ? { title: thread.title } : {}) },
+    defaultValue: { body: draft?.body ?? post.body, ...(post.isOpening ? { title: draft?.title || thread.title } : {}) },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: EditPostSchema }),
     ...formTiming,
   });
@@ -71,6 +77,15 @@ export default function EditPost() {
         {post.isOpening ? <Field label="Title" meta={fields.title} inputProps={{ autoComplete: "off" }} /> : null}
         <MentionTextareaField label="Your post" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={10} slug={group.slug} />
         {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.body.id} answer={lastResult} busy={busy} confirmLabel="Save anyway" editLabel="Edit my post" /> : null}
+        <DraftAutosave
+          formId={form.id}
+          draftKey={draftKey}
+          userId={viewerId}
+          server={draft}
+          original={{ title: post.isOpening ? thread.title : "", body: post.body }}
+          titleName={post.isOpening ? fields.title.name : undefined}
+          bodyName={fields.body.name}
+        />
         <ComposeButtons busy={busy} submitLabel="Save changes" busyLabel="Saving…" />
         <PreviewPanel html={preview} />
       </Form>

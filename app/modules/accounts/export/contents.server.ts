@@ -6,6 +6,7 @@ import {
   chatMessages,
   chatRooms,
   consents,
+  drafts,
   eventRsvps,
   events,
   groupMemberships,
@@ -146,6 +147,7 @@ export function exportFiles(app: AppContext, userId: string): ExportFile[] {
   const notice = keyset(moderationActions.createdAt, moderationActions.id);
   const consent = keyset(consents.givenAt, sql`${consents.kind}::text || ':' || ${consents.version}`);
   const block = keyset(userBlocks.createdAt, userBlocks.blockedId);
+  const draft = keyset(drafts.updatedAt, drafts.key);
   const blockedMember = aliasedTable(users, "blocked_member");
   const postAuthor = aliasedTable(users, "post_author");
   const reported = aliasedTable(users, "reported_member");
@@ -344,6 +346,19 @@ export function exportFiles(app: AppContext, userId: string): ExportFile[] {
           .limit(EXPORT_PAGE_SIZE),
       // Whom the member blocks, by pseudonym only (never an id). Who blocks them is theirs, not in here.
       (r) => ({ member: r.member, since: iso(r.since) }),
+    ),
+    file(
+      "drafts.json",
+      (after) =>
+        db
+          .select({ ...draft.select, key: drafts.key, group: groups.name, title: drafts.title, body: drafts.body, updatedAt: drafts.updatedAt })
+          .from(drafts)
+          .innerJoin(groups, eq(groups.id, drafts.groupId))
+          .where(and(eq(drafts.userId, userId), draft.after(after)))
+          .orderBy(...draft.orderBy)
+          .limit(EXPORT_PAGE_SIZE),
+      // Unposted drafts of threads, replies and edits (issue 15): the member's own words, kept even where they lost access.
+      (r) => ({ draft: r.key, group: r.group, title: r.title, body: r.body, updatedAt: iso(r.updatedAt) }),
     ),
   ];
 }
