@@ -2,10 +2,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { organizations } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
-import { Invalid, NotFound } from "#app/lib/errors";
+import { Invalid, NotFound, Unauthenticated } from "#app/lib/errors";
 import { assertCan, type Actor } from "#app/policy.server";
 import { recordModerationAction } from "#app/modules/moderation/moderation.server";
-import { requireActor } from "#app/modules/moderation/common.server";
 import { findOrganization } from "./organizations.server";
 
 /**
@@ -27,6 +26,11 @@ export const SafetySettingsSchema = z.object({
   autoHideReports: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), whole("Auto-hide", 1, 50)),
 });
 export type SafetySettings = z.infer<typeof SafetySettingsSchema>;
+
+function requireActor(viewer: Actor | null): Actor {
+  if (!viewer) throw Unauthenticated();
+  return viewer;
+}
 
 async function managedOrganization(app: AppContext, actor: Actor, slug: string) {
   const org = await findOrganization(app, actor, slug);
