@@ -12,10 +12,11 @@ import { action as editEventAction } from "#app/routes/events.$eventId.edit";
 import { createMember } from "#tests/helpers/app";
 import { clientId, createChatGroup, createChatRoom, expectError, expectOk, request } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { postFormTo, type ActionAnswer } from "#tests/helpers/route-action";
 import { connected, startTestServer } from "#tests/helpers/server";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
-type Result = { status: number; data: Record<string, unknown> | null; location: string | null };
+type Result = ActionAnswer;
 
 const PHONE = "You can ring me on 07700 900123 most evenings";
 const QUESTION = /^This looks like personal information \(a phone number\)\. .*anyway\?$/;
@@ -43,18 +44,8 @@ describe(`the personal-data question on ${testDatabaseKind}`, () => {
     }
   });
 
-  async function post(handler: (args: ActionFunctionArgs) => Promise<Response>, url: string, params: Record<string, string>, fields: Record<string, string>, viewer: Member): Promise<Result> {
-    const request = new Request(url, { method: "POST", body: new URLSearchParams(fields).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
-    const context = { app: server.app, viewer, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false };
-    try {
-      const response = await handler({ request, context, params } as unknown as ActionFunctionArgs);
-      const data = response.headers.get("Content-Type")?.includes("json") ? ((await response.json()) as Record<string, unknown>) : null;
-      return { status: response.status, data, location: response.headers.get("Location") };
-    } catch (thrown) {
-      if (thrown instanceof Response) return { status: thrown.status, data: null, location: thrown.headers.get("Location") };
-      throw thrown;
-    }
-  }
+  const post = (handler: (args: ActionFunctionArgs) => Promise<Response>, url: string, params: Record<string, string>, fields: Record<string, string>, viewer: Member) =>
+    postFormTo(server.app, handler, url, params, fields, viewer);
   const newThread = (fields: Record<string, string>, viewer = member) =>
     post(newThreadAction as never, `http://localhost/groups/${slug}/forum/new`, { slug }, { intent: "post", ...fields }, viewer);
   const reply = (threadId: string, fields: Record<string, string>, viewer = member) =>
