@@ -36,6 +36,8 @@ const demoGroups = [
       "- Talk about the neck and shoulders as much as you like: pain, posture, botulinum toxin appointments, physical therapy.\n- Share your own experience, not medical advice: treatments that help one person may not help another, so talk decisions over with your care team.\n- Be kind. Symptoms are visible and often misunderstood; nobody here has to explain or justify them.\n- Keep what others share inside the group. Use only the name people chose here.",
     visibility: "public" as const,
     joinPolicy: "open" as const,
+    // The one demo group whose forum visitors can read (e2e specs read it signed out).
+    forumPublic: true,
   },
   {
     id: "demo-group-blepharospasm",
@@ -47,6 +49,8 @@ const demoGroups = [
       "- Eyelid spasms make screens hard: keep posts short and use headings, so everyone can read at their own pace.\n- Share your own experience, not medical advice: treatments that help one person may not help another, so talk decisions over with your care team.\n- Be kind. Symptoms are visible and often misunderstood; nobody here has to explain or justify them.\n- Keep what others share inside the group. Use only the name people chose here.",
     visibility: "public" as const,
     joinPolicy: "open" as const,
+    // Its forum is for members (issue 15): only cervical-dystonia stays readable by visitors.
+    forumPublic: false,
   },
   {
     id: "demo-group-hand",
@@ -58,6 +62,8 @@ const demoGroups = [
       "- Hand and arm dystonia makes typing tiring: short replies are welcome, and so are voice-typed ones with their typos.\n- Share your own experience, not medical advice: treatments that help one person may not help another, so talk decisions over with your care team.\n- Be kind. Symptoms are visible and often misunderstood; nobody here has to explain or justify them.\n- Keep what others share inside the group. Use only the name people chose here.",
     visibility: "public" as const,
     joinPolicy: "open" as const,
+    // Its forum is for members (issue 15): only cervical-dystonia stays readable by visitors.
+    forumPublic: false,
   },
   {
     id: "demo-group-carers",

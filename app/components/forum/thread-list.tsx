@@ -15,7 +15,11 @@ export interface ThreadListItem {
   lastActivityAt: string;
   pinned: boolean;
   locked: boolean;
+  /** The author chose "members only": only the group's members read it. */
+  membersOnly?: boolean;
   removed: boolean;
+  /** Auto-hidden pending review (non-moderators get HIDDEN_TITLE as the title). */
+  hidden?: boolean;
   /** For the signed-in member: "3 new", "New" (never opened), or nothing. */
   newLabel?: string | null;
 }
@@ -36,7 +40,9 @@ export function ThreadList({ slug, threads, now }: { slug: string; threads: Thre
             {t.newLabel ? <Badge tone="success">{t.newLabel}</Badge> : null}
             {t.pinned ? <Badge tone="brand">Pinned</Badge> : null}
             {t.locked ? <Badge tone="warning">Locked</Badge> : null}
+            {t.membersOnly ? <Badge>Members only</Badge> : null}
             {t.removed ? <Badge tone="warning">Removed by a moderator</Badge> : null}
+            {t.hidden && !t.removed ? <Badge tone="warning">Hidden pending review</Badge> : null}
             <span>
               Started by{" "}
               <strong>

@@ -60,7 +60,7 @@ export async function getGroupSections(app: AppContext, viewer: Actor | null, gr
     activeRooms(app, group),
     rulesAndModerators(app, viewer, group),
   ]);
-  return { threads, events, rooms, ...staff };
+  return { threads, events, rooms, ...staff, forumReadable: readsForum };
 }
 
 /** Records the member's visit (the home page counts what is new since); one conditional write, skipped when recent. */

@@ -26,7 +26,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     return {
       group: view,
       sections: {
-        threads: sections.threads.map((t) => ({ id: t.id, title: t.title, pinned: t.pinned, replyCount: t.replyCount, lastActivityAt: t.lastActivityAt.toISOString(), removed: t.removed })),
+        threads: sections.threads.map((t) => ({ id: t.id, title: t.title, pinned: t.pinned, membersOnly: t.membersOnly, replyCount: t.replyCount, lastActivityAt: t.lastActivityAt.toISOString(), removed: t.removed })),
+        forumReadable: sections.forumReadable,
         events: sections.events.map((e) => ({
           id: e.id,
           title: e.title,

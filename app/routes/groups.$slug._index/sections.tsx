@@ -5,7 +5,9 @@ import { Badge } from "#app/components/ui/badge";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
 
 interface Sections {
-  threads: { id: string; title: string; pinned: boolean; replyCount: number; lastActivityAt: string; removed: boolean }[];
+  threads: { id: string; title: string; pinned: boolean; membersOnly: boolean; replyCount: number; lastActivityAt: string; removed: boolean }[];
+  /** False: the forum is for members (a public group whose forum visitors can't read). */
+  forumReadable: boolean;
   events: { id: string; title: string; startsAt: string; endsAt: string; timeZone: string; inZone: string; status: "scheduled" | "cancelled" }[];
   rooms: { id: string; name: string; lastMessageAt: string | null }[];
   moderators: { userId: string; displayName: string; href: string | null }[];
@@ -34,7 +36,7 @@ export function GroupSections({ slug, sections }: { slug: string; sections: Sect
   return (
     <div className="grid gap-8 lg:grid-cols-2">
       <Part id="group-threads" title="Recent threads">
-        {sections.threads.length === 0 ? <p>No threads yet.</p> : null}
+        {!sections.forumReadable ? <p>This group's forum is for members. Join to read and write.</p> : sections.threads.length === 0 ? <p>No threads yet.</p> : null}
         <ul className="space-y-1">
           {sections.threads.map((t) => (
             <li key={t.id} className="flex flex-wrap items-center gap-2">
@@ -42,6 +44,7 @@ export function GroupSections({ slug, sections }: { slug: string; sections: Sect
                 {t.title}
               </Link>
               {t.pinned ? <Badge>Pinned</Badge> : null}
+              {t.membersOnly ? <Badge>Members only</Badge> : null}
               {t.removed ? <Badge tone="warning">Removed</Badge> : null}
               <span className={quiet}>
                 {t.replyCount} {t.replyCount === 1 ? "reply" : "replies"} · <time dateTime={t.lastActivityAt}>{day(t.lastActivityAt)}</time>

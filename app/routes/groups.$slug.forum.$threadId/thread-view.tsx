@@ -52,6 +52,7 @@ export function ThreadView() {
         <div className="flex flex-wrap items-center gap-2">
           {thread.pinned ? <Badge tone="brand">Pinned</Badge> : null}
           {thread.locked ? <Badge tone="warning">Locked</Badge> : null}
+          {thread.membersOnly ? <Badge>Members only</Badge> : null}
           {thread.removed ? <Badge tone="warning">Removed by a moderator</Badge> : null}
           {thread.hidden && !thread.removed ? <Badge tone="warning">Hidden pending review</Badge> : null}
           <span>

@@ -39,6 +39,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
         replyCount: t.replyCount,
         pinned: t.pinned,
         locked: t.locked,
+        membersOnly: t.membersOnly,
         removed: t.removed,
         hidden: t.hidden,
         lastActivityAt: t.lastActivityAt.toISOString(),

@@ -30,7 +30,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     const forum = await getForum(context.app, viewer, slug);
     if (!forum.permissions.createThread) throw Forbidden("Only members of this group can start threads. Join the group first.");
     const draftKey = draftKeys.thread(forum.group.id);
-    return { group: { slug: forum.group.slug, name: forum.group.name }, viewerId: viewer.id, draftKey, draft: await getDraft(context.app, viewer, draftKey) };
+    // "Members only" is a choice only where visitors can read the forum (elsewhere every thread is).
+    const membersOnlyChoice = forum.group.visibility === "public" && forum.group.target.forumPublic;
+    return { group: { slug: forum.group.slug, name: forum.group.name }, membersOnlyChoice, viewerId: viewer.id, draftKey, draft: await getDraft(context.app, viewer, draftKey) };
   });
 }
 
@@ -58,7 +60,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function NewThread() {
-  const { group, viewerId, draftKey, draft } = useLoaderData<typeof loader>();
+  const { group, membersOnlyChoice, viewerId, draftKey, draft } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "post";
@@ -84,6 +86,12 @@ export default function NewThread() {
         <FormErrors id={form.errorId} errors={form.errors} />
         <Field label="Title" meta={fields.title} hint={`What is it about? Up to ${TITLE_MAX} characters.`} inputProps={{ autoComplete: "off" }} />
         <MentionTextareaField label="Your post" meta={fields.body} hint={`${MARKDOWN_HINT} ${MENTION_HINT}`} rows={10} slug={group.slug} />
+        {membersOnlyChoice ? (
+          <label className="flex min-h-11 items-center gap-3">
+            <input type="checkbox" name="membersOnly" value="on" className="h-6 w-6" />
+            Members only: only members of this group can read this thread
+          </label>
+        ) : null}
         {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.body.id} answer={lastResult} busy={busy} /> : null}
         <DraftAutosave formId={form.id} draftKey={draftKey} userId={viewerId} server={draft} titleName={fields.title.name} bodyName={fields.body.name} />
         <ComposeButtons busy={busy} submitLabel="Post thread" busyLabel="Posting…" />
