@@ -8,7 +8,7 @@ import { PageLinks } from "#app/components/ui/page-links";
 import { Invalid } from "#app/lib/errors";
 import { actionFailure, actionSuccess, fieldErrorsOf, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { hrefWith } from "#app/lib/keyset.server";
-import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey, QueuePagingSchema, reportReasonLabels } from "#app/modules/moderation/moderation.schema";
+import { AppealDecisionSchema, groupMuteChoices, QueueActionSchema, queueItemKey, QueuePagingSchema, anyReasonLabels } from "#app/modules/moderation/moderation.schema";
 import { decideAppeal } from "#app/modules/moderation/appeals.server";
 import { actOnReport } from "#app/modules/moderation/decisions.server";
 import { listQueue } from "#app/modules/moderation/queue.server";
@@ -130,7 +130,7 @@ export default function ModerationQueue() {
       {queue.length === 0 ? <p>No open reports. Thank you for keeping the groups safe.</p> : null}
       <div className="space-y-6">
         {queue.map((item) => (
-          <QueueItem key={item.key} item={item} reasonLabels={reportReasonLabels} muteChoices={groupMuteChoices} feedback={feedback} busy={busy} />
+          <QueueItem key={item.key} item={item} reasonLabels={anyReasonLabels} muteChoices={groupMuteChoices} feedback={feedback} busy={busy} />
         ))}
       </div>
       <PageLinks label="Pages of reports" previous={queuePages.previous} next={queuePages.next} previousText="← Earlier reports" nextText="More reports →" />

@@ -6,6 +6,7 @@ import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { StaffRole } from "#app/lib/staff-role";
 import { BlockedDisclosure } from "#app/components/blocked-content";
+import { HiddenNotice } from "#app/components/moderation/hidden-notice";
 import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
 import { RelativeTime } from "./relative-time";
 import { type ActionResult } from "#app/lib/action-result";
@@ -20,6 +21,8 @@ export interface PostView {
   createdAt: string;
   editedAt: string | null;
   state: "visible" | "deleted_by_author" | "removed";
+  /** Auto-hidden pending review: the notice in place of the content (moderators get `html` with it). */
+  hidden?: boolean;
   html: string | null;
   removalReason: string | null;
   reactions: Record<ReactionKind, number>;
@@ -111,7 +114,9 @@ export function PostCard({
           {post.removalReason ? <> Reason: {post.removalReason}</> : null}
         </p>
       ) : null}
-      {post.html !== null ? (
+      {isVisible && post.hidden ? (
+        <HiddenNotice>{post.html !== null ? <MarkdownContent html={post.html} /> : null}</HiddenNotice>
+      ) : post.html !== null ? (
         isVisible ? (
           <MarkdownContent html={post.html} />
         ) : (

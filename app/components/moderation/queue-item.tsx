@@ -10,7 +10,10 @@ export interface QueueItemView {
   targetType: "thread" | "post" | "chat_message" | "user";
   targetId: string;
   group: { id: string; name: string; slug: string } | null;
+  /** Distinct members who reported it (automatic flags are not reporters). */
   reporterCount: number;
+  /** Watched words that flagged it automatically. */
+  flags?: string[];
   urgent: boolean;
   escalated: boolean;
   reasons: string[];
@@ -21,6 +24,8 @@ export interface QueueItemView {
     title: string | null;
     body: string;
     removed: { reason: string | null } | null;
+    /** Auto-hidden pending review. */
+    hidden?: boolean;
     link: string | null;
     context: { id: string; authorName: string; body: string; reported: boolean; removed: boolean }[];
   } | null;
@@ -69,6 +74,16 @@ export function QueueItem({
       <h2 id={`${id}-title`} className="flex flex-wrap items-center gap-2 text-xl">
         {item.urgent ? <Badge tone="warning">Urgent: possible crisis</Badge> : null}
         {item.escalated ? <Badge tone="brand">Escalated</Badge> : null}
+        {c?.hidden && !c.removed ? (
+          <Badge tone="warning">
+            Hidden automatically ({item.reporterCount} {item.reporterCount === 1 ? "report" : "reports"})
+          </Badge>
+        ) : null}
+        {(item.flags ?? []).map((w) => (
+          <Badge key={w} tone="brand">
+            Flagged: watched word {`'${w}'`}
+          </Badge>
+        ))}
         <span>
           {kindLabel[item.targetType]}
           {c?.authorName ? ` by ${c.authorName}` : ""}
@@ -76,7 +91,15 @@ export function QueueItem({
         </span>
       </h2>
       <p>
-        Reported by <strong>{item.reporterCount}</strong> {item.reporterCount === 1 ? "person" : "people"}, first <When iso={item.firstReportedAt} />.
+        {item.reporterCount > 0 ? (
+          <>
+            Reported by <strong>{item.reporterCount}</strong> {item.reporterCount === 1 ? "person" : "people"}, first <When iso={item.firstReportedAt} />.
+          </>
+        ) : (
+          <>
+            Flagged automatically <When iso={item.firstReportedAt} />.
+          </>
+        )}
         Reasons: {reasonCounts.map(([r, n]) => `${reasonLabels[r] ?? r}${n > 1 ? ` (${n})` : ""}`).join("; ")}.
       </p>
       {item.details.length ? (

@@ -74,6 +74,8 @@ export interface QueueContent {
   title: string | null;
   body: string;
   removed: { reason: string | null } | null;
+  /** Auto-hidden pending review (enough members reported it); moderators still read it here. */
+  hidden: boolean;
   link: string | null;
   /** Chat messages: the messages around the reported one, in order. */
   context: { id: string; authorName: string; body: string; reported: boolean; removed: boolean }[];
@@ -118,11 +120,13 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
       targetType: reports.targetType,
       targetId: reports.targetId,
       groupId: reports.groupId,
-      reporterCount: sql<number>`count(*)::int`,
+      // Members only, each once: a watched word's automatic flag (reporter_id null) is not a reporter.
+      reporterCount: sql<number>`count(distinct ${reports.reporterId})::int`,
+      flags: sql<string[]>`array_remove(array_agg(case when ${reports.reporterId} is null and ${reports.reason} = 'watched_word' then ${reports.details} end order by ${reports.createdAt}), null)`,
       crisis,
       escalated: sql<boolean>`bool_or(${reports.status} = 'escalated')`,
       reasons: sql<string[]>`array_agg(${reports.reason}::text order by ${reports.createdAt})`,
-      details: sql<string[]>`array_remove(array_agg(nullif(${reports.details}, '') order by ${reports.createdAt}), null)`,
+      details: sql<string[]>`array_remove(array_agg(case when ${reports.reporterId} is not null then nullif(${reports.details}, '') end order by ${reports.createdAt}), null)`,
       firstReportedAt: firstAt,
       firstKey: timeKey(firstAt),
     })
@@ -157,6 +161,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
         deletedAt: posts.deletedAt,
         deletedBy: posts.deletedBy,
         deletionReason: posts.deletionReason,
+        hiddenAt: posts.hiddenAt,
         threadId: threads.id,
         threadTitle: threads.title,
         groupSlug: groups.slug,
@@ -174,6 +179,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
         title: r.threadTitle,
         body: r.body,
         removed: r.deletedAt ? { reason: r.deletedBy === r.authorId ? "Deleted by the author." : r.deletionReason } : null,
+        hidden: r.hiddenAt !== null,
         link: `/groups/${r.groupSlug}/forum/${r.threadId}#post-${r.id}`,
         context: [],
       });
@@ -190,6 +196,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
         authorName: users.displayName,
         deletedAt: threads.deletedAt,
         deletionReason: threads.deletionReason,
+        hiddenAt: threads.hiddenAt,
         body: posts.body,
         groupSlug: groups.slug,
       })
@@ -206,6 +213,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
         title: r.title,
         body: r.body ?? "",
         removed: r.deletedAt ? { reason: r.deletionReason } : null,
+        hidden: r.hiddenAt !== null,
         link: `/groups/${r.groupSlug}/forum/${r.id}`,
         context: [],
       });
@@ -218,7 +226,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
     // conversation (only site admins see its reports) gives the five messages before it instead:
     // what led up to it, and nothing the reporter didn't answer to.
     const around = await app.db.execute(sql`
-      select r.id as reported_id, m.id, m.body, m.author_id, m.deleted_at, m.deletion_reason, m.seq, u.display_name,
+      select r.id as reported_id, m.id, m.body, m.author_id, m.deleted_at, m.deletion_reason, m.hidden_at, m.seq, u.display_name,
              room.name as room_name, room.id as room_id, g.slug as group_slug
       from ${chatMessages} r
       join ${chatRooms} room on room.id = r.room_id
@@ -235,6 +243,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
       author_id: string;
       deleted_at: Date | string | null;
       deletion_reason: string | null;
+      hidden_at: Date | string | null;
       display_name: string;
       room_name: string;
       room_id: string;
@@ -246,8 +255,8 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
       if (!item) {
         // A direct conversation has no page a site admin may open: the context here is all they see.
         item = r.group_slug
-          ? { kind: "chat_message", authorId: null, authorName: null, title: r.room_name, body: "", removed: null, link: `/groups/${r.group_slug}/chat/${r.room_id}`, context: [] }
-          : { kind: "chat_message", authorId: null, authorName: null, title: "A direct conversation", body: "", removed: null, link: null, context: [] };
+          ? { kind: "chat_message", authorId: null, authorName: null, title: r.room_name, body: "", removed: null, hidden: false, link: `/groups/${r.group_slug}/chat/${r.room_id}`, context: [] }
+          : { kind: "chat_message", authorId: null, authorName: null, title: "A direct conversation", body: "", removed: null, hidden: false, link: null, context: [] };
         content.set(key, item);
       }
       const reported = r.id === r.reported_id;
@@ -256,6 +265,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
         item.authorName = r.display_name;
         item.body = r.body;
         item.removed = r.deleted_at ? { reason: r.deletion_reason } : null;
+        item.hidden = r.hidden_at !== null;
       }
       item.context.push({ id: r.id, authorName: r.display_name, body: r.body, reported, removed: r.deleted_at !== null });
     }
@@ -265,7 +275,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
   if (userIds.length) {
     const rows = await app.db.select({ id: users.id, displayName: users.displayName, bio: users.bio }).from(users).where(inArray(users.id, userIds));
     for (const r of rows) {
-      content.set(`user:${r.id}`, { kind: "user", authorId: r.id, authorName: r.displayName, title: null, body: r.bio, removed: null, link: null, context: [] });
+      content.set(`user:${r.id}`, { kind: "user", authorId: r.id, authorName: r.displayName, title: null, body: r.bio, removed: null, hidden: false, link: null, context: [] });
     }
   }
 
@@ -306,6 +316,8 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
       targetId: i.targetId,
       group: i.groupId ? { id: i.groupId, name: groupNames.get(i.groupId) ?? "", slug: byGroup.get(i.groupId)?.slug ?? "" } : null,
       reporterCount: i.reporterCount,
+      /** Watched words that flagged it (automatic reports; flags.server.ts writes "Watched words: a, b"). */
+      flags: [...new Set(i.flags.flatMap((d) => d.replace(/^Watched words:\s*/, "").split(/,\s*/)).filter(Boolean))],
       urgent: i.crisis,
       escalated: i.escalated,
       reasons: i.reasons,
