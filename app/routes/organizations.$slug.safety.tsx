@@ -34,6 +34,43 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 const input = "min-h-11 w-24 rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50";
 
+/** One setting as a sentence with a number in it ("Hold the first [1] posts…"): the whole sentence is the input's name. */
+function NumberSetting(props: { name: string; legend: string; before: string; after: string; min: number; max: number; value: number; hint: string; error?: string }) {
+  const { name, error } = props;
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-xl font-semibold">{props.legend}</legend>
+      <div className="flex flex-wrap items-center gap-2">
+        <label htmlFor={name} id={`${name}-label`}>
+          {props.before}
+        </label>
+        <input
+          id={name}
+          name={name}
+          type="number"
+          inputMode="numeric"
+          min={props.min}
+          max={props.max}
+          step={1}
+          required
+          defaultValue={props.value}
+          className={input}
+          aria-labelledby={`${name}-label ${name}-after`}
+          aria-describedby={`${name}-hint ${name}-error`}
+          aria-invalid={error ? true : undefined}
+        />
+        <span id={`${name}-after`}>{props.after}</span>
+      </div>
+      <p id={`${name}-hint`} className="text-stone-700 dark:text-stone-300">
+        {props.hint}
+      </p>
+      <p id={`${name}-error`} className="font-medium text-red-800 dark:text-red-300">
+        {error}
+      </p>
+    </fieldset>
+  );
+}
+
 export default function SafetySettingsPage() {
   const { organization, settings } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -57,66 +94,28 @@ export default function SafetySettingsPage() {
         </p>
       ) : null}
       <Form method="post" className="space-y-6">
-        <fieldset className="space-y-2">
-          <legend className="text-xl font-semibold">New-member review</legend>
-          <div className="flex flex-wrap items-center gap-2">
-            <label htmlFor="newMemberHolds" id="newMemberHolds-label">
-              Hold the first
-            </label>
-            <input
-              id="newMemberHolds"
-              name="newMemberHolds"
-              type="number"
-              inputMode="numeric"
-              min={0}
-              max={5}
-              step={1}
-              required
-              defaultValue={settings.newMemberHolds}
-              className={input}
-              aria-labelledby="newMemberHolds-label newMemberHolds-after"
-              aria-describedby="newMemberHolds-hint newMemberHolds-error"
-              aria-invalid={err("newMemberHolds") ? true : undefined}
-            />
-            <span id="newMemberHolds-after">posts and chat messages of members new to our groups</span>
-          </div>
-          <p id="newMemberHolds-hint" className="text-stone-700 dark:text-stone-300">
-            0 to 5. 0 turns it off. A moderator approves or rejects each one; the author is told either way.
-          </p>
-          <p id="newMemberHolds-error" className="font-medium text-red-800 dark:text-red-300">
-            {err("newMemberHolds")}
-          </p>
-        </fieldset>
-        <fieldset className="space-y-2">
-          <legend className="text-xl font-semibold">Auto-hide</legend>
-          <div className="flex flex-wrap items-center gap-2">
-            <label htmlFor="autoHideReports" id="autoHideReports-label">
-              Hide content reported by
-            </label>
-            <input
-              id="autoHideReports"
-              name="autoHideReports"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={50}
-              step={1}
-              required
-              defaultValue={settings.autoHideReports}
-              className={input}
-              aria-labelledby="autoHideReports-label autoHideReports-after"
-              aria-describedby="autoHideReports-hint autoHideReports-error"
-              aria-invalid={err("autoHideReports") ? true : undefined}
-            />
-            <span id="autoHideReports-after">different members until a moderator decides</span>
-          </div>
-          <p id="autoHideReports-hint" className="text-stone-700 dark:text-stone-300">
-            1 to 50 (usually 3). Readers see a notice in its place; a moderator's decision ends it.
-          </p>
-          <p id="autoHideReports-error" className="font-medium text-red-800 dark:text-red-300">
-            {err("autoHideReports")}
-          </p>
-        </fieldset>
+        <NumberSetting
+          name="newMemberHolds"
+          legend="New-member review"
+          before="Hold the first"
+          after="posts and chat messages of members new to our groups"
+          min={0}
+          max={5}
+          value={settings.newMemberHolds}
+          hint="0 to 5. 0 turns it off. A moderator approves or rejects each one; the author is told either way."
+          error={err("newMemberHolds")}
+        />
+        <NumberSetting
+          name="autoHideReports"
+          legend="Auto-hide"
+          before="Hide content reported by"
+          after="different members until a moderator decides"
+          min={1}
+          max={50}
+          value={settings.autoHideReports}
+          hint="1 to 50 (usually 3). Readers see a notice in its place; a moderator's decision ends it."
+          error={err("autoHideReports")}
+        />
         <Button type="submit" disabled={busy}>
           Save safety settings
         </Button>
