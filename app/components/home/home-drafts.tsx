@@ -12,20 +12,14 @@ export interface HomeDraft {
 
 const controlClass = "inline-flex min-h-11 min-w-11 items-center rounded-lg px-2 font-semibold underline underline-offset-2";
 
-/** "Your drafts" on the home page (only when there are some): each with Resume and Discard. */
+/** The list of "Your drafts" on the home page (its section shows only when there are some): each with Resume and Discard. */
 export function HomeDrafts({ drafts }: { drafts: HomeDraft[] }) {
-  if (drafts.length === 0) return null;
   return (
-    <section aria-labelledby="home-drafts" className="space-y-3">
-      <h2 id="home-drafts" className="text-2xl">
-        Your drafts
-      </h2>
-      <ul className="space-y-3">
-        {drafts.map((d) => (
-          <DraftItem key={d.key} draft={d} />
-        ))}
-      </ul>
-    </section>
+    <ul className="space-y-3">
+      {drafts.map((d) => (
+        <DraftItem key={d.key} draft={d} />
+      ))}
+    </ul>
   );
 }
 

@@ -48,7 +48,11 @@ export function HomePage({ home }: { home: HomeData }) {
   return (
     <div className="space-y-10">
       <h1 className="text-4xl">Welcome back, {home.displayName}</h1>
-      <HomeDrafts drafts={home.drafts} />
+      {home.drafts.length > 0 ? (
+        <Section id="home-drafts" title="Your drafts" empty={null} seeAll={null}>
+          <HomeDrafts drafts={home.drafts} />
+        </Section>
+      ) : null}
 
       <Section
         id="home-groups"
