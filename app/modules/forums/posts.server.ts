@@ -67,6 +67,14 @@ export async function submitReply(app: AppContext, viewer: Actor | null, slug: s
   return { held: false as const, postId, crisisPrompt: matchesCrisisPhrase(input.body) };
 }
 
+/** A held reply a moderator approved, written as its author if they may still reply there (publishHeld; not screened again). */
+export async function replyAsAuthor(app: AppContext, author: Actor, slug: string, threadId: string, body: string) {
+  const { target, row } = await loadThread(app, author, slug, threadId);
+  if (row.deletedAt) throw NotFound("That thread");
+  assertCan(author, "forum.reply", target, "That thread");
+  return publishReply(app, author, target, threadId, body);
+}
+
 /**
  * Writes a reply by `author` (who may reply: the caller asked) and queues its notices and mentions:
  * a reply posted now, or a held one a moderator approved (publishHeld).

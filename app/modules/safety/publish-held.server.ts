@@ -5,8 +5,7 @@ import { Conflict, DomainError, Invalid, NotFound } from "#app/lib/errors";
 import { assertCan, type Actor } from "#app/policy.server";
 import { messageHref } from "#app/lib/chat-links";
 import { findGroup } from "#app/modules/groups/groups.server";
-import { loadThread } from "#app/modules/forums/common.server";
-import { publishReply } from "#app/modules/forums/posts.server";
+import { replyAsAuthor } from "#app/modules/forums/posts.server";
 import { publishThread } from "#app/modules/forums/threads.server";
 import { commitSend, loadRoomForSend, replyQuote, type ChatActor } from "#app/modules/chat/chat.server";
 
@@ -61,12 +60,7 @@ export async function publishHeld(app: AppContext, held: HeldRow, moderator: Act
   if (held.kind === "post") {
     if (!held.threadId) throw Invalid("That held reply has no thread.");
     const threadId = held.threadId;
-    const postId = await asAuthor(async () => {
-      const { target, row } = await loadThread(app, author, group.slug, threadId);
-      if (row.deletedAt) throw NotFound("That thread");
-      assertCan(author, "forum.reply", target, "That thread");
-      return publishReply(app, author, target, threadId, held.body);
-    });
+    const postId = await asAuthor(() => replyAsAuthor(app, author, group.slug, threadId, held.body));
     return { id: postId, link: `/groups/${group.slug}/forum/${threadId}?from=latest#post-${postId}` };
   }
   if (!held.roomId || !held.payload.clientId) throw Invalid("That held message has no room.");
