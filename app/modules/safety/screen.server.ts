@@ -4,8 +4,7 @@ import type { Database, Transaction } from "#db/client";
 import { Invalid, NeedsConfirmation } from "#app/lib/errors";
 import { rowsOf } from "#app/lib/db-rows.server";
 import { can, type Actor, type GroupTarget } from "#app/policy.server";
-import * as personalData from "./personal-data";
-import type { PersonalDataKind } from "./personal-data";
+import { findPersonalData, personalDataQuestion } from "./personal-data";
 import { watchedMatches } from "./watched.server";
 
 /** What is being written: a new thread, a reply, an edit of a post, a chat message or its edit. */
@@ -29,12 +28,6 @@ export type Screening =
 
 const isEdit = (kind: ScreenedKind) => kind === "post_edit" || kind === "chat_edit";
 
-/** The personal-data question: the personal-data module's wording when it offers one, else a plain sentence. */
-function personalQuestion(kinds: PersonalDataKind[]): string {
-  const ask = (personalData as { personalDataQuestion?: (k: PersonalDataKind[]) => string }).personalDataQuestion;
-  return ask ? ask(kinds) : "This looks like personal information (such as an e-mail address or phone number). Post it anyway?";
-}
-
 /**
  * The one gate every forum and chat write passes before it stores anything: a "block" word refuses
  * (Invalid), personal data without confirmation asks (NeedsConfirmation), then holds (watched words'
@@ -56,8 +49,8 @@ export async function screenContent(db: Database | Transaction, input: ScreenInp
   }
   const exempt = can(actor, "safety.exempt", group.target);
   if (!exempt && !input.confirmedPersonal) {
-    const kinds = [...new Set(texts.flatMap((t) => personalData.findPersonalData(t)))];
-    if (kinds.length > 0) throw NeedsConfirmation(personalQuestion(kinds));
+    const kinds = [...new Set(texts.flatMap((t) => findPersonalData(t)))];
+    if (kinds.length > 0) throw NeedsConfirmation(personalDataQuestion(kinds));
   }
   if (!exempt && !isEdit(kind)) {
     if (hits.hold.length > 0) return { verdict: "hold", reason: "watched_word", matched: hits.hold };
