@@ -10,7 +10,7 @@ import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { screenChatWrite } from "#app/modules/safety/chat-gate.server";
 import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 import { SEND_RATE } from "./chat.schema";
-import { findMessage, loadRoom, publishDeleted, requireActor, softDeleteMessage, type ChatActor, type MessageRow } from "./chat.server";
+import { findMessage, loadRoom, publishDeleted, publishMessages, requireActor, softDeleteMessage, type ChatActor, type MessageRow } from "./chat.server";
 
 /**
  * A member's own messages: editing (the earlier body kept for moderators) and deleting ("deleted by
@@ -65,14 +65,17 @@ export async function editOwnMessage(app: AppContext, viewer: ChatActor | null, 
       .update(chatMessages)
       .set({ body: input.body, editedAt: now })
       .where(and(eq(chatMessages.id, message.id), isNull(chatMessages.deletedAt), eq(chatMessages.body, message.body)))
-      .returning({ id: chatMessages.id });
-    if (!row) return false;
+      .returning({ id: chatMessages.id, hiddenAt: chatMessages.hiddenAt });
+    if (!row) return null;
     await tx.insert(chatMessageVersions).values({ id: newId(), messageId: message.id, body: message.body, replacedAt: now });
-    return true;
+    return { hidden: row.hiddenAt !== null };
   });
   if (!stored) throw Conflict("That message changed meanwhile (edited or deleted). Please look again.");
   const edited = editedOf({ ...message, roomId: room.id }, input.body, now);
-  app.realtime.chat.messageEdited(edited);
+  // Auto-hidden pending review: the room gets it again as the wire shows a hidden message (edited,
+  // no body); the new words reach only the author's ack (and the moderators' history).
+  if (stored.hidden) await publishMessages(app, [message.id]);
+  else app.realtime.chat.messageEdited(edited);
   // No job key of its own: the mention fan-out dedupes per person, so only names new to the message hear of it.
   await queueMentions(app, { kind: "chat", messageId: message.id }, input.body);
   if (room.groupId) await fileWatchedFlag(app.db, screening, { targetType: "chat_message", targetId: message.id, groupId: room.groupId });

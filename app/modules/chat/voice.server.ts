@@ -6,7 +6,8 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { invalidInput } from "#app/lib/http.server";
 import { Invalid, NotFound, TooLarge, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
-import { assertCan } from "#app/policy.server";
+import { assertCan, can } from "#app/policy.server";
+import { seesHidden } from "#app/modules/moderation/auto-hide.server";
 import { storageFor } from "#app/modules/library/storage.server";
 import { discardUpload, readUploadForm, type UploadKind, type UploadOutcome } from "#app/modules/library/upload.server";
 import { gateVoiceNote } from "#app/modules/safety/chat-gate.server";
@@ -83,7 +84,7 @@ async function checkedAudio(upload: UploadOutcome<VoiceMime> | null) {
  */
 export async function getVoiceAudio(app: AppContext, viewer: ChatActor | null, messageId: string, rangeHeader: string | null) {
   const [row] = await app.db
-    .select({ roomId: chatMessages.roomId, voice: chatMessages.voice, deletedAt: chatMessages.deletedAt })
+    .select({ roomId: chatMessages.roomId, voice: chatMessages.voice, deletedAt: chatMessages.deletedAt, hiddenAt: chatMessages.hiddenAt })
     .from(chatMessages)
     .where(eq(chatMessages.id, messageId))
     .limit(1);
@@ -91,6 +92,8 @@ export async function getVoiceAudio(app: AppContext, viewer: ChatActor | null, m
   const room = await loadRoom(app, viewer, row.roomId);
   assertCan(viewer, "chat.read", room.target, VOICE);
   if (!row.voice || row.deletedAt) throw NotFound(VOICE);
+  // Auto-hidden pending review: only the group's moderators, who review it, may still play it.
+  if (!seesHidden(row.hiddenAt !== null, !("kind" in room.target) && can(viewer, "chat.moderate", room.target))) throw NotFound(VOICE);
   const size = row.voice.bytes;
   const range = parseByteRange(rangeHeader, size);
   if (range.kind === "unsatisfiable") return { mime: row.voice.mime, size, range, stream: null };
