@@ -1,5 +1,5 @@
-import type { Browser } from "@playwright/test";
-import { expect, expectAccessible, gotoAndHydrate, ORIGIN, signInAs, test, uniqueSuffix, waitForHydration } from "./helpers";
+import type { Browser, Page } from "@playwright/test";
+import { type ConsoleErrors, expect, expectAccessible, gotoAndHydrate, ORIGIN, signInAs, test, uniqueSuffix, waitForHydration } from "./helpers";
 
 /**
  * Issue 15, audience: the organization's owner closes the forum of a group they create (never a demo
@@ -12,9 +12,36 @@ import { expect, expectAccessible, gotoAndHydrate, ORIGIN, signInAs, test, uniqu
 const ORG = "/organizations/dystonia-together";
 const CERVICAL = "/groups/cervical-dystonia";
 
-async function visitor(browser: Browser) {
+/** A fresh context, never signed in, watched for console errors (its 404s are on purpose). */
+async function visitor(browser: Browser, consoleErrors: ConsoleErrors) {
   const context = await browser.newContext({ baseURL: ORIGIN });
-  return { context, page: await context.newPage() };
+  const page = await context.newPage();
+  consoleErrors.watch(page);
+  consoleErrors.allowHttpStatus(404);
+  return { context, page };
+}
+
+/** Starts a thread in the group at `groupPath` (ticking "Members only" when asked); returns its path. */
+async function startThread(page: Page, groupPath: string, title: string, membersOnly: boolean) {
+  await gotoAndHydrate(page, `${groupPath}/forum/new`);
+  const box = page.getByRole("checkbox", { name: /^Members only/ });
+  if (membersOnly) {
+    await expect(box).not.toBeChecked();
+    await box.check();
+  }
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Your post").fill(membersOnly ? "Just between us members." : "Anyone reading this from outside?");
+  await page.getByRole("button", { name: "Post thread" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  return new URL(page.url()).pathname;
+}
+
+/** Opens `path` and checks its status and the noindex header; the page must not show `hidden`. */
+async function open(page: Page, path: string, status: number, hidden: string) {
+  const res = await page.goto(path);
+  expect(res?.status(), path).toBe(status);
+  expect(res?.headers()["x-robots-tag"], path).toBe("noindex");
+  await expect(page.getByText(hidden)).toHaveCount(0);
 }
 
 test("an owner closes a new group's forum to visitors: the group page says it is for members, its thread is a 404", async ({ page, browser, consoleErrors }) => {
@@ -35,12 +62,7 @@ test("an owner closes a new group's forum to visitors: the group page says it is
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   const groupPath = new URL(page.url()).pathname;
 
-  await gotoAndHydrate(page, `${groupPath}/forum/new`);
-  await page.getByLabel("Title").fill(title);
-  await page.getByLabel("Your post").fill("Anyone reading this from outside?");
-  await page.getByRole("button", { name: "Post thread" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
-  const threadPath = new URL(page.url()).pathname;
+  const threadPath = await startThread(page, groupPath, title, false);
 
   // Settings: the checkbox is on; turn it off and save.
   await gotoAndHydrate(page, `${groupPath}/settings`);
@@ -54,24 +76,16 @@ test("an owner closes a new group's forum to visitors: the group page says it is
   await expect(page.getByRole("checkbox", { name: "Visitors can read the forum" })).not.toBeChecked();
   await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex");
 
-  const v = await visitor(browser);
-  consoleErrors.watch(v.page);
-  consoleErrors.allowHttpStatus(404);
+  const v = await visitor(browser, consoleErrors);
   try {
-    const groupPage = await v.page.goto(groupPath);
-    expect(groupPage?.status()).toBe(200);
-    expect(groupPage?.headers()["x-robots-tag"]).toBe("noindex");
+    await open(v.page, groupPath, 200, title);
     await waitForHydration(v.page);
     await expect(v.page.getByText("This group's forum is for members")).toBeVisible();
-    await expect(v.page.getByText(title)).toHaveCount(0);
     await expect(v.page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex");
     await expectAccessible(v.page);
 
-    const thread = await v.page.goto(threadPath);
-    expect(thread?.status()).toBe(404);
-    expect(thread?.headers()["x-robots-tag"]).toBe("noindex");
-    await expect(v.page.getByText(title)).toHaveCount(0);
-    expect((await v.page.goto(`${groupPath}/forum`))?.status()).toBe(404);
+    await open(v.page, threadPath, 404, title);
+    await open(v.page, `${groupPath}/forum`, 404, title);
   } finally {
     await v.context.close();
   }
@@ -86,16 +100,8 @@ test("a member posts a Members only thread in a forum visitors can read: visitor
   const word = uniqueSuffix();
   const title = `Members only thread ${word}`;
 
-  await signInAs(page, "alex", `${CERVICAL}/forum/new`);
-  await waitForHydration(page);
-  await page.getByLabel("Title").fill(title);
-  await page.getByLabel("Your post").fill("Just between us members.");
-  const membersOnly = page.getByRole("checkbox", { name: /^Members only/ });
-  await expect(membersOnly).not.toBeChecked();
-  await membersOnly.check();
-  await page.getByRole("button", { name: "Post thread" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
-  const threadPath = new URL(page.url()).pathname;
+  await signInAs(page, "alex");
+  const threadPath = await startThread(page, CERVICAL, title, true);
   await expect(page.getByText("Members only", { exact: true }).first()).toBeVisible();
   await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex");
   await waitForHydration(page);
@@ -106,19 +112,13 @@ test("a member posts a Members only thread in a forum visitors can read: visitor
   await expect(row).toBeVisible();
   await expect(row.getByText("Members only", { exact: true })).toBeVisible();
 
-  const v = await visitor(browser);
-  consoleErrors.watch(v.page);
-  consoleErrors.allowHttpStatus(404);
+  const v = await visitor(browser, consoleErrors);
   try {
-    const thread = await v.page.goto(threadPath);
-    expect(thread?.status()).toBe(404);
-    expect(thread?.headers()["x-robots-tag"]).toBe("noindex");
-    await expect(v.page.getByText(title)).toHaveCount(0);
+    await open(v.page, threadPath, 404, title);
     await waitForHydration(v.page);
     await expectAccessible(v.page);
 
-    const list = await v.page.goto(`${CERVICAL}/forum`);
-    expect(list?.status()).toBe(200);
+    await open(v.page, `${CERVICAL}/forum`, 200, title);
     await waitForHydration(v.page);
     await expect(v.page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(v.page.getByText(title)).toHaveCount(0);

@@ -5,9 +5,12 @@ import { mentionSyntax } from "#app/lib/mentions";
 import { RateLimiter } from "#app/lib/rate-limit.server";
 import { ROBOTS_TXT } from "#app/lib/robots";
 import { getMemberProfile } from "#app/modules/accounts/profile.server";
+import { reportPost, submitReply } from "#app/modules/forums/posts.server";
+import { toggleReaction } from "#app/modules/forums/reactions.server";
 import { searchForums } from "#app/modules/forums/search.server";
 import { getThreadPage, listThreads, submitThread } from "#app/modules/forums/threads.server";
 import { getHome } from "#app/modules/home/home.server";
+import { reportReasons } from "#app/modules/moderation/moderation.schema";
 import { listNotifications } from "#app/modules/notifications/notifications.server";
 import type { Actor } from "#app/policy.server";
 import { groupMemberships, groups, notifications } from "#db/schema/index";
@@ -33,6 +36,7 @@ describe(`forum audience on ${testDatabaseKind}`, () => {
   let roomId: string;
   const stamp = Date.now().toString(36);
   const t = { pub: "", mo: "", closed: "" };
+  const opening = { pub: "", mo: "", closed: "" };
   const titles = { pub: `Quokkapub ${stamp}`, mo: `Quokkamo ${stamp}`, closed: `Quokkaclosed ${stamp}` };
 
   const viewers = (): [Role, Actor | null][] => [
@@ -74,6 +78,9 @@ describe(`forum audience on ${testDatabaseKind}`, () => {
     t.pub = pub.threadId;
     t.mo = mo.threadId;
     t.closed = cl.threadId;
+    opening.pub = pub.postId;
+    opening.mo = mo.postId;
+    opening.closed = cl.postId;
     await fanoutIdle();
   });
   afterAll(() => s?.stop());
@@ -103,6 +110,18 @@ describe(`forum audience on ${testDatabaseKind}`, () => {
         else expect((await failure(page)).code, `${role} ${key}`).toBe("not_found");
       }
     }
+  });
+
+  it("a signed-in non-member can't reply to, react to or report a post they may not read: 404, nothing written", async () => {
+    const where = { mo: open.slug, closed: closed.slug };
+    for (const key of ["mo", "closed"] as const) {
+      expect((await failure(submitReply(s.app, outsider, where[key], t[key], { body: "Sneaking in" }))).code, key).toBe("not_found");
+      expect((await failure(toggleReaction(s.app, outsider, where[key], t[key], opening[key], "hug"))).code, key).toBe("not_found");
+      expect((await failure(reportPost(s.app, outsider, where[key], t[key], opening[key], { reason: reportReasons[0], details: "" }))).code, key).toBe("not_found");
+      expect((await getThreadPage(s.app, member, where[key], t[key])).thread.replyCount, key).toBe(0);
+    }
+    // The open thread takes their report (they can read it).
+    await reportPost(s.app, outsider, open.slug, t.pub, opening.pub, { reason: reportReasons[0], details: "" });
   });
 
   it("site search finds only what the viewer may read, and a search scoped to a closed forum is a 404 outside", async () => {
@@ -198,6 +217,16 @@ describe(`forum audience on ${testDatabaseKind}`, () => {
           expect(html, path).not.toContain(titles.closed);
         }
       }
+      // The group pages themselves: the open one lists the ordinary thread only, the closed one says its forum is for members.
+      const openPage = await (await get(`/groups/${open.slug}`)).text();
+      expect(openPage).toContain(titles.pub);
+      expect(openPage).not.toContain(titles.mo);
+      const closedPage = await get(`/groups/${closed.slug}`);
+      expect(closedPage.status).toBe(200);
+      expect(closedPage.headers.get("x-robots-tag")).toBe("noindex");
+      const closedHtml = await closedPage.text();
+      expect(closedHtml).toContain("forum is for members");
+      expect(closedHtml).not.toContain(titles.closed);
       // The open forum's list, as a visitor: the ordinary thread, not the members-only one.
       const list = await (await get(`/groups/${open.slug}/forum`)).text();
       expect(list).toContain(titles.pub);
