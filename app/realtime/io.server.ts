@@ -5,6 +5,7 @@ import type { AppContext, RealtimePublisher } from "#app/lib/app-context.server"
 import { errorFields, log } from "#app/lib/log.server";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
 import { readSessionToken, validateSessionToken } from "#app/modules/auth/session.server";
+import { moderationLinks } from "#app/modules/moderation/queue.server";
 import { unreadCount } from "#app/modules/notifications/notifications.server";
 import { registerAccountHandlers } from "./account-handlers.server";
 import { guardedAdapter } from "./adapter.server";
@@ -70,6 +71,12 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
     void unreadCount(app, socket.data.viewer).then(
       (unread) => socket.emit("notification", { notification: null, unread }),
       (e: unknown) => log.error("unread count on connect failed", errorFields(e)),
+    );
+    // Likewise the held count, for people who review something (moderationLinks: one query that
+    // answers both whether they moderate and the count; nobody else is sent a queue event).
+    void moderationLinks(app, socket.data.viewer).then(
+      (links) => (links.queue ? socket.emit("queue", { held: links.held }) : undefined),
+      (e: unknown) => log.error("held count on connect failed", errorFields(e)),
     );
     registerAccountHandlers(io, socket);
     registerChatHandlers(io, socket, app, presence);

@@ -5,15 +5,16 @@ import { RateLimiter } from "#app/lib/rate-limit.server";
 import { mentionSyntax } from "#app/lib/mentions";
 import { listRooms, openRoom } from "#app/modules/chat/chat.server";
 import { submitReply } from "#app/modules/forums/posts.server";
+import { draftKeys, saveDraft } from "#app/modules/forums/drafts.server";
 import { searchForums } from "#app/modules/forums/search.server";
 import { getThreadPage, listThreads, submitThread } from "#app/modules/forums/threads.server";
 import { getHome } from "#app/modules/home/home.server";
 import { ownPending } from "#app/modules/safety/held.server";
 import { publishHeld, withdrawHeld } from "#app/modules/safety/publish-held.server";
 import type { ChatMessage, HeldSent, RoomJoined } from "#app/realtime/events";
-import { chatMessages, groupMemberships, heldContent, notifications, organizations, threads } from "#db/schema/index";
+import { chatMessages, drafts, groupMemberships, heldContent, notifications, organizations, threads } from "#db/schema/index";
 import { createMember } from "#tests/helpers/app";
-import { clientId, collect, createChatGroup, createChatRoom, expectOk, request, sentinel } from "#tests/helpers/chat";
+import { clientId, collect, createChatGroup, createChatRoom, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { failure } from "#tests/helpers/errors";
 import { connected, startTestServer } from "#tests/helpers/server";
@@ -145,5 +146,73 @@ describe(`held content is invisible until published, on ${testDatabaseKind}`, ()
     expect(refused.code).toBe("conflict");
     expect(refused.message).toContain("can no longer post in this group");
     expect(await app.db.select().from(threads).where(eq(threads.authorId, leaver.id))).toHaveLength(0);
+  });
+
+  it("a hold pushes the group's moderators their new held count live (thread, reply and chat message)", async () => {
+    const app = server.app;
+    const fresh = await createMember(app, "Counted newbie");
+    await app.db.insert(groupMemberships).values({ groupId, userId: fresh.id, status: "active" });
+    const moderator = server.client({ cookie: `hearth_session=${mod.token}` });
+    await connected(moderator);
+    const pendingCount = async () => (await app.db.select().from(heldContent).where(and(eq(heldContent.groupId, groupId), eq(heldContent.status, "pending")))).length;
+    const heldNow = (n: number) => nextEvent<{ held: number }>(moderator, "queue", (e) => e.held === n);
+
+    let pushed = heldNow((await pendingCount()) + 1);
+    const t = await submitThread(app, fresh, slug, { title: `Counted ${Date.now()}`, body: "A first thread that waits" });
+    expect(t.held).toBe(true);
+    expect((await pushed).held).toBe(await pendingCount());
+
+    const [{ id: openThread }] = await app.db.select({ id: threads.id }).from(threads).where(eq(threads.groupId, groupId)).limit(1);
+    pushed = heldNow((await pendingCount()) + 1);
+    expect((await submitReply(app, fresh, slug, openThread!, { body: "A reply that waits" })).held).toBe(true);
+    expect((await pushed).held).toBe(await pendingCount());
+
+    const a = await joined(fresh);
+    pushed = heldNow((await pendingCount()) + 1);
+    expectOk(await request<HeldSent>(a, "message:send", { roomId, body: "A chat message that waits", clientId: clientId() }));
+    expect((await pushed).held).toBe(await pendingCount());
+  });
+
+  it("a moderator's socket hears the current held count when it (re)connects", async () => {
+    const app = server.app;
+    const [{ n }] = rowsOf<{ n: number }>(await app.db.execute(sql`select count(*)::int as n from held_content where status = 'pending' and group_id = ${groupId}`));
+    expect(n).toBeGreaterThan(0);
+    // Listening from the start: the first queue event is the one sent on connection.
+    const moderator = server.client({ cookie: `hearth_session=${mod.token}` });
+    const first = nextEvent<{ held: number }>(moderator, "queue");
+    expect((await first).held).toBe(Number(n));
+  });
+
+  it("a held thread or reply deletes the author's server draft (the text is kept in the held row)", async () => {
+    const app = server.app;
+    const writer = await createMember(app, "Drafting newbie");
+    await app.db.insert(groupMemberships).values({ groupId, userId: writer.id, status: "active" });
+    const [{ id: openThread }] = await app.db.select({ id: threads.id }).from(threads).where(eq(threads.groupId, groupId)).limit(1);
+    await saveDraft(app, writer, { key: draftKeys.thread(groupId), title: "Draft title", body: "Draft body", revision: 0 });
+    await saveDraft(app, writer, { key: draftKeys.reply(openThread!), title: "", body: "Draft reply", revision: 0 });
+    expect(await app.db.select().from(drafts).where(eq(drafts.userId, writer.id))).toHaveLength(2);
+
+    expect((await submitThread(app, writer, slug, { title: "Draft title", body: "Draft body" })).held).toBe(true);
+    expect((await app.db.select().from(drafts).where(eq(drafts.userId, writer.id))).map((d) => d.key)).toEqual([draftKeys.reply(openThread!)]);
+    expect((await submitReply(app, writer, slug, openThread!, { body: "Draft reply" })).held).toBe(true);
+    expect(await app.db.select().from(drafts).where(eq(drafts.userId, writer.id))).toHaveLength(0);
+    expect((await heldRows(writer.id)).map((h) => h.body).sort()).toEqual(["Draft body", "Draft reply"]);
+  });
+
+  it("an approved held members-only thread stays members-only", async () => {
+    const app = server.app;
+    const author = await createMember(app, "Private newbie");
+    await app.db.insert(groupMemberships).values({ groupId, userId: author.id, status: "active" });
+    const t = await submitThread(app, author, slug, { title: `Members only ${Date.now()}`, body: "Only for members", membersOnly: true });
+    expect(t.held).toBe(true);
+    const open = await submitThread(app, author, slug, { title: `Open ${Date.now()}`, body: "For everyone" });
+    expect(open.held).toBe(true);
+    const rows = await heldRows(author.id);
+    const privateOne = await publishHeld(app, rows.find((h) => h.body === "Only for members")!, mod);
+    const openOne = await publishHeld(app, rows.find((h) => h.body === "For everyone")!, mod);
+    const [p] = await app.db.select({ membersOnly: threads.membersOnly }).from(threads).where(eq(threads.id, privateOne.id));
+    const [o] = await app.db.select({ membersOnly: threads.membersOnly }).from(threads).where(eq(threads.id, openOne.id));
+    expect(p?.membersOnly).toBe(true);
+    expect(o?.membersOnly).toBe(false);
   });
 });

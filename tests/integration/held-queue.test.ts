@@ -124,7 +124,8 @@ describe(`reviewing held content on ${testDatabaseKind}`, () => {
     const socket = server.client({ cookie: `hearth_session=${mod.token}` });
     await connected(socket);
     const before = (await listHeld(server.app, mod)).total;
-    const pushed = nextEvent<{ held: number }>(socket, "queue");
+    // A connecting moderator is sent the current count first (io.server.ts): wait for the new one.
+    const pushed = nextEvent<{ held: number }>(socket, "queue", (e) => e.held === before - 1);
     const result = await approveHeld(server.app, mod, { heldId: h.id });
     expect((await pushed).held).toBe(before - 1);
 

@@ -460,7 +460,7 @@ export async function submitMessage(app: AppContext, viewer: ChatActor | null, i
   const prepared = await prepareSend(app, viewer, input);
   if ("duplicate" in prepared) return prepared.duplicate;
   // The safety gate: a held message is acked to its sender only ({ held: true }) and stored for a moderator.
-  const gate = await gateChatSend(app.db, prepared.send, input);
+  const gate = await gateChatSend(app, prepared.send, input);
   if ("held" in gate) return gate.held;
   const reply = input.replyToId ? await replyQuote(app, prepared.send.room.id, input.replyToId) : undefined;
   const sent = await commitSend(app, prepared.send, { ...input, reply });

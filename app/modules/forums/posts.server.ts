@@ -58,7 +58,10 @@ export async function submitReply(app: AppContext, viewer: Actor | null, slug: s
   const screening = await screenGroupWrite(app.db, { actor: viewer!, groupId: row.groupId, target, kind: "post", texts: [input.body], confirmedPersonal: input.confirmedPersonal });
   if (screening.verdict === "hold") {
     app.limiter.record(key, replyRate);
-    return { ...(await holdContent(app.db, { kind: "post", groupId: row.groupId, authorId: viewer!.id, threadId, body: input.body }, screening)) };
+    const held = await holdContent(app, { kind: "post", groupId: row.groupId, authorId: viewer!.id, threadId, body: input.body }, screening);
+    // The text is kept in held_content now: the draft it came from is done, as after a post.
+    await deleteDraftAfterPost(app, viewer!.id, draftKeys.reply(threadId));
+    return held;
   }
   const postId = await publishReply(app, viewer!, target, threadId, input.body);
   await deleteDraftAfterPost(app, viewer!.id, draftKeys.reply(threadId));

@@ -320,7 +320,10 @@ export async function submitThread(
   const screening = await screenGroupWrite(app.db, { actor: viewer!, groupId: group.id, target: group.target, kind: "thread", texts: [input.title, input.body], confirmedPersonal: input.confirmedPersonal });
   if (screening.verdict === "hold") {
     app.limiter.record(key, threadRate);
-    return { ...(await holdContent(app.db, { kind: "thread", groupId: group.id, authorId: viewer!.id, title: input.title, body: input.body, payload: { membersOnly } }, screening)), group: { slug: group.slug, name: group.name } };
+    const held = await holdContent(app, { kind: "thread", groupId: group.id, authorId: viewer!.id, title: input.title, body: input.body, payload: { membersOnly } }, screening);
+    // The text is kept in held_content now: the draft it came from is done, as after a post.
+    await deleteDraftAfterPost(app, viewer!.id, draftKeys.thread(group.id));
+    return { ...held, group: { slug: group.slug, name: group.name } };
   }
   const { threadId, postId } = await publishThread(app, { groupId: group.id, authorId: viewer!.id, title: input.title, body: input.body, membersOnly });
   await deleteDraftAfterPost(app, viewer!.id, draftKeys.thread(group.id));

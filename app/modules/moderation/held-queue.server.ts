@@ -2,18 +2,16 @@
  * The moderators' side of held content (docs/decisions/0020): the "Held for review" list, approve,
  * reject, and the live count on the moderators' tabs.
  *
- * FOR THE HOLD PIPELINE (helper 2): after a hold's transaction has committed, call
- *   `await announceHeld(app, groupId)`
- * so the group's moderators see the new count at once ("Moderation, 2 held" in the header, the
- * queue page's heading). Approve and reject call it themselves.
+ * announceHeld (held-count.server.ts) pushes the group's moderators the new count ("Moderation, 2
+ * held" in the header, the queue page's heading): holdContent calls it once a hold is stored, approve
+ * and reject call it themselves.
  */
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { chatRooms, groupMemberships, groups, heldContent, organizationMembers, threads, users } from "#db/schema/index";
-import { heldCountSql } from "./held-count.server";
+import { chatRooms, groups, heldContent, threads, users } from "#db/schema/index";
+import { announceHeld } from "./held-count.server";
 import type { AppContext } from "#app/lib/app-context.server";
 import { CursorParamSchema } from "#app/lib/cursor-param";
-import { rowsOf } from "#app/lib/db-rows.server";
 import { Conflict, Invalid, NotFound } from "#app/lib/errors";
 import { keysetPage, keysetRequest, timeKey } from "#app/lib/keyset.server";
 import { assertCan, can, type Actor } from "#app/policy.server";
@@ -24,6 +22,8 @@ import { ModerationReasonSchema } from "./moderation.schema";
 import { recordModerationAction } from "./moderation.server";
 import { moderatedGroups } from "./queue.server";
 import { requireActor, SITE } from "./common.server";
+
+export { announceHeld };
 
 const HELD_PAGE = 50;
 const HELD_KEY = ["time", "text"] as const;
@@ -52,23 +52,6 @@ export function heldReasonText(reason: "new_member" | "watched_word", matched: r
 }
 
 // ── counts ───────────────────────────────────────────────────────────────────────────────────
-
-/**
- * Pushes each of the group's reviewers (its moderators, the organization's staff, site admins) their
- * new held count: one query, then one emit per person. Call after a hold, approval or rejection committed.
- */
-export async function announceHeld(app: AppContext, groupId: string): Promise<void> {
-  const rows = rowsOf<{ id: string; held: number }>(
-    await app.db.execute(sql`
-      select u.id, ${heldCountSql(sql`u.id`, sql`u.site_role = 'admin'`)} as held
-      from ${users} u
-      where u.status = 'active' and u.deleted_at is null and (
-        u.site_role = 'admin'
-        or exists (select 1 from ${groupMemberships} m where m.group_id = ${groupId} and m.user_id = u.id and m.role = 'moderator' and m.status = 'active')
-        or exists (select 1 from ${organizationMembers} o join ${groups} g on g.organization_id = o.organization_id where g.id = ${groupId} and o.user_id = u.id))`),
-  );
-  for (const r of rows) app.realtime.queueChanged(r.id, { held: Number(r.held) });
-}
 
 // ── the list ─────────────────────────────────────────────────────────────────────────────────
 

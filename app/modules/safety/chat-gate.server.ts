@@ -1,4 +1,5 @@
 import type { Database, Transaction } from "#db/client";
+import type { AppContext } from "#app/lib/app-context.server";
 import { Conflict, Invalid } from "#app/lib/errors";
 import type { Actor, ChatTarget } from "#app/policy.server";
 import { heldChatByClientId, holdContent } from "./held.server";
@@ -32,19 +33,19 @@ export function screenChatWrite(db: Database | Transaction, actor: Actor, room: 
  * message replied to kept for publishing). `screening` goes to fileWatchedFlag after the write.
  */
 export async function gateChatSend(
-  db: Database | Transaction,
+  app: AppContext,
   { actor, room }: { actor: Actor; room: Room },
   input: { body: string; clientId: string; replyToId?: string | null; confirmedPersonal?: boolean },
 ): Promise<{ held: HeldSend } | { screening: Screening | null }> {
-  const before = await heldChatByClientId(db, actor.id, input.clientId);
+  const before = await heldChatByClientId(app.db, actor.id, input.clientId);
   if (before) {
     if (before.roomId !== room.id) throw Conflict("That clientId was already used for a message in another room.");
     return { held: { held: true, clientId: input.clientId, heldId: before.id, duplicate: true } };
   }
-  const screening = await screenChatWrite(db, actor, room, "chat_message", input.body, input.confirmedPersonal);
+  const screening = await screenChatWrite(app.db, actor, room, "chat_message", input.body, input.confirmedPersonal);
   if (screening?.verdict !== "hold" || room.groupId === null) return { screening };
   const { heldId } = await holdContent(
-    db,
+    app,
     { kind: "chat_message", groupId: room.groupId, authorId: actor.id, roomId: room.id, body: input.body, payload: { clientId: input.clientId, replyToId: input.replyToId ?? null } },
     screening,
   );

@@ -1,8 +1,10 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { heldContent, type HeldPayload } from "#db/schema/index";
 import type { Database, Transaction } from "#db/client";
+import type { AppContext } from "#app/lib/app-context.server";
 import { Conflict } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
+import { announceHeld } from "#app/modules/moderation/held-count.server";
 import type { Screening } from "./screen.server";
 
 /**
@@ -23,10 +25,14 @@ export interface HoldInput {
   payload?: HeldPayload;
 }
 
-/** Stores the held row and answers what the caller returns to the author (nothing else happens: no notice, no broadcast). */
-export async function holdContent(db: Database | Transaction, input: HoldInput, hold: Hold): Promise<{ held: true; heldId: string }> {
+/**
+ * Stores the held row (committed: no transaction of the caller's) and answers what the caller returns
+ * to the author. Nothing is published, notified or broadcast to members; only the group's moderators
+ * hear their new held count (announceHeld).
+ */
+export async function holdContent(app: AppContext, input: HoldInput, hold: Hold): Promise<{ held: true; heldId: string }> {
   const heldId = newId();
-  await db.insert(heldContent).values({
+  await app.db.insert(heldContent).values({
     id: heldId,
     kind: input.kind,
     groupId: input.groupId,
@@ -39,6 +45,7 @@ export async function holdContent(db: Database | Transaction, input: HoldInput, 
     reason: hold.reason,
     matched: hold.matched,
   });
+  await announceHeld(app, input.groupId);
   return { held: true, heldId };
 }
 

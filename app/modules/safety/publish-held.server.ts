@@ -54,7 +54,7 @@ export async function publishHeld(app: AppContext, held: HeldRow, moderator: Act
       assertCan(author, "forum.createThread", g.target);
       return g;
     });
-    const { threadId } = await publishThread(app, { groupId: view.id, authorId: author.id, title: held.title ?? "", body: held.body });
+    const { threadId } = await publishThread(app, { groupId: view.id, authorId: author.id, title: held.title ?? "", body: held.body, membersOnly: held.payload.membersOnly === true });
     return { id: threadId, link: `/groups/${group.slug}/forum/${threadId}` };
   }
   if (held.kind === "post") {
