@@ -1,8 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { and, eq } from "drizzle-orm";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { notifications } from "#db/schema/index";
+import { mentionSyntax } from "#app/lib/mentions";
 import type { ChatMessage, ChatMessageEdited, Sent } from "#app/realtime/events";
 import type { SendResult } from "#app/modules/chat/chat.server";
 import { actOnReport } from "#app/modules/moderation/decisions.server";
@@ -12,6 +15,7 @@ import { createMember } from "#tests/helpers/app";
 import { webmOpus } from "#tests/helpers/audio";
 import { clientId, collect, createChatGroup, createChatRoom, expectOk, nextEvent, request, sentinel } from "#tests/helpers/chat";
 import { testDatabaseKind } from "#tests/helpers/database";
+import { fanoutsDone } from "#tests/helpers/fanout";
 import { startTestServer } from "#tests/helpers/server";
 import { joinedSocket, type TestSocket } from "#tests/helpers/sockets";
 
@@ -34,6 +38,7 @@ describe(`auto-hide live in chat on ${testDatabaseKind}`, () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-autohide-"));
     server = await startTestServer({ DATA_DIR: dataDir });
+    await server.app.jobs.start(server.app);
     [mod, author, watcher, ...reporters] = await Promise.all(["Mod", "Author", "Watcher", "R1", "R2", "R3"].map((n) => createMember(server.app, n)));
     const group = await createChatGroup(server.app, { moderatorId: mod.id, memberIds: [author.id, watcher.id, ...reporters.map((r) => r.id)] });
     groupId = group.groupId;
@@ -115,6 +120,18 @@ describe(`auto-hide live in chat on ${testDatabaseKind}`, () => {
     const back = nextEvent<ChatMessage>(watcherSocket, "message:new", (x) => x.id === m.id);
     await actOnReport(server.app, mod, { intent: "dismiss", targetType: "chat_message", targetId: m.id, groupId, reason: "" });
     expect(await back).toMatchObject({ hidden: false, body: "secret plumwizard words" });
+  });
+
+  it("a mention added by editing a hidden message notifies nobody (its words would reach them in the notice)", async () => {
+    const m = await say("plain words");
+    await reportedByThree(m.id);
+    const again = nextEvent<ChatMessage>(watcherSocket, "message:new", (x) => x.id === m.id);
+    expectOk(await request<ChatMessageEdited>(authorSocket, "message:edit", { messageId: m.id, body: `${mentionSyntax(watcher.displayName)} look: hidden owlsaffron words` }));
+    await again;
+    await fanoutsDone(server.app);
+    const notices = await server.app.db.select().from(notifications).where(and(eq(notifications.userId, watcher.id), eq(notifications.kind, "mention")));
+    expect(JSON.stringify(notices)).not.toContain("owlsaffron");
+    expect(notices).toEqual([]);
   });
 
   it("a hidden voice note's file is 404 for members and the author, and still plays for the group's moderator", async () => {
