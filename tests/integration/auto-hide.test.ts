@@ -1,13 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "#app/lib/rate-limit.server";
-import { createReply, reportPost } from "#app/modules/forums/posts.server";
+import { createReply, editPost, reportPost } from "#app/modules/forums/posts.server";
 import { searchForums } from "#app/modules/forums/search.server";
 import { createThread, getThreadPage, listThreads } from "#app/modules/forums/threads.server";
 import { HIDDEN_TITLE } from "#app/modules/moderation/auto-hide.server";
 import { actOnReport } from "#app/modules/moderation/decisions.server";
 import { listQueue } from "#app/modules/moderation/queue.server";
-import { groupMemberships, groups, moderationActions, organizations, posts, reports, threads } from "#db/schema/index";
+import { groupMemberships, groups, moderationActions, notifications, organizations, posts, reports, threads } from "#db/schema/index";
+import { mentionSyntax } from "#app/lib/mentions";
+import { fanoutsDone } from "#tests/helpers/fanout";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { outcome } from "#tests/helpers/errors";
@@ -22,6 +24,7 @@ describe(`auto-hide on ${testDatabaseKind}`, () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    await t.app.jobs.start(t.app);
     const db = t.app.db;
     await db.insert(organizations).values([
       { id: "org", slug: "org", name: "Org" },
@@ -127,5 +130,15 @@ describe(`auto-hide on ${testDatabaseKind}`, () => {
     const page = await getThreadPage(t.app, r[2]!, "g2", threadId);
     expect(page.thread.title).toBe(HIDDEN_TITLE);
     expect(JSON.stringify(page)).not.toContain("opening body");
+  });
+  it("a mention added by editing a hidden reply notifies nobody (the notice would carry its hidden words)", async () => {
+    const { threadId, postId } = await reply("g1", "plain words");
+    for (const m of r.slice(0, 3)) await reportPost(t.app, m, "g1", threadId, postId, { reason: "spam", details: "" });
+    expect(await hiddenAt(postId)).not.toBeNull();
+    await editPost(t.app, author, "g1", threadId, postId, { body: `${mentionSyntax(r[3]!.displayName)} look: hidden quinceotter words` });
+    await fanoutsDone(t.app);
+    const notices = await t.app.db.select().from(notifications).where(eq(notifications.userId, r[3]!.id));
+    expect(JSON.stringify(notices)).not.toContain("quinceotter");
+    expect(notices.filter((n) => n.kind === "mention")).toEqual([]);
   });
 });

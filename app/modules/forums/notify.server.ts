@@ -53,7 +53,10 @@ export async function loadLivePost(app: AppContext, postId: string) {
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(groups, eq(groups.id, threads.groupId))
     .innerJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.id, postId), sql`${posts.deletedAt} is null`, sql`${threads.deletedAt} is null`));
+    // Removed or auto-hidden (pending review) posts notify nobody: a notice would carry the hidden words.
+    .where(
+      and(eq(posts.id, postId), sql`${posts.deletedAt} is null`, sql`${threads.deletedAt} is null`, sql`${posts.hiddenAt} is null`, sql`${threads.hiddenAt} is null`),
+    );
   if (!row) return null;
   // A page "after (its time, '')" starts at this post, however many came since.
   const link = `/groups/${row.slug}/forum/${row.threadId}?after=${encodeCursor([row.createdKey, ""])}#post-${row.postId}`;
