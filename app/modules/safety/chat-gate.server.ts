@@ -2,8 +2,8 @@ import type { Database, Transaction } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Conflict, Invalid } from "#app/lib/errors";
 import type { Actor, ChatTarget } from "#app/policy.server";
-import { heldChatByClientId, holdContent } from "./held.server";
-import { screenGroupWrite, type Screening } from "./screen.server";
+import { holdContent } from "./held.server";
+import { screenChatSend, screenGroupWrite, type Screening } from "./screen.server";
 
 /**
  * The safety gate for chat (typed messages, voice notes' text, edits). Direct conversations have no
@@ -37,13 +37,14 @@ export async function gateChatSend(
   { actor, room }: { actor: Actor; room: Room },
   input: { body: string; clientId: string; replyToId?: string | null; confirmedPersonal?: boolean },
 ): Promise<{ held: HeldSend } | { screening: Screening | null }> {
-  const before = await heldChatByClientId(app.db, actor.id, input.clientId);
-  if (before) {
-    if (before.roomId !== room.id) throw Conflict("That clientId was already used for a message in another room.");
-    return { held: { held: true, clientId: input.clientId, heldId: before.id, duplicate: true } };
+  if (room.groupId === null || "kind" in room.target) return { screening: null };
+  const gate = await screenChatSend(app.db, { actor, groupId: room.groupId, target: room.target, body: input.body, clientId: input.clientId, confirmedPersonal: input.confirmedPersonal });
+  if ("held" in gate) {
+    if (gate.held.roomId !== room.id) throw Conflict("That clientId was already used for a message in another room.");
+    return { held: { held: true, clientId: input.clientId, heldId: gate.held.id, duplicate: true } };
   }
-  const screening = await screenChatWrite(app.db, actor, room, "chat_message", input.body, input.confirmedPersonal);
-  if (screening?.verdict !== "hold" || room.groupId === null) return { screening };
+  const { screening } = gate;
+  if (screening.verdict !== "hold") return { screening };
   const { heldId } = await holdContent(
     app,
     { kind: "chat_message", groupId: room.groupId, authorId: actor.id, roomId: room.id, body: input.body, payload: { clientId: input.clientId, replyToId: input.replyToId ?? null } },

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { heldContent, type HeldPayload } from "#db/schema/index";
 import type { Database, Transaction } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -95,16 +95,6 @@ export async function ownPending(
 function labelOf(title: string | null, body: string): string {
   const line = (title ?? "").trim() || body.trim().split("\n")[0]!.trim();
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-}
-
-/** A chat message this author already sent with this clientId and that is held (a retry answers held again, stores nothing). */
-export async function heldChatByClientId(db: Database | Transaction, authorId: string, clientId: string) {
-  const [row] = await db
-    .select({ id: heldContent.id, roomId: heldContent.roomId, status: heldContent.status })
-    .from(heldContent)
-    .where(and(eq(heldContent.authorId, authorId), eq(heldContent.kind, "chat_message"), sql`${heldContent.payload}->>'clientId' = ${clientId}`))
-    .limit(1);
-  return row ?? null;
 }
 
 /**

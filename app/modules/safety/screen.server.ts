@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
-import { chatMessages, chatRooms, groups, organizations, posts, threads } from "#db/schema/index";
+import { chatMessages, chatRooms, groups, heldContent, organizations, posts, threads } from "#db/schema/index";
 import type { Database, Transaction } from "#db/client";
 import { Invalid, NeedsConfirmation } from "#app/lib/errors";
 import { rowsOf } from "#app/lib/db-rows.server";
 import { can, type Actor, type GroupTarget } from "#app/policy.server";
 import { findPersonalData, personalDataQuestion } from "./personal-data";
-import { watchedMatches } from "./watched.server";
+import { hitsOf, watchedWordsJsonSql, type ListedWord } from "./watched.server";
 
 /** What is being written: a new thread, a reply, an edit of a post, a chat message or its edit. */
 export type ScreenedKind = "thread" | "post" | "post_edit" | "chat_message" | "chat_edit";
@@ -39,74 +39,102 @@ const isEdit = (kind: ScreenedKind) => kind === "post_edit" || kind === "chat_ed
  * it in the queue) and new-member review does not apply. "block" still refuses and personal data still asks.
  */
 export async function screenContent(db: Database | Transaction, input: ScreenInput): Promise<Screening> {
-  const { actor, group, kind, texts } = input;
-  const hits = await watchedMatches(db, group.organizationId, texts);
+  return decide(await screeningContext(db, { groupId: input.group.id, authorId: input.actor.id }), input);
+}
+
+/** What the gate needs to know, read in one query: see screeningContext. */
+interface ScreeningContext {
+  /** organizations.new_member_holds (0: off). */
+  holds: number;
+  /** The author's published posts and chat messages in the organization's groups (counted up to 5, the highest N). */
+  published: number;
+  /** The organization's and the site's watched words. */
+  words: ListedWord[];
+  /** Chat: the author's held message with this clientId, if one is waiting already. */
+  held: { id: string; roomId: string | null } | null;
+}
+
+/**
+ * One round trip for the whole gate (it is on the chat send path): the group's organization, its
+ * new-member setting and the author's published count (only when the setting is on), both watched
+ * lists, and for chat the held row a retried clientId already made. Removed-by-a-moderator content
+ * does not count as published; held content is not published at all.
+ */
+async function screeningContext(db: Database | Transaction, input: { groupId: string; authorId: string; heldClientId?: string }): Promise<ScreeningContext> {
+  const result = await db.execute(sql`
+    select o.new_member_holds as holds,
+      case when o.new_member_holds > 0 then
+        (select count(*) from (select 1 from ${posts} p
+            join ${threads} t on t.id = p.thread_id
+            join ${groups} pg on pg.id = t.group_id
+          where p.author_id = ${input.authorId} and pg.organization_id = o.id
+            and (p.deleted_at is null or p.deleted_by = p.author_id)
+          limit 5) sp)
+        + (select count(*) from (select 1 from ${chatMessages} m
+            join ${chatRooms} r on r.id = m.room_id
+            join ${groups} mg on mg.id = r.group_id
+          where m.author_id = ${input.authorId} and mg.organization_id = o.id and m.kind <> 'system'
+            and (m.deleted_at is null or m.deleted_by = m.author_id)
+          limit 5) sm)
+      else 0 end as published,
+      ${watchedWordsJsonSql(sql`o.id`)} as words,
+      ${
+        input.heldClientId === undefined
+          ? sql`null`
+          : sql`(select json_build_object('id', h.id, 'roomId', h.room_id) from ${heldContent} h
+              where h.author_id = ${input.authorId} and h.kind = 'chat_message' and h.payload->>'clientId' = ${input.heldClientId} limit 1)`
+      } as held
+    from ${groups} g join ${organizations} o on o.id = g.organization_id
+    where g.id = ${input.groupId}`);
+  const [row] = rowsOf<{ holds: number | string; published: number | string; words: ListedWord[] | string; held: ScreeningContext["held"] | string | null }>(result);
+  if (!row) throw Invalid("That group no longer exists.");
+  // json columns arrive parsed from postgres-js and PGlite alike, but a driver may hand back text.
+  const json = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+  return { holds: Number(row.holds), published: Number(row.published), words: json(row.words), held: row.held === null ? null : json(row.held) };
+}
+
+/** The gate's rules over what screeningContext read (no further queries). */
+function decide(ctx: ScreeningContext, input: Omit<ScreenInput, "group"> & { group: { target: GroupTarget } }): Screening {
+  const { actor, kind, texts } = input;
+  const { hits } = hitsOf(ctx.words, texts);
   if (hits.block.length > 0) {
     // Which field to point at: the title (the first of two texts) when it alone carries the word.
-    const inTitle = texts.length > 1 && (await watchedMatches(db, group.organizationId, [texts[0]!])).block.length > 0;
+    const inTitle = texts.length > 1 && hitsOf(ctx.words, [texts[0]!]).hits.block.length > 0;
     const message = `Please remove ${hits.block.map((w) => `"${w}"`).join(", ")}: this group doesn't allow ${hits.block.length === 1 ? "that word" : "those words"}.`;
     throw Invalid(message, { [inTitle ? "title" : "body"]: [message] });
   }
-  const exempt = can(actor, "safety.exempt", group.target);
+  const exempt = can(actor, "safety.exempt", input.group.target);
   if (!exempt && !input.confirmedPersonal) {
     const kinds = [...new Set(texts.flatMap((t) => findPersonalData(t)))];
     if (kinds.length > 0) throw NeedsConfirmation(personalDataQuestion(kinds));
   }
   if (!exempt && !isEdit(kind)) {
     if (hits.hold.length > 0) return { verdict: "hold", reason: "watched_word", matched: hits.hold };
-    if (await isNewMember(db, actor.id, group.organizationId)) return { verdict: "hold", reason: "new_member", matched: [] };
+    if (ctx.holds > 0 && ctx.published < ctx.holds) return { verdict: "hold", reason: "new_member", matched: [] };
   }
   // On an edit a "hold" word counts as a "flag" (see above); a moderator's own hold words flag too.
   const flagged = [...new Set([...hits.flag, ...(exempt || isEdit(kind) ? hits.hold : [])])];
   return { verdict: "publish", flagged };
 }
 
-/**
- * New-member review, in one query: the organization holds the first N (> 0) writings of a member,
- * and the member has fewer than N published posts (not removed by a moderator) and chat messages in
-  * its groups (counted up to 5, the highest N). Held items don't count: they are not published.
- */
-async function isNewMember(db: Database | Transaction, authorId: string, organizationId: string): Promise<boolean> {
-  const result = await db.execute(sql`
-    select o.new_member_holds as holds,
-      case when o.new_member_holds > 0 then
-        (select count(*) from (select 1 from ${posts} p
-            join ${threads} t on t.id = p.thread_id
-            join ${groups} g on g.id = t.group_id
-          where p.author_id = ${authorId} and g.organization_id = o.id
-            and (p.deleted_at is null or p.deleted_by = p.author_id)
-          limit 5) sp)
-        + (select count(*) from (select 1 from ${chatMessages} m
-            join ${chatRooms} r on r.id = m.room_id
-            join ${groups} g on g.id = r.group_id
-          where m.author_id = ${authorId} and g.organization_id = o.id and m.kind <> 'system'
-            and (m.deleted_at is null or m.deleted_by = m.author_id)
-          limit 5) sm)
-      else 0 end as published
-    from ${organizations} o where o.id = ${organizationId}`);
-  const [row] = rowsOf<{ holds: number | string; published: number | string }>(result);
-  return !!row && Number(row.holds) > 0 && Number(row.published) < Number(row.holds);
-}
-
-/** The group's organization, for callers whose group view doesn't carry it. */
-export async function organizationOf(db: Database | Transaction, groupId: string): Promise<string> {
-  const result = await db.execute(sql`select organization_id from ${groups} where id = ${groupId}`);
-  const [row] = rowsOf<{ organization_id: string }>(result);
-  if (!row) throw Invalid("That group no longer exists.");
-  return row.organization_id;
-}
-
-/** screenContent for a write in a group known by id (looks up its organization first). */
+/** screenContent for a write in a group known by id (its organization comes with the one query). */
 export async function screenGroupWrite(
   db: Database | Transaction,
   input: Omit<ScreenInput, "group" | "confirmedPersonal"> & { groupId: string; target: GroupTarget; confirmedPersonal?: boolean },
 ): Promise<Screening> {
-  const organizationId = await organizationOf(db, input.groupId);
-  return screenContent(db, {
-    actor: input.actor,
-    kind: input.kind,
-    texts: input.texts,
-    confirmedPersonal: input.confirmedPersonal ?? false,
-    group: { id: input.groupId, organizationId, target: input.target },
-  });
+  const ctx = await screeningContext(db, { groupId: input.groupId, authorId: input.actor.id });
+  return decide(ctx, { ...input, confirmedPersonal: input.confirmedPersonal ?? false, group: { target: input.target } });
+}
+
+/**
+ * The chat send's gate: the same one query also answers whether this clientId is already held (a
+ * retry answers "held" again without screening or storing anything).
+ */
+export async function screenChatSend(
+  db: Database | Transaction,
+  input: { actor: Actor; groupId: string; target: GroupTarget; body: string; clientId: string; confirmedPersonal?: boolean },
+): Promise<{ held: { id: string; roomId: string | null } } | { screening: Screening }> {
+  const ctx = await screeningContext(db, { groupId: input.groupId, authorId: input.actor.id, heldClientId: input.clientId });
+  if (ctx.held) return { held: ctx.held };
+  return { screening: decide(ctx, { actor: input.actor, kind: "chat_message", texts: [input.body], confirmedPersonal: input.confirmedPersonal ?? false, group: { target: input.target } }) };
 }

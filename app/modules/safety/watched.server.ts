@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { organizations, reports, watchedWords } from "#db/schema/index";
 import type { Database, Transaction } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -35,10 +35,20 @@ export interface WatchedHits {
   flag: string[];
 }
 
-interface ListedWord {
+export interface ListedWord {
   pattern: string;
   action: WatchedAction;
   source: "organization" | "site";
+}
+
+/**
+ * The same lists as loadWords, as a json array subquery on an organization id column, for a caller
+ * that reads them in the query it runs anyway (the write gate: screen.server.ts).
+ */
+export function watchedWordsJsonSql(organizationId: SQL): SQL<ListedWord[]> {
+  return sql<ListedWord[]>`coalesce((select json_agg(json_build_object('pattern', ww.pattern, 'action', ww.action,
+      'source', case when ww.organization_id is null then 'site' else 'organization' end))
+    from ${watchedWords} ww where ww.organization_id is null or ww.organization_id = ${organizationId}), '[]'::json)`;
 }
 
 /** One query: the organization's words and the site's (organization_id NULL). */
@@ -60,7 +70,7 @@ function strongest(words: readonly ListedWord[]): Map<string, ListedWord> {
   return by;
 }
 
-function hitsOf(words: readonly ListedWord[], texts: readonly string[]): { hits: WatchedHits; matched: ListedWord[] } {
+export function hitsOf(words: readonly ListedWord[], texts: readonly string[]): { hits: WatchedHits; matched: ListedWord[] } {
   const by = strongest(words);
   const hits: WatchedHits = { block: [], hold: [], flag: [] };
   if (by.size === 0) return { hits, matched: [] };
