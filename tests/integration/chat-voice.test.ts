@@ -79,10 +79,15 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
     for (const m of [mod, alice, bob, outsider, leaver]) server.app.limiter.reset(`chat:send:${m.id}`);
   });
 
-  async function post(room: string, viewer: Member | null, parts: { audio?: { bytes: Buffer; name?: string; type?: string } | null; clientId?: string; note?: string } = {}) {
+  async function post(
+    room: string,
+    viewer: Member | null,
+    parts: { audio?: { bytes: Buffer; name?: string; type?: string } | null; clientId?: string; note?: string; confirmPersonal?: boolean } = {},
+  ) {
     const form = new FormData();
     if (parts.clientId !== undefined) form.append("clientId", parts.clientId);
     if (parts.note !== undefined) form.append("note", parts.note);
+    if (parts.confirmPersonal) form.append("confirmPersonal", "1");
     if (parts.audio) form.append("audio", new Blob([new Uint8Array(parts.audio.bytes)], { type: parts.audio.type ?? "audio/webm" }), parts.audio.name ?? "voice-note.webm");
     const request = new Request(`http://localhost/chat/rooms/${room}/voice`, { method: "POST", body: form });
     let response: Response;
@@ -177,6 +182,23 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
     await sentinel({ from: await joinedSocket(server.url, mod.token, roomId, sockets), roomId, control: bobSocket });
     expect(heard.filter((m) => m.clientId === id)).toEqual([]);
     bobSocket.off("message:new");
+  });
+
+  it("asks before a note that looks like personal information (422, nothing stored); 'send anyway' stores it once", async () => {
+    const id = clientId();
+    const files = filesUnder(uploads);
+    const rows = await rowCount();
+    const note = "Call me on 07700 900123";
+    const asked = await post(roomId, alice, { audio: { bytes: webmOpus(1200) }, clientId: id, note });
+    expect(asked.status).toBe(422);
+    expect(asked.body.message).toMatch(/personal information/);
+    expect(filesUnder(uploads)).toEqual(files);
+    expect(await rowCount()).toBe(rows);
+    const heard = nextEvent<ChatMessage>(bobSocket, "message:new", (m) => m.clientId === id);
+    const sent = await post(roomId, alice, { audio: { bytes: webmOpus(1200) }, clientId: id, note, confirmPersonal: true });
+    expect(sent.status).toBe(200);
+    expect((await heard).body).toBe(note);
+    expect(await rowCount()).toBe(rows + 1);
   });
 
   it("refuses what is not a voice note: an image, a web page, random bytes, another codec", async () => {

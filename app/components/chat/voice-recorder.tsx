@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import { PersonalDataCheck, roomQuestion } from "#app/components/personal-data-check";
 import { Button, buttonClass } from "#app/components/ui/button";
 import { chatVoiceUploadUrl } from "#app/lib/chat-links";
 import type { ChatMessage } from "#app/realtime/events";
@@ -35,13 +36,14 @@ function microphoneProblem(e: unknown): string {
   return "The microphone could not be started. You can type a message instead.";
 }
 
-type UploadResult = { ok: boolean; message: string; sent?: { message: ChatMessage } };
+/** `question`: the server asks first (the note looks like personal information, HTTP 422). */
+type UploadResult = { ok: boolean; message: string; sent?: { message: ChatMessage }; question?: boolean };
 
 /** The upload's JSON answer, or null when there was none (offline, or not JSON). */
 async function upload(roomId: string, form: FormData): Promise<UploadResult | null> {
   try {
     const res = await fetch(chatVoiceUploadUrl(roomId), { method: "POST", body: form, credentials: "same-origin", headers: { Accept: "application/json" } });
-    return (await res.json()) as UploadResult;
+    return { ...((await res.json()) as UploadResult), question: res.status === 422 };
   } catch {
     return null;
   }
@@ -53,6 +55,8 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
   const [elapsed, setElapsed] = useState(0);
   const [note, setNote] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  /** The server's personal-data question about the note, until answered. */
+  const [question, setQuestion] = useState<string | null>(null);
   /** Said to screen readers: start, every 30 seconds, stop (not every tick). */
   const [spoken, setSpoken] = useState("");
   const recorder = useRef<MediaRecorder | null>(null);
@@ -161,15 +165,17 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
     refocus.current = true;
   }
 
-  async function sendTake() {
+  async function sendTake(confirmPersonal = false) {
     if (!take) return;
     if (note.length > MAX_MESSAGE_CHARS) return setProblem(`A note can be at most ${MAX_MESSAGE_CHARS.toLocaleString("en")} characters.`);
     setProblem(null);
+    setQuestion(null);
     setPhase({ kind: "sending", take });
     const form = new FormData();
     // The same clientId on a retry: the server answers with the stored note instead of a second one.
     form.append("clientId", take.clientId);
     form.append("note", note);
+    if (confirmPersonal) form.append("confirmPersonal", "1");
     form.append("audio", take.blob, `voice-note.${take.mime === "audio/ogg" ? "ogg" : "webm"}`);
     const result = await upload(roomId, form);
     if (result?.ok && result.sent) {
@@ -178,6 +184,9 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
       onSent(result.sent.message);
       setNote("");
       setSpoken("Voice note sent.");
+    } else if (result?.question) {
+      setPhase({ kind: "recorded", take });
+      setQuestion(roomQuestion(note, result.message));
     } else {
       setPhase({ kind: "recorded", take });
       setProblem(`Not sent: ${result?.message ?? "no answer from the server. Your recording is kept; press “Send voice note” to try again."}`);
@@ -237,6 +246,17 @@ export function VoiceRecorder({ roomId, disabled, onSent }: { roomId: string; di
               className="w-full rounded-lg border-2 border-stone-500 bg-white p-3 text-lg text-stone-900 dark:bg-stone-800 dark:text-stone-50"
             />
           </div>
+          {question ? (
+            <PersonalDataCheck
+              message={question}
+              textareaId={`${id}-note`}
+              confirmLabel="Send anyway"
+              editLabel="Edit my note"
+              onConfirm={() => void sendTake(true)}
+              onEdit={() => setQuestion(null)}
+              busy={phase.kind === "sending"}
+            />
+          ) : null}
           <div className="flex flex-wrap gap-3">
             <Button onClick={() => void sendTake()} disabled={phase.kind === "sending" || disabled}>
               {phase.kind === "sending" ? "Sending…" : "Send voice note"}

@@ -39,6 +39,11 @@ export const VoiceNoteFieldsSchema = z.object({
     .optional()
     .default("")
     .transform((s) => s.trim()),
+  /** "1": the sender answered "send anyway" to the personal-data question about the note. */
+  confirmPersonal: z
+    .string()
+    .optional()
+    .transform((v) => v === "1"),
 });
 
 /** Minutes and seconds as people say them: "1 minute 5 seconds", "42 seconds". */

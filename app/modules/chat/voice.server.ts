@@ -44,7 +44,7 @@ export async function sendVoiceNote(app: AppContext, viewer: ChatActor | null, r
   const { formData, upload } = await readUploadForm(request, storage, { field: "audio", maxBytes: VOICE_MAX_BYTES, kind: voiceKind });
   let key: string | null = null;
   try {
-    const fields = VoiceNoteFieldsSchema.safeParse({ clientId: formData.get("clientId") ?? undefined, note: formData.get("note") ?? undefined });
+    const fields = VoiceNoteFieldsSchema.safeParse({ clientId: formData.get("clientId") ?? undefined, note: formData.get("note") ?? undefined, confirmPersonal: formData.get("confirmPersonal") ?? undefined });
     if (!fields.success) throw invalidInput(fields.error, voiceMessages.unreadable);
     const audio = await checkedAudio(upload);
 
@@ -52,7 +52,7 @@ export async function sendVoiceNote(app: AppContext, viewer: ChatActor | null, r
     if ("duplicate" in prepared) return prepared.duplicate;
 
     // The safety gate on the note's text (a voice note is never held: refused where a message would wait).
-    const screening = await gateVoiceNote(app.db, prepared.send, fields.data.note);
+    const screening = await gateVoiceNote(app.db, prepared.send, fields.data.note, fields.data.confirmPersonal);
     key = newId(24);
     await storage.put(key, audio.tempPath);
     const voice: ChatVoice = { key, mime: audio.mime, bytes: audio.size, durationMs: audio.durationMs };
