@@ -1,17 +1,6 @@
 import { request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { activeContent, xssPayloads } from "../helpers/xss-corpus";
-import {
-  expect,
-  expectAccessible,
-  gotoAndHydrate,
-  ORIGIN,
-  signInAs,
-  signUpInBrowser,
-  signUpOverHttp,
-  test,
-  uniqueSuffix,
-  waitForHydration,
-} from "./helpers";
+import { expect, expectAccessible, gotoAndHydrate, openThreadFromForum, ORIGIN, signInAs, signUpInBrowser, signUpOverHttp, test, uniqueSuffix, waitForHydration } from "./helpers";
 
 const FORUM = "/groups/cervical-dystonia/forum";
 
@@ -170,8 +159,7 @@ test.describe("forums", () => {
     consoleErrors.allowHttpStatus(404);
     await gotoAndHydrate(page, FORUM);
     await expect(page.getByRole("link", { name: "Sign in" }).last()).toBeVisible();
-    await page.getByRole("link", { name: "Physical therapy: what actually helped you?" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "Physical therapy: what actually helped you?" })).toBeVisible();
+    await openThreadFromForum(page, "Physical therapy: what actually helped you?");
     await expect(page.getByRole("link", { name: "Sign in to reply" })).toBeVisible();
     await expectAccessible(page);
 

@@ -300,3 +300,19 @@ export function linkIn(mail: E2EMail, pathPrefix: string): string {
   if (!link) throw new Error(`no ${pathPrefix} link in "${mail.subject}": ${mail.links.join(", ")}`);
   return link.pathname + link.search + link.hash;
 }
+
+/**
+ * Opens a thread from the forum list page the browser is on by its title, following "Older threads"
+ * until it is listed: the demo threads move down the list as the run's specs start threads of their own.
+ */
+export async function openThreadFromForum(page: Page, title: string): Promise<void> {
+  const link = page.getByRole("main").getByRole("link", { name: title, exact: true });
+  for (let pages = 0; pages < 20 && !(await link.isVisible()); pages++) {
+    const older = page.getByRole("link", { name: "Older threads →" });
+    await expect(older, `"${title}" is not in the forum list`).toBeVisible();
+    await older.click();
+    await expect(page.getByRole("link", { name: "Back to the newest threads" })).toBeVisible();
+  }
+  await link.click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+}

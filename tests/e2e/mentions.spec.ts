@@ -1,4 +1,4 @@
-import { demo, expect, expectAccessible, gotoAndHydrate, signInAs, test, uniqueSuffix } from "./helpers";
+import { demo, expect, expectAccessible, gotoAndHydrate, openThreadFromForum, signInAs, test, uniqueSuffix } from "./helpers";
 
 const FORUM = "/groups/cervical-dystonia/forum";
 const THREAD_TITLE = "Physical therapy: what actually helped you?";
@@ -7,8 +7,7 @@ test.describe("@mentions", () => {
   test("keyboard only: type @ and part of a name in a reply, pick with the arrows and Enter, post; the member is notified", async ({ page }) => {
     const word = `stretches${uniqueSuffix()}`;
     await signInAs(page, "alex", FORUM);
-    await page.getByRole("link", { name: THREAD_TITLE }).click();
-    await expect(page.getByRole("heading", { level: 1, name: THREAD_TITLE })).toBeVisible();
+    await openThreadFromForum(page, THREAD_TITLE);
 
     const box = page.getByLabel("Your reply");
     await box.focus();

@@ -1,4 +1,4 @@
-import { demo, expect, expectAccessible, gotoAndHydrate, linkIn, nextMail, signInAs, signUpInBrowser, test, uniqueSuffix, type E2EMail } from "./helpers";
+import { demo, type E2EMail, expect, expectAccessible, gotoAndHydrate, linkIn, nextMail, openThreadFromForum, signInAs, signUpInBrowser, test, uniqueSuffix } from "./helpers";
 
 const THREAD = "/groups/cervical-dystonia/forum";
 const THREAD_TITLE = "Physical therapy: what actually helped you?";
@@ -50,7 +50,7 @@ test.describe("notification settings and e-mail", () => {
   test("the unsubscribe link from a real mention e-mail works signed out and stops only mention e-mail", async ({ page }) => {
     const word = `unsubscribe${uniqueSuffix()}`;
     await signInAs(page, "alex", THREAD);
-    await page.getByRole("link", { name: THREAD_TITLE }).click();
+    await openThreadFromForum(page, THREAD_TITLE);
     await page.getByLabel("Your reply").fill(`The ${word} tip, @${demo.robin.name}: it helped me.`);
     await page.getByRole("button", { name: "Post reply" }).click();
     await expect(page.locator("article").filter({ hasText: word })).toBeVisible();
