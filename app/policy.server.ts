@@ -156,8 +156,8 @@ export interface EventTarget {
     /** RSVPs are closed: the event has started, or its registration deadline has passed. */
     closed: boolean;
   };
-  /** The actor's own live RSVP (cancelled RSVPs count as none). */
-  rsvp: "going" | "waitlisted" | null;
+  /** The actor's own live RSVP (cancelled RSVPs count as none; maybe and not_going never hold a place). */
+  rsvp: "going" | "waitlisted" | "maybe" | "not_going" | null;
 }
 
 // ── library (types) ──────────────────────────────────────────────────────────────────────
@@ -219,6 +219,9 @@ const mayWrite = (a: Actor | null, t: GroupTarget) => moderates(a, t) || (active
 /** Events: visible unless tied to a private group the actor is not inside (org staff always see their own). */
 const eventVisible = (a: Actor | null, t: EventTarget) => t.group === null || canSee(a, t.group) || (active(a) && t.orgRole !== null);
 const eventOrganizer = (a: Actor | null, t: EventTarget) => active(a) && t.orgRole !== null;
+/** Reply to an event at all (going, maybe, not going): signed-in people who can see it, not banned from its group, while open. */
+const mayRespond = (a: Actor | null, t: EventTarget) =>
+  active(a) && eventVisible(a, t) && !(t.group && banned(t.group)) && !t.event.cancelled && !t.event.closed;
 /** Library: the organization's staff (owner, admin, moderator) curate; site admins may too. */
 const libraryStaff = (a: Actor | null, t: ResourceTarget) => (active(a) && t.orgRole !== null) || siteAdmin(a);
 /** Resources: visible unless retired (staff only) or scoped to a private group the actor is not inside. */
@@ -378,7 +381,9 @@ export const rules = {
   "event.cancel": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t) && !t.event.cancelled,
   /** RSVP "going" (or join the waitlist): signed-in people who can see it, not banned from its group, while open. */
   "event.rsvp": (a: Actor | null, t: EventTarget) =>
-    active(a) && eventVisible(a, t) && !(t.group && banned(t.group)) && !t.event.cancelled && !t.event.closed && t.rsvp === null,
+    mayRespond(a, t) && t.rsvp !== "going" && t.rsvp !== "waitlisted",
+  /** Answer "maybe" or "not going" (never takes a place; a going member who answers so gives theirs up): as for RSVPs, while open. */
+  "event.respond": (a: Actor | null, t: EventTarget) => mayRespond(a, t),
   /** Withdraw one's own RSVP (going or waitlisted), until the event starts. */
   "event.cancelRsvp": (a: Actor | null, t: EventTarget) => active(a) && eventVisible(a, t) && t.rsvp !== null && !t.event.cancelled,
   /**
@@ -388,6 +393,12 @@ export const rules = {
   "event.keepRsvp": (a: Actor | null, t: EventTarget) => a !== null && eventVisible(a, t) && !(t.group && banned(t.group)),
   /** Attendee list, waitlist and CSV export (display names only): the organization's staff. */
   "event.viewAttendees": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t),
+  /** Message the attendees by status (in-app and e-mail): the organization's staff, while not cancelled. */
+  "event.message": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t) && !t.event.cancelled,
+  /** Remove an attendee, promote from the waitlist by hand, check people in (also after the start): organizers. */
+  "event.manageAttendees": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t) && !t.event.cancelled,
+  /** Open a discussion (forum thread or chat room) for the attendees: organizers of a group's event. */
+  "event.openDiscussion": (a: Actor | null, t: EventTarget) => eventOrganizer(a, t) && !t.event.cancelled && t.group !== null,
   /** The online link: members who are going, and organizers. Never the waitlist, never visitors. */
   "event.viewOnlineLink": (a: Actor | null, t: EventTarget) =>
     eventOrganizer(a, t) || (active(a) && eventVisible(a, t) && t.rsvp === "going" && !(t.group && banned(t.group))),
@@ -407,6 +418,11 @@ export const rules = {
   "library.restore": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t) && t.resource.retired,
   /** Bookmark (or remove a bookmark): signed-in, active people who can see the resource. */
   "library.bookmark": (a: Actor | null, t: ResourceTarget) => active(a) && !t.resource.retired && resourceVisible(a, t),
+  /** A resource's version history and diffs (retired ones too): the organization's staff. */
+  "library.viewHistory": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t),
+  /** Restore an earlier version (as a new version), or name the resource's reviewer: staff, while not retired. */
+  "library.restoreVersion": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t) && !t.resource.retired,
+  "library.assignReviewer": (a: Actor | null, t: ResourceTarget) => libraryStaff(a, t) && !t.resource.retired,
 };
 
 export type Action = keyof typeof rules;
@@ -480,12 +496,19 @@ const forbiddenMessages: Partial<Record<Action, string>> = {
   "event.cancelRsvp": "You have no RSVP to cancel for this event.",
   "event.viewAttendees": "Only the organizers can see who is coming.",
   "event.viewOnlineLink": "The online link is only for members who are going.",
+  "event.respond": "You can't reply to this event.",
+  "event.message": "Only the organizers can message this event's attendees.",
+  "event.manageAttendees": "Only the organizers can manage this event's attendees.",
+  "event.openDiscussion": "Only the organizers of a group's event can open a discussion for it.",
   "library.create": "Only an organization's staff can add resources to its library.",
   "library.edit": "Only the organization's staff can change this resource.",
   "library.review": "Only the organization's staff can review this resource.",
   "library.retire": "Only the organization's staff can retire this resource.",
   "library.restore": "Only the organization's staff can restore this resource.",
   "library.bookmark": "You can't bookmark this resource.",
+  "library.viewHistory": "Only the organization's staff can see this resource's history.",
+  "library.restoreVersion": "Only the organization's staff can restore a version.",
+  "library.assignReviewer": "Only the organization's staff can choose a reviewer.",
 };
 
 /** A reason a person can act on, for the denials where the state (not the role) is what says no. */
@@ -498,9 +521,10 @@ function stateReason(action: Action, target: GroupTarget | EventTarget | Organiz
   if (isResourceTarget(target)) return target.resource.retired && action !== "library.restore" ? "This resource has been retired." : undefined;
   if (isEventTarget(target)) {
     if (target.event.cancelled && action !== "event.view") return "This event has been cancelled.";
-    if (action === "event.rsvp" && target.rsvp !== null) return "You have already replied to this event.";
-    if (action === "event.rsvp" && target.event.closed) return "RSVPs for this event are closed.";
-    if (action === "event.rsvp" && target.group && banned(target.group)) return "You can't RSVP to this group's events.";
+    if (action === "event.rsvp" && (target.rsvp === "going" || target.rsvp === "waitlisted")) return "You have already replied to this event.";
+    if ((action === "event.rsvp" || action === "event.respond") && target.event.closed) return "RSVPs for this event are closed.";
+    if ((action === "event.rsvp" || action === "event.respond") && target.group && banned(target.group)) return "You can't RSVP to this group's events.";
+    if (action === "event.openDiscussion" && target.group === null) return "A discussion needs a group: this event is organization-wide.";
     return undefined;
   }
   if (!("visibility" in target)) return undefined;

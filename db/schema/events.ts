@@ -1,12 +1,45 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
+import { chatRooms } from "./chat";
+import { threads } from "./forums";
 import { groups } from "./groups";
 import { organizations } from "./organizations";
 
 export const eventFormat = pgEnum("event_format", ["online", "in_person", "hybrid"]);
 export const eventStatus = pgEnum("event_status", ["scheduled", "cancelled"]);
-export const rsvpStatus = pgEnum("rsvp_status", ["going", "waitlisted", "cancelled"]);
+/** going and waitlisted hold or wait for a place; maybe and not_going never take one (decision 0021). */
+export const rsvpStatus = pgEnum("rsvp_status", ["going", "waitlisted", "cancelled", "maybe", "not_going"]);
+
+/**
+ * A recurring series: the rule and the zone its wall-clock times live in. Every occurrence is an
+ * ordinary events row with series_id (capacity, waitlist, RSVPs and notices work per occurrence).
+ * "This and following" splits a series: the old one gets an UNTIL, the new one starts at the occurrence.
+ */
+export const eventSeries = pgTable(
+  "event_series",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    groupId: text("group_id").references(() => groups.id, { onDelete: "set null" }),
+    /** Normalised RFC 5545 RRULE value without "RRULE:" (FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=10). */
+    rrule: text("rrule").notNull(),
+    /** IANA zone the rule is expanded in: 18:00 stays 18:00 across DST. */
+    timeZone: text("time_zone").notNull(),
+    /** iCalendar SEQUENCE of the series' master VEVENT. */
+    sequence: integer("sequence").notNull().default(0),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("event_series_organization_id_idx").on(t.organizationId),
+    index("event_series_group_id_idx").on(t.groupId),
+    index("event_series_created_by_idx").on(t.createdBy),
+  ],
+);
 
 export const events = pgTable(
   "events",
@@ -44,6 +77,15 @@ export const events = pgTable(
     /** Reminders sent (the sweep's idempotency; cleared when the start time changes). */
     reminder24hSentAt: timestamp("reminder_24h_sent_at", { withTimezone: true }),
     reminder1hSentAt: timestamp("reminder_1h_sent_at", { withTimezone: true }),
+    /** Recurring events: the series this occurrence belongs to. */
+    seriesId: text("series_id").references(() => eventSeries.id, { onDelete: "set null" }),
+    /** The start the rule gave this occurrence (ICS RECURRENCE-ID / EXDATE), kept when it is moved. */
+    recurrenceId: timestamp("recurrence_id", { withTimezone: true }),
+    /** Edited on its own ("this occurrence"): exported as an override VEVENT with RECURRENCE-ID. */
+    detached: boolean("detached").notNull().default(false),
+    /** Discussion for the attendees, opened by an organizer: a thread in the group's forum and/or a chat room. */
+    discussionThreadId: text("discussion_thread_id").references(() => threads.id, { onDelete: "set null" }),
+    discussionRoomId: text("discussion_room_id").references(() => chatRooms.id, { onDelete: "set null" }),
   },
   (t) => [
     // Listing: upcoming/past by start time, keyset on (starts_at, id), optionally per group or organization.
@@ -52,6 +94,9 @@ export const events = pgTable(
     index("events_organization_starts_idx").on(t.organizationId, t.startsAt, t.id),
     index("events_created_by_idx").on(t.createdBy),
     index("events_cancelled_by_idx").on(t.cancelledBy),
+    uniqueIndex("events_series_recurrence_key").on(t.seriesId, t.recurrenceId),
+    index("events_discussion_thread_id_idx").on(t.discussionThreadId),
+    index("events_discussion_room_id_idx").on(t.discussionRoomId),
     check("events_ends_after_start", sql`${t.endsAt} > ${t.startsAt}`),
     check("events_capacity_positive", sql`${t.capacity} is null or ${t.capacity} >= 1`),
   ],
@@ -71,12 +116,61 @@ export const eventRsvps = pgTable(
     seq: bigint("seq", { mode: "number" }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Check-in on the day: when an organizer marked this person as present (null: not marked). */
+    checkedInAt: timestamp("checked_in_at", { withTimezone: true }),
+    checkedInBy: text("checked_in_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.userId] }),
+    index("event_rsvps_checked_in_by_idx").on(t.checkedInBy),
     index("event_rsvps_user_id_idx").on(t.userId, t.status),
     index("event_rsvps_event_status_seq_idx").on(t.eventId, t.status, t.seq),
   ],
+);
+
+/**
+ * Every RSVP transition (new status per person), for the organizers' digest: the digest job reads the
+ * rows with digested_at null and stamps them in the same transaction that records the digest.
+ */
+export const eventRsvpChanges = pgTable(
+  "event_rsvp_changes",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The new status (going | waitlisted | maybe | not_going | cancelled | removed). */
+    status: text("status").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    digestedAt: timestamp("digested_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("event_rsvp_changes_event_created_idx").on(t.eventId, t.createdAt),
+    index("event_rsvp_changes_pending_idx").on(t.createdAt).where(sql`${t.digestedAt} is null`),
+    index("event_rsvp_changes_user_id_idx").on(t.userId),
+  ],
+);
+
+/** A message from an organizer to an event's attendees by status (delivered in-app and by e-mail). */
+export const eventMessages = pgTable(
+  "event_messages",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    senderId: text("sender_id").references(() => users.id, { onDelete: "set null" }),
+    /** Statuses addressed: going | waitlisted | maybe. */
+    audience: text("audience").array().notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    recipientCount: integer("recipient_count").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("event_messages_event_created_idx").on(t.eventId, t.createdAt), index("event_messages_sender_id_idx").on(t.senderId)],
 );
 
 /** Per-user secret for the subscribable calendar feed; resetting replaces the token. */

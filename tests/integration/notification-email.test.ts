@@ -324,8 +324,13 @@ describe(`notification e-mail on ${testDatabaseKind}`, () => {
     at("2026-04-02T09:00:00Z");
     await runSweeps(t.app);
     const token = tokenIn(await inbox.next(m.email));
-    // Library reviews go to the digest by default, so they stop too.
-    expect((await unsubscribe(t.app, token)).changed).toEqual(["Replies in threads I follow", "Reactions to my posts", "Library resources due for review"]);
+    // Organizers' RSVP notices and library reviews go to the digest by default, so they stop too.
+    expect((await unsubscribe(t.app, token)).changed).toEqual([
+      "Replies in threads I follow",
+      "Reactions to my posts",
+      "RSVPs to events I organize",
+      "Library resources due for review",
+    ]);
     const s = await settingsOf(m);
     expect([s.channels.reply, s.channels.reaction, s.channels.resource_review, s.channels.mention]).toEqual(["in_app", "in_app", "in_app", "email"]);
   });

@@ -59,6 +59,26 @@ const expected: Record<EventAction, Record<Role, string>> = {
     "group member": "NNNNN", "group member going": "NNNNN", "outsider going": "NNNNN", "outsider waitlisted": "NNNNN",
     "org moderator": "YYYYY", "org admin": "YYYYY", "org owner": "YYYYY", "site admin": "NNNNN",
   },
+  "event.respond": {
+    visitor: "NNNNN", "suspended member": "NNNNN", "signed-in outsider": "YYNNN", "banned from group": "YNNNN",
+    "group member": "YYYNN", "group member going": "YYYNN", "outsider going": "YYNNN", "outsider waitlisted": "YYNNN",
+    "org moderator": "YYYNN", "org admin": "YYYNN", "org owner": "YYYNN", "site admin": "YYYNN",
+  },
+  "event.message": {
+    visitor: "NNNNN", "suspended member": "NNNNN", "signed-in outsider": "NNNNN", "banned from group": "NNNNN",
+    "group member": "NNNNN", "group member going": "NNNNN", "outsider going": "NNNNN", "outsider waitlisted": "NNNNN",
+    "org moderator": "YYYNY", "org admin": "YYYNY", "org owner": "YYYNY", "site admin": "NNNNN",
+  },
+  "event.manageAttendees": {
+    visitor: "NNNNN", "suspended member": "NNNNN", "signed-in outsider": "NNNNN", "banned from group": "NNNNN",
+    "group member": "NNNNN", "group member going": "NNNNN", "outsider going": "NNNNN", "outsider waitlisted": "NNNNN",
+    "org moderator": "YYYNY", "org admin": "YYYNY", "org owner": "YYYNY", "site admin": "NNNNN",
+  },
+  "event.openDiscussion": {
+    visitor: "NNNNN", "suspended member": "NNNNN", "signed-in outsider": "NNNNN", "banned from group": "NNNNN",
+    "group member": "NNNNN", "group member going": "NNNNN", "outsider going": "NNNNN", "outsider waitlisted": "NNNNN",
+    "org moderator": "NYYNY", "org admin": "NYYNY", "org owner": "NYYNY", "site admin": "NNNNN",
+  },
   "event.viewOnlineLink": {
     visitor: "NNNNN", "suspended member": "NNNNN", "signed-in outsider": "NNNNN", "banned from group": "NNNNN",
     "group member": "NNNNN", "group member going": "YYYYY", "outsider going": "YYNNY", "outsider waitlisted": "NNNNN",

@@ -34,6 +34,9 @@ const expected: Record<LibraryAction, Record<Role, string>> = {
   "library.review": { ...nobody, ...staffLive },
   "library.retire": { ...nobody, ...staffLive },
   "library.restore": { ...nobody, "org moderator": "NNNYY", "org admin": "NNNYY", "org owner": "NNNYY", "site admin": "NNNYY" },
+  "library.viewHistory": { ...nobody, ...staffSeeAll },
+  "library.restoreVersion": { ...nobody, ...staffLive },
+  "library.assignReviewer": { ...nobody, ...staffLive },
   "library.bookmark": {
     visitor: "NNNNN", "suspended group member": "NNNNN", "signed-in outsider": "YYNNN", "pending requester": "YYNNN", "banned from group": "YYNNN",
     "group member": "YYYNN", "group moderator": "YYYNN", ...staffLive,

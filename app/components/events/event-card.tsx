@@ -1,3 +1,4 @@
+import type { MyRsvp } from "#app/modules/events/events.schema";
 import { Link } from "@remix-run/react";
 import { Badge } from "#app/components/ui/badge";
 import { EventTime } from "./event-time";
@@ -17,7 +18,7 @@ export interface EventCardData {
   organization: { name: string };
   group: { slug: string; name: string } | null;
   spotsLeft: number | null;
-  myRsvp: "going" | "waitlisted" | null;
+  myRsvp: MyRsvp | null;
 }
 
 /** One event in a listing: an <article> named by its title (never carries the online link). */

@@ -1,3 +1,4 @@
+import type { MyRsvp } from "#app/modules/events/events.schema";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { EventTime } from "#app/components/events/event-time";
@@ -12,7 +13,7 @@ export interface HomeData {
   follows: { threads: { id: string; title: string; group: { slug: string; name: string }; unread: number; href: string }[]; more: boolean };
   mentions: { mentions: { id: string; title: string; body: string; link: string | null; createdAt: string; unread: boolean }[]; more: boolean };
   events: {
-    events: { id: string; title: string; startsAt: string; endsAt: string; timeZone: string; inZone: string; myRsvp: "going" | "waitlisted" | null; waitlistPosition: number | null; group: { slug: string; name: string } | null }[];
+    events: { id: string; title: string; startsAt: string; endsAt: string; timeZone: string; inZone: string; myRsvp: MyRsvp | null; waitlistPosition: number | null; group: { slug: string; name: string } | null }[];
     more: boolean;
   };
   resources: { resources: { id: string; title: string; organization: { name: string }; group: { slug: string; name: string } | null }[]; more: boolean };

@@ -134,3 +134,7 @@ export const EventListQuerySchema = z.object({
   after: z.string().max(300).optional().catch(undefined),
 });
 export type EventListQuery = z.infer<typeof EventListQuerySchema>;
+
+/** A member's live reply to an event: going and waitlisted hold or wait for a place; maybe and not going never do. */
+export type MyRsvp = "going" | "waitlisted" | "maybe" | "not_going";
+export const rsvpLabels: Record<MyRsvp, string> = { going: "Going", waitlisted: "On the waitlist", maybe: "Maybe", not_going: "Not going" };

@@ -86,7 +86,7 @@ export async function queuePromotions(app: AppContext, eventId: string, userIds:
   }
 }
 
-export type RsvpResult = { status: "going" | "waitlisted"; position: number | null };
+export type RsvpResult = { status: "going" | "waitlisted" | "maybe" | "not_going"; position: number | null };
 
 /**
  * RSVP "going". In one transaction with the event row locked (SELECT … FOR UPDATE), so concurrent

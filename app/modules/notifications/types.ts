@@ -11,6 +11,8 @@ export const NOTIFICATION_TYPES = [
   "report",
   "event_reminder",
   "event_update",
+  "event_message",
+  "event_rsvps",
   "resource_review",
   "direct_message",
 ] as const;
@@ -29,6 +31,8 @@ export const NOTIFICATION_TYPE_INFO: Record<NotificationType, { label: string; h
   report: { label: "New reports in groups I moderate", hint: "For moderators. Crisis reports always arrive at once, by e-mail too.", default: "email", staffOnly: true },
   event_reminder: { label: "Event reminders", hint: "24 hours and 1 hour before an event you are going to.", default: "email" },
   event_update: { label: "Changes to my events", hint: "An event you are going to moved, changed or was cancelled, or you got a place.", default: "email" },
+  event_message: { label: "Messages from event organizers", hint: "An organizer wrote to the people going to, waiting for, or maybe coming to an event of yours.", default: "email" },
+  event_rsvps: { label: "RSVPs to events I organize", hint: "For organization staff: new RSVPs and cancellations, gathered into one notice per event.", default: "digest", staffOnly: true },
   resource_review: { label: "Library resources due for review", hint: "For organization staff.", default: "digest", staffOnly: true },
   direct_message: { label: "Direct messages", hint: "Someone wrote to you in a direct conversation (never what they wrote), one notice per conversation until you read it.", default: "in_app" },
 };
@@ -57,6 +61,13 @@ export const KIND_TYPE: Record<string, NotificationType> = {
   event_changed: "event_update",
   event_cancelled: "event_update",
   event_promoted: "event_update",
+  /** An organizer removed the member, or moved them back to the waitlist when lowering the capacity. */
+  event_removed: "event_update",
+  event_demoted: "event_update",
+  event_message: "event_message",
+  event_rsvps: "event_rsvps",
+  /** A link resource stopped answering (the weekly link check): for the organization's staff. */
+  resource_link_broken: "resource_review",
   resource_review: "resource_review",
   direct_message: "direct_message",
 };

@@ -1,3 +1,4 @@
+import type { MyRsvp } from "#app/modules/events/events.schema";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
@@ -11,7 +12,7 @@ interface PanelEvent {
   spotsLeft: number | null;
   goingCount: number;
   waitlistCount: number;
-  myRsvp: "going" | "waitlisted" | null;
+  myRsvp: MyRsvp | null;
   waitlistPosition: number | null;
   closed: boolean;
   started: boolean;
