@@ -14,6 +14,7 @@ import { joinedStanding, optionalGroupTargetOf, standingColumns, standingJoins, 
 import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, type ResourceInput } from "./library.schema";
 import { storageFor } from "./storage.server";
 import type { UploadOutcome } from "./upload.server";
+import { afterResourceCommit, afterResourceWrite, type SavedResource } from "./saved.server";
 import { refuseWatchedWords } from "#app/modules/safety/watched.server";
 
 /**
@@ -355,6 +356,17 @@ function contentOf(kind: ResourceInput["kind"], input: ResourceInput) {
   };
 }
 
+function savedOf(
+  resourceId: string,
+  organizationId: string,
+  kind: SavedResource["kind"],
+  editorId: string,
+  content: ReturnType<typeof contentOf>,
+  newFile: boolean,
+): SavedResource {
+  return { resourceId, organizationId, kind, editorId, title: content.title, summary: content.summary, body: content.body, tags: content.tags, newFile };
+}
+
 /** Moves an accepted upload into storage under a new random key. */
 async function storeUpload(app: AppContext, upload: Upload) {
   const key = newId(18);
@@ -386,21 +398,27 @@ export async function createResource(app: AppContext, viewer: Actor | null, inpu
 async function insertResource(app: AppContext, viewerId: string, input: ResourceInput, upload: UploadOutcome | null) {
   const file = input.kind === "document" ? await storeUpload(app, requireDocument(upload)) : null;
   const id = newId();
+  const content = contentOf(input.kind, input);
+  const saved = savedOf(id, input.organizationId, input.kind, viewerId, content, file !== null);
   try {
-    await app.db.insert(resources).values({
-      id,
-      organizationId: input.organizationId,
-      kind: input.kind,
-      ...contentOf(input.kind, input),
-      ...(file ?? {}),
-      reviewedAt: new Date(),
-      reviewedBy: viewerId,
-      createdBy: viewerId,
+    await app.db.transaction(async (tx) => {
+      await tx.insert(resources).values({
+        id,
+        organizationId: input.organizationId,
+        kind: input.kind,
+        ...content,
+        ...(file ?? {}),
+        reviewedAt: new Date(),
+        reviewedBy: viewerId,
+        createdBy: viewerId,
+      });
+      await afterResourceWrite(tx, saved);
     });
   } catch (e) {
     if (file) await storageFor(app).delete(file.fileKey);
     throw e;
   }
+  await afterResourceCommit(app, saved);
   return { id };
 }
 
@@ -417,16 +435,22 @@ export async function updateResource(app: AppContext, viewer: Actor | null, reso
   if (upload && !upload.ok) throw Invalid(upload.message, { file: [upload.message] });
   const file = before.kind === "document" && upload?.ok ? await storeUpload(app, upload) : null;
   const [old] = file ? await app.db.select({ fileKey: resources.fileKey }).from(resources).where(eq(resources.id, resourceId)) : [];
+  const content = contentOf(before.kind, input);
+  const saved = savedOf(resourceId, before.organizationId, before.kind, viewer!.id, content, file !== null);
   try {
-    await app.db
-      .update(resources)
-      .set({ ...contentOf(before.kind, input), ...(file ?? {}), updatedAt: sql`now()` })
-      .where(eq(resources.id, resourceId));
+    await app.db.transaction(async (tx) => {
+      await tx
+        .update(resources)
+        .set({ ...content, ...(file ?? {}), updatedAt: sql`now()` })
+        .where(eq(resources.id, resourceId));
+      await afterResourceWrite(tx, saved);
+    });
   } catch (e) {
     if (file) await storageFor(app).delete(file.fileKey);
     throw e;
   }
   if (file && old?.fileKey) await storageFor(app).delete(old.fileKey);
+  await afterResourceCommit(app, saved);
   return { id: resourceId };
 }
 
