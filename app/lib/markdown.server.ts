@@ -8,7 +8,10 @@ import { mentionAt } from "./mentions";
  * so what reaches the browser is inert whatever was typed:
  * - raw HTML in the source is shown as text, never rendered;
  * - links keep only http, https and mailto URLs and always get rel="nofollow ugc noopener noreferrer";
- * - images are never embedded: they become a link to the image (or just their text);
+ * - images are never embedded (they become a link to the image, or just their text), except in a
+ *   guide, where an image uploaded to the library (src exactly /library/images/<id>, served through
+ *   the policy) is an <img loading="lazy"> with its alt text; `![](/library/images/<id> "decorative")`
+ *   is the explicit way to say alt="" (saving checks every guide image has one or the other: images.server.ts);
  * - headings: in posts, descriptions and summaries (renderMarkdown) they become bold paragraphs, so
  *   someone's "# HELP" can't break the page's heading outline; in a guide (renderGuide), a long
  *   document curated by an organization, they are real headings shifted one level down (# → h2, the
@@ -55,6 +58,18 @@ export interface GuideHeading {
 let outline: { headings: GuideHeading[]; used: Set<string> } | null = null;
 
 const HEADING_ID = /^section-[\p{L}\p{N}-]{1,80}$/u;
+
+/** The only images a guide embeds: ones uploaded to the library (app/routes/library.images.$imageId.tsx). */
+export const GUIDE_IMAGE_SRC = /^\/library\/images\/([A-Za-z0-9_-]{1,64})$/;
+/** The Markdown image title that marks an image decorative (alt=""). */
+export const DECORATIVE_TITLE = "decorative";
+
+export interface GuideImageRef {
+  /** The library_images id, or null for an image that is not a library upload (shown as a link, never embedded). */
+  id: string | null;
+  alt: string;
+  decorative: boolean;
+}
 
 /** "Dosing & timing (2024)" → "section-dosing-timing-2024", unique within the guide. */
 function headingId(text: string, used: Set<string>): string {
@@ -114,7 +129,11 @@ const marked = new Marked({
       const url = safeUrl(href);
       return url ? `<a href="${escapeHtml(url)}" rel="${LINK_REL}">${inner}</a>` : inner;
     },
-    image({ href, text }: Tokens.Image) {
+    image({ href, text, title }: Tokens.Image) {
+      if (outline && GUIDE_IMAGE_SRC.test(href)) {
+        const alt = title === DECORATIVE_TITLE ? "" : text.replace(/\s+/g, " ").trim();
+        return `<img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy">`;
+      }
       const url = safeUrl(href);
       const label = escapeHtml(text || "image");
       return url ? `<a href="${escapeHtml(url)}" rel="${LINK_REL}">${label} (image link)</a>` : label;
@@ -123,9 +142,12 @@ const marked = new Marked({
 });
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: ["p", "br", "strong", "em", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr", "table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4", "span"],
+  allowedTags: ["p", "br", "strong", "em", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr", "table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4", "span", "img"],
   allowedClasses: { span: ["mention"] },
-  allowedAttributes: { a: ["href", "rel"], ol: ["start"], th: ["align"], td: ["align"], h2: ["id"], h3: ["id"], h4: ["id"] },
+  allowedAttributes: { a: ["href", "rel"], ol: ["start"], th: ["align"], td: ["align"], h2: ["id"], h3: ["id"], h4: ["id"], img: ["src", "alt", "loading"] },
+  allowedEmptyAttributes: ["alt"],
+  // An <img> survives only with a library image's address (the renderer makes no other; this is the backstop).
+  exclusiveFilter: (frame) => frame.tag === "img" && !GUIDE_IMAGE_SRC.test(frame.attribs.src ?? ""),
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: {},
   allowedSchemesAppliedToAttributes: ["href"],
@@ -133,6 +155,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   disallowedTagsMode: "discard",
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: LINK_REL } }),
+    img: (tagName, attribs) => ({ tagName, attribs: { src: attribs.src ?? "", alt: attribs.alt ?? "", loading: "lazy" } }),
     // Only the ids renderGuide made (raw HTML never gets here as tags, but the allow-list stays strict).
     ...Object.fromEntries(
       ["h2", "h3", "h4"].map((tag) => [tag, (tagName: string, attribs: sanitizeHtml.Attributes) => ({ tagName, attribs: attribs.id && HEADING_ID.test(attribs.id) ? { id: attribs.id } : {} })]),
@@ -195,4 +218,22 @@ export function renderGuide(source: string): { html: string; headings: GuideHead
     },
     (r) => r.html.length + r.headings.reduce((n, h) => n + h.text.length + h.id.length, 0),
   );
+}
+
+/**
+ * The images a guide's Markdown contains (as the renderer sees them: not inside code), for the
+ * save's checks: each library image needs alt text or the explicit "decorative" title.
+ */
+export function guideImageRefs(source: string): GuideImageRef[] {
+  const refs: GuideImageRef[] = [];
+  marked.walkTokens(marked.lexer(source), (token) => {
+    if (token.type !== "image") return;
+    const image = token as Tokens.Image;
+    refs.push({
+      id: GUIDE_IMAGE_SRC.exec(image.href)?.[1] ?? null,
+      alt: image.text.replace(/\s+/g, " ").trim(),
+      decorative: image.title === DECORATIVE_TITLE,
+    });
+  });
+  return refs;
 }
