@@ -4,6 +4,7 @@ import { groupMemberships, groups, notifications, users } from "#db/schema/index
 import type { AppContext } from "#app/lib/app-context.server";
 import { groupAllowed, type GroupAudienceAction } from "#app/modules/groups/access.server";
 import { deliverMail } from "#app/modules/mail/send.server";
+import { eventMessageMail } from "#app/modules/events/message-notify.server";
 import { noticeMail, type MailedNotice } from "./mail/notification.server";
 import { emailDueAt, inQuietHours, readNotificationSettings, type NotificationSettings } from "./settings";
 import { KIND_TYPE, type Channel } from "./types";
@@ -105,6 +106,9 @@ export async function sendNotificationEmail(app: AppContext, notificationId: str
     }
     const hideText = person.settings.hidePrivateText && !!row.groupId && (await privateGroups(app, [row.groupId])).has(row.groupId);
     const notice: MailedNotice = { kind: row.kind, title: row.title, body: row.body, link: row.link, urgent: row.urgent, count: row.count, hideText };
+    // An organizer's message is mailed whole, under its own subject (the row keeps an excerpt).
+    const message = row.kind === "event_message" && !hideText ? await eventMessageMail(app, row.dedupeKey) : null;
+    if (message) Object.assign(notice, message);
     const type = KIND_TYPE[row.kind];
     const url = await unsubscribeUrl(app, person, type ?? "report");
     await deliverMail(app, person.email, { ...noticeMail(app, notice, url), headers: unsubscribeHeaders(url) });

@@ -4,6 +4,7 @@ import { forumNewThreadSource, forumReactionSource, forumReplySource } from "#ap
 import { joinDecidedSource, joinRequestSource } from "#app/modules/groups/notify.server";
 import { reportSource } from "#app/modules/moderation/notify.server";
 import { eventNoticeSource } from "#app/modules/events/notify.server";
+import { eventMessageSource } from "#app/modules/events/message-notify.server";
 import { mentionSource } from "#app/modules/forums/mentions.server";
 import { chatMovedSource } from "#app/modules/chat/move-notify.server";
 import { directMessageSource } from "#app/modules/chat/direct-notify.server";
@@ -30,6 +31,7 @@ export const notificationSources = {
   "groups.join-request": joinRequestSource,
   "groups.join-decided": joinDecidedSource,
   "events.notice": eventNoticeSource,
+  "events.message": eventMessageSource,
   "chat.moved": chatMovedSource,
   "chat.direct-message": directMessageSource,
 } satisfies Record<string, NotificationSource<z.ZodTypeAny>>;

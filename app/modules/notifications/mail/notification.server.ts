@@ -20,7 +20,11 @@ const KIND_TEXT: Record<string, { subject: string; hidden: string }> = {
   event_changed: { subject: "An event you're going to changed on Hearth", hidden: "An event in a private group changed" },
   event_cancelled: { subject: "An event you're going to was cancelled on Hearth", hidden: "An event in a private group was cancelled" },
   event_promoted: { subject: "You have a place at an event on Hearth", hidden: "You have a place at an event in a private group" },
+  event_removed: { subject: "Your place at an event on Hearth was removed", hidden: "Your place at an event in a private group was removed" },
+  event_demoted: { subject: "You are back on an event's waitlist on Hearth", hidden: "You are back on the waitlist of an event in a private group" },
   resource_review: { subject: "A library resource is due for review on Hearth", hidden: "A library resource is due for review" },
+  event_message: { subject: "A message from event organizers on Hearth", hidden: "A message from the organizers of an event in a private group" },
+  event_rsvps: { subject: "New RSVPs to your event on Hearth", hidden: "New RSVPs to an event in a private group" },
 };
 const OTHER = { subject: "New notification on Hearth", hidden: "Something new in a private group" };
 
@@ -33,10 +37,13 @@ export interface MailedNotice {
   count: number;
   /** The notice is about a private group and the member asked to leave its text out of e-mail. */
   hideText: boolean;
+  /** An organizer's message to attendees: its own subject ("[event title] subject"), never when hideText. */
+  subject?: string;
 }
 
-export function noticeSubject(n: Pick<MailedNotice, "kind" | "urgent">): string {
+export function noticeSubject(n: Pick<MailedNotice, "kind" | "urgent" | "subject" | "hideText">): string {
   if (n.kind === "report" && n.urgent) return "Urgent report waiting on Hearth";
+  if (n.subject && !n.hideText) return n.subject;
   return (KIND_TEXT[n.kind] ?? OTHER).subject;
 }
 
