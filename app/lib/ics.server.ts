@@ -1,10 +1,13 @@
 /**
  * iCalendar (RFC 5545) writer for event exports and feeds: CRLF line ends, lines folded at 75
  * octets without splitting a UTF-8 character, TEXT values escaped (\\ ; , and newlines), a stable
- * UID per event, DTSTAMP, and times in UTC (…Z), which every client converts to its reader's zone
- * (so no VTIMEZONE blocks are needed). STATUS is CANCELLED for cancelled events, TENTATIVE for a
+ * UID per event, DTSTAMP, and times in UTC (…Z), which every client converts to its reader's zone.
+ * Recurring series are the exception: their rule only keeps 18:00 at 18:00 across DST in the
+ * series' zone, so they are written in TZID wall-clock time with a VTIMEZONE block. STATUS is CANCELLED for cancelled events, TENTATIVE for a
  * place that is not confirmed (a personal calendar's waitlisted events), CONFIRMED otherwise.
  */
+
+import { formatLocal, vtimezoneLines } from "./vtimezone.server";
 
 export type IcsStatus = "CONFIRMED" | "TENTATIVE" | "CANCELLED";
 
@@ -25,6 +28,15 @@ export interface IcsEvent {
   created: Date;
   /** The event's own IANA zone, as a hint for clients that show it (X-HEARTH-TIMEZONE). */
   timeZone?: string;
+  /**
+   * Recurring series (ics-series.server.ts): times are written as wall clock in this zone (TZID, with
+   * a VTIMEZONE block per zone), not UTC. A master carries rrule/exdates and a duration; an override
+   * carries recurrenceId (the start the rule gave that occurrence) and its own start and end.
+   */
+  tzid?: string;
+  rrule?: string;
+  exdates?: readonly Date[];
+  recurrenceId?: Date;
 }
 
 /** Escapes a TEXT value: backslash, semicolon, comma and newlines. */
@@ -66,6 +78,40 @@ export function formatUtc(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
 
+/** DTSTART/DTEND in UTC, or for a series in its zone's wall clock with RRULE, EXDATE and RECURRENCE-ID. */
+function timeLines(e: IcsEvent): string[] {
+  if (!e.tzid) return [`DTSTART:${formatUtc(e.start)}`, `DTEND:${formatUtc(e.end)}`];
+  const local = (d: Date) => `;TZID=${e.tzid}:${formatLocal(d, e.tzid!)}`;
+  const lines = [`DTSTART${local(e.start)}`];
+  if (e.rrule) {
+    // A master: DURATION applies to every instance the rule makes (DTEND would be one instance's end).
+    lines.push(`DURATION:PT${Math.max(0, Math.round((e.end.getTime() - e.start.getTime()) / 1000))}S`, `RRULE:${e.rrule}`);
+    for (const d of e.exdates ?? []) lines.push(`EXDATE${local(d)}`);
+  } else {
+    lines.push(`DTEND${local(e.end)}`);
+  }
+  if (e.recurrenceId) lines.push(`RECURRENCE-ID${local(e.recurrenceId)}`);
+  return lines;
+}
+
+/** One VTIMEZONE per zone the series use, covering every date written in it. */
+function timezoneLines(events: readonly IcsEvent[]): string[] {
+  const ranges = new Map<string, { from: Date; to: Date }>();
+  for (const e of events) {
+    if (!e.tzid) continue;
+    const dates = [e.start, e.end, ...(e.exdates ?? []), ...(e.recurrenceId ? [e.recurrenceId] : [])];
+    const r = ranges.get(e.tzid) ?? { from: e.start, to: e.start };
+    for (const d of dates) {
+      if (d < r.from) r.from = d;
+      if (d > r.to) r.to = d;
+    }
+    // A master's rule runs on past its first instance (at most two years: decision 0021).
+    if (e.rrule) r.to = new Date(Math.max(r.to.getTime(), e.start.getTime() + 2 * 366 * 86_400_000));
+    ranges.set(e.tzid, r);
+  }
+  return [...ranges].flatMap(([zone, r]) => vtimezoneLines(zone, r.from, r.to));
+}
+
 function eventLines(e: IcsEvent, dtstamp: Date): string[] {
   const lines = [
     "BEGIN:VEVENT",
@@ -74,8 +120,7 @@ function eventLines(e: IcsEvent, dtstamp: Date): string[] {
     `DTSTAMP:${formatUtc(dtstamp)}`,
     `CREATED:${formatUtc(e.created)}`,
     `LAST-MODIFIED:${formatUtc(e.lastModified)}`,
-    `DTSTART:${formatUtc(e.start)}`,
-    `DTEND:${formatUtc(e.end)}`,
+    ...timeLines(e),
     `SUMMARY:${escapeText(e.status === "CANCELLED" ? `Cancelled: ${e.summary}` : e.summary)}`,
   ];
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
@@ -96,6 +141,7 @@ export function buildCalendar(opts: { name: string; events: readonly IcsEvent[];
     "CALSCALE:GREGORIAN",
     `METHOD:${opts.method ?? "PUBLISH"}`,
     `X-WR-CALNAME:${escapeText(opts.name)}`,
+    ...timezoneLines(opts.events),
     ...opts.events.flatMap((e) => eventLines(e, dtstamp)),
     "END:VCALENDAR",
   ];

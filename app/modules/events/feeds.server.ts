@@ -8,6 +8,7 @@ import { assertCan, type Actor } from "#app/policy.server";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
 import { baseEventQuery, toEventView, type EventView } from "./common.server";
 import { getEvent } from "./events.server";
+import { seriesIdOf, seriesViews, toCalendarEntries } from "./ics-series.server";
 
 const FEED_LIMIT = 500;
 
@@ -44,7 +45,11 @@ function toIcsEvent(e: EventView, origin: string, opts: { personal: boolean }): 
 /** "Add to calendar": one event; the online link only for those allowed to see it. */
 export async function eventCalendar(app: AppContext, viewer: Actor | null, eventId: string, origin: string) {
   const event = await getEvent(app, viewer, eventId);
-  return { event, ics: buildCalendar({ name: event.title, events: [toIcsEvent(event, origin, { personal: true })] }) };
+  // One occurrence of a series: the whole series as this viewer sees it (one master with its rule).
+  const seriesId = await seriesIdOf(app, event.id);
+  const list = seriesId ? await seriesViews(app, viewer, seriesId) : [event];
+  const entries = await toCalendarEntries(app, list, (e) => toIcsEvent(e, origin, { personal: true }));
+  return { event, ics: buildCalendar({ name: event.title, events: entries }) };
 }
 
 /**
@@ -68,10 +73,8 @@ export async function groupCalendar(app: AppContext, viewer: Actor | null, group
     .orderBy(asc(events.startsAt), asc(events.id))
     .limit(FEED_LIMIT);
   const list = rows.map((r) => toEventView(viewer, r)).filter((e) => e.permissions.view);
-  return {
-    group: { name: group.name },
-    ics: buildCalendar({ name: `${group.name} — Hearth events`, events: list.map((e) => toIcsEvent({ ...e, onlineUrl: null }, origin, { personal: false })) }),
-  };
+  const entries = await toCalendarEntries(app, list, (e) => toIcsEvent({ ...e, onlineUrl: null }, origin, { personal: false }));
+  return { group: { name: group.name }, ics: buildCalendar({ name: `${group.name} — Hearth events`, events: entries }) };
 }
 
 /** The viewer's personal feed token, or null when they have not created one (reads only: loaders use it). */
@@ -111,6 +114,18 @@ export async function resetFeedToken(app: AppContext, viewer: Actor | null): Pro
  * suspended owners: 404.
  */
 export async function userCalendar(app: AppContext, token: string, origin: string) {
+  const actor = await feedOwner(app, token);
+  const rows = await baseEventQuery(app, actor)
+    .where(and(inArray(eventRsvps.status, ["going", "waitlisted"]), gt(events.endsAt, new Date(Date.now() - 30 * 86_400_000))))
+    .orderBy(asc(events.startsAt), asc(events.id))
+    .limit(FEED_LIMIT);
+  const list = rows.map((r) => toEventView(actor, r)).filter((e) => e.permissions.view);
+  const entries = await toCalendarEntries(app, list, (e) => toIcsEvent(e, origin, { personal: true }));
+  return buildCalendar({ name: "My Hearth events", events: entries });
+}
+
+/** The active owner of a feed token, or 404 (unknown token, suspended owner). */
+async function feedOwner(app: AppContext, token: string): Promise<Actor> {
   const [owner] = await app.db
     .select({ id: users.id, siteRole: users.siteRole, status: users.status })
     .from(calendarFeeds)
@@ -118,11 +133,15 @@ export async function userCalendar(app: AppContext, token: string, origin: strin
     .where(eq(calendarFeeds.token, token))
     .limit(1);
   if (!owner || owner.status !== "active") throw NotFound("That calendar feed");
-  const actor: Actor = owner;
-  const rows = await baseEventQuery(app, actor)
-    .where(and(inArray(eventRsvps.status, ["going", "waitlisted"]), gt(events.endsAt, new Date(Date.now() - 30 * 86_400_000))))
-    .orderBy(asc(events.startsAt), asc(events.id))
-    .limit(FEED_LIMIT);
-  const list = rows.map((r) => toEventView(actor, r)).filter((e) => e.permissions.view);
-  return buildCalendar({ name: "My Hearth events", events: list.map((e) => toIcsEvent(e, origin, { personal: true })) });
+  return owner as Actor;
+}
+
+/**
+ * A group's feed behind its member's personal token (/calendar/<token>/groups/<slug>.ics): the way a
+ * calendar app (no cookies) follows a private group. The owner's access is asked again at every
+ * fetch, so leaving the group or a ban ends the feed at once; a new personal token ends it too.
+ */
+export async function groupTokenCalendar(app: AppContext, token: string, groupSlug: string, origin: string) {
+  const owner = await feedOwner(app, token);
+  return groupCalendar(app, owner, groupSlug, origin);
 }
