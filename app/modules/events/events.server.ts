@@ -12,9 +12,11 @@ import { groupVisibleSql } from "#app/policy-sql.server";
 import { joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import { toCsv } from "./csv.server";
 import type { EventInput, EventListQuery } from "./events.schema";
-import { baseEventQuery, countGoing, findEvent, lockEvent, toEventView, visibleToSql } from "./common.server";
+import { baseEventQuery, countGoing, findEvent, lockEvent, toEventView, visibleToSql, type EventView, type Tx } from "./common.server";
 import type { EventChange } from "./notify.server";
 import { placesLost, promoteFromWaitlist, queuePromotions, withdrawPlaces } from "./rsvps.server";
+import { demoteLatest, notifyDemoted } from "./attendees.server";
+import type { CapacityOverflow } from "./attendees.schema";
 import { refuseWatchedWords } from "#app/modules/safety/watched.server";
 import { askAboutPersonalData } from "#app/modules/safety/personal-data";
 
@@ -142,8 +144,27 @@ function insertEvent(app: AppContext, id: string, createdBy: string, input: Even
 }
 
 /** Edits an event; people who are going hear about changes to what, when, where or how. */
-export async function updateEvent(app: AppContext, viewer: Actor | null, eventId: string, input: EventInput, options: { confirmedPersonal?: boolean } = {}) {
+export async function updateEvent(
+  app: AppContext,
+  viewer: Actor | null,
+  eventId: string,
+  input: EventInput,
+  options: { confirmedPersonal?: boolean; /** Capacity below the people going: move the latest back to the waitlist, or refuse (default). */ overflow?: CapacityOverflow } = {},
+) {
   const before = await findEvent(app, viewer, eventId);
+  await checkEventEdit(app, viewer, before, input, options);
+  const changes = await eventChanges(app.db, before, input);
+  const result = await app.db.transaction((tx) => writeEventUpdate(tx, eventId, input, changes, {}, options.overflow));
+  await announceEventUpdate(app, viewer!.id, eventId, changes, result);
+  return { id: eventId };
+}
+
+/**
+ * The checks of an edit before anything is written (policy `event.edit`, organization, group,
+ * watched words, personal data). Split out of updateEvent so series scopes (series.server.ts) run
+ * the same checks, then write many rows with writeEventUpdate in one transaction.
+ */
+export async function checkEventEdit(app: AppContext, viewer: Actor | null, before: EventView, input: EventInput, options: { confirmedPersonal?: boolean } = {}) {
   assertCan(viewer, "event.edit", before.target, "That event");
   if (input.organizationId !== before.organizationId) {
     throw Invalid("An event can't move to another organization.", { organizationId: ["An event can't move to another organization."] });
@@ -154,7 +175,11 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
   if (input.title !== before.title || (input.description ?? "") !== (before.description ?? "")) {
     askAboutPersonalData([input.title, input.description], options.confirmedPersonal ?? false, "event");
   }
-  const [raw] = await app.db.select({ onlineUrl: events.onlineUrl }).from(events).where(eq(events.id, eventId));
+}
+
+/** What an edit changes that people who are going are told about. */
+export async function eventChanges(db: Tx | AppContext["db"], before: Pick<EventView, "id" | "title" | "startsAt" | "endsAt" | "timeZone" | "format" | "location" | "description">, input: EventInput) {
+  const [raw] = await db.select({ onlineUrl: events.onlineUrl }).from(events).where(eq(events.id, before.id));
   const changes: EventChange[] = [];
   if (input.title !== before.title) changes.push("title");
   if (input.startsAt.getTime() !== before.startsAt.getTime() || input.endsAt.getTime() !== before.endsAt.getTime() || input.timeZone !== before.timeZone) {
@@ -164,47 +189,72 @@ export async function updateEvent(app: AppContext, viewer: Actor | null, eventId
   if ((input.location ?? null) !== before.location) changes.push("place");
   if ((input.onlineUrl ?? null) !== (raw?.onlineUrl ?? null)) changes.push("link");
   if (input.description !== before.description) changes.push("description");
-  const rescheduled = input.startsAt.getTime() !== before.startsAt.getTime();
-  const { sequence, promoted } = await app.db.transaction(async (tx) => {
-    const locked = await lockEvent(tx, eventId);
-    if (locked.status === "cancelled") throw Conflict("This event has been cancelled; it can't be edited.");
-    const going = await countGoing(tx, eventId);
-    if (input.capacity !== null && input.capacity < going) {
-      throw Invalid("Capacity is below the number of people going.", {
-        capacity: [`${going} ${going === 1 ? "person is" : "people are"} already going: capacity can't be lower than that.`],
-      });
-    }
-    const [saved] = await tx
-      .update(events)
-      .set({
-        groupId: input.groupId,
-        title: input.title,
-        description: input.description,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        timeZone: input.timeZone,
-        format: input.format,
-        location: input.location,
-        onlineUrl: input.onlineUrl,
-        capacity: input.capacity,
-        registrationDeadline: input.registrationDeadline,
-        updatedAt: sql`now()`,
-        // Calendar apps keep their copy unless SEQUENCE grows; bumped in SQL so concurrent edits both count.
-        ...(changes.length > 0 ? { sequence: sql`${events.sequence} + 1` } : {}),
-        // A new start time is a new date to be reminded of (the reminders' keys carry the start).
-        ...(rescheduled ? { reminder24hSentAt: null, reminder1hSentAt: null } : {}),
-      })
-      .where(eq(events.id, eventId))
-      .returning({ sequence: events.sequence });
-    // Moving the event to another group can take it out of someone's sight: their place is released.
-    const released = await withdrawPlaces(tx, eventId, { ...locked, capacity: input.capacity, title: input.title, startsAt: input.startsAt }, await placesLost(tx, eventId));
-    const raised = input.startsAt.getTime() > Date.now() ? await promoteFromWaitlist(tx, eventId, input.capacity) : [];
-    return { sequence: saved!.sequence, promoted: [...released.promoted, ...raised] };
-  });
-  await queuePromotions(app, eventId, promoted);
-  // Going and waitlisted people who may still see the event hear of it (notify.server.ts).
-  if (changes.length > 0) await queueNotification(app, "events.notice", { change: "changed", eventId, sequence, what: changes, actorId: viewer!.id });
-  return { id: eventId };
+  return changes;
+}
+
+/**
+ * Writes one event's edit inside the caller's transaction (row locked, capacity checked, SEQUENCE
+ * bumped, places released or promoted). `extra` sets series columns (detached, series_id) in the same
+ * update. Once committed, announce it with announceEventUpdate.
+ */
+export async function writeEventUpdate(
+  tx: Tx,
+  eventId: string,
+  input: EventInput,
+  changes: readonly EventChange[],
+  extra: { detached?: boolean; seriesId?: string | null } = {},
+  /** Capacity below the people going: "move" the latest RSVPs back to the waitlist, else refuse. */
+  overflow: CapacityOverflow = "keep",
+) {
+  const locked = await lockEvent(tx, eventId);
+  if (locked.status === "cancelled") throw Conflict("This event has been cancelled; it can't be edited.");
+  const rescheduled = input.startsAt.getTime() !== locked.startsAt.getTime();
+  const going = await countGoing(tx, eventId);
+  const over = input.capacity !== null && input.capacity < going;
+  if (over && overflow !== "move") {
+    throw Invalid("Capacity is below the number of people going.", {
+      capacity: [
+        `${going} ${going === 1 ? "person is" : "people are"} already going: capacity can't be lower than that, unless you choose to move the latest RSVPs back to the waitlist.`,
+      ],
+    });
+  }
+  const demoted = over ? await demoteLatest(tx, eventId, input.capacity!) : [];
+  const [saved] = await tx
+    .update(events)
+    .set({
+      groupId: input.groupId,
+      title: input.title,
+      description: input.description,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      timeZone: input.timeZone,
+      format: input.format,
+      location: input.location,
+      onlineUrl: input.onlineUrl,
+      capacity: input.capacity,
+      registrationDeadline: input.registrationDeadline,
+      updatedAt: sql`now()`,
+      ...extra,
+      // Calendar apps keep their copy unless SEQUENCE grows; bumped in SQL so concurrent edits both count.
+      ...(changes.length > 0 ? { sequence: sql`${events.sequence} + 1` } : {}),
+      // A new start time is a new date to be reminded of (the reminders' keys carry the start).
+      ...(rescheduled ? { reminder24hSentAt: null, reminder1hSentAt: null } : {}),
+    })
+    .where(eq(events.id, eventId))
+    .returning({ sequence: events.sequence });
+  // Moving the event to another group can take it out of someone's sight: their place is released.
+  const released = await withdrawPlaces(tx, eventId, { ...locked, capacity: input.capacity, title: input.title, startsAt: input.startsAt }, await placesLost(tx, eventId));
+  const raised = input.startsAt.getTime() > Date.now() ? await promoteFromWaitlist(tx, eventId, input.capacity) : [];
+  const promoted = [...released.promoted, ...raised];
+  return { sequence: saved!.sequence, promoted, demoted: demoted.filter((u) => !promoted.includes(u)) };
+}
+
+/** After an edit committed: the promoted are told, and going and waitlisted people who may still see the event hear of the change (notify.server.ts). */
+export async function announceEventUpdate(app: AppContext, actorId: string, eventId: string, changes: EventChange[], result: { sequence: number; promoted: string[]; demoted?: string[] }) {
+  await queuePromotions(app, eventId, result.promoted);
+  // Moved back to the waitlist by a lower capacity: told at once (event_demoted).
+  await notifyDemoted(app, eventId, result.demoted ?? [], actorId);
+  if (changes.length > 0) await queueNotification(app, "events.notice", { change: "changed", eventId, sequence: result.sequence, what: changes, actorId });
 }
 
 /** Cancels an event everywhere (page, listing, ICS: STATUS:CANCELLED), recording who did it. */
@@ -225,29 +275,34 @@ export async function cancelEvent(app: AppContext, viewer: Actor | null, eventId
   return { id: eventId };
 }
 
-/** Organizers' view: who is going and who is waiting, in order (display names only). */
+/** Organizers' view: who is going, who is waiting (in order), maybe and not going (display names only). */
 export async function listAttendees(app: AppContext, viewer: Actor | null, eventId: string) {
   const event = await getEvent(app, viewer, eventId);
   assertCan(viewer, "event.viewAttendees", event.target, "That event");
   const rows = await app.db
-    .select({ displayName: users.displayName, status: eventRsvps.status, since: eventRsvps.createdAt })
+    .select({ userId: eventRsvps.userId, displayName: users.displayName, status: eventRsvps.status, since: eventRsvps.createdAt, checkedInAt: eventRsvps.checkedInAt })
     .from(eventRsvps)
     .innerJoin(users, eq(users.id, eventRsvps.userId))
-    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted"])))
+    .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.status, ["going", "waitlisted", "maybe", "not_going"])))
     .orderBy(asc(eventRsvps.seq))
     .limit(ATTENDEE_LIMIT);
   return {
     event,
     going: rows.filter((r) => r.status === "going"),
     waitlist: rows.filter((r) => r.status === "waitlisted"),
+    maybe: rows.filter((r) => r.status === "maybe"),
+    notGoing: rows.filter((r) => r.status === "not_going"),
   };
 }
 
-/** The attendee list as CSV (status, position, display name, since), safe to open in a spreadsheet. */
+/** The attendee list as CSV (status, position, display name, since, attended), safe to open in a spreadsheet. */
 export async function attendeesCsv(app: AppContext, viewer: Actor | null, eventId: string) {
-  const { event, going, waitlist } = await listAttendees(app, viewer, eventId);
-  const rows: (string | number)[][] = [["status", "position", "display_name", "rsvp_at_utc"]];
-  going.forEach((r, i) => rows.push(["going", i + 1, r.displayName, r.since.toISOString()]));
-  waitlist.forEach((r, i) => rows.push(["waitlisted", i + 1, r.displayName, r.since.toISOString()]));
+  const { event, going, waitlist, maybe, notGoing } = await listAttendees(app, viewer, eventId);
+  const rows: (string | number)[][] = [["status", "position", "display_name", "rsvp_at_utc", "attended"]];
+  // attended: yes/no for people going (checked in on the day or not), empty for everyone else.
+  going.forEach((r, i) => rows.push(["going", i + 1, r.displayName, r.since.toISOString(), r.checkedInAt ? "yes" : "no"]));
+  waitlist.forEach((r, i) => rows.push(["waitlisted", i + 1, r.displayName, r.since.toISOString(), ""]));
+  maybe.forEach((r) => rows.push(["maybe", "", r.displayName, r.since.toISOString(), ""]));
+  notGoing.forEach((r) => rows.push(["not_going", "", r.displayName, r.since.toISOString(), ""]));
   return { event, csv: toCsv(rows) };
 }
