@@ -15,6 +15,8 @@ import { LIBRARY_PAGE_SIZE, parseTags, REVIEW_DUE_MONTHS, type LibraryQuery, typ
 import { storageFor } from "./storage.server";
 import type { UploadOutcome } from "./upload.server";
 import { afterResourceCommit, afterResourceWrite, type SavedResource } from "./saved.server";
+import { bestPageColumns, pageMatchOf, resourceOrPagesMatch, resourceSearchRank } from "./pdf-search.server";
+import { lockForVersion } from "./versions.server";
 import { refuseWatchedWords } from "#app/modules/safety/watched.server";
 
 /**
@@ -175,7 +177,8 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
     };
   }
   const tsq = sql`websearch_to_tsquery('english', ${q})`;
-  const rank = sql<number>`ts_rank(${resources.search}, ${tsq})`;
+  // PDFs' pages count too (pdf-search.server.ts).
+  const rank = resourceSearchRank(tsq);
   const cursor = decodeCursor(query.after, ["number", "text"]);
   const cursorRank = cursor && typeof cursor[0] === "number" && Number.isFinite(cursor[0]) ? cursor[0] : null;
   const keyset =
@@ -183,7 +186,7 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
       ? or(sql`${rank} < ${cursorRank}::real`, and(sql`${rank} = ${cursorRank}::real`, gt(resources.id, String(cursor[1]))))
       : undefined;
   const rows = await baseResourceQuery(app, viewer)
-    .where(and(sql`${resources.search} @@ ${tsq}`, filters, keyset))
+    .where(and(resourceOrPagesMatch(tsq), filters, keyset))
     .orderBy(desc(rank), asc(resources.id))
     .limit(LIBRARY_PAGE_SIZE + 1);
   // Highlights for this page only, in a second bounded query (ts_headline is costly; never per row).
@@ -196,6 +199,7 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
           rank,
           title: sql<string>`ts_headline('english', translate(${resources.title}, ${SNIPPET_STRIP}, ''), ${tsq}, ${TITLE_OPTIONS})`,
           snippet: sql<string>`ts_headline('english', translate(${resources.summary} || E'\n' || ${resources.body}, ${SNIPPET_STRIP}, ''), ${tsq}, ${HEADLINE_OPTIONS})`,
+          ...bestPageColumns(tsq),
         })
         .from(resources)
         .where(sql`${resources.id} in ${ids}`)
@@ -208,7 +212,9 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
     resources: page
       .map((r) => {
         const h = byId.get(r.id);
-        return { ...toResourceView(viewer, r, now), match: h ? { title: snippetParts(h.title), snippet: snippetParts(h.snippet) } : null };
+        const page = pageMatchOf(h);
+        const match = h ? { title: snippetParts(h.title), snippet: page?.snippet ?? snippetParts(h.snippet), page: page?.page ?? null } : null;
+        return { ...toResourceView(viewer, r, now), match };
       })
       .filter((r) => r.permissions.view),
     nextCursor: rows.length > LIBRARY_PAGE_SIZE && last && lastRank !== undefined ? encodeCursor([Number(lastRank), last.id]) : null,
@@ -257,7 +263,8 @@ export async function listLibraryOrganizations(app: AppContext, viewer: Actor | 
   return rows;
 }
 
-async function findResource(app: AppContext, viewer: Actor | null, resourceId: string) {
+/** One resource as the viewer sees it (target and permissions), no policy check: callers ask. */
+export async function findResource(app: AppContext, viewer: Actor | null, resourceId: string) {
   const [row] = await baseResourceQuery(app, viewer).where(eq(resources.id, resourceId)).limit(1);
   if (!row) throw NotFound("That resource");
   return toResourceView(viewer, row);
@@ -423,7 +430,14 @@ async function insertResource(app: AppContext, viewerId: string, input: Resource
 }
 
 /** Edits a resource (its kind and organization stay); a document may get a new file. */
-export async function updateResource(app: AppContext, viewer: Actor | null, resourceId: string, input: ResourceInput, upload: UploadOutcome | null = null) {
+export async function updateResource(
+  app: AppContext,
+  viewer: Actor | null,
+  resourceId: string,
+  input: ResourceInput,
+  upload: UploadOutcome | null = null,
+  options: { restoredFrom?: number } = {},
+) {
   const before = await findResource(app, viewer, resourceId);
   assertCan(viewer, "library.edit", before.target, "That resource");
   if (input.organizationId !== before.organizationId) {
@@ -436,9 +450,11 @@ export async function updateResource(app: AppContext, viewer: Actor | null, reso
   const file = before.kind === "document" && upload?.ok ? await storeUpload(app, upload) : null;
   const [old] = file ? await app.db.select({ fileKey: resources.fileKey }).from(resources).where(eq(resources.id, resourceId)) : [];
   const content = contentOf(before.kind, input);
-  const saved = savedOf(resourceId, before.organizationId, before.kind, viewer!.id, content, file !== null);
+  const saved = { ...savedOf(resourceId, before.organizationId, before.kind, viewer!.id, content, file !== null), restoredFrom: options.restoredFrom };
   try {
     await app.db.transaction(async (tx) => {
+      // Locks the row (concurrent saves take version numbers in turn) and keeps a pre-versions resource's content as version 1.
+      await lockForVersion(tx, resourceId);
       await tx
         .update(resources)
         .set({ ...content, ...(file ?? {}), updatedAt: sql`now()` })

@@ -9,6 +9,8 @@ import { Invalid, NotFound } from "#app/lib/errors";
 import { actionFailure, actionSuccess, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { categoryLabels, kindLabels, ResourceActionSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
 import { bookmarkResource, getResource, restoreResource, retireResource, reviewResource, unbookmarkResource } from "#app/modules/library/library.server";
+import { countVersions } from "#app/modules/library/history.server";
+import { can } from "#app/policy.server";
 import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.resource.title} — Library — Hearth` : "Library — Hearth" }];
@@ -19,7 +21,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
   return loaderWork(async () => {
     const r = await getResource(context.app, context.viewer, id);
+    const versions = can(context.viewer, "library.viewHistory", r.target) ? await countVersions(context.app, r.id) : null;
     return {
+      versions,
       resource: {
         id: r.id,
         kind: r.kind,
@@ -107,7 +111,7 @@ function formatSize(bytes: number) {
 const typeNames: Record<string, string> = { "application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image" };
 
 export default function ResourcePage() {
-  const { resource: r, related, signedIn } = useLoaderData<typeof loader>();
+  const { resource: r, related, signedIn, versions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const organizer = r.permissions.review || r.permissions.restore;
@@ -205,6 +209,11 @@ export default function ResourcePage() {
         {r.permissions.edit ? (
           <ButtonLink to={`/library/${r.id}/edit`} variant="secondary">
             Edit
+          </ButtonLink>
+        ) : null}
+        {versions !== null ? (
+          <ButtonLink to={`/library/${r.id}/history`} variant="secondary">
+            History ({versions === 1 ? "1 version" : `${versions} versions`})
           </ButtonLink>
         ) : null}
         {r.permissions.review ? (
