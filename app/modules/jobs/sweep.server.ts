@@ -3,6 +3,7 @@ import type { AppContext } from "#app/lib/app-context.server";
 import { logError } from "#app/lib/log.server";
 import { retentionSweep } from "#app/modules/chat/retention.server";
 import { remindEvents } from "#app/modules/events/reminders.server";
+import { rsvpDigestSweep } from "#app/modules/events/rsvp-digest.server";
 import { remindReviews } from "#app/modules/library/review-reminders.server";
 import { digestSweep } from "#app/modules/notifications/digest.server";
 import { dueEmailSweep } from "#app/modules/notifications/email.server";
@@ -20,6 +21,7 @@ export const sweeps: Record<string, Sweep> = {
   "notifications.due-email": dueEmailSweep,
   "notifications.digest": digestSweep,
   "events.reminders": remindEvents,
+  "events.rsvp-digest": rsvpDigestSweep,
   "library.review": remindReviews,
   "chat.retention": retentionSweep,
 };
