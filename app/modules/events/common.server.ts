@@ -19,6 +19,12 @@ export type Tx = Transaction;
 const goingCount = sql<number>`(
   select count(*)::int from ${eventRsvps} r where r.event_id = ${events.id} and r.status = 'going'
 )`;
+const maybeCount = sql<number>`(
+  select count(*)::int from ${eventRsvps} r where r.event_id = ${events.id} and r.status = 'maybe'
+)`;
+const notGoingCount = sql<number>`(
+  select count(*)::int from ${eventRsvps} r where r.event_id = ${events.id} and r.status = 'not_going'
+)`;
 const waitlistCount = sql<number>`(
   select count(*)::int from ${eventRsvps} r where r.event_id = ${events.id} and r.status = 'waitlisted'
 )`;
@@ -67,6 +73,8 @@ export function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | nul
       rsvpStatus: eventRsvps.status,
       goingCount,
       waitlistCount,
+      maybeCount,
+      notGoingCount,
       waitlistPosition,
     })
     .from(events)
@@ -88,7 +96,8 @@ export function targetOf(row: TargetRow, now: Date): EventTarget {
   const orgRole: OrgRole | null = row.orgRole ?? null;
   const group = optionalGroupTargetOf(row);
   const closed = now.getTime() >= row.startsAt.getTime() || (!!row.registrationDeadline && now.getTime() > row.registrationDeadline.getTime());
-  const rsvp = row.rsvpStatus === "going" || row.rsvpStatus === "waitlisted" ? row.rsvpStatus : null;
+  // A cancelled RSVP is no reply; maybe and not going are replies that hold no place (decision 0021).
+  const rsvp = row.rsvpStatus === null || row.rsvpStatus === "cancelled" ? null : row.rsvpStatus;
   return { kind: "event", orgRole, group, event: { cancelled: row.status === "cancelled", closed }, rsvp };
 }
 
@@ -99,6 +108,8 @@ export function toEventView(viewer: Actor | null, row: EventRow, now = new Date(
     edit: can(viewer, "event.edit", target),
     cancel: can(viewer, "event.cancel", target),
     rsvp: can(viewer, "event.rsvp", target),
+    respond: can(viewer, "event.respond", target),
+    manageAttendees: can(viewer, "event.manageAttendees", target),
     cancelRsvp: can(viewer, "event.cancelRsvp", target),
     viewAttendees: can(viewer, "event.viewAttendees", target),
     viewOnlineLink: can(viewer, "event.viewOnlineLink", target),
@@ -131,6 +142,9 @@ export function toEventView(viewer: Actor | null, row: EventRow, now = new Date(
     group: row.groupId && row.groupSlug ? { id: row.groupId, slug: row.groupSlug, name: row.groupName ?? "", visibility: row.groupVisibility } : null,
     goingCount: row.goingCount,
     waitlistCount: row.waitlistCount,
+    maybeCount: row.maybeCount,
+    /** Shown to organizers only (a member's "no" is not the room's business). */
+    notGoingCount: permissions.viewAttendees ? row.notGoingCount : null,
     spotsLeft: row.capacity === null ? null : Math.max(0, row.capacity - row.goingCount),
     myRsvp: target.rsvp,
     waitlistPosition: target.rsvp === "waitlisted" ? row.waitlistPosition : null,

@@ -122,6 +122,8 @@ export type EventInput = z.output<ReturnType<typeof eventFormSchema>>;
 export const EventActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("rsvp") }),
   z.object({ intent: z.literal("cancel-rsvp") }),
+  // Maybe / not going (decision 0021: neither takes a place).
+  z.object({ intent: z.literal("respond"), answer: z.enum(["maybe", "not_going"], { errorMap: () => ({ message: "Choose going, maybe or not going." }) }) }),
   z.object({ intent: z.literal("cancel-event"), confirm: z.literal("yes", { errorMap: () => ({ message: "Tick the box to confirm." }) }) }),
 ]);
 

@@ -24,6 +24,9 @@ const noticeData = z.discriminatedUnion("change", [
   z.object({ change: z.literal("changed"), eventId: id, sequence: z.number().int().min(0), what: z.array(z.enum(EVENT_CHANGES)).min(1).max(EVENT_CHANGES.length), actorId: id }),
   z.object({ change: z.literal("cancelled"), eventId: id, actorId: id }),
   z.object({ change: z.literal("promoted"), eventId: id, userIds: z.array(id).min(1).max(PROMOTED_PER_JOB) }),
+  // Organizer acts (attendees.server.ts): `key` makes each act its own notice (a retried job adds nothing).
+  z.object({ change: z.literal("removed"), eventId: id, userIds: z.array(id).min(1).max(PROMOTED_PER_JOB), actorId: id, key: id }),
+  z.object({ change: z.literal("demoted"), eventId: id, userIds: z.array(id).min(1).max(PROMOTED_PER_JOB), actorId: id, key: id }),
 ]);
 export type EventNoticeData = z.infer<typeof noticeData>;
 
@@ -49,7 +52,14 @@ export const eventNoticeSource = {
       .where(
         and(
           eq(eventRsvps.eventId, data.eventId),
-          data.change === "promoted" ? and(eq(eventRsvps.status, "going"), inArray(eventRsvps.userId, data.userIds)) : inArray(eventRsvps.status, ["going", "waitlisted"]),
+          data.change === "promoted"
+            ? and(eq(eventRsvps.status, "going"), inArray(eventRsvps.userId, data.userIds))
+            : // Still removed / still moved back when the job runs (re-joined since: nothing to tell).
+              data.change === "removed"
+              ? and(eq(eventRsvps.status, "cancelled"), inArray(eventRsvps.userId, data.userIds))
+              : data.change === "demoted"
+                ? and(eq(eventRsvps.status, "waitlisted"), inArray(eventRsvps.userId, data.userIds))
+                : inArray(eventRsvps.status, ["going", "waitlisted"]),
         ),
       );
     // Only those who may still see the event now (the policy, per person, as every event notice asks).
@@ -65,6 +75,20 @@ export const eventNoticeSource = {
         title: `A place opened up: you are going to "${event.title}"`,
         body: "You were on the waitlist and now have a place. If you can't make it, please cancel so the next person can go.",
         dedupeKey: `promoted:${data.eventId}:${h.seq}`,
+      }));
+    }
+    if (data.change === "removed" || data.change === "demoted") {
+      const removed = data.change === "removed";
+      return told.map((h) => ({
+        ...base,
+        kind: removed ? "event_removed" : "event_demoted",
+        recipients: [h.userId],
+        actorId: data.actorId,
+        title: removed ? `The organizers removed your RSVP to "${event.title}"` : `You are back on the waitlist for "${event.title}"`,
+        body: removed
+          ? "You no longer have a place or a spot on the waitlist. If you think this is a mistake, contact the organizers."
+          : "The organizers reduced the number of places and the latest RSVPs went back to the waitlist. You'll get a place automatically if one opens up.",
+        dedupeKey: `${data.change}:${data.eventId}:${data.key}`,
       }));
     }
     const ids = (status: "going" | "waitlisted") => told.filter((h) => h.status === status).map((h) => h.userId);

@@ -6,6 +6,7 @@ import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { assertCan, can, type Actor } from "#app/policy.server";
 import { countGoing, findEvent, lockEvent, targetsFor, type LockedEvent, type Tx } from "./common.server";
 import { PROMOTED_PER_JOB } from "./notify.server";
+import { recordRsvpChange, type RsvpChange } from "./rsvp-changes.server";
 
 /** RSVPs: going, the waitlist, withdrawing, promotion from the waitlist, and releasing places people may no longer hold. */
 
@@ -25,7 +26,7 @@ export async function placesLost(tx: Tx, eventId: string, userIds?: readonly str
  * event, the waitlist moves up in the same transaction. Call with the event row locked; once it
  * committed, tell the promoted with queuePromotions.
  */
-export async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEvent, userIds: readonly string[]) {
+export async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEvent, userIds: readonly string[], change: Extract<RsvpChange, "cancelled" | "removed"> = "cancelled") {
   if (userIds.length === 0) return { withdrawn: [], promoted: [] };
   const live = await tx
     .select({ userId: eventRsvps.userId, status: eventRsvps.status })
@@ -37,6 +38,7 @@ export async function withdrawPlaces(tx: Tx, eventId: string, locked: LockedEven
     .update(eventRsvps)
     .set({ status: "cancelled", updatedAt: sql`now()` })
     .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, withdrawn.map((w) => w.userId))));
+  await recordRsvpChange(tx, eventId, withdrawn.map((w) => w.userId), change);
   const freed = withdrawn.some((w) => w.status === "going") && locked.status === "scheduled" && Date.now() < locked.startsAt.getTime();
   const promoted = freed ? await promoteFromWaitlist(tx, eventId, locked.capacity) : [];
   return { withdrawn, promoted };
@@ -63,6 +65,7 @@ export async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: num
         .update(eventRsvps)
         .set({ status: "cancelled", updatedAt: sql`now()` })
         .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, [...lost])));
+      await recordRsvpChange(tx, eventId, [...lost], "cancelled");
     }
     const up = next.map((n) => n.userId).filter((u) => !lost.has(u));
     if (up.length > 0) {
@@ -70,6 +73,7 @@ export async function promoteFromWaitlist(tx: Tx, eventId: string, capacity: num
         .update(eventRsvps)
         .set({ status: "going", updatedAt: sql`now()` })
         .where(and(eq(eventRsvps.eventId, eventId), inArray(eventRsvps.userId, up), eq(eventRsvps.status, "waitlisted")));
+      await recordRsvpChange(tx, eventId, up, "going");
       ids.push(...up);
       free -= up.length;
     }
@@ -86,6 +90,11 @@ export async function queuePromotions(app: AppContext, eventId: string, userIds:
   }
 }
 
+/** Going and waitlisted hold or wait for a place; maybe, not going and cancelled never do (decision 0021). */
+export function holdsOrWaits(status: string | null | undefined): status is "going" | "waitlisted" {
+  return status === "going" || status === "waitlisted";
+}
+
 export type RsvpResult = { status: "going" | "waitlisted" | "maybe" | "not_going"; position: number | null };
 
 /**
@@ -95,7 +104,7 @@ export type RsvpResult = { status: "going" | "waitlisted" | "maybe" | "not_going
  */
 export async function rsvpToEvent(app: AppContext, viewer: Actor | null, eventId: string): Promise<RsvpResult> {
   const event = await findEvent(app, viewer, eventId);
-  if (event.myRsvp && event.permissions.view) return { status: event.myRsvp, position: event.waitlistPosition };
+  if (holdsOrWaits(event.myRsvp) && event.permissions.view) return { status: event.myRsvp, position: event.waitlistPosition };
   assertCan(viewer, "event.rsvp", event.target, "That event");
   const userId = viewer!.id;
   return app.db.transaction(async (tx) => {
@@ -109,7 +118,7 @@ export async function rsvpToEvent(app: AppContext, viewer: Actor | null, eventId
       .select({ status: eventRsvps.status, seq: eventRsvps.seq })
       .from(eventRsvps)
       .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId)));
-    if (existing && existing.status !== "cancelled") {
+    if (existing && holdsOrWaits(existing.status)) {
       return { status: existing.status, position: existing.status === "waitlisted" ? await positionOf(tx, eventId, existing.seq) : null };
     }
     const going = await countGoing(tx, eventId);
@@ -127,9 +136,51 @@ export async function rsvpToEvent(app: AppContext, viewer: Actor | null, eventId
         target: [eventRsvps.eventId, eventRsvps.userId],
         set: { status, seq, createdAt: sql`now()`, updatedAt: sql`now()` },
       });
+    await recordRsvpChange(tx, eventId, userId, status);
     return { status, position: status === "waitlisted" ? await positionOf(tx, eventId, seq) : null };
   });
 }
+
+/**
+ * Answers "maybe" or "not going", in the same locked transaction as rsvpToEvent. Neither takes a
+ * place nor joins the waitlist; a going member who answers so gives the place up and the first
+ * waitlisted person is promoted in the same transaction (told once it committed).
+ */
+export async function respondToEvent(app: AppContext, viewer: Actor | null, eventId: string, answer: "maybe" | "not_going"): Promise<{ previous: MyRsvpStatus | null; promoted: string[] }> {
+  const event = await findEvent(app, viewer, eventId);
+  if (event.myRsvp === answer && event.permissions.view) return { previous: answer, promoted: [] };
+  assertCan(viewer, "event.respond", event.target, "That event");
+  const userId = viewer!.id;
+  const result = await app.db.transaction(async (tx) => {
+    const locked = await lockEvent(tx, eventId);
+    const now = Date.now();
+    if (locked.status === "cancelled") throw Conflict("This event has been cancelled.");
+    if (now >= locked.startsAt.getTime() || (locked.registrationDeadline && now > locked.registrationDeadline.getTime())) {
+      throw Conflict("RSVPs for this event are closed.");
+    }
+    const [existing] = await tx
+      .select({ status: eventRsvps.status })
+      .from(eventRsvps)
+      .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId)));
+    const previous = existing && existing.status !== "cancelled" ? existing.status : null;
+    if (previous === answer) return { previous, promoted: [] };
+    const [bumped] = await tx
+      .update(events)
+      .set({ rsvpSeq: sql`${events.rsvpSeq} + 1` })
+      .where(eq(events.id, eventId))
+      .returning({ seq: events.rsvpSeq });
+    await tx
+      .insert(eventRsvps)
+      .values({ eventId, userId, status: answer, seq: bumped!.seq })
+      .onConflictDoUpdate({ target: [eventRsvps.eventId, eventRsvps.userId], set: { status: answer, seq: bumped!.seq, updatedAt: sql`now()` } });
+    await recordRsvpChange(tx, eventId, userId, answer);
+    const promoted = previous === "going" ? await promoteFromWaitlist(tx, eventId, locked.capacity) : [];
+    return { previous, promoted };
+  });
+  await queuePromotions(app, eventId, result.promoted);
+  return result;
+}
+type MyRsvpStatus = "going" | "waitlisted" | "maybe" | "not_going";
 
 async function positionOf(tx: Tx, eventId: string, seq: number): Promise<number> {
   const [row] = await tx
@@ -143,7 +194,7 @@ async function positionOf(tx: Tx, eventId: string, seq: number): Promise<number>
  * Withdraws the viewer's RSVP. When a going member leaves a scheduled event that hasn't started,
  * the first waitlisted person is promoted in the same transaction (and told so once it committed).
  */
-export async function cancelRsvp(app: AppContext, viewer: Actor | null, eventId: string): Promise<{ previous: "going" | "waitlisted" | null; promoted: string[] }> {
+export async function cancelRsvp(app: AppContext, viewer: Actor | null, eventId: string): Promise<{ previous: "going" | "waitlisted" | "maybe" | "not_going" | null; promoted: string[] }> {
   const event = await findEvent(app, viewer, eventId);
   if (!event.myRsvp && event.permissions.view && viewer) return { previous: null, promoted: [] };
   assertCan(viewer, "event.cancelRsvp", event.target, "That event");
@@ -151,7 +202,16 @@ export async function cancelRsvp(app: AppContext, viewer: Actor | null, eventId:
   const result = await app.db.transaction(async (tx) => {
     const locked = await lockEvent(tx, eventId);
     const { withdrawn, promoted } = await withdrawPlaces(tx, eventId, locked, [userId]);
-    return { previous: withdrawn[0]?.status ?? null, promoted };
+    if (withdrawn[0]) return { previous: withdrawn[0].status, promoted };
+    // A "maybe" or "not going" holds no place: withdrawing it only clears the reply.
+    const [reply] = await tx
+      .select({ status: eventRsvps.status })
+      .from(eventRsvps)
+      .where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId), inArray(eventRsvps.status, ["maybe", "not_going"])));
+    if (!reply) return { previous: null, promoted };
+    await tx.update(eventRsvps).set({ status: "cancelled", updatedAt: sql`now()` }).where(and(eq(eventRsvps.eventId, eventId), eq(eventRsvps.userId, userId)));
+    await recordRsvpChange(tx, eventId, userId, "cancelled");
+    return { previous: reply.status as "maybe" | "not_going", promoted };
   });
   await queuePromotions(app, eventId, result.promoted);
   return result;

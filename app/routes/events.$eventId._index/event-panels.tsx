@@ -1,4 +1,4 @@
-import type { MyRsvp } from "#app/modules/events/events.schema";
+import { rsvpLabels, type MyRsvp } from "#app/modules/events/events.schema";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
@@ -12,12 +12,15 @@ interface PanelEvent {
   spotsLeft: number | null;
   goingCount: number;
   waitlistCount: number;
+  maybeCount: number;
+  /** Null unless the viewer is an organizer. */
+  notGoingCount: number | null;
   myRsvp: MyRsvp | null;
   waitlistPosition: number | null;
   closed: boolean;
   started: boolean;
   deadline: string | null;
-  permissions: { rsvp: boolean; cancelRsvp: boolean; edit: boolean; cancel: boolean };
+  permissions: { rsvp: boolean; respond: boolean; cancelRsvp: boolean; edit: boolean; cancel: boolean; viewAttendees: boolean; manageAttendees: boolean };
 }
 
 function useResult() {
@@ -40,7 +43,9 @@ export function RsvpPanel({ event, signedIn }: { event: PanelEvent; signedIn: bo
         {event.capacity === null
           ? `${event.goingCount} going · no limit on places`
           : `${event.spotsLeft} of ${event.capacity} ${event.capacity === 1 ? "place" : "places"} left · ${event.goingCount} going`}
+        {event.maybeCount > 0 ? ` · ${event.maybeCount} maybe` : ""}
         {event.waitlistCount > 0 ? ` · ${event.waitlistCount} on the waitlist` : ""}
+        {event.notGoingCount ? ` · ${event.notGoingCount} not going` : ""}
       </p>
       {event.deadline && event.status === "scheduled" ? <p>RSVPs close {event.deadline}.</p> : null}
       <p className="text-lg font-semibold" data-testid="my-status">
@@ -48,8 +53,12 @@ export function RsvpPanel({ event, signedIn }: { event: PanelEvent; signedIn: bo
           ? "You are going."
           : event.myRsvp === "waitlisted"
             ? `You are on the waitlist: number ${event.waitlistPosition}. You'll get a place automatically if one opens up.`
-            : signedIn
-              ? "You have not replied yet."
+            : event.myRsvp === "maybe"
+              ? "You answered maybe. Maybe doesn't hold a place."
+              : event.myRsvp === "not_going"
+                ? "You answered not going."
+                : signedIn
+                  ? "You have not replied yet."
               : null}
       </p>
       <FormErrors errors={errors} />
@@ -62,14 +71,7 @@ export function RsvpPanel({ event, signedIn }: { event: PanelEvent; signedIn: bo
         </p>
       ) : (
         <div className="flex flex-wrap gap-3">
-          {event.permissions.rsvp ? (
-            <Form method="post">
-              <input type="hidden" name="intent" value="rsvp" />
-              <Button type="submit" disabled={busy}>
-                {full ? "Join the waitlist" : "I'm going"}
-              </Button>
-            </Form>
-          ) : null}
+          {event.permissions.respond ? <ReplyChoices event={event} full={full} busy={busy} /> : null}
           {event.permissions.cancelRsvp && !event.started ? (
             <Form method="post">
               <input type="hidden" name="intent" value="cancel-rsvp" />
@@ -82,6 +84,37 @@ export function RsvpPanel({ event, signedIn }: { event: PanelEvent; signedIn: bo
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * Going / Maybe / Not going: three toggle buttons (aria-pressed marks the current reply), each its
+ * own form post, so they work with the keyboard and without JavaScript.
+ */
+function ReplyChoices({ event, full, busy }: { event: PanelEvent; full: boolean; busy: boolean }) {
+  const holds = event.myRsvp === "going" || event.myRsvp === "waitlisted";
+  const choices = [
+    { key: "going", label: holds ? rsvpLabels[event.myRsvp as "going" | "waitlisted"] : full ? "Join the waitlist" : "I'm going", pressed: holds, fields: { intent: "rsvp" } },
+    { key: "maybe", label: "Maybe", pressed: event.myRsvp === "maybe", fields: { intent: "respond", answer: "maybe" } },
+    { key: "not_going", label: "Not going", pressed: event.myRsvp === "not_going", fields: { intent: "respond", answer: "not_going" } },
+  ];
+  return (
+    <div role="group" aria-labelledby="reply-label" className="flex flex-wrap items-center gap-3">
+      <span id="reply-label" className="w-full text-lg font-semibold">
+        Your reply
+      </span>
+      {choices.map((c) => (
+        <Form method="post" key={c.key}>
+          {Object.entries(c.fields).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <Button type="submit" variant={c.pressed ? "primary" : "secondary"} aria-pressed={c.pressed} disabled={busy}>
+            {c.pressed ? <span aria-hidden="true">✓</span> : null}
+            {c.label}
+          </Button>
+        </Form>
+      ))}
+    </div>
   );
 }
 
@@ -125,7 +158,13 @@ export function AttendeeLists({ eventId, going, waitlist }: { eventId: string; g
       <h2 id="attendees-title" className="text-2xl">
         Who is coming
       </h2>
-      <p>
+      <p className="flex flex-wrap gap-x-6">
+        <Link to={`/events/${eventId}/attendees`} className="inline-flex min-h-11 items-center font-semibold">
+          Manage attendees
+        </Link>
+        <Link to={`/events/${eventId}/check-in`} className="inline-flex min-h-11 items-center font-semibold">
+          Check-in
+        </Link>
         <a href={`/events/${eventId}/attendees.csv`} download className="inline-flex min-h-11 items-center font-semibold">
           Download the attendee list (CSV)
         </a>

@@ -10,7 +10,7 @@ import { renderMarkdown } from "#app/lib/markdown.server";
 import { eventTimes, formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { EventActionSchema, EventIdSchema } from "#app/modules/events/events.schema";
 import { cancelEvent, getEvent, listAttendees } from "#app/modules/events/events.server";
-import { cancelRsvp, rsvpToEvent } from "#app/modules/events/rsvps.server";
+import { cancelRsvp, respondToEvent, rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { AttendeeLists, OrganizerTools, RsvpPanel } from "./event-panels";
 import { z } from "zod";
 
@@ -38,6 +38,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
         spotsLeft: e.spotsLeft,
         goingCount: e.goingCount,
         waitlistCount: e.waitlistCount,
+        maybeCount: e.maybeCount,
+        notGoingCount: e.notGoingCount,
         myRsvp: e.myRsvp,
         waitlistPosition: e.waitlistPosition,
         closed: e.closed,
@@ -70,9 +72,14 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         message = r.status === "going" ? "You are going. See you there!" : `The event is full: you are number ${r.position} on the waitlist.`;
         break;
       }
+      case "respond": {
+        await respondToEvent(context.app, viewer, id, submission.value.answer);
+        message = submission.value.answer === "maybe" ? "You answered maybe. Maybe doesn't hold a place: choose Going to take one." : "You answered not going. Thanks for letting the organizers know.";
+        break;
+      }
       case "cancel-rsvp": {
         const r = await cancelRsvp(context.app, viewer, id);
-        message = r.previous === "waitlisted" ? "You have left the waitlist." : "Your RSVP is cancelled.";
+        message = r.previous === "waitlisted" ? "You have left the waitlist." : r.previous === "going" ? "Your RSVP is cancelled." : "Your reply is withdrawn.";
         break;
       }
       case "cancel-event":
