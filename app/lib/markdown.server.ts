@@ -145,7 +145,6 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "strong", "em", "del", "s", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr", "table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4", "span", "img"],
   allowedClasses: { span: ["mention"] },
   allowedAttributes: { a: ["href", "rel"], ol: ["start"], th: ["align"], td: ["align"], h2: ["id"], h3: ["id"], h4: ["id"], img: ["src", "alt", "loading"] },
-  allowedEmptyAttributes: ["alt"],
   // An <img> survives only with a library image's address (the renderer makes no other; this is the backstop).
   exclusiveFilter: (frame) => frame.tag === "img" && !GUIDE_IMAGE_SRC.test(frame.attribs.src ?? ""),
   allowedSchemes: ["http", "https", "mailto"],
