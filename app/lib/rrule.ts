@@ -182,7 +182,7 @@ function nthWeekdayIn(year: number, month: number, n: number, day: Weekday): Dat
  * The instant a clock in `zone` shows this wall time; a time inside a spring-forward gap takes the
  * offset from before the gap (02:30 → 03:30), per RFC 5545 §3.3.5.
  */
-function localInstant(year: number, month: number, day: number, hour: number, minute: number, zone: string): Date {
+export function localInstant(year: number, month: number, day: number, hour: number, minute: number, zone: string): Date {
   const r = wallClockToUtc(`${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`, zone);
   if (r.ok) return r.instant;
   const asUtc = Date.UTC(year, month - 1, day, hour, minute);

@@ -202,7 +202,7 @@ export async function writeEventUpdate(
   eventId: string,
   input: EventInput,
   changes: readonly EventChange[],
-  extra: { detached?: boolean; seriesId?: string | null } = {},
+  extra: { detached?: boolean; seriesId?: string | null; recurrenceId?: Date | null } = {},
   /** Capacity below the people going: "move" the latest RSVPs back to the waitlist, else refuse. */
   overflow: CapacityOverflow = "keep",
 ) {
