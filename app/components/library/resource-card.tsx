@@ -20,7 +20,8 @@ export interface ResourceCardData {
   organization: { slug: string; name: string; verified: boolean };
   group: { slug: string; name: string; private: boolean } | null;
   organizer: boolean;
-  match: { title: SnippetPart[]; snippet: SnippetPart[] } | null;
+  /** page: the PDF page whose text matched best (the snippet is from it). */
+  match: { title: SnippetPart[]; snippet: SnippetPart[]; page?: number | null } | null;
 }
 
 /** One resource in a list: title link, kind, category, organization, review stamp, summary or search snippet. */
@@ -48,6 +49,13 @@ export function ResourceCard({ r, headingLevel = 2 }: { r: ResourceCardData; hea
       </p>
       {r.match ? (
         <p className="text-base">
+          {r.match.page ? (
+            // The file itself, opened at the page (a document link, not a client route).
+            <a href={`/library/${r.id}/file#page=${r.match.page}`} className="mr-1 inline-flex min-h-11 items-center font-semibold underline">
+              Page {r.match.page}
+              <span className="sr-only"> of {r.title}</span>:
+            </a>
+          ) : null}
           <Highlighted parts={r.match.snippet} />
         </p>
       ) : r.summaryHtml ? (

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { AppContext } from "#app/lib/app-context.server";
 import type { Queue } from "pg-boss";
+import { extractTextJob } from "#app/modules/library/pdf-text.server";
 import { exportExpireJob, exportFailedJob, exportJob } from "#app/modules/accounts/export/build.server";
 import { mailJob } from "#app/modules/mail/job.server";
 import { notificationEmailJob } from "#app/modules/notifications/email.server";
@@ -28,6 +29,7 @@ export const jobHandlers = {
   "jobs.sweep": sweepJob,
   "notifications.fanout": fanoutJob,
   "notifications.email": notificationEmailJob,
+  "library.extract-text": extractTextJob,
 } satisfies Record<string, JobDefinition<z.ZodTypeAny>>;
 
 export type JobName = keyof typeof jobHandlers;

@@ -146,7 +146,7 @@ function groupVisibleSql(viewer: Actor | null, groupIdCol: SQL, orgIdCol: SQL) {
 
 /**
  * The library listing: newest first, keyset-paginated on (created_at, id); with `q`, full-text
- * search over title, summary and guide body (websearch syntax), ranked, keyset on (rank, id), with
+ * search over title, summary, guide body and PDF pages (websearch syntax), ranked, keyset on (rank, id), with
  * highlighted title and snippet. Filters by category and organization slug. One query.
  */
 export async function listResources(app: AppContext, viewer: Actor | null, query: Partial<LibraryQuery> = {}, now = new Date()) {

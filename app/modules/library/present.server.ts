@@ -3,7 +3,7 @@ import type { ResourceView } from "./library.server";
 import type { SnippetPart } from "#app/lib/search-snippets";
 
 /** A resource as a list card (plain JSON for loaders); the summary is rendered by THE markdown renderer. */
-export function toCard(r: ResourceView & { match?: { title: SnippetPart[]; snippet: SnippetPart[] } | null }) {
+export function toCard(r: ResourceView & { match?: { title: SnippetPart[]; snippet: SnippetPart[]; page?: number | null } | null }) {
   return {
     id: r.id,
     kind: r.kind,
