@@ -10,6 +10,9 @@ import { readResourceSubmission } from "#app/modules/library/form.server";
 import { ResourceFormSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
 import { getResource, listCuratorChoices, updateResource } from "#app/modules/library/library.server";
 import { discardUpload } from "#app/modules/library/upload.server";
+import { checkReviewer, currentReviewerOf, listReviewerChoices, saveReviewer } from "#app/modules/library/reviewer.server";
+import { ReviewerField } from "#app/components/library/reviewer-field";
+import { can } from "#app/policy.server";
 import { formTiming } from "#app/components/ui/field";
 import { z } from "zod";
 
@@ -24,8 +27,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const r = await getResource(context.app, viewer, id);
     if (!r.permissions.edit) throw Forbidden("Only the organization's staff can change this resource.");
     const curators = (await listCuratorChoices(context.app, viewer)).filter((c) => c.id === r.organizationId);
+    const reviewerId = await currentReviewerOf(context.app, r.id);
+    const reviewers = can(viewer, "library.assignReviewer", r.target) ? await listReviewerChoices(context.app, r.organizationId, reviewerId) : null;
     return {
       curators,
+      reviewers,
       resource: {
         id: r.id,
         kind: r.kind,
@@ -38,6 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         url: r.url ?? "",
         tags: r.tags.join(", "),
         fileName: r.file?.name,
+        reviewerId: reviewerId ?? "",
       },
     };
   });
@@ -50,7 +57,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     if (read.fileError) return formFailure(read.submission, read.fileError);
     if (!read.input) return formInvalid(read.submission);
+    // The reviewer is checked before anything is saved, and saved after the rest (a wrong choice stores nothing).
+    const reviewer = await checkReviewer(context.app, viewer, id, read.input.reviewerId);
     await updateResource(context.app, viewer, id, read.input, read.relevantUpload);
+    await saveReviewer(context.app, reviewer);
     return redirect(`/library/${id}`);
   } catch (e) {
     return formFailure(read.submission, e);
@@ -60,7 +70,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditResource() {
-  const { curators, resource } = useLoaderData<typeof loader>();
+  const { curators, resource, reviewers } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { fileName, id, ...defaults } = resource;
@@ -82,6 +92,7 @@ export default function EditResource() {
       </h1>
       <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="space-y-5">
         <ResourceFormFields form={form} fields={fields} kind={resource.kind} curators={curators} organizationLocked replacingFile={fileName} />
+        {reviewers ? <ReviewerField meta={fields.reviewerId} choices={reviewers} /> : null}
         <Button type="submit" disabled={busy}>
           {busy ? "Saving…" : "Save changes"}
         </Button>

@@ -30,6 +30,8 @@ const FileFieldSchema = z.any().superRefine((value, ctx) => {
 });
 /** A resource not reviewed for this long shows "review due" to organizers. */
 export const REVIEW_DUE_MONTHS = 12;
+/** A resource's reviewer is reminded this many days before its review is due (and again when overdue). */
+export const REVIEW_SOON_DAYS = 30;
 export const LIBRARY_PAGE_SIZE = 20;
 
 export const resourceKinds = ["link", "guide", "document"] as const;
@@ -97,6 +99,8 @@ export const ResourceFormSchema = z
     body: z.string().trim().max(RESOURCE_BODY_MAX, `Use at most ${RESOURCE_BODY_MAX.toLocaleString("en-GB")} characters for the guide.`).optional(),
     url: HttpUrlSchema.optional(),
     tags: TagsSchema,
+    /** Edit form: the staff member who reviews it (checked against the organization's team on the server); empty: all staff. */
+    reviewerId: z.string().max(64, "Choose a reviewer from the list.").optional(),
     /** Document: the file input (size checked in the browser; type checked by content on the server, never by name). */
     file: FileFieldSchema.optional(),
   })
