@@ -12,6 +12,9 @@ import { EventActionSchema, EventIdSchema } from "#app/modules/events/events.sch
 import { cancelEvent, getEvent, listAttendees } from "#app/modules/events/events.server";
 import { cancelRsvp, respondToEvent, rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { AttendeeLists, OrganizerTools, RsvpPanel } from "./event-panels";
+import { discussionData, openDiscussionAction } from "./discussion.server";
+import { DiscussionLinks } from "./discussion-link";
+import { OrganizerExtrasPanel } from "./organizer-tools";
 import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.title} — Hearth events` : "Event not found — Hearth" }];
@@ -24,6 +27,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     const e = await getEvent(context.app, context.viewer, id);
     const attendees = e.permissions.viewAttendees ? await listAttendees(context.app, context.viewer, id) : null;
     return {
+      ...(await discussionData(context.app, context.viewer, e)),
       signedIn: context.viewer !== null,
       event: {
         id: e.id,
@@ -62,7 +66,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { eventId: id } = requireParams(params, EventParams);
   const viewer = requireViewer(context, request);
-  const submission = parseWithZod(await readForm(request), { schema: EventActionSchema });
+  const form = await readForm(request);
+  if (form.get("intent") === "open-discussion") return openDiscussionAction(context.app, viewer, id, form);
+  const submission = parseWithZod(form, { schema: EventActionSchema });
   if (submission.status !== "success") return formInvalid(submission, { message: null });
   try {
     let message: string;
@@ -94,7 +100,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function EventPage() {
-  const { event, attendees, signedIn } = useLoaderData<typeof loader>();
+  const { event, attendees, signedIn, discussion, organizerExtras } = useLoaderData<typeof loader>();
   const cancelled = event.status === "cancelled";
   return (
     <article aria-labelledby="event-title" className="space-y-6">
@@ -165,7 +171,9 @@ export default function EventPage() {
           <MarkdownContent html={event.descriptionHtml} />
         </section>
       ) : null}
+      <DiscussionLinks links={discussion} />
       {event.permissions.edit || event.permissions.cancel ? <OrganizerTools event={event} /> : null}
+      <OrganizerExtrasPanel eventId={event.id} extras={organizerExtras} />
       {attendees ? <AttendeeLists eventId={event.id} going={attendees.going} waitlist={attendees.waitlist} /> : null}
     </article>
   );
