@@ -5,6 +5,7 @@ import { Badge, VerifiedBadge } from "#app/components/ui/badge";
 import type { SnippetPart } from "#app/lib/search-snippets";
 import { categoryLabels, kindLabels, type ResourceCategory, type ResourceKind } from "#app/modules/library/library.schema";
 import { ReviewStamp } from "./review-stamp";
+import { TagChips } from "./tag-chips";
 
 export interface ResourceCardData {
   id: string;
@@ -61,12 +62,7 @@ export function ResourceCard({ r, headingLevel = 2 }: { r: ResourceCardData; hea
       ) : r.summaryHtml ? (
         <MarkdownContent html={r.summaryHtml} />
       ) : null}
-      {r.tags.length ? (
-        <p className="text-sm text-stone-700 dark:text-stone-300">
-          <span className="sr-only">Tags: </span>
-          {r.tags.map((t) => `#${t}`).join(" ")}
-        </p>
-      ) : null}
+      <TagChips tags={r.tags} size="sm" />
     </article>
   );
 }

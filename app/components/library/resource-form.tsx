@@ -2,6 +2,7 @@ import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata, ty
 import { GroupField, OrganizationField } from "#app/components/organizations/staff-fields";
 import { FieldShell, inputClass } from "#app/components/ui/field";
 import { FormErrors } from "#app/components/ui/form-errors";
+import { GUIDE_BODY_HINT, GuideImageAdder } from "./guide-image-adder";
 import { MARKDOWN_HINT } from "#app/components/ui/markdown-content";
 import { categoryLabels, resourceCategories, type ResourceKind } from "#app/modules/library/library.schema";
 
@@ -73,9 +74,12 @@ export function ResourceFormFields({
         <textarea {...summaryProps} rows={3} className={inputClass(!!fields.summary.errors?.length)} />
       </FieldShell>
       {kind === "guide" ? (
-        <FieldShell label="Guide" meta={fields.body} hint={MARKDOWN_HINT}>
-          <textarea {...bodyProps} rows={14} className={inputClass(!!fields.body.errors?.length)} />
-        </FieldShell>
+        <>
+          <FieldShell label="Guide" meta={fields.body} hint={GUIDE_BODY_HINT}>
+            <textarea {...bodyProps} rows={14} className={inputClass(!!fields.body.errors?.length)} />
+          </FieldShell>
+          <GuideImageAdder bodyId={fields.body.id} />
+        </>
       ) : null}
       <FieldShell label="Tags (optional)" meta={fields.tags} hint="Separated by commas, e.g. botox, posture. Threads and events with these words are shown alongside.">
         {input(fields.tags, "text", true)}

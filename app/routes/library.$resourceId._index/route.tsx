@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { ReviewStamp } from "#app/components/library/review-stamp";
+import { TagChips } from "#app/components/library/tag-chips";
 import { Badge, VerifiedBadge } from "#app/components/ui/badge";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
@@ -180,18 +181,14 @@ export default function ResourcePage() {
 
       {r.kind === "guide" && r.bodyHtml ? (
         <>
-          {r.contents.length >= 2 ? <GuideContents headings={r.contents} /> : null}
+          {r.contents.length >= 3 ? <GuideContents headings={r.contents} /> : null}
           <section aria-label="Guide">
             <MarkdownContent html={r.bodyHtml} />
           </section>
         </>
       ) : null}
 
-      {r.tags.length ? (
-        <p className="text-base">
-          Tags: {r.tags.map((t) => `#${t}`).join(" ")}
-        </p>
-      ) : null}
+      <TagChips tags={r.tags} />
 
       <div className="flex flex-wrap gap-3">
         {r.permissions.bookmark ? (
