@@ -101,4 +101,75 @@ describe(`library review reminders (sweep "library.review", moving clock) on ${t
     expect((await notices(owner.id)).length).toBe(before + 1);
     expect((await notices(mod.id)).length).toBe(2);
   });
+
+  it("a reviewer on the team is reminded 30 days before due and again when overdue (once each); staff hear nothing; a review starts over", async () => {
+    const base = new Date(NOW.getTime() + 10 * 365 * DAY);
+    const stamp = monthsBefore(base, 11); // due in about a month from base
+    const due = new Date(stamp);
+    due.setUTCMonth(due.getUTCMonth() + 12);
+    await resource("lr-rev", "org-lr", stamp, { reviewerId: mod.id });
+    const ownerBefore = (await notices(owner.id)).length;
+    const modBefore = (await notices(mod.id)).length;
+    const fresh = async (userId: string, before: number) => (await notices(userId)).slice(before).map((n) => n.dedupeKey);
+
+    // 31 days before due: nothing yet.
+    await sweepAt(new Date(due.getTime() - 31 * DAY));
+    expect(await fresh(mod.id, modBefore)).toEqual([]);
+    // 30 days before: the reviewer alone, once however often the sweep runs.
+    await sweepAt(new Date(due.getTime() - 30 * DAY));
+    await sweepAt(new Date(due.getTime() - 20 * DAY));
+    await Promise.all([sweepAt(new Date(due.getTime() - DAY)), runSweeps(t.app)]);
+    expect(await fresh(mod.id, modBefore)).toEqual([`review-soon:lr-rev:${stamp.toISOString()}`]);
+    const [soon] = (await notices(mod.id)).slice(modBefore);
+    expect(soon!.title).toMatch(/^“Guide lr-rev” is due for review by \d{1,2} \w+ \d{4}$/);
+    expect(soon!.link).toBe("/library/lr-rev");
+    // Overdue: the reviewer again, once.
+    await sweepAt(due);
+    await sweepAt(new Date(due.getTime() + 5 * DAY));
+    expect(await fresh(mod.id, modBefore)).toEqual([`review-soon:lr-rev:${stamp.toISOString()}`, `review:lr-rev:${stamp.toISOString()}`]);
+    expect(await fresh(owner.id, ownerBefore)).toEqual([]);
+
+    // Marked reviewed: both stages again for the new stamp, not before.
+    const reviewedAt = new Date(due.getTime() + 6 * DAY);
+    await reviewResource(t.app, owner, "lr-rev", reviewedAt);
+    const nextDue = new Date(reviewedAt);
+    nextDue.setUTCMonth(nextDue.getUTCMonth() + 12);
+    await sweepAt(new Date(nextDue.getTime() - 31 * DAY));
+    expect(await fresh(mod.id, modBefore)).toHaveLength(2);
+    await sweepAt(new Date(nextDue.getTime() - 29 * DAY));
+    await sweepAt(nextDue);
+    expect((await fresh(mod.id, modBefore)).slice(2)).toEqual([`review-soon:lr-rev:${reviewedAt.toISOString()}`, `review:lr-rev:${reviewedAt.toISOString()}`]);
+    expect(await fresh(owner.id, ownerBefore)).toEqual([]);
+  });
+
+  it("a reviewer who left the team gets nothing: no early reminder, and the staff are told when overdue", async () => {
+    const base = new Date(NOW.getTime() + 15 * 365 * DAY);
+    const stamp = monthsBefore(base, 11);
+    const due = new Date(stamp);
+    due.setUTCMonth(due.getUTCMonth() + 12);
+    const gone = await createMember(t.app, "Gone");
+    await t.app.db.insert(organizationMembers).values({ organizationId: "org-lr", userId: gone.id, role: "moderator" });
+    await resource("lr-left", "org-lr", stamp, { reviewerId: gone.id });
+    await t.app.db.delete(organizationMembers).where(eq(organizationMembers.userId, gone.id));
+    const ownerBefore = (await notices(owner.id)).length;
+
+    await sweepAt(new Date(due.getTime() - 29 * DAY));
+    expect(await notices(gone.id)).toEqual([]);
+    expect((await notices(owner.id)).length).toBe(ownerBefore);
+    await sweepAt(due);
+    await sweepAt(new Date(due.getTime() + DAY));
+    expect(await notices(gone.id)).toEqual([]);
+    expect((await notices(owner.id)).slice(ownerBefore)).toEqual([{ title: "“Guide lr-left” is due for review", link: "/library/lr-left", dedupeKey: `review:lr-left:${stamp.toISOString()}` }]);
+    expect((await notices(mod.id)).map((n) => n.dedupeKey)).toContain(`review:lr-left:${stamp.toISOString()}`);
+  });
+
+  it("several due at once for one reviewer: one notice linking to their list on the upkeep page", async () => {
+    const later = new Date(NOW.getTime() + 20 * 365 * DAY);
+    const before = (await notices(mod.id)).length;
+    const ownerBefore = (await notices(owner.id)).length;
+    for (const id of ["lr-m1", "lr-m2"]) await resource(id, "org-lr", monthsBefore(later, 13), { reviewerId: mod.id });
+    await sweepAt(later);
+    expect((await notices(mod.id)).slice(before).map(({ title, link }) => ({ title, link }))).toEqual([{ title: "2 resources you review are due for review", link: "/organizations/org-lr/library?mine=1" }]);
+    expect((await notices(owner.id)).length).toBe(ownerBefore);
+  });
 });
