@@ -9,7 +9,9 @@ import { Button } from "#app/components/ui/button";
 import { Forbidden } from "#app/lib/errors";
 import { formFailure, formInvalid, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
 import { timeZoneList } from "#app/lib/time";
-import { eventFormSchema } from "#app/modules/events/events.schema";
+import { seriesFormSchema } from "#app/modules/events/series.schema";
+import { createSeries } from "#app/modules/events/series.server";
+import { RepeatFields } from "#app/components/events/repeat-fields";
 import { createEvent, listOrganizerChoices } from "#app/modules/events/events.server";
 import { formTiming } from "#app/components/ui/field";
 
@@ -30,10 +32,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const formData = await readForm(request);
-  const submission = parseWithZod(formData, { schema: eventFormSchema({ requireFuture: true }) });
+  const submission = parseWithZod(formData, { schema: seriesFormSchema({ requireFuture: true }) });
   if (submission.status !== "success") return formInvalid(submission);
   try {
-    const { id } = await createEvent(context.app, viewer, submission.value, { confirmedPersonal: ConfirmPersonalSchema.parse(formData.get("confirmPersonal") ?? undefined) });
+    const { event, repeat } = submission.value;
+    const confirmedPersonal = ConfirmPersonalSchema.parse(formData.get("confirmPersonal") ?? undefined);
+    const { id } = repeat ? await createSeries(context.app, viewer, event, repeat.rrule, { confirmedPersonal }) : await createEvent(context.app, viewer, event, { confirmedPersonal });
     return redirect(`/events/${id}`);
   } catch (e) {
     return formFailure(submission, e);
@@ -47,8 +51,8 @@ export default function NewEvent() {
   const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
     lastResult: lastResult ?? null,
-    defaultValue: { organizationId: organizers[0]?.id ?? "", groupId, timeZone: "UTC", format: "online" },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: eventFormSchema({ requireFuture: true }) }),
+    defaultValue: { organizationId: organizers[0]?.id ?? "", groupId, timeZone: "UTC", format: "online", repeat: "none", repeatEnds: "count" },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: seriesFormSchema({ requireFuture: true }) }),
     ...formTiming,
   });
   return (
@@ -63,6 +67,7 @@ export default function NewEvent() {
       </h1>
       <Form method="post" {...getFormProps(form)} className="space-y-5">
         <EventFormFields form={form} fields={fields} organizers={organizers} zones={zones} defaultToBrowserZone={!lastResult} organizationLocked={false} />
+        <RepeatFields fields={fields} />
         {confirmMessage ? <PersonalDataCheck message={confirmMessage} textareaId={fields.description.id} answer={lastResult} busy={busy} confirmLabel="Post anyway" editLabel="Edit the description" /> : null}
         <Button type="submit" disabled={busy}>
           {busy ? "Posting…" : "Post event"}

@@ -15,6 +15,8 @@ import { AttendeeLists, OrganizerTools, RsvpPanel } from "./event-panels";
 import { discussionData, openDiscussionAction } from "./discussion.server";
 import { DiscussionLinks } from "./discussion-link";
 import { OrganizerExtrasPanel } from "./organizer-tools";
+import { seriesAction, seriesData } from "./series-panel.server";
+import { SeriesPanel } from "./series-panel";
 import { z } from "zod";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.title} — Hearth events` : "Event not found — Hearth" }];
@@ -28,6 +30,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     const attendees = e.permissions.viewAttendees ? await listAttendees(context.app, context.viewer, id) : null;
     return {
       ...(await discussionData(context.app, context.viewer, e)),
+      ...(await seriesData(context.app, context.viewer, e)),
       signedIn: context.viewer !== null,
       event: {
         id: e.id,
@@ -68,6 +71,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const form = await readForm(request);
   if (form.get("intent") === "open-discussion") return openDiscussionAction(context.app, viewer, id, form);
+  if (String(form.get("intent")).endsWith("-series")) return seriesAction(context.app, viewer, id, form);
   const submission = parseWithZod(form, { schema: EventActionSchema });
   if (submission.status !== "success") return formInvalid(submission, { message: null });
   try {
@@ -100,7 +104,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function EventPage() {
-  const { event, attendees, signedIn, discussion, organizerExtras } = useLoaderData<typeof loader>();
+  const { event, attendees, signedIn, discussion, organizerExtras, series } = useLoaderData<typeof loader>();
   const cancelled = event.status === "cancelled";
   return (
     <article aria-labelledby="event-title" className="space-y-6">
@@ -154,6 +158,7 @@ export default function EventPage() {
         ) : null}
       </section>
       <RsvpPanel event={event} signedIn={signedIn} />
+      <SeriesPanel series={series} />
       <p className="flex flex-wrap gap-3">
         <a
           href={`/events/${event.id}/calendar.ics`}
