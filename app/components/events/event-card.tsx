@@ -19,6 +19,8 @@ export interface EventCardData {
   group: { slug: string; name: string } | null;
   spotsLeft: number | null;
   myRsvp: MyRsvp | null;
+  /** An occurrence of a recurring series. */
+  inSeries?: boolean;
 }
 
 /** One event in a listing: an <article> named by its title (never carries the online link). */
@@ -37,6 +39,7 @@ export function EventCard({ event }: { event: EventCardData }) {
       <div className="flex flex-wrap items-center gap-2">
         {event.status === "cancelled" ? <Badge tone="warning">Cancelled</Badge> : null}
         <Badge tone="brand">{formatNames[event.format]}</Badge>
+        {event.inSeries ? <Badge>Repeats</Badge> : null}
         {event.myRsvp === "going" ? <Badge tone="success">You are going</Badge> : null}
         {event.myRsvp === "waitlisted" ? <Badge>You are on the waitlist</Badge> : null}
         {event.status === "scheduled" && event.spotsLeft !== null ? (

@@ -61,6 +61,7 @@ export function baseEventQuery(app: AppContext | { db: Tx }, viewer: Actor | nul
       createdAt: events.createdAt,
       updatedAt: events.updatedAt,
       sequence: events.sequence,
+      seriesId: events.seriesId,
       cancelledAt: events.cancelledAt,
       cancelledByName,
       organization: { slug: organizations.slug, name: organizations.name, verified: sql<boolean>`${organizations.verifiedAt} is not null` },
@@ -138,6 +139,8 @@ export function toEventView(viewer: Actor | null, row: EventRow, now = new Date(
     updatedAt: row.updatedAt,
     /** iCalendar SEQUENCE: how many times what a calendar shows has changed. */
     sequence: row.sequence,
+    /** An occurrence of a recurring series (series.server.ts). */
+    inSeries: row.seriesId !== null,
     organization: row.organization,
     group: row.groupId && row.groupSlug ? { id: row.groupId, slug: row.groupSlug, name: row.groupName ?? "", visibility: row.groupVisibility } : null,
     goingCount: row.goingCount,
