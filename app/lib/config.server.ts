@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -75,6 +76,26 @@ const ConfigSchema = z.object({
     .optional(),
   /** The From address of every message, e.g. "Hearth <no-reply@example.org>"; required with SMTP_URL. */
   MAIL_FROM: z.string().min(3).max(200).optional(),
+  /**
+   * FOR TESTS ONLY: IP addresses the library's link check may connect to although they are private
+   * or loopback (comma separated, e.g. 127.0.0.1 for a local test server). Empty in production:
+   * the check never fetches private, loopback or link-local addresses (app/lib/ssrf.ts).
+   */
+  LINK_CHECK_ALLOW_ADDRESSES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      for (const a of list) {
+        if (!isIP(a)) {
+          ctx.addIssue({ code: "custom", message: `"${a}" is not an IP address` });
+          return z.NEVER;
+        }
+      }
+      return list;
+    }),
+  /** How long the link check gives one link, redirects included (ms). */
+  LINK_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, "SEED_DEMO" | "MAIL_FROM"> & { SEED_DEMO: boolean; MAIL_FROM: string };

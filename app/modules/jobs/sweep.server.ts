@@ -4,6 +4,7 @@ import { logError } from "#app/lib/log.server";
 import { retentionSweep } from "#app/modules/chat/retention.server";
 import { remindEvents } from "#app/modules/events/reminders.server";
 import { rsvpDigestSweep } from "#app/modules/events/rsvp-digest.server";
+import { linkCheckSweep } from "#app/modules/library/link-check.server";
 import { remindReviews } from "#app/modules/library/review-reminders.server";
 import { digestSweep } from "#app/modules/notifications/digest.server";
 import { dueEmailSweep } from "#app/modules/notifications/email.server";
@@ -23,6 +24,7 @@ export const sweeps: Record<string, Sweep> = {
   "events.reminders": remindEvents,
   "events.rsvp-digest": rsvpDigestSweep,
   "library.review": remindReviews,
+  "library.link-check": linkCheckSweep,
   "chat.retention": retentionSweep,
 };
 
