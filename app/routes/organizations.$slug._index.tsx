@@ -105,6 +105,7 @@ export default function OrganizationPage() {
       {org.permissions.staffPage ? (
         <p className="flex flex-wrap gap-4">
           <Link to="/moderation" className="inline-flex min-h-11 items-center">Moderation queue</Link>
+          <Link to={`/organizations/${org.slug}/library`} className="inline-flex min-h-11 items-center">Library upkeep</Link>
           {org.permissions.viewAudit ? (
             <Link to={`/organizations/${org.slug}/audit`} className="inline-flex min-h-11 items-center">Audit log</Link>
           ) : null}
