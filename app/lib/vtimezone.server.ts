@@ -36,7 +36,11 @@ export function zoneTransitions(zone: string, from: Date, to: Date): ZoneTransit
         if (offsetMinutes(new Date(mid * 1000), zone) === prevOffset) lo = mid;
         else hi = mid;
       }
-      out.push({ at: new Date(hi * 1000), fromMinutes: prevOffset, toMinutes: offsetMinutes(new Date(hi * 1000), zone) });
+      out.push({
+        at: new Date(hi * 1000),
+        fromMinutes: prevOffset,
+        toMinutes: offsetMinutes(new Date(hi * 1000), zone),
+      });
     }
     prevAt = at;
     prevOffset = offset;
@@ -81,7 +85,8 @@ export function vtimezoneLines(zone: string, from: Date, to: Date): string[] {
   ];
   const lines = ["BEGIN:VTIMEZONE", `TZID:${zone}`];
   lines.push(...component(first > standard ? "DAYLIGHT" : "STANDARD", formatAtOffset(start, first), first, first));
-  for (const t of transitions) lines.push(...component(t.toMinutes > standard ? "DAYLIGHT" : "STANDARD", formatAtOffset(t.at, t.fromMinutes), t.fromMinutes, t.toMinutes));
+  for (const t of transitions)
+    lines.push(...component(t.toMinutes > standard ? "DAYLIGHT" : "STANDARD", formatAtOffset(t.at, t.fromMinutes), t.fromMinutes, t.toMinutes));
   lines.push("END:VTIMEZONE");
   return lines;
 }

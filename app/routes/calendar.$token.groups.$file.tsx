@@ -20,5 +20,10 @@ const FileSchema = z
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { token, file: slug } = requireParams(params, z.object({ token: FeedTokenSchema, file: FileSchema }));
   const { ics } = await loaderWork(() => groupTokenCalendar(context.app, token, slug, new URL(request.url).origin));
-  return new Response(ics, { headers: { ...icsHeaders(`${slug}-events.ics`, "inline"), "Referrer-Policy": "no-referrer" } });
+  return new Response(ics, {
+    headers: {
+      ...icsHeaders(`${slug}-events.ics`, "inline"),
+      "Referrer-Policy": "no-referrer",
+    },
+  });
 }

@@ -7,17 +7,28 @@ import { eventTimes } from "#app/lib/time";
 import { EventListQuerySchema, eventFormats } from "#app/modules/events/events.schema";
 import { listEventFilters, listEvents, listOrganizerChoices } from "#app/modules/events/events.server";
 import { FilterSelect } from "#app/components/ui/filter-select";
+import { MonthCalendar } from "#app/components/events/month-calendar";
+import { GroupFeedField } from "#app/components/events/feed-address";
+import { EventViewQuerySchema } from "#app/modules/events/month.schema";
+import { chosenTimeZone, currentMonth, monthEvents } from "#app/modules/events/month.server";
+import { groupFeedFor } from "#app/modules/events/group-feed.server";
 
 export const meta: MetaFunction = () => [{ title: "Events — Hearth" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const query = EventListQuerySchema.parse(Object.fromEntries(url.searchParams));
+  const viewQuery = EventViewQuerySchema.parse(Object.fromEntries(url.searchParams));
+  const month = viewQuery.view === "month" ? (viewQuery.month ?? currentMonth()) : null;
   return loaderWork(async () => {
-    const [{ events, nextCursor }, filters, organizerOf] = await Promise.all([
-      listEvents(context.app, context.viewer, query),
+    const [{ events, nextCursor }, filters, organizerOf, calendar, groupFeed] = await Promise.all([
+      month ? { events: [] as Awaited<ReturnType<typeof listEvents>>["events"], nextCursor: null } : listEvents(context.app, context.viewer, query),
       listEventFilters(context.app, context.viewer),
       listOrganizerChoices(context.app, context.viewer),
+      month
+        ? Promise.all([monthEvents(context.app, context.viewer, month, query), chosenTimeZone(context.app, context.viewer)]).then(([list, zone]) => ({ month, events: list, zone }))
+        : null,
+      query.group ? groupFeedFor(context.app, context.viewer, query.group, url.origin) : null,
     ]);
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...query, after: nextCursor ?? undefined })) if (v) next.set(k, String(v));
@@ -34,19 +45,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         group: e.group ? { slug: e.group.slug, name: e.group.name } : null,
         spotsLeft: e.spotsLeft,
         myRsvp: e.myRsvp,
+        inSeries: e.inSeries,
       })),
       nextHref: nextCursor ? `/events?${next.toString()}` : null,
       filters,
       canCreate: organizerOf.length > 0,
       signedIn: context.viewer !== null,
+      calendar,
+      groupFeed,
+      thisMonth: currentMonth(),
     };
   });
 }
 
 
 export default function EventsPage() {
-  const { query, events, nextHref, filters, canCreate, signedIn } = useLoaderData<typeof loader>();
+  const { query, events, nextHref, filters, canCreate, signedIn, calendar, groupFeed, thisMonth } = useLoaderData<typeof loader>();
   const past = query.when === "past";
+  const viewHref = (month: string | null) => {
+    const p = new URLSearchParams();
+    if (month) {
+      p.set("view", "month");
+      p.set("month", month);
+    }
+    for (const k of ["group", "organization", "format"] as const) if (query[k]) p.set(k, query[k]);
+    return `/events?${p.toString()}`;
+  };
   const filterParams = (when: string) => {
     const p = new URLSearchParams();
     if (when !== "upcoming") p.set("when", when);
@@ -58,7 +82,7 @@ export default function EventsPage() {
     <section aria-labelledby="events-title" className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 id="events-title" className="text-4xl">
-          {past ? "Past events" : "Upcoming events"}
+          {calendar ? "Event calendar" : past ? "Past events" : "Upcoming events"}
         </h1>
         <div className="flex flex-wrap gap-3">
           {canCreate ? <ButtonLink to="/events/new">Post an event</ButtonLink> : null}
@@ -69,6 +93,15 @@ export default function EventsPage() {
           ) : null}
         </div>
       </div>
+      <nav aria-label="List or month" className="flex flex-wrap gap-3">
+        <Link to={viewHref(null)} aria-current={calendar ? undefined : "page"} className="inline-flex min-h-11 items-center px-2 font-semibold">
+          List
+        </Link>
+        <Link to={viewHref(calendar?.month ?? thisMonth)} aria-current={calendar ? "page" : undefined} className="inline-flex min-h-11 items-center px-2 font-semibold">
+          Month
+        </Link>
+      </nav>
+      {calendar ? null : (
       <nav aria-label="Upcoming or past" className="flex flex-wrap gap-3">
         <Link to={filterParams("upcoming")} aria-current={past ? undefined : "page"} className="inline-flex min-h-11 items-center px-2 font-semibold">
           Upcoming
@@ -77,8 +110,15 @@ export default function EventsPage() {
           Past events
         </Link>
       </nav>
+      )}
       <Form method="get" className="flex flex-wrap items-end gap-4 rounded-xl border-2 border-stone-300 p-4 dark:border-stone-600">
-        {past ? <input type="hidden" name="when" value="past" /> : null}
+        {past && !calendar ? <input type="hidden" name="when" value="past" /> : null}
+        {calendar ? (
+          <>
+            <input type="hidden" name="view" value="month" />
+            <input type="hidden" name="month" value={calendar.month} />
+          </>
+        ) : null}
         <FilterSelect
           id="filter-group"
           name="group"
@@ -107,7 +147,10 @@ export default function EventsPage() {
           Show events
         </Button>
       </Form>
-      {events.length === 0 ? (
+      {groupFeed ? <GroupFeedField feed={groupFeed} /> : null}
+      {calendar ? (
+        <MonthCalendar month={calendar.month} events={calendar.events} chosenZone={calendar.zone} hrefFor={viewHref} />
+      ) : events.length === 0 ? (
         <p className="text-lg">{past ? "No past events match." : "No upcoming events match. Try other filters, or look at past events."}</p>
       ) : (
         <ul aria-label={past ? "Past events" : "Upcoming events"} className="space-y-4">

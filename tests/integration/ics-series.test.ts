@@ -28,8 +28,20 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
     t = await createTestApp();
     await t.app.db.insert(organizations).values({ id: "org-s", slug: "org-s", name: "Org S" });
     await t.app.db.insert(groups).values([
-      { id: "g-open", slug: "open-series", name: "Open series group", organizationId: "org-s" },
-      { id: "g-priv", slug: "private-series", name: "Private series group", organizationId: "org-s", visibility: "private", joinPolicy: "approval" },
+      {
+        id: "g-open",
+        slug: "open-series",
+        name: "Open series group",
+        organizationId: "org-s",
+      },
+      {
+        id: "g-priv",
+        slug: "private-series",
+        name: "Private series group",
+        organizationId: "org-s",
+        visibility: "private",
+        joinPolicy: "approval",
+      },
     ]);
     member = await createMember(t.app, "Series member");
   });
@@ -38,7 +50,13 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
   /** A series and its rows as helper code would write them: every occurrence at the same wall clock. */
   async function insertSeries(opts: { groupId: string; zone: string; rrule: string; local: string[]; hours?: number; title: string; onlineUrl?: string }) {
     const seriesId = newId(16);
-    await t.app.db.insert(eventSeries).values({ id: seriesId, organizationId: "org-s", groupId: opts.groupId, rrule: opts.rrule, timeZone: opts.zone });
+    await t.app.db.insert(eventSeries).values({
+      id: seriesId,
+      organizationId: "org-s",
+      groupId: opts.groupId,
+      rrule: opts.rrule,
+      timeZone: opts.zone,
+    });
     const rows = opts.local.map((local) => {
       const r = wallClockToUtc(local, opts.zone);
       if (!r.ok) throw new Error(local);
@@ -59,7 +77,11 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
       };
     });
     await t.app.db.insert(events).values(rows);
-    return { seriesId, ids: rows.map((r) => r.id), starts: rows.map((r) => r.startsAt) };
+    return {
+      seriesId,
+      ids: rows.map((r) => r.id),
+      starts: rows.map((r) => r.startsAt),
+    };
   }
 
   interface Instance {
@@ -102,7 +124,11 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
       }
       series.set(uid, { master, exdates, instances });
     }
-    return { zones: zones.map((z) => String(z.getFirstPropertyValue("tzid"))), vevents, series };
+    return {
+      zones: zones.map((z) => String(z.getFirstPropertyValue("tzid"))),
+      vevents,
+      series,
+    };
   }
 
   it("exports a Berlin series across the October change as one master, EXDATE for the cancelled one and an override for the moved one", async () => {
@@ -118,7 +144,13 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
     const moved = new Date(s.starts[3]!.getTime() + 1.5 * HOUR);
     await t.app.db
       .update(events)
-      .set({ detached: true, startsAt: moved, endsAt: new Date(moved.getTime() + 2 * HOUR), title: "Tuesday circle (late start)", sequence: 2 })
+      .set({
+        detached: true,
+        startsAt: moved,
+        endsAt: new Date(moved.getTime() + 2 * HOUR),
+        title: "Tuesday circle (late start)",
+        sequence: 2,
+      })
       .where(eq(events.id, s.ids[3]!));
 
     const { ics } = await groupCalendar(t.app, null, "open-series", ORIGIN);
@@ -133,7 +165,10 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
     const rows = await t.app.db.select().from(events).where(eq(events.seriesId, s.seriesId));
     const expected = rows
       .filter((r) => r.status !== "cancelled")
-      .map((r) => ({ start: r.startsAt.toISOString(), end: r.endsAt.toISOString() }))
+      .map((r) => ({
+        start: r.startsAt.toISOString(),
+        end: r.endsAt.toISOString(),
+      }))
       .sort((a, b) => a.start.localeCompare(b.start));
     expect(got.instances.map(({ start, end }) => ({ start, end }))).toEqual(expected);
     // Across the change the UTC instant moves by an hour, the Berlin clock stays at 18:00.
@@ -145,7 +180,12 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
     expect(got.exdates).toEqual([s.starts[2]!.toISOString()]);
     expect(got.instances.some((i) => i.start === s.starts[2]!.toISOString())).toBe(false);
     const override = got.instances.filter((i) => i.override);
-    expect(override).toEqual([expect.objectContaining({ start: moved.toISOString(), summary: "Tuesday circle (late start)" })]);
+    expect(override).toEqual([
+      expect.objectContaining({
+        start: moved.toISOString(),
+        summary: "Tuesday circle (late start)",
+      }),
+    ]);
     const overrideComp = expand(ics).vevents.find((v) => v.hasProperty("recurrence-id"))!;
     expect((overrideComp.getFirstPropertyValue("recurrence-id") as ICAL.Time).toJSDate().toISOString()).toBe(s.starts[3]!.toISOString());
     expect(overrideComp.getFirstPropertyValue("sequence")).toBe(2);
@@ -201,14 +241,36 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
   });
 
   it("serves a private group's feed behind the member's token while they are a member; 404 after they leave, for a wrong token and for a visitor's public .ics", async () => {
-    await insertSeries({ groupId: "g-priv", zone: "Europe/Berlin", rrule: "FREQ=WEEKLY;BYDAY=MO;COUNT=2", local: ["2030-12-02T10:00", "2030-12-09T10:00"], title: "Private Monday" });
+    await insertSeries({
+      groupId: "g-priv",
+      zone: "Europe/Berlin",
+      rrule: "FREQ=WEEKLY;BYDAY=MO;COUNT=2",
+      local: ["2030-12-02T10:00", "2030-12-09T10:00"],
+      title: "Private Monday",
+    });
     const insider = await createMember(t.app, "Insider");
-    await t.app.db.insert(groupMemberships).values({ groupId: "g-priv", userId: insider.id, role: "member", status: "active" });
+    await t.app.db.insert(groupMemberships).values({
+      groupId: "g-priv",
+      userId: insider.id,
+      role: "member",
+      status: "active",
+    });
     const token = await createFeedToken(t.app, insider);
-    const ctx = { app: t.app, viewer: null, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false };
+    const ctx = {
+      app: t.app,
+      viewer: null,
+      cspNonce: "n",
+      clientIp: "10.0.0.1",
+      secure: false,
+      isDataRequest: false,
+    };
     const fetchFeed = async (tok: string, file = "private-series.ics") => {
       try {
-        return await tokenGroupFeed({ request: new Request(`${ORIGIN}/calendar/${tok}/groups/${file}`), context: ctx, params: { token: tok, file } });
+        return await tokenGroupFeed({
+          request: new Request(`${ORIGIN}/calendar/${tok}/groups/${file}`),
+          context: ctx,
+          params: { token: tok, file },
+        });
       } catch (e) {
         if (e instanceof Response) return e;
         throw e;
@@ -225,7 +287,11 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
     expect((await fetchFeed(token, "private-series.txt")).status).toBe(404);
     const visitor = await (async () => {
       try {
-        return await publicGroupFeed({ request: new Request(`${ORIGIN}/groups/private-series/events.ics`), context: ctx, params: { slug: "private-series" } });
+        return await publicGroupFeed({
+          request: new Request(`${ORIGIN}/groups/private-series/events.ics`),
+          context: ctx,
+          params: { slug: "private-series" },
+        });
       } catch (e) {
         if (e instanceof Response) return e;
         throw e;

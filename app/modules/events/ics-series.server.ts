@@ -43,7 +43,10 @@ export function exportRrule(rrule: string, zone: string): string {
       const [, y, mo, d, h = "23", mi = "59", s = "59"] = m;
       const r = wallClockToUtc(`${y}-${mo}-${d}T${h}:${mi}:${s}`, zone);
       if (!r.ok) return part;
-      return `UNTIL=${r.instant.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")}`;
+      return `UNTIL=${r.instant
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d{3}/, "")}`;
     })
     .join(";");
 }
@@ -53,9 +56,19 @@ export async function toCalendarEntries(app: AppContext, list: readonly EventVie
   if (list.length === 0) return [];
   const info = new Map<string, SeriesRow>();
   const listed = await app.db
-    .select({ id: events.id, seriesId: events.seriesId, recurrenceId: events.recurrenceId, detached: events.detached })
+    .select({
+      id: events.id,
+      seriesId: events.seriesId,
+      recurrenceId: events.recurrenceId,
+      detached: events.detached,
+    })
     .from(events)
-    .where(inArray(events.id, list.map((e) => e.id)));
+    .where(
+      inArray(
+        events.id,
+        list.map((e) => e.id)
+      )
+    );
   for (const r of listed) info.set(r.id, r);
   const seriesIds = [...new Set(listed.flatMap((r) => (r.seriesId ? [r.seriesId] : [])))];
   if (seriesIds.length === 0) return list.map(toIcs);
@@ -63,7 +76,11 @@ export async function toCalendarEntries(app: AppContext, list: readonly EventVie
   const [seriesRows, allRows] = await Promise.all([
     app.db.select().from(eventSeries).where(inArray(eventSeries.id, seriesIds)),
     app.db
-      .select({ id: events.id, seriesId: events.seriesId, recurrenceId: events.recurrenceId })
+      .select({
+        id: events.id,
+        seriesId: events.seriesId,
+        recurrenceId: events.recurrenceId,
+      })
       .from(events)
       .where(inArray(events.seriesId, seriesIds))
       .orderBy(asc(events.recurrenceId)),
@@ -90,7 +107,12 @@ export async function toCalendarEntries(app: AppContext, list: readonly EventVie
     const rows = allRows.filter((r) => r.seriesId === sid && r.recurrenceId);
     const live = members
       .filter((m) => m.status !== "cancelled" && info.get(m.id)?.recurrenceId)
-      .map((m) => ({ view: m, ics: toIcs(m), rid: info.get(m.id)!.recurrenceId!, detached: info.get(m.id)!.detached }));
+      .map((m) => ({
+        view: m,
+        ics: toIcs(m),
+        rid: info.get(m.id)!.recurrenceId!,
+        detached: info.get(m.id)!.detached,
+      }));
     const first = rows[0]?.recurrenceId;
     if (live.length === 0 || !first) {
       // Nothing left for a rule to show (all cancelled): list them as they are, each with its own UID.
@@ -98,8 +120,7 @@ export async function toCalendarEntries(app: AppContext, list: readonly EventVie
       continue;
     }
     const onTime = (x: (typeof live)[number]) => !x.detached && x.view.startsAt.getTime() === x.rid.getTime();
-    const template =
-      live.find((x) => onTime(x) && x.view.endsAt > now) ?? live.find(onTime) ?? live[0]!;
+    const template = live.find((x) => onTime(x) && x.view.endsAt > now) ?? live.find(onTime) ?? live[0]!;
     const duration = template.view.endsAt.getTime() - template.view.startsAt.getTime();
     const key = contentKey(template.ics);
     const plain = live.filter((x) => onTime(x) && x.view.endsAt.getTime() - x.view.startsAt.getTime() === duration && contentKey(x.ics) === key);
