@@ -271,7 +271,7 @@ describe(`events on ${testDatabaseKind}`, () => {
     await t.app.db.update(users).set({ displayName: '=HYPERLINK("http://evil.example","x")' }).where(eq(users.id, sneaky.id));
     await rsvpToEvent(t.app, sneaky, id);
     const { csv } = await attendeesCsv(t.app, owner, id);
-    expect(csv.split("\r\n")[0]).toBe("status,position,display_name,rsvp_at_utc");
+    expect(csv.split("\r\n")[0]).toBe("status,position,display_name,rsvp_at_utc,attended");
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
     expect(csv).not.toMatch(/(^|,)=/m);
     expect(await code(attendeesCsv(t.app, outsider, id))).toBe("forbidden");
