@@ -4,7 +4,8 @@ import { ResourceCard } from "#app/components/library/resource-card";
 import { Button, ButtonLink } from "#app/components/ui/button";
 import { loaderWork } from "#app/lib/http.server";
 import { categoryLabels, LibraryQuerySchema, resourceCategories } from "#app/modules/library/library.schema";
-import { listCuratorChoices, listLibraryOrganizations, listResources } from "#app/modules/library/library.server";
+import { listCuratorChoices, listLibraryFilters, listLibraryOrganizations, listResources } from "#app/modules/library/library.server";
+import { librarySummary } from "#app/modules/library/list-summary";
 import { toCard } from "#app/modules/library/present.server";
 import { inputClass } from "#app/components/ui/field";
 import { FilterSelect } from "#app/components/ui/filter-select";
@@ -16,15 +17,28 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = LibraryQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return loaderWork(async () => {
-    const [list, organizations, curators] = await Promise.all([
+    const [list, organizations, curators, facets] = await Promise.all([
       listResources(context.app, context.viewer, query),
       listLibraryOrganizations(context.app, context.viewer),
       listCuratorChoices(context.app, context.viewer),
+      listLibraryFilters(context.app, context.viewer),
     ]);
     return {
       q: list.q,
       category: query.category ?? "",
       organization: query.organization ?? "",
+      tag: query.tag ?? "",
+      group: query.group ?? "",
+      summary: librarySummary({
+        total: list.total,
+        q: list.q,
+        tag: query.tag,
+        category: query.category ? categoryLabels[query.category] : undefined,
+        group: facets.groups.find((g) => g.slug === query.group)?.name ?? query.group,
+        organization: organizations.find((o) => o.slug === query.organization)?.name ?? query.organization,
+      }),
+      groups: facets.groups,
+      tags: facets.tags,
       resources: list.resources.map(toCard),
       nextCursor: list.nextCursor,
       organizations,
@@ -36,11 +50,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 
 export default function Library() {
-  const { q, category, organization, resources, nextCursor, organizations, canCreate, signedIn } = useLoaderData<typeof loader>();
-  const nextLink = nextCursor
-    ? `/library?${new URLSearchParams({ ...(q ? { q } : {}), ...(category ? { category } : {}), ...(organization ? { organization } : {}), after: nextCursor })}`
-    : null;
-  const filtered = !!(q || category || organization);
+  const { q, category, organization, tag, group, summary, groups, tags, resources, nextCursor, organizations, canCreate, signedIn } = useLoaderData<typeof loader>();
+  // Every filter stays in the URL, so they combine, survive paging and can be shared.
+  const kept = Object.fromEntries(Object.entries({ q, category, organization, tag, group }).filter(([, v]) => v));
+  const nextLink = nextCursor ? `/library?${new URLSearchParams({ ...kept, after: nextCursor })}` : null;
+  const filtered = Object.keys(kept).length > 0;
+  const tagOptions = tag && !tags.includes(tag) ? [tag, ...tags] : tags;
   return (
     <section aria-labelledby="library-title" className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -67,6 +82,7 @@ export default function Library() {
           <input id="library-q" name="q" type="search" defaultValue={q} maxLength={200} className={inputClass()} />
         </div>
         <FilterSelect
+          key={`category-${category}`}
           id="library-category"
           name="category"
           label="Category"
@@ -75,6 +91,25 @@ export default function Library() {
           options={resourceCategories.map((c) => ({ value: c, label: categoryLabels[c] }))}
         />
         <FilterSelect
+          key={`group-${group}`}
+          id="library-group"
+          name="group"
+          label="Group"
+          value={group}
+          allLabel="All groups"
+          options={groups.map((g) => ({ value: g.slug, label: g.name }))}
+        />
+        <FilterSelect
+          key={`tag-${tag}`}
+          id="library-tag"
+          name="tag"
+          label="Tag"
+          value={tag}
+          allLabel="All tags"
+          options={tagOptions.map((t) => ({ value: t, label: t }))}
+        />
+        <FilterSelect
+          key={`organization-${organization}`}
           id="library-organization"
           name="organization"
           label="Organization"
@@ -106,10 +141,13 @@ export default function Library() {
           ))}
         </ul>
       </nav>
-      <h2 className="text-2xl" aria-live="polite">
-        {q ? `Results for “${q}”` : category ? categoryLabels[category as keyof typeof categoryLabels] : "All resources"}
-        <span className="sr-only">: {resources.length} shown</span>
-      </h2>
+      {/* Announced when the filters change: the heading and "12 resources tagged botox". */}
+      <div aria-live="polite" aria-atomic="true" className="space-y-1">
+        <h2 className="text-2xl">
+          {q ? `Results for “${q}”` : category ? categoryLabels[category as keyof typeof categoryLabels] : tag ? `Tagged ${tag}` : filtered ? "Filtered resources" : "All resources"}
+        </h2>
+        <p className="text-lg">{summary}.</p>
+      </div>
       {resources.length === 0 ? (
         <p className="text-lg">{q ? "Nothing in the library matches that search. Try fewer or other words." : "No resources here yet."}</p>
       ) : (

@@ -115,6 +115,16 @@ export const LibraryQuerySchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   category: z.enum(resourceCategories).optional().catch(undefined),
   organization: z.string().max(64).optional().catch(undefined),
+  /** One tag, normalised like the tags people type (parseTags): ?tag=Botox is the tag "botox". */
+  tag: z
+    .string()
+    .max(TAG_MAX * 4)
+    .transform((v) => parseTags(v)[0])
+    .refine((t) => t === undefined || t.length <= TAG_MAX)
+    .optional()
+    .catch(undefined),
+  /** A group's slug: its resources only. */
+  group: z.string().max(64).optional().catch(undefined),
   after: z.string().max(400).optional().catch(undefined),
 });
 export type LibraryQuery = z.infer<typeof LibraryQuerySchema>;

@@ -18,6 +18,7 @@ import { afterResourceCommit, afterResourceWrite, type SavedResource } from "./s
 import { bestPageColumns, pageMatchOf, resourceOrPagesMatch, resourceSearchRank } from "./pdf-search.server";
 import { lockForVersion } from "./versions.server";
 import { refuseWatchedWords } from "#app/modules/safety/watched.server";
+import { tagFilterSql, tagRankSql, tagsMatchSql } from "./tags.server";
 
 /**
  * The resource library: organization-curated links, guides and documents. Every function takes the
@@ -147,7 +148,8 @@ function groupVisibleSql(viewer: Actor | null, groupIdCol: SQL, orgIdCol: SQL) {
 /**
  * The library listing: newest first, keyset-paginated on (created_at, id); with `q`, full-text
  * search over title, summary, guide body and PDF pages (websearch syntax), ranked, keyset on (rank, id), with
- * highlighted title and snippet. Filters by category and organization slug. One query.
+ * highlighted title and snippet; tags match too. Filters (combined) by category, organization slug, group slug
+ * and tag. Two queries in parallel: the page and the total (for "12 resources tagged botox").
  */
 export async function listResources(app: AppContext, viewer: Actor | null, query: Partial<LibraryQuery> = {}, now = new Date()) {
   const q = query.q?.trim() ?? "";
@@ -155,6 +157,8 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
     visibleToSql(viewer),
     query.category ? eq(resources.category, query.category) : undefined,
     query.organization ? eq(organizations.slug, query.organization) : undefined,
+    query.group ? eq(groups.slug, query.group) : undefined,
+    tagFilterSql(query.tag),
   );
   if (!q) {
     const cursor = decodeCursor(query.after, ["time", "text"]);
@@ -164,31 +168,37 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
           and(eq(resources.createdAt, sql`${String(cursor[0])}::timestamptz`), lt(resources.id, String(cursor[1]))),
         )
       : undefined;
-    const rows = await baseResourceQuery(app, viewer)
-      .where(and(filters, keyset))
-      .orderBy(desc(resources.createdAt), desc(resources.id))
-      .limit(LIBRARY_PAGE_SIZE + 1);
+    const [rows, total] = await Promise.all([
+      baseResourceQuery(app, viewer)
+        .where(and(filters, keyset))
+        .orderBy(desc(resources.createdAt), desc(resources.id))
+        .limit(LIBRARY_PAGE_SIZE + 1),
+      countResources(app, viewer, filters),
+    ]);
     const page = rows.slice(0, LIBRARY_PAGE_SIZE);
     const last = page.at(-1);
     return {
       q,
+      total,
       resources: page.map((r) => ({ ...toResourceView(viewer, r, now), match: null })).filter((r) => r.permissions.view),
       nextCursor: rows.length > LIBRARY_PAGE_SIZE && last ? encodeCursor([last.createdKey, last.id]) : null,
     };
   }
   const tsq = sql`websearch_to_tsquery('english', ${q})`;
   // PDFs' pages count too (pdf-search.server.ts).
-  const rank = resourceSearchRank(tsq);
+  // Tags match too (tags.server.ts): a tag match adds about a title word's rank.
+  const rank = sql<number>`(${resourceSearchRank(tsq)} + ${tagRankSql(tsq)})`;
   const cursor = decodeCursor(query.after, ["number", "text"]);
   const cursorRank = cursor && typeof cursor[0] === "number" && Number.isFinite(cursor[0]) ? cursor[0] : null;
   const keyset =
     cursor && cursorRank !== null
       ? or(sql`${rank} < ${cursorRank}::real`, and(sql`${rank} = ${cursorRank}::real`, gt(resources.id, String(cursor[1]))))
       : undefined;
-  const rows = await baseResourceQuery(app, viewer)
-    .where(and(resourceOrPagesMatch(tsq), filters, keyset))
-    .orderBy(desc(rank), asc(resources.id))
-    .limit(LIBRARY_PAGE_SIZE + 1);
+  const matches = and(or(resourceOrPagesMatch(tsq), tagsMatchSql(tsq)), filters);
+  const [rows, total] = await Promise.all([
+    baseResourceQuery(app, viewer).where(and(matches, keyset)).orderBy(desc(rank), asc(resources.id)).limit(LIBRARY_PAGE_SIZE + 1),
+    countResources(app, viewer, matches),
+  ]);
   // Highlights for this page only, in a second bounded query (ts_headline is costly; never per row).
   const page = rows.slice(0, LIBRARY_PAGE_SIZE);
   const ids = page.map((r) => r.id);
@@ -209,6 +219,7 @@ export async function listResources(app: AppContext, viewer: Actor | null, query
   const lastRank = last ? byId.get(last.id)?.rank : undefined;
   return {
     q,
+    total,
     resources: page
       .map((r) => {
         const h = byId.get(r.id);
@@ -261,6 +272,46 @@ export async function listLibraryOrganizations(app: AppContext, viewer: Actor | 
     .orderBy(asc(organizations.name))
     .limit(200);
   return rows;
+}
+
+/** How many resources a listing's conditions match (over the joins visibleToSql needs), for "12 resources tagged botox". */
+async function countResources(app: AppContext, viewer: Actor | null, where: SQL | undefined): Promise<number> {
+  const on = resourceStanding(viewer);
+  const [row] = await app.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(resources)
+    .innerJoin(organizations, eq(organizations.id, resources.organizationId))
+    .leftJoin(groups, eq(groups.id, resources.groupId))
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
+    .where(where);
+  return Number(row?.n ?? 0);
+}
+
+/** The groups with resources the viewer may see, and the tags in use on those resources, for the list's filters. */
+export async function listLibraryFilters(app: AppContext, viewer: Actor | null) {
+  const on = resourceStanding(viewer);
+  const [groupRows, tagRows] = await Promise.all([
+    app.db
+      .selectDistinct({ slug: groups.slug, name: groups.name })
+      .from(resources)
+      .innerJoin(groups, eq(groups.id, resources.groupId))
+      .leftJoin(groupMemberships, on.membership)
+      .leftJoin(organizationMembers, on.orgRole)
+      .where(visibleToSql(viewer))
+      .orderBy(asc(groups.name))
+      .limit(200),
+    app.db
+      .selectDistinct({ tag: sql<string>`unnest(${resources.tags})`.as("tag") })
+      .from(resources)
+      .leftJoin(groups, eq(groups.id, resources.groupId))
+      .leftJoin(groupMemberships, on.membership)
+      .leftJoin(organizationMembers, on.orgRole)
+      .where(visibleToSql(viewer))
+      .orderBy(sql`1`)
+      .limit(300),
+  ]);
+  return { groups: groupRows, tags: tagRows.map((r) => r.tag) };
 }
 
 /** One resource as the viewer sees it (target and permissions), no policy check: callers ask. */
