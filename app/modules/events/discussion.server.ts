@@ -6,6 +6,7 @@ import { newId } from "#app/lib/ids.server";
 import { formatDayTime } from "#app/lib/time";
 import { assertCan, can, type Actor } from "#app/policy.server";
 import { loadRoom } from "#app/modules/chat/chat.server";
+import { absoluteUrl } from "#app/modules/mail/compose.server";
 import { TITLE_MAX } from "#app/modules/forums/forums.schema";
 import { readableThread } from "#app/modules/forums/thread-access.server";
 import { insertThread } from "#app/modules/forums/threads.server";
@@ -40,13 +41,14 @@ export async function openDiscussion(app: AppContext, viewer: Actor | null, even
     const existing = kind === "thread" ? row?.threadId : row?.roomId;
     if (existing) return { kind, id: existing, created: false };
     if (kind === "thread") {
+      // The post links back with the full address: Markdown in posts keeps only http(s) links.
       // Members only where visitors could read the forum: who is going to a support meeting, and what
       // they say about it, is for the group (replying needs membership anyway), not for search engines.
       const { threadId } = await insertThread(tx, {
         groupId: group.id,
         title: discussionName(event, TITLE_MAX),
         membersOnly: event.target.group?.forumPublic ?? false,
-        posts: [{ authorId: actorId, body: `A thread for everyone coming to [${event.title.replace(/[[\]\\]/g, "\\$&")}](/events/${eventId}) on ${formatDayTime(event.startsAt, event.timeZone, { year: true })}. Questions, lifts, what to bring: ask here.` }],
+        posts: [{ authorId: actorId, body: `A thread for everyone coming to [${event.title.replace(/[[\]\\]/g, "\\$&")}](${absoluteUrl(app.config, `/events/${eventId}`)}) on ${formatDayTime(event.startsAt, event.timeZone, { year: true })}. Questions, lifts, what to bring: ask here.` }],
       });
       await tx.update(events).set({ discussionThreadId: threadId }).where(eq(events.id, eventId));
       return { kind, id: threadId, created: true };

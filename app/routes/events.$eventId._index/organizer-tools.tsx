@@ -8,13 +8,13 @@ export interface OrganizerExtras {
   opened: { thread: boolean; room: boolean };
 }
 
-type DiscussionResult = { ok: boolean; message: string; discussion?: boolean } | undefined;
+type DiscussionResult = { discussion?: { ok: boolean; message: string } } | undefined;
 
 /** Organizers: write to the attendees, and open a forum thread or chat room for them (once each). */
 export function OrganizerExtrasPanel({ eventId, extras }: { eventId: string; extras: OrganizerExtras }) {
   const result = useActionData() as DiscussionResult;
   const busy = useNavigation().state === "submitting";
-  const told = result?.discussion ? result : null;
+  const told = result?.discussion ?? null;
   const canOpen = extras.canOpenDiscussion && (!extras.opened.thread || !extras.opened.room);
   if (!extras.canMessage && !canOpen) return null;
   return (
