@@ -11,6 +11,8 @@ import { actionFailure, actionSuccess, loaderWork, pageActionFailure, readForm, 
 import { categoryLabels, kindLabels, ResourceActionSchema, ResourceIdSchema } from "#app/modules/library/library.schema";
 import { bookmarkResource, getResource, restoreResource, retireResource, reviewResource, unbookmarkResource } from "#app/modules/library/library.server";
 import { countVersions } from "#app/modules/library/history.server";
+import { textStatusOf } from "#app/modules/library/pdf-text.server";
+import { PdfTextStatus } from "#app/components/library/pdf-text-status";
 import { can } from "#app/policy.server";
 import { z } from "zod";
 
@@ -23,8 +25,11 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return loaderWork(async () => {
     const r = await getResource(context.app, context.viewer, id);
     const versions = can(context.viewer, "library.viewHistory", r.target) ? await countVersions(context.app, r.id) : null;
+    // Staff see whether a PDF's text was read for search.
+    const pdfText = r.kind === "document" && r.permissions.edit ? await textStatusOf(context.app, r.id) : null;
     return {
       versions,
+      pdfText,
       resource: {
         id: r.id,
         kind: r.kind,
@@ -112,7 +117,7 @@ function formatSize(bytes: number) {
 const typeNames: Record<string, string> = { "application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image" };
 
 export default function ResourcePage() {
-  const { resource: r, related, signedIn, versions } = useLoaderData<typeof loader>();
+  const { resource: r, related, signedIn, versions, pdfText } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const organizer = r.permissions.review || r.permissions.restore;
@@ -178,6 +183,7 @@ export default function ResourcePage() {
           </span>
         </p>
       ) : null}
+      {pdfText?.status ? <PdfTextStatus status={pdfText.status} pages={pdfText.pages} /> : null}
 
       {r.kind === "guide" && r.bodyHtml ? (
         <>
