@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Button } from "#app/components/ui/button";
 import { StatusMessage } from "#app/components/ui/form-errors";
 import { actionFailure, actionSuccess, loaderWork, readForm, requireViewer } from "#app/lib/http.server";
-import { listEventFilters } from "#app/modules/events/events.server";
+import { groupFeedList } from "#app/modules/events/group-feed.server";
 import { createFeedToken, findFeedToken, resetFeedToken } from "#app/modules/events/feeds.server";
 import { Invalid } from "#app/lib/errors";
 
@@ -15,10 +15,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
   const origin = new URL(request.url).origin;
   return loaderWork(async () => {
-    const [token, filters] = await Promise.all([findFeedToken(context.app, viewer), listEventFilters(context.app, viewer)]);
+    const token = await findFeedToken(context.app, viewer);
     return {
       personal: token ? `${origin}/calendar/${token}/events.ics` : null,
-      groups: filters.groups.map((g) => ({ name: g.name, url: `${origin}/groups/${g.slug}/events.ics` })),
+      // A private group's feed goes through the personal token (calendar apps send no cookies).
+      groups: await groupFeedList(context.app, viewer, origin, token),
     };
   });
 }
@@ -77,13 +78,17 @@ export default function CalendarFeeds() {
         <h2 id="group-feeds-title" className="text-2xl">
           Group feeds
         </h2>
-        <p>Every event of one group. These never include online links.</p>
+        <p>Every event of one group. These never include online links. A private group’s address contains your secret token and works only while you are a member.</p>
         <ul className="space-y-2">
           {groups.map((g) => (
-            <li key={g.url}>
-              <a href={g.url} className="inline-flex min-h-11 items-center">
-                {g.name} events (.ics)
-              </a>
+            <li key={g.slug}>
+              {g.url ? (
+                <a href={g.url} className="inline-flex min-h-11 items-center">
+                  {g.name} events (.ics){g.private ? " — private, yours only" : ""}
+                </a>
+              ) : (
+                <span className="inline-flex min-h-11 items-center">{g.name} (private): create your calendar address above first.</span>
+              )}
             </li>
           ))}
         </ul>

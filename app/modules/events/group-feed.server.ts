@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { groupMemberships, groups, organizationMembers } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { can, type Actor } from "#app/policy.server";
-import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
+import { groupVisibleSql } from "#app/policy-sql.server";
+import { groupStandingColumns, groupTargetOf, joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import { findFeedToken } from "./feeds.server";
 
 /**
@@ -36,4 +37,18 @@ export async function groupFeedFor(app: AppContext, viewer: Actor | null, slug: 
     private: group.visibility === "private",
     url: groupFeedUrl(origin, group, token),
   };
+}
+
+/** Every group the viewer can see with its feed address (private ones through their token, null before they have one). */
+export async function groupFeedList(app: AppContext, viewer: Actor, origin: string, token: string | null) {
+  const on = standingJoins(viewer.id);
+  const rows = await app.db
+    .select({ slug: groups.slug, name: groups.name, visibility: groups.visibility })
+    .from(groups)
+    .leftJoin(groupMemberships, on.membership)
+    .leftJoin(organizationMembers, on.orgRole)
+    .where(groupVisibleSql(viewer, joinedStanding))
+    .orderBy(asc(groups.name))
+    .limit(200);
+  return rows.map((g) => ({ slug: g.slug, name: g.name, private: g.visibility === "private", url: groupFeedUrl(origin, g, token) }));
 }
