@@ -7,7 +7,10 @@ import { newId } from "#app/lib/ids.server";
 import { wallClockAt, wallClockToUtc } from "#app/lib/time";
 import { vtimezoneLines } from "#app/lib/vtimezone.server";
 import { createFeedToken, eventCalendar, groupCalendar, userCalendar } from "#app/modules/events/feeds.server";
-import { eventRsvps, eventSeries, events, groupMemberships, groups, organizations } from "#db/schema/index";
+import { cancelEvent } from "#app/modules/events/events.server";
+import { createSeries, updateOccurrence } from "#app/modules/events/series.server";
+import type { EventInput } from "#app/modules/events/events.schema";
+import { eventRsvps, eventSeries, events, groupMemberships, groups, organizationMembers, organizations } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 
@@ -229,6 +232,53 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
     const group = expand((await groupCalendar(t.app, reader, "open-series", ORIGIN)).ics).series.get(`series-${s.seriesId}@hearth`)!;
     expect(group.instances).toHaveLength(4);
     expect(group.instances.every((i) => !i.description.includes("secret-room"))).toBe(true);
+  });
+
+  it("a series made and edited by the series module (this one moved, this and following split, one cancelled) expands to exactly its rows", async () => {
+    const owner = await createMember(t.app, "Series owner");
+    await t.app.db.insert(organizationMembers).values({ organizationId: "org-s", userId: owner.id, role: "owner" });
+    await t.app.db.insert(groups).values({ id: "g-made", slug: "made-series", name: "Made series", organizationId: "org-s" });
+    const wall = (v: string) => {
+      const r = wallClockToUtc(v, "Europe/Berlin");
+      if (!r.ok) throw new Error(v);
+      return r.instant;
+    };
+    const input = (over: Partial<EventInput> = {}): EventInput => ({
+      organizationId: "org-s",
+      groupId: "g-made",
+      title: "Made circle",
+      description: "Every two weeks.",
+      timeZone: "Europe/Berlin",
+      startsAt: wall("2030-09-03T18:00"),
+      endsAt: wall("2030-09-03T20:00"),
+      format: "in_person",
+      location: "Hall",
+      onlineUrl: null,
+      capacity: null,
+      registrationDeadline: null,
+      ...over,
+    });
+    const { seriesId } = await createSeries(t.app, owner, input(), "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=8");
+    const rows = async () => t.app.db.select().from(events).where(eq(events.groupId, "g-made"));
+    const first = (await rows()).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    // The 2nd moves to 19:00 on its own; from the 5th (after the October change) on, 17:30 (a split); the 3rd is cancelled.
+    await updateOccurrence(t.app, owner, first[1]!.id, input({ startsAt: new Date(first[1]!.startsAt.getTime() + HOUR), endsAt: new Date(first[1]!.endsAt.getTime() + HOUR) }), "this");
+    await updateOccurrence(t.app, owner, first[4]!.id, input({ startsAt: new Date(first[4]!.startsAt.getTime() - HOUR / 2), endsAt: new Date(first[4]!.endsAt.getTime() - HOUR / 2), title: "Made circle (earlier)" }), "following");
+    await cancelEvent(t.app, owner, first[2]!.id);
+
+    const { ics } = await groupCalendar(t.app, null, "made-series", ORIGIN);
+    const { series } = expand(ics);
+    const after = await rows();
+    const seriesIds = [...new Set(after.map((r) => r.seriesId))];
+    expect(seriesIds).toHaveLength(2);
+    expect(seriesIds).toContain(seriesId);
+    const instances = seriesIds.flatMap((id) => series.get(`series-${id}@hearth`)!.instances);
+    const expected = after.filter((r) => r.status !== "cancelled").map((r) => ({ start: r.startsAt.toISOString(), end: r.endsAt.toISOString(), summary: r.title }));
+    const byStart = (a: { start: string }, b: { start: string }) => a.start.localeCompare(b.start);
+    expect(instances.map(({ start, end, summary }) => ({ start, end, summary })).sort(byStart)).toEqual(expected.sort(byStart));
+    expect(series.get(`series-${seriesId}@hearth`)!.exdates).toEqual([first[2]!.startsAt.toISOString()]);
+    // The split series' rows keep 17:30 in Berlin on both sides of the change.
+    for (const i of instances.filter((x) => x.summary === "Made circle (earlier)")) expect(wallClockAt(new Date(i.start), "Europe/Berlin")).toMatchObject({ hour: 17, minute: 30 });
   });
 
   it("writes one STANDARD for a zone without DST and a change per transition for one with it", () => {
