@@ -42,6 +42,7 @@ export function EventCard({ event }: { event: EventCardData }) {
         {event.inSeries ? <Badge>Repeats</Badge> : null}
         {event.myRsvp === "going" ? <Badge tone="success">You are going</Badge> : null}
         {event.myRsvp === "waitlisted" ? <Badge>You are on the waitlist</Badge> : null}
+        {event.myRsvp === "maybe" ? <Badge>You said maybe</Badge> : null}
         {event.status === "scheduled" && event.spotsLeft !== null ? (
           <Badge>{event.spotsLeft === 0 ? "Full: waitlist open" : `${event.spotsLeft} ${event.spotsLeft === 1 ? "place" : "places"} left`}</Badge>
         ) : null}

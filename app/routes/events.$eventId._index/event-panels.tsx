@@ -76,7 +76,7 @@ export function RsvpPanel({ event, signedIn }: { event: PanelEvent; signedIn: bo
             <Form method="post">
               <input type="hidden" name="intent" value="cancel-rsvp" />
               <Button type="submit" variant="secondary" disabled={busy}>
-                {event.myRsvp === "waitlisted" ? "Leave the waitlist" : "Cancel my RSVP"}
+                {event.myRsvp === "waitlisted" ? "Leave the waitlist" : event.myRsvp === "going" ? "Cancel my RSVP" : "Clear my reply"}
               </Button>
             </Form>
           ) : null}
