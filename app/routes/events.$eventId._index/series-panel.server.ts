@@ -1,15 +1,14 @@
 import { parseWithZod } from "@conform-to/zod";
-import { json } from "@remix-run/node";
 import type { AppContext } from "#app/lib/app-context.server";
+import { Invalid } from "#app/lib/errors";
 import { actionFailure, actionSuccess } from "#app/lib/http.server";
 import { describeInZone } from "#app/lib/time";
 import type { Actor } from "#app/policy.server";
-import type { EventView } from "#app/modules/events/common.server";
 import { SeriesActionSchema } from "#app/modules/events/series.schema";
 import { cancelSeriesRsvps, rsvpToSeries, seriesPanel } from "#app/modules/events/series.server";
 
 /** The event page's series panel (the rule in words, the upcoming occurrences), for its loader. */
-export async function seriesData(app: AppContext, viewer: Actor | null, e: EventView) {
+export async function seriesData(app: AppContext, viewer: Actor | null, e: Parameters<typeof seriesPanel>[2]) {
   const panel = await seriesPanel(app, viewer, e);
   if (!panel) return { series: null };
   return {
@@ -29,7 +28,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 /** The page's "rsvp-series" / "cancel-rsvp-series" intents; the policy is asked per occurrence in series.server.ts. */
 export async function seriesAction(app: AppContext, viewer: Actor, eventId: string, form: FormData) {
   const submission = parseWithZod(form, { schema: SeriesActionSchema });
-  if (submission.status !== "success") return json({ ok: false, message: "Choose one of the series buttons.", series: true }, { status: 400 });
+  if (submission.status !== "success") return actionFailure(Invalid("Choose one of the series buttons."), { series: true });
   try {
     if (submission.value.intent === "rsvp-series") {
       const r = await rsvpToSeries(app, viewer, eventId);
