@@ -199,6 +199,22 @@ describe(`recurring series on ${testDatabaseKind}`, () => {
     expect(live.filter((l) => rows.some((r) => r.id === l.eventId))).toHaveLength(0);
   });
 
+  it("an 'all' edit racing series RSVPs never leaves an occurrence over its capacity", async () => {
+    const { seriesId } = await createSeries(t.app, owner, input({ capacity: 3 }), "FREQ=WEEKLY;BYDAY=TU;COUNT=3");
+    const rows = await rowsOf(seriesId);
+    const results = await Promise.allSettled([
+      rsvpToSeries(t.app, member, rows[0]!.id),
+      updateOccurrence(t.app, owner, rows[0]!.id, input({ capacity: 1, startsAt: at("2030-03-05T19:00"), endsAt: at("2030-03-05T21:00") }), "all"),
+      rsvpToSeries(t.app, other, rows[0]!.id),
+    ]);
+    expect(results[0]!.status).toBe("fulfilled");
+    expect(results[2]!.status).toBe("fulfilled");
+    for (const r of await rowsOf(seriesId)) {
+      const going = await t.app.db.select().from(eventRsvps).where(and(eq(eventRsvps.eventId, r.id), eq(eventRsvps.status, "going")));
+      expect(going.length).toBeLessThanOrEqual(r.capacity ?? Infinity);
+    }
+  });
+
   it("keeps a private group's series private: outsiders get 404, forged organizer edits 403/404, through the routes", async () => {
     const { seriesId } = await createSeries(t.app, owner, input({ groupId: "g-priv" }), "FREQ=WEEKLY;BYDAY=TU;COUNT=3");
     const rows = await rowsOf(seriesId);

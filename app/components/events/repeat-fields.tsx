@@ -81,5 +81,12 @@ export function RepeatFields({ fields }: { fields: Record<"repeat" | "repeatEnds
 
 /** The edit page of an occurrence: which events of the series the change applies to. */
 export function ScopeField({ meta, labels }: { meta: Meta; labels: Record<string, string> }) {
-  return <RadioGroup legend="Change which events?" meta={meta} value={String(meta.initialValue ?? "this")} options={Object.entries(labels)} />;
+  return (
+    <div className="space-y-1">
+      <RadioGroup legend="Change which events?" meta={meta} value={String(meta.initialValue ?? "this")} options={Object.entries(labels)} />
+      <p className="text-sm text-stone-700 dark:text-stone-300">
+        For following or all events, each keeps its own date and takes the new time of day and details; events that have started stay as they were.
+      </p>
+    </div>
+  );
 }
