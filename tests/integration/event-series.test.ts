@@ -5,7 +5,7 @@ import { toWallClockInput, wallClockToUtc } from "#app/lib/time";
 import type { EventInput } from "#app/modules/events/events.schema";
 import { rsvpToEvent } from "#app/modules/events/rsvps.server";
 import { cancelSeriesRsvps, createSeries, rsvpToSeries, seriesPanel, updateOccurrence } from "#app/modules/events/series.server";
-import { getEvent } from "#app/modules/events/events.server";
+import { cancelEvent, getEvent } from "#app/modules/events/events.server";
 import { action as newEventAction } from "#app/routes/events.new";
 import { action as editEventAction } from "#app/routes/events.$eventId.edit";
 import { action as eventPageAction } from "#app/routes/events.$eventId._index/route";
@@ -197,6 +197,16 @@ describe(`recurring series on ${testDatabaseKind}`, () => {
       .from(eventRsvps)
       .where(and(eq(eventRsvps.userId, member.id), eq(eventRsvps.status, "going")));
     expect(live.filter((l) => rows.some((r) => r.id === l.eventId))).toHaveLength(0);
+  });
+
+  it("cancelling one occurrence cancels only its row; the series panel lists it as cancelled and 'all upcoming' skips it", async () => {
+    const { seriesId } = await createSeries(t.app, owner, input(), "FREQ=WEEKLY;BYDAY=TU;COUNT=3");
+    const rows = await rowsOf(seriesId);
+    await cancelEvent(t.app, owner, rows[1]!.id);
+    expect((await rowsOf(seriesId)).map((r) => r.status)).toEqual(["scheduled", "cancelled", "scheduled"]);
+    const panel = await seriesPanel(t.app, member, await getEvent(t.app, member, rows[0]!.id));
+    expect(panel?.upcoming.map((o) => o.status)).toEqual(["scheduled", "cancelled", "scheduled"]);
+    expect(await rsvpToSeries(t.app, member, rows[0]!.id)).toEqual({ going: 2, waitlisted: 0, skipped: 0 });
   });
 
   it("an 'all' edit racing series RSVPs never leaves an occurrence over its capacity", async () => {
