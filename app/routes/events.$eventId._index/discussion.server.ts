@@ -1,8 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
-import { json } from "@remix-run/node";
 import type { AppContext } from "#app/lib/app-context.server";
-import { isDomainError } from "#app/lib/errors";
-import { errorReply } from "#app/lib/http.server";
+import { Invalid } from "#app/lib/errors";
+import { actionFailure, actionSuccess } from "#app/lib/http.server";
 import { can, type Actor, type EventTarget } from "#app/policy.server";
 import { eventDiscussion, openDiscussion } from "#app/modules/events/discussion.server";
 import { OpenDiscussionSchema } from "#app/modules/events/messages.schema";
@@ -21,19 +20,18 @@ export async function discussionData(app: AppContext, viewer: Actor | null, e: {
 }
 
 /**
- * The page's "open-discussion" intent: the policy lives in openDiscussion; a forged kind is a 400.
- * Answered under its own key, so the RSVP panel (which shows the page's `message`) stays quiet.
+ * The page's "open-discussion" intent: the policy lives in openDiscussion; a forged kind is refused.
+ * Tagged `form: "discussion"`, so the RSVP panel leaves the answer to this panel.
  */
 export async function openDiscussionAction(app: AppContext, viewer: Actor, eventId: string, form: FormData) {
-  const submission = parseWithZod(form, { schema: OpenDiscussionSchema });
-  if (submission.status !== "success") return json({ discussion: { ok: false, message: "Choose a forum thread or a chat room." } }, { status: 400 });
+  const tag = { form: "discussion" as const };
   try {
+    const submission = parseWithZod(form, { schema: OpenDiscussionSchema });
+    if (submission.status !== "success") throw Invalid("Choose a forum thread or a chat room.");
     const r = await openDiscussion(app, viewer, eventId, submission.value.kind);
     const what = r.kind === "thread" ? "forum thread" : "chat room";
-    return json({ discussion: { ok: true, message: r.created ? `The ${what} is open: everyone who can see it finds the link on this page.` : `This event already has a ${what}.` } });
+    return actionSuccess(r.created ? `The ${what} is open: everyone who can see it finds the link on this page.` : `This event already has a ${what}.`, tag);
   } catch (e) {
-    if (!isDomainError(e)) throw e;
-    const r = errorReply(e);
-    return json({ discussion: { ok: false, message: r.message } }, { status: r.status, headers: r.headers });
+    return actionFailure(e, tag);
   }
 }

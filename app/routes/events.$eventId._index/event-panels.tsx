@@ -25,6 +25,8 @@ interface PanelEvent {
 
 function useResult() {
   const result = useActionData() as ActionResult;
+  // Another panel's form (the discussion panel) shows its own answer.
+  if (result && "form" in result) return { message: null, errors: [] };
   const errors = result?.error ? Object.values(result.error).flatMap((e) => e ?? []) : [];
   return { message: result?.message ?? null, errors };
 }

@@ -8,13 +8,13 @@ export interface OrganizerExtras {
   opened: { thread: boolean; room: boolean };
 }
 
-type DiscussionResult = { discussion?: { ok: boolean; message: string } } | undefined;
+type DiscussionResult = { ok: boolean; message: string; form?: string } | undefined;
 
 /** Organizers: write to the attendees, and open a forum thread or chat room for them (once each). */
 export function OrganizerExtrasPanel({ eventId, extras }: { eventId: string; extras: OrganizerExtras }) {
   const result = useActionData() as DiscussionResult;
   const busy = useNavigation().state === "submitting";
-  const told = result?.discussion ?? null;
+  const told = result?.form === "discussion" ? result : null;
   const canOpen = extras.canOpenDiscussion && (!extras.opened.thread || !extras.opened.room);
   if (!extras.canMessage && !canOpen) return null;
   return (
