@@ -132,7 +132,7 @@ export default function ResourceHistory() {
                 {v.restoredFrom !== null ? <span>restored from version {v.restoredFrom}</span> : null}
                 {canRestore && v.version !== current ? (
                   <ButtonLink to={{ search: keep({ restore: v.version }), hash: "confirm-restore" }} variant="secondary">
-                    Restore<span className="sr-only"> version {v.version}</span>…
+                    Restore version {v.version}…
                   </ButtonLink>
                 ) : null}
               </li>
