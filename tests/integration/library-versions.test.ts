@@ -10,6 +10,7 @@ import { getLibraryUpkeep } from "#app/modules/library/upkeep.server";
 import { diffBody } from "#app/modules/library/version-diff";
 import { action as historyAction, loader as historyLoader } from "#app/routes/library.$resourceId.history";
 import { action as editAction } from "#app/routes/library.$resourceId.edit";
+import { action as upkeepAction, loader as upkeepLoader } from "#app/routes/organizations.$slug.library";
 import { newId } from "#app/lib/ids.server";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
@@ -231,7 +232,17 @@ describe(`library versions, history, restore and reviewers on ${testDatabaseKind
     expect([...ids(mine.overdue), ...ids(mine.dueSoon)]).toEqual(["up-soon"]);
     await expect(getLibraryUpkeep(t.app, member, "org-v", { onlyMine: false })).rejects.toMatchObject({ code: "forbidden" });
     await expect(getLibraryUpkeep(t.app, otherStaff, "org-v", { onlyMine: false })).rejects.toMatchObject({ code: "forbidden" });
-    await reviewResource(t.app, mod, "up-over", now);
+    // Mark reviewed through the page's action: other staff and readers are refused, bad input is a 400, staff take it off the list.
+    const post = (viewer: Viewer, fields: Record<string, string>) => postFormTo(t.app, upkeepAction as never, "http://localhost/organizations/org-v/library", { slug: "org-v" }, fields, viewer);
+    expect((await post(otherStaff, { intent: "review", resourceId: "up-over" })).status).toBe(403);
+    expect((await post(member, { intent: "review", resourceId: "up-over" })).status).toBe(403);
+    expect((await post(mod, { intent: "review", resourceId: "../x" })).status).toBe(400);
+    expect(await post(mod, { intent: "review", resourceId: "up-over" })).toMatchObject({ status: 200, data: { ok: true, message: "Marked reviewed today." } });
+    const [stamped] = await t.app.db.select({ reviewedAt: resources.reviewedAt, reviewedBy: resources.reviewedBy }).from(resources).where(eq(resources.id, "up-over"));
+    expect(stamped).toEqual({ reviewedAt: now, reviewedBy: mod.id });
+    const page = (await upkeepLoader({ request: new Request("http://localhost/organizations/org-v/library?mine=1"), context: ctx(mod), params: { slug: "org-v" } } as never)) as unknown as Awaited<ReturnType<typeof getLibraryUpkeep>>;
+    expect(page.onlyMine).toBe(true);
+    expect([...ids(page.overdue), ...ids(page.dueSoon)]).toEqual([]);
     expect(ids((await getLibraryUpkeep(t.app, mod, "org-v", { onlyMine: false })).overdue)).toEqual([]);
   });
 });
