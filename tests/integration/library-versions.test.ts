@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { organizationMembers, organizations, resources, resourceVersions, watchedWords } from "#db/schema/index";
 import type { Viewer } from "#app/modules/auth/session.server";
 import type { ResourceInput } from "#app/modules/library/library.schema";
-import { createResource, getResource, reviewResource, updateResource } from "#app/modules/library/library.server";
+import { createResource, getResource, updateResource } from "#app/modules/library/library.server";
 import { countVersions, getHistory, restoreVersion } from "#app/modules/library/history.server";
 import { assignReviewer } from "#app/modules/library/reviewer.server";
 import { getLibraryUpkeep } from "#app/modules/library/upkeep.server";
