@@ -115,6 +115,12 @@ test.describe("event attendees", () => {
     await expect(toggle).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByTestId("here-count")).toHaveText("1 of 2 here");
     await expectAccessible(page);
+    // Reflows at 320 px: no sideways scrolling, on check-in and the attendee page.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await gotoAndHydrate(page, `${eventPath}/attendees`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // The CSV says who attended.
     const csv = await (await page.request.get(`${eventPath}/attendees.csv`)).text();
