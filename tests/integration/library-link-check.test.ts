@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runSweeps } from "#app/modules/jobs/sweep.server";
 import { checkLinks, listBrokenLinks, probeOptionsOf } from "#app/modules/library/link-check.server";
+import { updateResource } from "#app/modules/library/library.server";
 import { LINK_CHECK_USER_AGENT, probeLink, type ProbeOptions } from "#app/modules/library/link-probe.server";
 import { notifications, organizationMembers, organizations, resources } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
@@ -242,6 +243,16 @@ describe(`library link check on ${testDatabaseKind}`, () => {
       ]);
       await expect(listBrokenLinks(t.app, member, "org-lc")).rejects.toMatchObject({ code: "forbidden" });
       await expect(listBrokenLinks(t.app, null, "org-lc")).rejects.toBeTruthy();
+    });
+
+    it("staff fixing a broken link's address get it checked at the next sweep, not a week later", async () => {
+      await updateResource(t.app, staff, "lc-refused", { kind: "link", organizationId: "org-lc", groupId: "", category: "support", title: "Link lc-refused", summary: "", url: `${base}/ok`, tags: "" });
+      local.seen.length = 0;
+      at(days(60.01));
+      await runSweeps(t.app);
+      expect(local.seen.map((s) => s.path)).toEqual(["/ok"]);
+      expect(await row("lc-refused")).toMatchObject({ linkStatus: "ok", linkError: null, linkBrokenSince: null });
+      expect(await listBrokenLinks(t.app, staff, "org-lc")).toEqual([]);
     });
   });
 });

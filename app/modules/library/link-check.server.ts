@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { organizationMembers, resources } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import type { Transaction } from "#db/client";
 import { log } from "#app/lib/log.server";
 import { organizationRoleOf } from "#app/modules/organizations/staff.server";
 import { recordNotifications } from "#app/modules/notifications/record.server";
@@ -90,6 +91,14 @@ async function tellStaff(app: AppContext, r: Claimed, error: string, brokenSince
     link: `/library/${r.id}`,
     dedupeKey: `link-broken:${r.id}:${brokenSince.toISOString()}`,
   });
+}
+
+/**
+ * A saved link is checked again at the next sweep (its address may have been fixed, or changed):
+ * only the check's date is cleared, so the status it had still decides whether staff are told.
+ */
+export async function recheckLinkSoon(tx: Transaction, resourceId: string): Promise<void> {
+  await tx.update(resources).set({ linkCheckedAt: null }).where(and(eq(resources.id, resourceId), eq(resources.kind, "link")));
 }
 
 /** The sweep's entry (sweep.server.ts). */

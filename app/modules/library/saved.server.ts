@@ -1,6 +1,7 @@
 import type { AppContext } from "#app/lib/app-context.server";
 import type { Transaction } from "#db/client";
 import { attachGuideImages } from "./images.server";
+import { recheckLinkSoon } from "./link-check.server";
 import { queueTextExtraction } from "./pdf-text.server";
 import { recordVersion } from "./versions.server";
 
@@ -20,10 +21,11 @@ export interface SavedResource {
   restoredFrom?: number;
 }
 
-/** Inside the save's transaction: keep a version, and attach the guide's images (both roll back with the save). */
+/** Inside the save's transaction: keep a version, attach the guide's images, check a link again soon (all roll back with the save). */
 export async function afterResourceWrite(tx: Transaction, saved: SavedResource): Promise<void> {
   await recordVersion(tx, saved);
   if (saved.kind === "guide") await attachGuideImages(tx, saved);
+  if (saved.kind === "link") await recheckLinkSoon(tx, saved.resourceId);
 }
 
 /** After the save committed: queue the PDF text extraction (a job re-reads the row, so a rolled-back save queues nothing useful). */
