@@ -10,6 +10,7 @@ import { action as editAction } from "#app/routes/library.$resourceId.edit";
 import { loader as resourceLoader } from "#app/routes/library.$resourceId._index/route";
 import { action as newAction } from "#app/routes/library.new";
 import { groupMemberships, groups, libraryImages, organizationMembers, organizations, resources } from "#db/schema/index";
+import { runSweeps } from "#app/modules/jobs/sweep.server";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
 
@@ -268,5 +269,31 @@ describe(`library guide images on ${testDatabaseKind}`, () => {
     expect(String(refused.data?.initialValue?.body).replace(/\r\n/g, "\n")).toBe(bad);
     const [guide] = await t.app.db.select({ body: resources.body }).from(resources).where(eq(resources.id, resourceId));
     expect(guide!.body.replace(/\r\n/g, "\n")).toBe(`${a.markdown}\n\n${b.markdown}`);
+  });
+
+  it("sweeps away images no guide was saved with after 7 days (row and file); attached ones stay", async () => {
+    const unused = await uploaded();
+    const used = await uploaded();
+    const saved = await saveGuide({ title: "Keeps its image", body: used.markdown });
+    expect(saved.status).toBe(302);
+    const keyOf = async (id: string) => (await t.app.db.select({ key: libraryImages.fileKey }).from(libraryImages).where(eq(libraryImages.id, id)))[0]?.key;
+    const unusedKey = (await keyOf(unused.id))!;
+    const usedKey = (await keyOf(used.id))!;
+    const realNow = t.app.clock.now();
+    try {
+      // Six days on: nothing is old enough yet.
+      t.app.clock = { now: () => new Date(realNow.getTime() + 6 * 24 * 3600_000) };
+      await runSweeps(t.app);
+      expect(await keyOf(unused.id)).toBe(unusedKey);
+      t.app.clock = { now: () => new Date(realNow.getTime() + 8 * 24 * 3600_000) };
+      await runSweeps(t.app);
+      expect(await keyOf(unused.id)).toBeUndefined();
+      expect(stored()).not.toContain(path.join(unusedKey.slice(0, 2), unusedKey));
+      expect(await keyOf(used.id)).toBe(usedKey);
+      expect(stored()).toContain(path.join(usedKey.slice(0, 2), usedKey));
+      expect((await fetchImage(used.id, null)).status).toBe(200);
+    } finally {
+      t.app.clock = { now: () => new Date() };
+    }
   });
 });

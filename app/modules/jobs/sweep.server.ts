@@ -5,6 +5,7 @@ import { retentionSweep } from "#app/modules/chat/retention.server";
 import { remindEvents } from "#app/modules/events/reminders.server";
 import { rsvpDigestSweep } from "#app/modules/events/rsvp-digest.server";
 import { linkCheckSweep } from "#app/modules/library/link-check.server";
+import { unusedImagesSweep } from "#app/modules/library/guide-images.server";
 import { remindReviews } from "#app/modules/library/review-reminders.server";
 import { digestSweep } from "#app/modules/notifications/digest.server";
 import { dueEmailSweep } from "#app/modules/notifications/email.server";
@@ -25,6 +26,7 @@ export const sweeps: Record<string, Sweep> = {
   "events.rsvp-digest": rsvpDigestSweep,
   "library.review": remindReviews,
   "library.link-check": linkCheckSweep,
+  "library.unused-images": unusedImagesSweep,
   "chat.retention": retentionSweep,
 };
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { libraryImages } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Invalid, isDomainError, NotFound, TooLarge, Unauthenticated } from "#app/lib/errors";
@@ -122,4 +122,28 @@ async function visibleToVisitors(app: AppContext, resourceId: string): Promise<b
     if (isDomainError(e)) return false;
     throw e;
   }
+}
+
+/** An image no guide was saved with for this long was abandoned (the editor closed without saving). */
+export const UNUSED_IMAGE_DAYS = 7;
+const UNUSED_BATCH = 200;
+
+/**
+ * Sweep "library.unused-images": deletes images never attached to a guide within UNUSED_IMAGE_DAYS
+ * (rows first, claimed by the one DELETE, so one node removes each; then their files). An attached
+ * image is never touched; one whose guide was deleted (resource_id set null) goes the same way.
+ */
+export async function unusedImagesSweep(app: AppContext, now: Date): Promise<void> {
+  const before = new Date(now.getTime() - UNUSED_IMAGE_DAYS * 24 * 60 * 60 * 1000);
+  const batch = app.db
+    .select({ id: libraryImages.id })
+    .from(libraryImages)
+    .where(and(isNull(libraryImages.resourceId), lt(libraryImages.createdAt, before)))
+    .limit(UNUSED_BATCH);
+  const gone = await app.db
+    .delete(libraryImages)
+    .where(and(inArray(libraryImages.id, batch), isNull(libraryImages.resourceId)))
+    .returning({ fileKey: libraryImages.fileKey });
+  const storage = storageFor(app);
+  for (const { fileKey } of gone) await storage.delete(fileKey);
 }
