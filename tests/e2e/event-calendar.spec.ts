@@ -107,6 +107,9 @@ test.describe("event calendar", () => {
     await subscribe.getByRole("link", { name: "Create your calendar address" }).click();
     await page.getByRole("button", { name: "Create my calendar address" }).click();
     await expect(page.getByLabel("Your personal feed address")).toBeVisible();
+    // The feeds page lists the private group with the secret address too.
+    await expect(page.getByRole("link", { name: "Carers & family events (.ics) — private, yours only" })).toBeVisible();
+    await expectAccessible(page);
     await gotoAndHydrate(page, "/events?group=carers-and-family");
     const field = subscribe.getByLabel("Calendar address for Carers & family");
     const url = await field.inputValue();

@@ -73,7 +73,8 @@ export function MonthCalendar({
   const [today, setToday] = useState<number | null>(null);
   useEffect(() => {
     const w = wallClockAt(new Date(), zone);
-    setToday(w.year === year && w.month === m ? w.day : null);
+    const day = w.year === year && w.month === m ? w.day : null;
+    setToday(day);
   }, [zone, year, m]);
 
   const byDay = useMemo(() => {
@@ -94,10 +95,13 @@ export function MonthCalendar({
 
   // A new month (PageDown, the links): start on the day asked for, focused when the keyboard asked.
   useEffect(() => {
-    setActive(Math.min(focusDay ?? 1, days));
+    // The tab stop: the day the keyboard came for, else today in this month (APG date grid), else the 1st.
+    const now = wallClockAt(new Date(), zone);
+    const todayHere = now.year === year && now.month === m ? now.day : null;
+    setActive(Math.min(focusDay ?? todayHere ?? 1, days));
     setSelected(null);
     if (focusDay) pendingFocus.current = Math.min(focusDay, days);
-  }, [month, focusDay, days]);
+  }, [month, focusDay, days, zone, year, m]);
 
   useEffect(() => {
     const day = pendingFocus.current;
