@@ -40,7 +40,8 @@ export async function seedLibrary(db: Database): Promise<void> {
         summary:
           "The US National Institute of Neurological Disorders and Stroke explains what dystonia is, its types and causes, how it is diagnosed and treated, and which research is under way, in plain, carefully checked language.",
         tags: ["diagnosis", "research", "types of dystonia"],
-        reviewedAt,
+        // Last reviewed 13 months ago: the demo's organization has one resource overdue on its library upkeep page.
+        reviewedAt: new Date(reviewedAt.getTime() - 395 * 86_400_000),
         reviewedBy: "demo-morgan",
         createdBy: "demo-morgan",
       },

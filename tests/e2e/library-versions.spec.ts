@@ -99,6 +99,10 @@ test("an organizer edits a guide twice, compares versions by keyboard, restores 
     for (const name of [/^Overdue \(\d+\)$/, /^Due in the next 30 days \(\d+\)$/, /^Broken links \(\d+\)$/]) await expect(page.getByRole("heading", { level: 2, name })).toBeVisible();
     // Reviewed today: in neither review list.
     await expect(page.getByRole("link", { name: title })).toHaveCount(0);
+    // The demo's NINDS link was last reviewed 13 months ago (db/seed-library.ts): overdue, no reviewer.
+    const overdue = page.getByRole("region", { name: /^Overdue/ });
+    const ninds = overdue.getByRole("listitem").filter({ hasText: "NINDS: Dystonia" });
+    await expect(ninds).toContainText("Reviewer: no one (all staff are reminded)");
     await expectAccessible(page);
     const mine = page.getByRole("checkbox", { name: "Only mine (resources I review)" });
     await mine.focus();
@@ -108,6 +112,17 @@ test("an organizer edits a guide twice, compares versions by keyboard, restores 
     await expect(page).toHaveURL(/mine=1/);
     await expect(page.getByRole("checkbox", { name: "Only mine (resources I review)" })).toBeChecked();
     await expect(page.getByText("None of the resources you review are overdue for review.")).toBeVisible();
+    await expectAccessible(page);
+
+    // Mark reviewed from the list (by keyboard): it leaves the Overdue list.
+    await page.getByRole("checkbox", { name: "Only mine (resources I review)" }).uncheck();
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).not.toHaveURL(/mine=1/);
+    const markNinds = page.getByRole("button", { name: /^Mark reviewed\s*: NINDS: Dystonia$/ });
+    await markNinds.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("status")).toHaveText("Marked reviewed today.");
+    await expect(page.getByRole("region", { name: /^Overdue/ }).getByText("NINDS: Dystonia")).toHaveCount(0);
     await expectAccessible(page);
   } finally {
     // The guide leaves the library (other specs read its first page).
