@@ -1,8 +1,27 @@
+import zlib from "node:zlib";
 import type { Page } from "@playwright/test";
 import { expect, expectAccessible, gotoAndHydrate, signInAs, test, uniqueSuffix, waitForHydration } from "./helpers";
 
-/** A real 1×1 PNG (the browser decodes it: naturalWidth 1). */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+/** A real PNG, one grey RGB image of width × height (the browser decodes it). */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x99)]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0))]);
+}
+/** Wider than any screen: it must shrink to the column (320 px reflow). */
+const PNG = png(1200, 300);
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="9" height="9"/></svg>');
 
 /** Nothing is wider than a 320 px screen (WCAG reflow). */
@@ -78,7 +97,7 @@ test.describe("library guides: contents, images and tags", () => {
       guideUrl = new URL(page.url()).pathname;
       const image = page.getByRole("region", { name: "Guide" }).getByRole("img", { name: "A soft collar brace worn around the neck" });
       await expect(image).toBeVisible();
-      await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+      await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1200);
 
       // A reader (a visitor: the guide is in the open library).
       const visitorContext = await browser.newContext();
@@ -102,7 +121,7 @@ test.describe("library guides: contents, images and tags", () => {
         await expect(last).toBeFocused();
         const seen = guide.getByRole("img", { name: "A soft collar brace worn around the neck" });
         await seen.scrollIntoViewIfNeeded();
-        await expect.poll(() => seen.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+        await expect.poll(() => seen.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1200);
         await expect(seen).toHaveAttribute("loading", "lazy");
         await expectAccessible(reader);
         await expectReflowAt320(reader);
