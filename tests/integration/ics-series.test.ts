@@ -291,7 +291,7 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
   });
 
   it("serves a private group's feed behind the member's token while they are a member; 404 after they leave, for a wrong token and for a visitor's public .ics", async () => {
-    await insertSeries({
+    const priv = await insertSeries({
       groupId: "g-priv",
       zone: "Europe/Berlin",
       rrule: "FREQ=WEEKLY;BYDAY=MO;COUNT=2",
@@ -306,6 +306,10 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
       status: "active",
     });
     const token = await createFeedToken(t.app, insider);
+    // The personal feed carries the private group's occurrence they are going to.
+    await t.app.db.insert(eventRsvps).values({ eventId: priv.ids[0]!, userId: insider.id, status: "going", seq: 1 });
+    const personalUids = async () => expand(await userCalendar(t.app, token, ORIGIN)).vevents.map((v) => String(v.getFirstPropertyValue("uid")));
+    expect(await personalUids()).toContain(`series-${priv.seriesId}@hearth`);
     const ctx = {
       app: t.app,
       viewer: null,
@@ -351,6 +355,8 @@ describe(`series in ICS on ${testDatabaseKind}`, () => {
 
     await t.app.db.delete(groupMemberships).where(and(eq(groupMemberships.groupId, "g-priv"), eq(groupMemberships.userId, insider.id)));
     expect((await fetchFeed(token)).status).toBe(404);
+    // Left the group: its events leave the personal feed too, although the RSVP row is still there.
+    expect(await personalUids()).not.toContain(`series-${priv.seriesId}@hearth`);
   });
 
   /** Someone else's valid token: they are not in the private group. */
