@@ -1,9 +1,9 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button } from "#app/components/ui/button";
 import { FormErrors, StatusMessage } from "#app/components/ui/form-errors";
-import { actionSuccess, fieldErrorsOf, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
+import { actionSuccess, invalidInput, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { AttendeeActionSchema } from "#app/modules/events/attendees.schema";
 import { promoteAttendee, removeAttendee } from "#app/modules/events/attendees.server";
 import { EventIdSchema } from "#app/modules/events/events.schema";
@@ -36,7 +36,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
   const parsed = AttendeeActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
-    return json({ ok: false, message: "That action could not be read. Please reload the page and try again.", fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
+    return pageActionFailure(invalidInput(parsed.error, "That action could not be read. Please reload the page and try again."));
   }
   const input = parsed.data;
   try {

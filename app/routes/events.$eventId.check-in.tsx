@@ -1,11 +1,11 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { Button } from "#app/components/ui/button";
 import { FormErrors } from "#app/components/ui/form-errors";
 import { inputClass } from "#app/components/ui/field";
-import { actionSuccess, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
+import { actionSuccess, invalidInput, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { formatDayTime, zoneAbbreviation } from "#app/lib/time";
 import { CheckInActionSchema } from "#app/modules/events/attendees.schema";
 import { checkInWindow, setCheckedIn } from "#app/modules/events/attendees.server";
@@ -38,7 +38,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const { eventId } = requireParams(params, Params);
   const viewer = requireViewer(context, request);
   const parsed = CheckInActionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return json({ ok: false as const, message: "That check-in could not be read. Please reload the page and try again." }, { status: 400 });
+  if (!parsed.success) return pageActionFailure(invalidInput(parsed.error, "That check-in could not be read. Please reload the page and try again."));
   try {
     const { here } = await setCheckedIn(context.app, viewer, eventId, parsed.data.userId, parsed.data.here === "yes");
     return actionSuccess(here ? "Marked as here." : "Marked as not here.", { here });
