@@ -35,15 +35,18 @@ describe("VTIMEZONE from Intl", () => {
         const instant = new Date(t);
         const offset = offsetMinutes(instant, zone);
         const local = new Date(t + offset * 60_000);
-        const time = new ICAL.Time({
-          year: local.getUTCFullYear(),
-          month: local.getUTCMonth() + 1,
-          day: local.getUTCDate(),
-          hour: local.getUTCHours(),
-          minute: local.getUTCMinutes(),
-          second: 0,
-          isDate: false,
-        });
+        const time = new ICAL.Time(
+          {
+            year: local.getUTCFullYear(),
+            month: local.getUTCMonth() + 1,
+            day: local.getUTCDate(),
+            hour: local.getUTCHours(),
+            minute: local.getUTCMinutes(),
+            second: 0,
+            isDate: false,
+          },
+          tz
+        );
         // Wall times next to a change are ambiguous or skipped (either reading is right): the transitions themselves are tested above.
         if (changes.some((c) => Math.abs(c - t) < 3 * 3_600_000)) continue;
         expect(tz.utcOffset(time) / 60, `${zone} at ${instant.toISOString()}`).toBe(offset);
