@@ -1,6 +1,7 @@
 import { and, eq, lt } from "drizzle-orm";
+import { expandRRule, formatRRule, parseRRule, WEEKDAYS } from "../app/lib/rrule";
 import type { Database } from "./client";
-import { eventRsvps, events } from "./schema/index";
+import { eventRsvps, events, eventSeries } from "./schema/index";
 
 const ORG_ID = "demo-org";
 const HOUR = 3_600_000;
@@ -105,8 +106,53 @@ export async function seedEvents(db: Database): Promise<void> {
       { eventId: "demo-event-carers-evening", userId: "demo-robin", status: "going", seq: 1 },
     ])
     .onConflictDoNothing();
+  await seedPeerSupportSeries(db);
   // Keep the per-event RSVP counters ahead of the seeded rows.
   for (const [id, seq] of [["demo-event-pt-qa", 2], ["demo-event-carers-evening", 1]] as const) {
     await db.update(events).set({ rsvpSeq: seq }).where(and(eq(events.id, id), lt(events.rsvpSeq, seq)));
   }
+}
+
+/**
+ * A fortnightly online peer-support evening for the cervical dystonia group, six times: a recurring
+ * series (decision 0021) expanded by the app's own rule code, so the demo shows the series panel,
+ * the "Repeats" badge and an RRULE feed. Fixed ids, so seeding twice adds nothing.
+ */
+async function seedPeerSupportSeries(db: Database): Promise<void> {
+  const zone = "Europe/London";
+  const first = at(5, 18, 0, zone);
+  // 18:00 in London is the same day in UTC (offset 0 or +1), so the UTC weekday is London's.
+  const weekday = WEEKDAYS[(first.getUTCDay() + 6) % 7]!;
+  const parsed = parseRRule(`FREQ=WEEKLY;INTERVAL=2;BYDAY=${weekday};COUNT=6`);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const expanded = expandRRule(parsed.rule, first, zone);
+  if (!expanded.ok) throw new Error(expanded.message);
+  const inserted = await db
+    .insert(eventSeries)
+    .values({ id: "demo-series-peer", organizationId: ORG_ID, groupId: "demo-group-cervical", rrule: formatRRule(parsed.rule), timeZone: zone, createdBy: "demo-morgan" })
+    .onConflictDoNothing()
+    .returning({ id: eventSeries.id });
+  if (inserted.length === 0) return;
+  await db
+    .insert(events)
+    .values(
+      expanded.starts.map((start, i) => ({
+        id: `demo-series-peer-${i + 1}`,
+        organizationId: ORG_ID,
+        groupId: "demo-group-cervical",
+        seriesId: "demo-series-peer",
+        recurrenceId: start,
+        title: "Peer support evening (online)",
+        description:
+          "An hour to talk with others who live with cervical dystonia: what helps with neck and shoulder pain, how injections are going, and anything else on your mind. Cameras optional; you can type instead of speaking.",
+        startsAt: start,
+        endsAt: new Date(start.getTime() + HOUR),
+        timeZone: zone,
+        format: "online" as const,
+        onlineUrl: "https://meet.example.org/hearth-peer-support",
+        capacity: 20,
+        createdBy: "demo-morgan",
+      })),
+    )
+    .onConflictDoNothing();
 }
