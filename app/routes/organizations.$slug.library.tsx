@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type SerializeFrom } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { formatReviewDate } from "#app/components/library/review-stamp";
 import { Button } from "#app/components/ui/button";
@@ -52,6 +52,34 @@ function MarkReviewed({ id, title, busy }: { id: string; title: string; busy: bo
   );
 }
 
+type ReviewRow = SerializeFrom<typeof loader>["overdue"][number];
+
+/** One list of resources to review (overdue, due soon): title, due date, reviewer, "Mark reviewed". */
+function ReviewSection(props: { id: string; title: string; rows: ReviewRow[]; due: string; empty: JSX.Element; busy: boolean }) {
+  return (
+    <section aria-labelledby={props.id} className="space-y-3">
+      <h2 id={props.id} className="text-2xl">
+        {props.title} ({props.rows.length})
+      </h2>
+      {props.rows.length === 0 ? props.empty : null}
+      <ul className="space-y-2">
+        {props.rows.map((r) => (
+          <li key={r.id} className={rowClass}>
+            <Link to={`/library/${r.id}`} className="inline-flex min-h-11 items-center font-semibold">
+              {r.title}
+            </Link>
+            <span>
+              {props.due} <time dateTime={r.dueAt}>{formatReviewDate(r.dueAt)}</time>
+            </span>
+            <ReviewerText reviewer={r.reviewer} />
+            <MarkReviewed id={r.id} title={r.title} busy={props.busy} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 const rowClass = "flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border-2 border-stone-300 p-3 dark:border-stone-600";
 
 export default function LibraryUpkeep() {
@@ -82,47 +110,15 @@ export default function LibraryUpkeep() {
         </Button>
       </Form>
 
-      <section aria-labelledby="overdue-title" className="space-y-3">
-        <h2 id="overdue-title" className="text-2xl">
-          Overdue ({data.overdue.length})
-        </h2>
-        {data.overdue.length === 0 ? empty("are overdue for review") : null}
-        <ul className="space-y-2">
-          {data.overdue.map((r) => (
-            <li key={r.id} className={rowClass}>
-              <Link to={`/library/${r.id}`} className="inline-flex min-h-11 items-center font-semibold">
-                {r.title}
-              </Link>
-              <span>
-                Due since <time dateTime={r.dueAt}>{formatReviewDate(r.dueAt)}</time>
-              </span>
-              <ReviewerText reviewer={r.reviewer} />
-              <MarkReviewed id={r.id} title={r.title} busy={busy} />
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      <section aria-labelledby="soon-title" className="space-y-3">
-        <h2 id="soon-title" className="text-2xl">
-          Due in the next {REVIEW_SOON_DAYS} days ({data.dueSoon.length})
-        </h2>
-        {data.dueSoon.length === 0 ? empty(`are due in the next ${REVIEW_SOON_DAYS} days`) : null}
-        <ul className="space-y-2">
-          {data.dueSoon.map((r) => (
-            <li key={r.id} className={rowClass}>
-              <Link to={`/library/${r.id}`} className="inline-flex min-h-11 items-center font-semibold">
-                {r.title}
-              </Link>
-              <span>
-                Due <time dateTime={r.dueAt}>{formatReviewDate(r.dueAt)}</time>
-              </span>
-              <ReviewerText reviewer={r.reviewer} />
-              <MarkReviewed id={r.id} title={r.title} busy={busy} />
-            </li>
-          ))}
-        </ul>
-      </section>
+      <ReviewSection id="overdue-title" title="Overdue" rows={data.overdue} due="Due since" empty={empty("are overdue for review")} busy={busy} />
+      <ReviewSection
+        id="soon-title"
+        title={`Due in the next ${REVIEW_SOON_DAYS} days`}
+        rows={data.dueSoon}
+        due="Due"
+        empty={empty(`are due in the next ${REVIEW_SOON_DAYS} days`)}
+        busy={busy}
+      />
 
       <section aria-labelledby="broken-title" className="space-y-3">
         <h2 id="broken-title" className="text-2xl">

@@ -125,9 +125,12 @@ export async function createEvent(app: AppContext, viewer: Actor | null, input: 
 }
 
 function insertEvent(app: AppContext, id: string, createdBy: string, input: EventInput) {
-  return app.db.insert(events).values({
-    id,
-    organizationId: input.organizationId,
+  return app.db.insert(events).values({ id, organizationId: input.organizationId, ...editableColumns(input), createdBy });
+}
+
+/** The columns an organizer's form sets, on create and on every edit. */
+function editableColumns(input: EventInput) {
+  return {
     groupId: input.groupId,
     title: input.title,
     description: input.description,
@@ -139,8 +142,7 @@ function insertEvent(app: AppContext, id: string, createdBy: string, input: Even
     onlineUrl: input.onlineUrl,
     capacity: input.capacity,
     registrationDeadline: input.registrationDeadline,
-    createdBy,
-  });
+  };
 }
 
 /** Edits an event; people who are going hear about changes to what, when, where or how. */
@@ -222,17 +224,7 @@ export async function writeEventUpdate(
   const [saved] = await tx
     .update(events)
     .set({
-      groupId: input.groupId,
-      title: input.title,
-      description: input.description,
-      startsAt: input.startsAt,
-      endsAt: input.endsAt,
-      timeZone: input.timeZone,
-      format: input.format,
-      location: input.location,
-      onlineUrl: input.onlineUrl,
-      capacity: input.capacity,
-      registrationDeadline: input.registrationDeadline,
+      ...editableColumns(input),
       updatedAt: sql`now()`,
       ...extra,
       // Calendar apps keep their copy unless SEQUENCE grows; bumped in SQL so concurrent edits both count.

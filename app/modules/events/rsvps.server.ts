@@ -102,18 +102,23 @@ export type RsvpResult = { status: "going" | "waitlisted" | "maybe" | "not_going
  * RSVPs queue: the first `capacity` get places, the rest join the waitlist in the order they got the
  * lock (events.rsvp_seq). Going twice is harmless: it answers the current status.
  */
+/** Re-checked under the row lock: the policy's view may be a moment old when the transaction starts. */
+function assertOpenForReplies(locked: LockedEvent): LockedEvent {
+  const now = Date.now();
+  if (locked.status === "cancelled") throw Conflict("This event has been cancelled.");
+  if (now >= locked.startsAt.getTime() || (locked.registrationDeadline && now > locked.registrationDeadline.getTime())) {
+    throw Conflict("RSVPs for this event are closed.");
+  }
+  return locked;
+}
+
 export async function rsvpToEvent(app: AppContext, viewer: Actor | null, eventId: string): Promise<RsvpResult> {
   const event = await findEvent(app, viewer, eventId);
   if (holdsOrWaits(event.myRsvp) && event.permissions.view) return { status: event.myRsvp, position: event.waitlistPosition };
   assertCan(viewer, "event.rsvp", event.target, "That event");
   const userId = viewer!.id;
   return app.db.transaction(async (tx) => {
-    const locked = await lockEvent(tx, eventId);
-    const now = Date.now();
-    if (locked.status === "cancelled") throw Conflict("This event has been cancelled.");
-    if (now >= locked.startsAt.getTime() || (locked.registrationDeadline && now > locked.registrationDeadline.getTime())) {
-      throw Conflict("RSVPs for this event are closed.");
-    }
+    const locked = assertOpenForReplies(await lockEvent(tx, eventId));
     const [existing] = await tx
       .select({ status: eventRsvps.status, seq: eventRsvps.seq })
       .from(eventRsvps)
@@ -152,12 +157,7 @@ export async function respondToEvent(app: AppContext, viewer: Actor | null, even
   assertCan(viewer, "event.respond", event.target, "That event");
   const userId = viewer!.id;
   const result = await app.db.transaction(async (tx) => {
-    const locked = await lockEvent(tx, eventId);
-    const now = Date.now();
-    if (locked.status === "cancelled") throw Conflict("This event has been cancelled.");
-    if (now >= locked.startsAt.getTime() || (locked.registrationDeadline && now > locked.registrationDeadline.getTime())) {
-      throw Conflict("RSVPs for this event are closed.");
-    }
+    const locked = assertOpenForReplies(await lockEvent(tx, eventId));
     const [existing] = await tx
       .select({ status: eventRsvps.status })
       .from(eventRsvps)
