@@ -210,7 +210,7 @@ describe(`library guide images on ${testDatabaseKind}`, () => {
     expect(data.resource.bodyHtml).toContain(`<img src="/library/images/${image.id}" alt="Diagram of the neck" loading="lazy" />`);
   });
 
-  it("serves a public guide's image to everyone, cacheable for good; a retired guide's image is 404 to readers", async () => {
+  it("serves a public guide's image to everyone, kept by browsers but never by shared caches; a retired guide's image is 404 to readers", async () => {
     const image = await uploaded();
     const saved = await saveGuide({ body: `Intro\n\n${image.markdown}` });
     expect(saved.status).toBe(302);
@@ -218,7 +218,7 @@ describe(`library guide images on ${testDatabaseKind}`, () => {
     for (const viewer of [null, outsider, member]) {
       const res = await fetchImage(image.id, viewer);
       expect(res.status).toBe(200);
-      expect(res.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+      expect(res.headers.get("Cache-Control")).toBe("private, max-age=86400, immutable");
     }
     await t.app.db.update(resources).set({ retiredAt: new Date() }).where(eq(resources.id, resourceId));
     for (const viewer of [null, outsider]) expect((await fetchImage(image.id, viewer)).status).toBe(404);
