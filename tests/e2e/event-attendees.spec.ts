@@ -95,7 +95,7 @@ test.describe("event attendees", () => {
     await expectAccessible(page);
     await page.getByLabel("Move the latest RSVPs back to the waitlist (they are told at once)").check();
     await page.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: title, exact: true })).toBeVisible(); // exact: the edit page's h1 (Edit “title”) would match too, before the save lands
     await gotoAndHydrate(page, `${eventPath}/attendees`);
     await expect(page.getByRole("list", { name: "Waitlist" })).toContainText(dee);
     await expect(page.getByTestId("attendee-counts")).toHaveText("2 going of 2 places · 1 on the waitlist · 0 maybe · 0 not going");

@@ -21,7 +21,7 @@ test("an organizer edits a guide twice, compares versions by keyboard, restores 
       await page.getByRole("textbox", { name: "Guide", exact: true }).fill(text);
       if (tags !== undefined) await page.getByLabel("Tags (optional)").fill(tags);
       await page.getByRole("button", { name: "Save changes" }).click();
-      await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+      await expect(page.getByRole("heading", { level: 1, name: title, exact: true })).toBeVisible();
     };
     await edit("# Sleep\n\nUse a soft pillow.\nKeep a routine.");
     await edit("# Sleep\n\nUse a soft pillow.\nKeep a routine.\nTry a warm bath.", "sleep");
@@ -82,7 +82,7 @@ test("an organizer edits a guide twice, compares versions by keyboard, restores 
     await expect(reviewer.locator("option")).toHaveText(["No one: all staff", demo.morgan.name]);
     await reviewer.selectOption({ label: demo.morgan.name });
     await page.getByRole("button", { name: "Save changes" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: title, exact: true })).toBeVisible();
     await gotoAndHydrate(page, `${resourcePath}/edit`);
     await expect(page.getByLabel("Reviewer (optional)")).toHaveValue(/.+/);
     // Saving the reviewer alone kept no new version (the content did not change).
