@@ -58,6 +58,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   });
 }
 
+/** The answers to the edit's follow-up questions: personal data confirmed, what happens to people over a lower capacity. */
+const editOptions = (formData: FormData) => ({
+  confirmedPersonal: ConfirmPersonalSchema.parse(formData.get("confirmPersonal") ?? undefined),
+  overflow: CapacityOverflowSchema.parse(formData.get("capacityOverflow") ?? undefined),
+});
+
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { eventId: id } = requireParams(params, EventParams);
   const viewer = requireViewer(context, request);
@@ -68,7 +74,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     if (occurrence.status !== "success") return formInvalid(occurrence);
     try {
       const { scope, ...input } = occurrence.value;
-      await updateOccurrence(context.app, viewer, id, input, scope, { confirmedPersonal: ConfirmPersonalSchema.parse(formData.get("confirmPersonal") ?? undefined) });
+      await updateOccurrence(context.app, viewer, id, input, scope, editOptions(formData));
       return redirect(`/events/${id}`);
     } catch (e) {
       return formFailure(occurrence, e);
@@ -77,10 +83,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: eventFormSchema({ requireFuture: false }) });
   if (submission.status !== "success") return formInvalid(submission);
   try {
-    await updateEvent(context.app, viewer, id, submission.value, {
-      confirmedPersonal: ConfirmPersonalSchema.parse(formData.get("confirmPersonal") ?? undefined),
-      overflow: CapacityOverflowSchema.parse(formData.get("capacityOverflow") ?? undefined),
-    });
+    await updateEvent(context.app, viewer, id, submission.value, editOptions(formData));
     return redirect(`/events/${id}`);
   } catch (e) {
     return formFailure(submission, e);

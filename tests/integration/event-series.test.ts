@@ -12,7 +12,7 @@ import { action as eventPageAction } from "#app/routes/events.$eventId._index/ro
 import { eventRsvps, events, eventSeries, groupMemberships, groups, organizationMembers, organizations } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
-import { outcome } from "#tests/helpers/errors";
+import { failure, outcome } from "#tests/helpers/errors";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 const ZONE = "Europe/Berlin";
@@ -222,6 +222,21 @@ describe(`recurring series on ${testDatabaseKind}`, () => {
     for (const r of await rowsOf(seriesId)) {
       const going = await t.app.db.select().from(eventRsvps).where(and(eq(eventRsvps.eventId, r.id), eq(eventRsvps.status, "going")));
       expect(going.length).toBeLessThanOrEqual(r.capacity ?? Infinity);
+    }
+  });
+
+  it("an 'all' edit lowering the capacity refuses by default and, with 'move', sends each occurrence's latest RSVP back to the waitlist", async () => {
+    const { seriesId } = await createSeries(t.app, owner, input({ capacity: 2 }), "FREQ=WEEKLY;BYDAY=TU;COUNT=2");
+    const rows = await rowsOf(seriesId);
+    await rsvpToSeries(t.app, member, rows[0]!.id);
+    await rsvpToSeries(t.app, other, rows[0]!.id);
+    const lower = input({ capacity: 1 });
+    expect((await failure(updateOccurrence(t.app, owner, rows[0]!.id, lower, "all"))).fieldErrors?.capacity?.[0]).toMatch(/capacity can.t be lower/);
+    await updateOccurrence(t.app, owner, rows[0]!.id, lower, "all", { overflow: "move" });
+    for (const r of await rowsOf(seriesId)) {
+      expect(r.capacity).toBe(1);
+      const replies = await t.app.db.select({ userId: eventRsvps.userId, status: eventRsvps.status }).from(eventRsvps).where(eq(eventRsvps.eventId, r.id));
+      expect(Object.fromEntries(replies.map((x) => [x.userId, x.status]))).toEqual({ [member.id]: "going", [other.id]: "waitlisted" });
     }
   });
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { events, eventSeries } from "#db/schema/index";
+import type { CapacityOverflow } from "./attendees.schema";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Invalid, isDomainError } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
@@ -127,13 +128,20 @@ function onSameDate(instant: Date, fromZone: string, time: { hour: number; minut
  * moving the date itself is a "this" edit. Every row goes through writeEventUpdate in one
  * transaction, and people going to each row get the usual notice once it committed.
  */
-export async function updateOccurrence(app: AppContext, viewer: Actor | null, eventId: string, input: EventInput, scope: EditScope, options: { confirmedPersonal?: boolean } = {}) {
+export async function updateOccurrence(
+  app: AppContext,
+  viewer: Actor | null,
+  eventId: string,
+  input: EventInput,
+  scope: EditScope,
+  options: { confirmedPersonal?: boolean; /** As for updateEvent, applied to each row the edit reaches. */ overflow?: CapacityOverflow } = {},
+) {
   const before = await findEvent(app, viewer, eventId, app.clock.now());
   await checkEventEdit(app, viewer, before, input, options);
   const occ = await occurrenceOf(app.db, eventId);
   if (scope === "this" || !occ) {
     const changes = await eventChanges(app.db, before, input);
-    const result = await app.db.transaction((tx) => writeEventUpdate(tx, eventId, input, changes, occ ? { detached: true } : {}));
+    const result = await app.db.transaction((tx) => writeEventUpdate(tx, eventId, input, changes, occ ? { detached: true } : {}, options.overflow));
     await announceEventUpdate(app, viewer!.id, eventId, changes, result);
     return { id: eventId, edited: 1 };
   }
@@ -190,7 +198,7 @@ export async function updateOccurrence(app: AppContext, viewer: Actor | null, ev
       const start = onSameDate(r.startsAt, r.timeZone, time, input.timeZone);
       const rowInput = occurrenceFields(input, start);
       const changes = await eventChanges(tx, r, rowInput);
-      const result = await writeEventUpdate(tx, r.id, rowInput, changes, { seriesId, recurrenceId });
+      const result = await writeEventUpdate(tx, r.id, rowInput, changes, { seriesId, recurrenceId }, options.overflow);
       announcements.push({ id: r.id, changes, result });
     }
     return seriesId;
