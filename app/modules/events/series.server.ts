@@ -107,7 +107,7 @@ export async function seriesPanel(app: AppContext, viewer: Actor | null, event: 
 
 // ── editing ──────────────────────────────────────────────────────────────────────────────────
 
-type Row = { id: string; title: string; description: string; startsAt: Date; endsAt: Date; timeZone: string; format: EventInput["format"]; location: string | null; status: string; recurrenceId: Date | null };
+type Row = { id: string; groupId: string | null; title: string; description: string; startsAt: Date; endsAt: Date; timeZone: string; format: EventInput["format"]; location: string | null; status: string; recurrenceId: Date | null };
 
 const dateOf = (instant: Date, zone: string) => {
   const w = wallClockAt(instant, zone);
@@ -150,7 +150,7 @@ export async function updateOccurrence(
     throw Invalid(message, { startsAt: [message] });
   }
   const now = app.clock.now();
-  const columns = { id: events.id, title: events.title, description: events.description, startsAt: events.startsAt, endsAt: events.endsAt, timeZone: events.timeZone, format: events.format, location: events.location, status: events.status, recurrenceId: events.recurrenceId };
+  const columns = { id: events.id, groupId: events.groupId, title: events.title, description: events.description, startsAt: events.startsAt, endsAt: events.endsAt, timeZone: events.timeZone, format: events.format, location: events.location, status: events.status, recurrenceId: events.recurrenceId };
   const seriesRows: Row[] = await app.db.select(columns).from(events).where(eq(events.seriesId, occ.seriesId)).orderBy(asc(events.recurrenceId));
   const from = scope === "following" ? seriesRows.find((r) => r.id === eventId)! : seriesRows.find((r) => r.startsAt.getTime() > now.getTime() && r.status === "scheduled");
   if (!from || from.startsAt.getTime() <= now.getTime()) {
@@ -159,8 +159,12 @@ export async function updateOccurrence(
   }
   const moving = seriesRows.filter((r) => r.recurrenceId!.getTime() >= from.recurrenceId!.getTime());
   const editing = moving.filter((r) => r.status === "scheduled" && r.startsAt.getTime() > now.getTime());
-  // Each row is checked on its own: a "this" edit may have moved one to another group.
-  for (const r of editing) if (r.id !== eventId) assertCan(viewer, "event.edit", (await findEvent(app, viewer, r.id, now)).target, "That event");
+  // A "this" edit may have moved a row to another group: those rows are checked on their own (the
+  // rest share this event's organization and group, so this event's check stands for them).
+  const ownGroup = before.group?.id ?? null;
+  for (const r of editing) {
+    if (r.id !== eventId && r.groupId !== ownGroup) assertCan(viewer, "event.edit", (await findEvent(app, viewer, r.id, now)).target, "That event");
+  }
   const earlier = seriesRows.filter((r) => r.recurrenceId!.getTime() < from.recurrenceId!.getTime());
   const time = wallClockAt(input.startsAt, input.timeZone);
   const parsed = parseRRule(occ.rrule);
