@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "build-*/", "node_modules/", "data/", "test-results/", "playwright-report/", "db/migrations/"] },
+  { ignores: ["build/", "build-*/", "bench/bare-app/build/", "node_modules/", "data/", "test-results/", "playwright-report/", "db/migrations/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

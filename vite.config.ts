@@ -10,16 +10,6 @@ export default defineConfig({
     remix({
       ...remixConfig,
       buildDirectory: process.env.BUILD_DIR || "build",
-      // The benchmark baselines (bench/forum-thread.ts) exist only in a build made for benchmarking.
-      ...(process.env.BENCH_ROUTES === "1"
-        ? {
-            routes: (defineRoutes) =>
-              defineRoutes((route) => {
-                route("/bench/bare", "../bench/routes/bare.tsx");
-                route("/bench/page", "../bench/routes/page.tsx");
-              }),
-          }
-        : {}),
     }),
   ],
   server: { hmr: { port: 24678 } },

@@ -1,15 +1,11 @@
 /**
- * Forum thread page benchmark: requests/s and p99 latency of the SSR thread page with 50 replies,
- * side by side in one run with two baselines through the same server (same Express middleware,
- * same Remix request handler):
- *   - /bench/bare: a Remix resource route returning a static string (the issue's baseline);
- *   - /bench/page: a bare page, a loader returning a static string rendered in the app layout.
- * The server is the production build made with the two baseline routes (`BENCH_ROUTES=1
- * BUILD_DIR=… npx remix vite:build` first: bench/routes/ is only in such a build, never in the one
- * that ships), started with NODE_ENV=production in a child process on a fresh PGlite directory (or
- * BENCH_DATABASE_URL).
+ * Forum thread page benchmark: requests/s and p99 latency of the SSR thread page with 50 replies
+ * (visitor), interleaved in one run with the baseline: the bare Remix app in bench/bare-app/ (one
+ * route with a loader, no layout, no middleware), served in production mode beside Hearth. Hearth is
+ * its production build, started with NODE_ENV=production in a child process on a fresh PGlite
+ * directory (or BENCH_DATABASE_URL).
  *
- *   BENCH_ROUTES=1 BUILD_DIR=build-bench npx remix vite:build && BUILD_DIR=build-bench npx tsx bench/forum-thread.ts
+ *   BUILD_DIR=build-bench npx remix vite:build && npx remix vite:build bench/bare-app && BUILD_DIR=build-bench npx tsx bench/forum-thread.ts
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=2 …
  */
 import { spawn } from "node:child_process";
@@ -31,6 +27,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PORT = Number(process.env.BENCH_PORT ?? 3291);
+const BARE_PORT = PORT + 1;
 const BUILD_DIR = process.env.BUILD_DIR || "build";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,10 +62,10 @@ async function prepare(dataDir: string): Promise<string> {
   return `/groups/cervical-dystonia/forum/${threadId}?from=latest`; // the newest page: exactly the 50 replies
 }
 
-async function waitForHealth(base: string) {
+async function waitForHealth(url: string) {
   for (let i = 0; i < 240; i++) {
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
+      if ((await fetch(url)).ok) return;
     } catch {
       /* not up yet */
     }
@@ -90,6 +87,7 @@ async function run(url: string, seconds: number) {
 
 async function main() {
   if (!fs.existsSync(path.join(root, BUILD_DIR, "server/index.js"))) throw new Error(`No build in ${BUILD_DIR}: run \`BUILD_DIR=${BUILD_DIR} npx remix vite:build\` first.`);
+  if (!fs.existsSync(path.join(root, "bench/bare-app/build/server/index.js"))) throw new Error("No bare app build: run `npx remix vite:build bench/bare-app` first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-forum-"));
   const threadPath = await prepare(dataDir);
   const base = `http://127.0.0.1:${PORT}`;
@@ -110,18 +108,23 @@ async function main() {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
+  // The baseline, in its own process like Hearth, so the two share the cores the same way.
+  const bare = spawn(process.execPath, ["bench/bare-app/server.mjs"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(BARE_PORT), HOST: "127.0.0.1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const bareUrl = `http://127.0.0.1:${BARE_PORT}/`;
   try {
-    await waitForHealth(base);
-    if ((await fetch(`${base}/bench/bare`)).status !== 200) {
-      throw new Error(`${BUILD_DIR} has no benchmark routes: build it with \`BENCH_ROUTES=1 BUILD_DIR=${BUILD_DIR} npx remix vite:build\`.`);
-    }
+    await waitForHealth(`${base}/healthz`);
+    await waitForHealth(bareUrl);
     const page = await fetch(base + threadPath);
     const html = await page.text();
     const articles = (html.match(/<article /g) ?? []).length;
     if (page.status !== 200 || articles !== 50) throw new Error(`thread page: status ${page.status}, ${articles} posts on the page`);
     console.log(`Thread page ${threadPath}: ${articles} replies on the page, ${Math.round(html.length / 1024)} KiB of HTML.`);
 
-    const targets = { bare: `${base}/bench/bare`, page: `${base}/bench/page`, thread: base + threadPath };
+    const targets = { bare: bareUrl, thread: base + threadPath };
     if (process.env.BENCH_PROFILE_ONLY_THREAD) {
       // Profiling aid: load only the thread page so the CPU profile shows its cost alone.
       await run(targets.thread, SECONDS);
@@ -129,7 +132,7 @@ async function main() {
     }
     // Warm up (JIT, markdown cache, database caches).
     for (const url of Object.values(targets)) await run(url, 2);
-    const results: Record<keyof typeof targets, Awaited<ReturnType<typeof run>>[]> = { bare: [], page: [], thread: [] };
+    const results: Record<keyof typeof targets, Awaited<ReturnType<typeof run>>[]> = { bare: [], thread: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, url] of Object.entries(targets) as [keyof typeof targets, string][]) {
         results[name].push(await run(url, SECONDS));
@@ -143,13 +146,13 @@ async function main() {
     console.log("| route | req/s | p50 ms | p99 ms | non-2xx/errors |");
     console.log("| --- | ---: | ---: | ---: | ---: |");
     for (const [name, s] of Object.entries(summary)) {
-      console.log(`| ${name === "bare" ? "bare resource route `/bench/bare`" : name === "page" ? "bare page `/bench/page`" : "thread page, 50 replies"} | ${s.rps.toFixed(0)} | ${s.p50.toFixed(0)} | ${s.p99.toFixed(0)} | ${s.non2xx} |`);
+      console.log(`| ${name === "bare" ? "bare Remix app (bench/bare-app)" : "thread page, 50 replies (visitor)"} | ${s.rps.toFixed(0)} | ${s.p50.toFixed(0)} | ${s.p99.toFixed(0)} | ${s.non2xx} |`);
     }
-    console.log(`\nThread page / bare resource route: ${((summary.thread.rps / summary.bare.rps) * 100).toFixed(1)} %`);
-    console.log(`Thread page / bare page:           ${((summary.thread.rps / summary.page.rps) * 100).toFixed(1)} %`);
+    console.log(`\nThread page / bare Remix app: ${((summary.thread.rps / summary.bare.rps) * 100).toFixed(1)} %`);
   } finally {
     server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
+    bare.kill("SIGTERM");
+    await Promise.all([new Promise((r) => server.once("exit", r)), new Promise((r) => bare.once("exit", r))]);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
