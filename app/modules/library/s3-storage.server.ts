@@ -5,9 +5,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import type { FileStorage } from "./storage.server";
-
-const KEY = /^[A-Za-z0-9_-]{16,64}$/;
+import { assertKey, type FileStorage } from "./storage.server";
 
 /**
  * Uploads in an S3-compatible bucket, so every node serves every file. Uploads stream into a local
@@ -33,8 +31,9 @@ export class S3Storage implements FileStorage {
     this.client = new S3Client(config);
   }
 
+  /** The same key rule as local disk (storage.server.ts), so no key means something else here. */
   private check(key: string) {
-    if (!KEY.test(key)) throw new Error("invalid storage key");
+    assertKey(key);
     return key;
   }
 

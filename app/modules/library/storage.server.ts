@@ -25,7 +25,7 @@ export interface FileStorage {
 
 const KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
-function assertKey(key: string) {
+export function assertKey(key: string) {
   if (!KEY.test(key)) throw new Error("invalid storage key");
 }
 
