@@ -96,6 +96,20 @@ const ConfigSchema = z.object({
     }),
   /** How long the link check gives one link, redirects included (ms). */
   LINK_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  /**
+   * Uploads (library files, guide images, voice notes, data exports) go to this S3-compatible bucket
+   * so every node serves every file; unset (the embedded default), to DATA_DIR/uploads on local disk.
+   */
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lowercase letters, digits, . -)")
+    .optional(),
+  /** A self-hosted S3-compatible server (MinIO, Garage, Ceph…), addressed path-style; unset: AWS itself. */
+  S3_ENDPOINT: z.string().url("must be a URL like http://minio:9000").regex(/^https?:\/\//, "must start with http:// or https://").optional(),
+  S3_REGION: z.string().min(1).max(64).default("us-east-1"),
+  /** Both or neither; neither: the AWS SDK's default chain (AWS_* variables, profile, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, "SEED_DEMO" | "MAIL_FROM"> & { SEED_DEMO: boolean; MAIL_FROM: string };
@@ -114,6 +128,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = result.data;
   if (c.SMTP_URL && !c.MAIL_FROM) throw new ConfigError("Invalid configuration:\n  MAIL_FROM: required when SMTP_URL is set");
+  if (!c.S3_BUCKET && (c.S3_ENDPOINT || c.S3_ACCESS_KEY_ID || c.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError("Invalid configuration:\n  S3_BUCKET: required when S3_ENDPOINT or S3 keys are set (without it uploads stay on local disk)");
+  }
+  // Never the key's value in the message: only which half is missing.
+  if (!c.S3_ACCESS_KEY_ID !== !c.S3_SECRET_ACCESS_KEY) {
+    const missing = c.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID";
+    throw new ConfigError(`Invalid configuration:\n  ${missing}: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or leave both unset for the SDK's default chain)`);
+  }
   // The demo community is seeded by default only on the embedded database.
   return { ...c, SEED_DEMO: c.SEED_DEMO ?? !c.DATABASE_URL, MAIL_FROM: c.MAIL_FROM ?? "Hearth <no-reply@localhost>" };
 }

@@ -3,11 +3,13 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { AppContext } from "#app/lib/app-context.server";
+// S3Storage takes assertKey from here; the cycle is only between functions called later, never at load.
+import { S3Storage } from "./s3-storage.server";
 
 /**
  * Where uploaded documents live. Keys are random ids chosen by the app (never a user's file name).
- * The filesystem implementation keeps them under `${DATA_DIR}/uploads`; an object store can replace
- * it by implementing the same four methods.
+ * The filesystem implementation keeps them under `${DATA_DIR}/uploads`; S3Storage (s3-storage.server.ts)
+ * keeps them in a bucket. Nothing outside these two knows where the bytes are.
  */
 export interface FileStorage {
   /** Moves a finished local file (a temp upload) into storage under `key`. */
@@ -79,15 +81,21 @@ export class FilesystemStorage implements FileStorage {
   }
 }
 
-const byRoot = new Map<string, FileStorage>();
+// One storage per configuration (an S3 client keeps its connections for reuse).
+const byConfig = new WeakMap<AppContext["config"], FileStorage>();
 
-/** The storage for this app's configuration: `${DATA_DIR}/uploads` on the filesystem. */
+/**
+ * The storage for this app's configuration: the S3-compatible bucket when S3_BUCKET is set (several
+ * nodes share it), else `${DATA_DIR}/uploads` on local disk (the embedded default).
+ */
 export function storageFor(app: AppContext): FileStorage {
-  const root = path.resolve(app.config.DATA_DIR, "uploads");
-  let storage = byRoot.get(root);
+  const c = app.config;
+  let storage = byConfig.get(c);
   if (!storage) {
-    storage = new FilesystemStorage(root);
-    byRoot.set(root, storage);
+    storage = c.S3_BUCKET
+      ? new S3Storage(c.S3_BUCKET, { endpoint: c.S3_ENDPOINT, region: c.S3_REGION, accessKeyId: c.S3_ACCESS_KEY_ID, secretAccessKey: c.S3_SECRET_ACCESS_KEY })
+      : new FilesystemStorage(path.resolve(c.DATA_DIR, "uploads"));
+    byConfig.set(c, storage);
   }
   return storage;
 }
