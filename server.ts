@@ -229,14 +229,19 @@ export async function createHearthServer({ config, database, remix, appCode: giv
   // Session: validated once per request here, so loaders get the viewer and refreshed cookies are sent.
   expressApp.use(async (req: Request, res: Response, next: NextFunction) => {
     res.locals.viewer = null;
+    res.locals.header = null;
     const token = readSessionToken(req.headers.cookie, res.locals.secure);
     if (!token) return next();
     try {
-      const result = await runtime.validateSessionToken(app, token);
+      // A page's layout needs the header: it comes in the session's own statement (one round trip).
+      const result = runtime.layoutWillRender(req.method, req.path, req.query._data)
+        ? await runtime.validateSessionWithHeader(app, token)
+        : await runtime.validateSessionToken(app, token);
       if (!result) {
         res.append("Set-Cookie", runtime.deleteSessionTokenCookie(res.locals.secure));
       } else {
         res.locals.viewer = result.viewer;
+        if ("header" in result) res.locals.header = result.header;
         if (result.refreshed) res.append("Set-Cookie", runtime.setSessionTokenCookie(token, result.expiresAt, res.locals.secure));
       }
       next();
@@ -286,6 +291,7 @@ export async function createHearthServer({ config, database, remix, appCode: giv
         getLoadContext: (req, res): HearthLoadContext => ({
           app,
           viewer: res.locals.viewer,
+          header: res.locals.header,
           cspNonce: res.locals.cspNonce,
           clientIp: req.ip ?? "unknown",
           secure: res.locals.secure,
@@ -446,6 +452,7 @@ declare global {
       /** The address had a malformed percent-encoding (answered 400). */
       badAddress: boolean;
       viewer: import("#app/modules/auth/session.server").Viewer | null;
+      header: import("#app/modules/header/header.server").HeaderData | null;
     }
   }
 }

@@ -22,6 +22,7 @@ export {
   setSessionTokenCookie,
   validateSessionToken,
 } from "./modules/auth/session.server";
+export { layoutWillRender, validateSessionWithHeader } from "./modules/header/header.server";
 export { attachRealtime } from "./realtime/io.server";
 export { createAppContext } from "./context.server";
 // The demo seed hashes passwords with the app's hashing, so it comes from the same copy too.

@@ -88,20 +88,31 @@ const memberPasswordHash = () => (passwordHash ??= hashPassword("correct horse b
  * queries it issued. Call `close()` before the test app's own close.
  */
 export function queryCounter(t: TestApp) {
+  const counted = countedDatabase(t.database);
+  const app: AppContext = { ...t.app, db: counted.db, limiter: new RateLimiter() };
+  return { app, count: counted.count, close: counted.close };
+}
+
+/**
+ * A second Drizzle handle on the same database whose every query is counted (Drizzle's logger sees
+ * each statement sent, so a count is a count of round trips). Hand `handle` to a server to count its
+ * requests' queries; `close()` ends only the second connection (the original handle closes itself).
+ */
+export function countedDatabase(database: DatabaseHandle) {
   let queries = 0;
   const logger = { logQuery: () => void (queries += 1) };
   let db: Database;
   let close = async () => {};
-  if (t.database.pglite) {
-    db = drizzlePglite(t.database.pglite, { schema, logger }) as unknown as Database;
+  if (database.pglite) {
+    db = drizzlePglite(database.pglite, { schema, logger }) as unknown as Database;
   } else {
-    const client = postgres(t.database.url!, { max: 2, onnotice: () => {} });
+    const client = postgres(database.url!, { max: 2, onnotice: () => {} });
     db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
     close = () => client.end({ timeout: 5 });
   }
-  const app: AppContext = { ...t.app, db, limiter: new RateLimiter() };
   return {
-    app,
+    db,
+    handle: { ...database, db } satisfies DatabaseHandle,
     async count(work: () => Promise<unknown>): Promise<number> {
       queries = 0;
       await work();
