@@ -1,11 +1,14 @@
 import type { AppContext } from "./lib/app-context.server";
 import type { Viewer } from "#app/modules/auth/session.server";
+import type { HeaderData } from "#app/modules/header/header.server";
 
 /** What server.ts hands every loader and action through Remix's getLoadContext. */
 // A type alias (not an interface) so it fits AppLoadContext's index signature.
 export type HearthLoadContext = {
   app: AppContext;
   viewer: Viewer | null;
+  /** The layout's header, read with the session when the root loader was going to run (else the root loader reads it). */
+  header?: HeaderData | null;
   /** Per-request CSP nonce; goes to <Scripts> via React context, never into loader data. */
   cspNonce: string;
   clientIp: string;

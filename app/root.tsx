@@ -22,9 +22,7 @@ import { isIndexable, NOINDEX } from "./lib/robots";
 import { RouteFocus } from "./components/route-focus";
 import { AccountBanner } from "./components/verify-banner";
 import { Button, ButtonLink } from "./components/ui/button";
-import { moderationLinks } from "./modules/moderation/queue.server";
-import { unreadCount } from "./modules/notifications/notifications.server";
-import { staffOrganizationLinks } from "./modules/organizations/staff.server";
+import { headerFor } from "./modules/header/header.server";
 import stylesheet from "./tailwind.css?url";
 import { DEFAULT_PREFERENCES } from "#db/schema/accounts";
 
@@ -41,15 +39,13 @@ export const meta: MetaFunction = () => [
 export async function loader({ context }: LoaderFunctionArgs) {
   // server.ts flags an address it can't decode; the root boundary renders the page around the message.
   if (context.badAddress) throw json({ message: "That address is not valid. Check it, or follow a link from the site." }, { status: 400 });
-  // Only what the header needs; never email or anything else personal.
-  const unread = context.viewer ? await unreadCount(context.app, context.viewer) : 0;
-  const staff = context.viewer ? await moderationLinks(context.app, context.viewer) : { queue: false, admin: false, held: 0 };
-  // Organization staff reach their organization's page (team, helplines, groups) from the header.
-  const organizations = context.viewer ? await staffOrganizationLinks(context.app, context.viewer) : [];
+  // The session check usually brought the header in its own statement (modules/header); after an action it reads it here.
+  const header = context.viewer ? (context.header ?? (await headerFor(context.app, context.viewer))) : null;
   return {
-    viewer: context.viewer
-      ? { displayName: context.viewer.displayName, emailVerified: context.viewer.emailVerified, unread, staff, organizations }
-      : null,
+    viewer:
+      context.viewer && header
+        ? { displayName: context.viewer.displayName, emailVerified: context.viewer.emailVerified, ...header }
+        : null,
     // Accessibility preferences go on <html> on every page (settings → accessibility); visitors get the system defaults.
     preferences: context.viewer?.preferences ?? DEFAULT_PREFERENCES,
   };

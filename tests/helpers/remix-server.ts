@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { loadConfig } from "#app/lib/config.server";
 import { createHearthServer } from "../../server";
+import type { DatabaseHandle } from "#db/client";
+import { countedDatabase } from "./app";
 import { createTestDatabase } from "./database";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -61,7 +63,7 @@ export function ensureBuild(): string {
  * off unless `VISITOR_PAGE_CACHE_MS` is passed. With `{ jobs: true }` the job workers run too (a test
  * that follows mailed links passes SMTP_URL and MAIL_FROM in env, with tests/helpers/mail.ts's inbox).
  */
-export async function startAppServer(env: Record<string, string> = {}, options: { jobs?: boolean } = {}) {
+export async function startAppServer(env: Record<string, string> = {}, options: { jobs?: boolean; countQueries?: boolean } = {}) {
   const buildDir = ensureBuild();
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -72,7 +74,12 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
     BUILD_DIR: buildDir,
     ...env,
   });
-  const server = await createHearthServer({ config, database, remix: "build" });
+  // `countQueries`: the server's queries go through a counted second handle (tests/helpers/app.ts).
+  const counted = options.countQueries ? countedDatabase(database) : null;
+  const served: DatabaseHandle = counted
+    ? { ...counted.handle, close: async () => (await counted.close(), await database.close()) }
+    : database;
+  const server = await createHearthServer({ config, database: served, remix: "build" });
   // Background jobs (mail) run only when the test asks: server.ts main starts them, createHearthServer doesn't.
   if (options.jobs) await server.app.jobs.start(server.app);
   await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
@@ -95,6 +102,11 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
       });
     },
     stop: () => server.close(),
+    /** With `{ countQueries: true }`: how many queries the server sent while `work` ran. */
+    countQueries: (work: () => Promise<unknown>) => {
+      if (!counted) throw new Error("start the server with { countQueries: true }");
+      return counted.count(work);
+    },
   };
 }
 export type AppServer = Awaited<ReturnType<typeof startAppServer>>;

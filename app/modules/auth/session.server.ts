@@ -1,6 +1,6 @@
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { Lucia, TimeSpan } from "lucia";
-import { eq } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import { sessions, users, type AccountPreferences } from "#db/schema/index";
 import type { Database } from "#db/client";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -70,32 +70,68 @@ export async function createSession(app: AppContext, userId: string, device = ""
   return { token: session.id, expiresAt: session.expiresAt };
 }
 
+/** Columns of the outer query `alongside` may read: the session's user. */
+export const sessionUser = { id: users.id, siteRole: users.siteRole };
+
 /**
  * Validates a token; extends the session when it is past half its life (`refreshed` tells the
  * caller to send a new cookie). Suspended accounts lose every session here too.
+ *
+ * One statement (session joined to its user): the same checks as Lucia's validateSession, written
+ * here so `alongside` — SQL columns about the user (`sessionUser`) — comes back in the same round
+ * trip (the layout's header, modules/header). Writes happen only when the session expired, the
+ * account is suspended, the expiry slides, or "last used" is stale.
  */
-export async function validateSessionToken(app: AppContext, token: string) {
-  const lucia = luciaFor(app);
-  const { session, user } = await lucia.validateSession(token);
-  if (!session || !user) return null;
-  if (user.status !== "active") {
-    await lucia.invalidateUserSessions(user.id);
+export async function validateSessionToken<T extends Record<string, SQL>>(app: AppContext, token: string, alongside?: T) {
+  const [row] = await app.db
+    .select({
+      ...alongside,
+      sessionId: sessions.id,
+      expiresAt: sessions.expiresAt,
+      lastUsedAt: sessions.lastUsedAt,
+      userId: users.id,
+      displayName: users.displayName,
+      siteRole: users.siteRole,
+      status: users.status,
+      emailVerifiedAt: users.emailVerifiedAt,
+      preferences: users.preferences,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, token))
+    .limit(1);
+  if (!row) return null;
+  const now = Date.now();
+  if (row.expiresAt.getTime() <= now) {
+    await luciaFor(app).invalidateSession(row.sessionId);
+    return null;
+  }
+  if (row.status !== "active") {
+    await luciaFor(app).invalidateUserSessions(row.userId);
     return null;
   }
   const viewer: Viewer = {
-    id: user.id,
-    displayName: user.displayName,
-    siteRole: user.siteRole,
-    status: user.status,
-    sessionId: session.id,
-    emailVerified: user.emailVerifiedAt !== null,
-    preferences: user.preferences,
+    id: row.userId,
+    displayName: row.displayName,
+    siteRole: row.siteRole,
+    status: row.status,
+    sessionId: row.sessionId,
+    emailVerified: row.emailVerifiedAt !== null,
+    preferences: row.preferences,
   };
+  // Sliding expiry as Lucia has it: past half its life, the session gets a whole new one.
+  const lifetime = app.config.SESSION_DAYS * 24 * 3_600_000;
+  const refreshed = row.expiresAt.getTime() - lifetime / 2 <= now;
+  const expiresAt = refreshed ? new Date(now + lifetime) : row.expiresAt;
   // "Last used" is approximate on purpose: at most one write per session every few minutes.
-  if (!session.lastUsedAt || Date.now() - new Date(session.lastUsedAt).getTime() > LAST_USED_GRANULARITY_MS) {
-    await app.db.update(sessions).set({ lastUsedAt: new Date() }).where(eq(sessions.id, session.id));
+  const stale = now - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS;
+  if (refreshed || stale) {
+    await app.db
+      .update(sessions)
+      .set({ lastUsedAt: new Date(now), ...(refreshed ? { expiresAt } : {}) })
+      .where(eq(sessions.id, row.sessionId));
   }
-  return { viewer, expiresAt: session.expiresAt, refreshed: session.fresh };
+  return { viewer, expiresAt, refreshed, alongside: row as unknown as { [K in keyof T]: T[K] extends SQL<infer U> ? U : never } };
 }
 
 export async function invalidateSession(app: AppContext, sessionId: string) {

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { rowsOf } from "#app/lib/db-rows.server";
 import {
   appeals,
@@ -381,12 +382,32 @@ async function listOpenAppeals(app: AppContext, groupIds: string[] | null, pagin
  * how many held items wait for the viewer (held-count.server.ts). One small query.
  */
 export async function moderationLinks(app: AppContext, viewer: Actor | null) {
-  if (!viewer || viewer.status !== "active") return { queue: false, admin: false, held: 0 };
-  const admin = can(viewer, "moderation.viewEscalated", SITE);
-  const [row] = await app.db.execute(sql`
-    select (${admin ? sql`true` : sql`false`}
-        or exists (select 1 from ${groupMemberships} where user_id = ${viewer.id} and role = 'moderator' and status = 'active')
-        or exists (select 1 from ${organizationMembers} where user_id = ${viewer.id})) as yes,
-      ${heldCountSql(viewer.id, admin)} as held`).then((r) => rowsOf<{ yes: boolean; held: number }>(r));
-  return { queue: row?.yes === true, admin, held: row?.yes ? Number(row.held ?? 0) : 0 };
+  if (!viewer || viewer.status !== "active") return moderationLinksOf(null, undefined);
+  const links = moderationLinksSql(viewer.id, viewer);
+  const [row] = rowsOf<ModerationLinksRow>(await app.db.execute(sql`select ${links.queue} as queue, ${links.held} as held`));
+  return moderationLinksOf(viewer, row);
+}
+
+type ModerationLinksRow = { queue: boolean; held: number };
+
+/**
+ * moderationLinks' columns for `userId` under `scope`'s role, so the layout can read them in the
+ * session's own statement (modules/header): `userId` may be a column of the outer query.
+ */
+export function moderationLinksSql(userId: string | AnyPgColumn, scope: Actor) {
+  const admin = can(scope, "moderation.viewEscalated", SITE);
+  const who = sql`${userId}`;
+  return {
+    queue: sql<boolean>`(${admin ? sql`true` : sql`false`}
+      or exists (select 1 from ${groupMemberships} mlm where mlm.user_id = ${who} and mlm.role = 'moderator' and mlm.status = 'active')
+      or exists (select 1 from ${organizationMembers} mlo where mlo.user_id = ${who}))`,
+    held: heldCountSql(who, admin),
+  };
+}
+
+/** The links from moderationLinksSql's row: "Admin" is the policy's answer for the viewer; no queue, no count. */
+export function moderationLinksOf(viewer: Actor | null, row: ModerationLinksRow | undefined) {
+  const active = viewer?.status === "active";
+  const queue = active && row?.queue === true;
+  return { queue, admin: active && can(viewer, "moderation.viewEscalated", SITE), held: queue ? Number(row?.held ?? 0) : 0 };
 }

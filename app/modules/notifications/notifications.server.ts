@@ -1,6 +1,8 @@
-import { and, desc, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { QueryBuilder, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { groupMemberships, groups, notifications, organizationMembers, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
+import { rowsOf } from "#app/lib/db-rows.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
@@ -77,21 +79,29 @@ const STAFF_KINDS = ["join_request", "report"];
 /** The viewer's standing in each notice's group, left-joined: what stillVisibleSql reads. */
 const standingOn = (viewer: Actor) => standingJoins(viewer.id, { groupId: notifications.groupId });
 
-/** For the header: how many unread notices the viewer may see (capped, so the count stays cheap). */
-export async function unreadCount(app: AppContext, viewer: Actor | null): Promise<number> {
-  if (!viewer) return 0;
-  const on = standingOn(viewer);
-  const unread = app.db
+/**
+ * How many unread notices `userId` may see under `scope`'s rule (capped at 100, so it stays cheap),
+ * as a scalar subquery: the layout reads it in the session's own statement (modules/header).
+ * `userId` may be a column of the outer query; only `scope`'s role and status are read.
+ */
+export function unreadCountSql(userId: string | AnyPgColumn, scope: Actor): SQL<number> {
+  const on = standingJoins(userId, { groupId: notifications.groupId });
+  const unread = new QueryBuilder()
     .select({ one: sql`1`.as("one") })
     .from(notifications)
     .leftJoin(groups, eq(groups.id, notifications.groupId))
     .leftJoin(groupMemberships, on.membership)
     .leftJoin(organizationMembers, on.orgRole)
-    .where(and(eq(notifications.userId, viewer.id), isNull(notifications.readAt), stillVisibleSql(viewer)))
-    .limit(100)
-    .as("unread");
-  const [row] = await app.db.select({ n: sql<number>`count(*)::int` }).from(unread);
-  return row?.n ?? 0;
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), stillVisibleSql(scope)))
+    .limit(100);
+  return sql<number>`(select count(*)::int from (${unread}) unread)`;
+}
+
+/** For the header: how many unread notices the viewer may see (capped, so the count stays cheap). */
+export async function unreadCount(app: AppContext, viewer: Actor | null): Promise<number> {
+  if (!viewer) return 0;
+  const [row] = rowsOf<{ n: number }>(await app.db.execute(sql`select ${unreadCountSql(viewer.id, viewer)} as n`));
+  return Number(row?.n ?? 0);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { and, asc, eq, isNotNull } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
+import { QueryBuilder, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { groups, organizationMembers, organizations } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { Invalid } from "#app/lib/errors";
@@ -58,14 +59,24 @@ export async function assertGroupOfOrganization(app: AppContext, groupId: string
   if (!g) throw Invalid("Choose one of the organization's groups.", { groupId: ["Choose one of this organization's groups, or none."] });
 }
 
-/** The organizations the viewer is on the team of, for the header's links to their pages (a few at most). */
-export async function staffOrganizationLinks(app: AppContext, viewer: Actor | null): Promise<{ slug: string; name: string }[]> {
-  if (!viewer || viewer.status !== "active") return [];
-  return app.db
+/**
+ * The organizations `userId` is on the team of, for the header's links to their pages (a few at
+ * most, by name), as one JSON column: the layout reads it in the session's own statement
+ * (modules/header), so `userId` may be a column of the outer query. Read it with staffOrganizationLinksOf.
+ */
+export function staffOrganizationLinksSql(userId: string | AnyPgColumn): SQL<unknown> {
+  const mine = new QueryBuilder()
     .select({ slug: organizations.slug, name: organizations.name })
     .from(organizationMembers)
     .innerJoin(organizations, eq(organizations.id, organizationMembers.organizationId))
-    .where(eq(organizationMembers.userId, viewer.id))
+    .where(eq(organizationMembers.userId, userId))
     .orderBy(asc(organizations.name))
     .limit(5);
+  return sql`(select coalesce(json_agg(json_build_object('slug', so.slug, 'name', so.name) order by so.name), '[]'::json) from (${mine}) so)`;
+}
+
+/** The links from staffOrganizationLinksSql's column (a JSON array; a string where the driver leaves JSON unparsed). */
+export function staffOrganizationLinksOf(column: unknown): { slug: string; name: string }[] {
+  const links = typeof column === "string" ? (JSON.parse(column) as unknown) : column;
+  return Array.isArray(links) ? links.map((l: { slug: string; name: string }) => ({ slug: String(l.slug), name: String(l.name) })) : [];
 }
