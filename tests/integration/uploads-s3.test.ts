@@ -5,8 +5,10 @@ import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { eq } from "drizzle-orm";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatMessages, libraryImages, organizationMembers, organizations, resources } from "#db/schema/index";
+import { chatMessages, dataExports, libraryImages, organizationMembers, organizations, resources } from "#db/schema/index";
 import { deleteAccount } from "#app/modules/accounts/deletion.server";
+import { runExport } from "#app/modules/accounts/export/build.server";
+import { exportStorageKey } from "#app/modules/accounts/export/export.server";
 import { VOICE_MAX_BYTES } from "#app/modules/chat/voice.schema";
 import { unusedImagesSweep } from "#app/modules/library/guide-images.server";
 import { IMAGE_MAX_BYTES } from "#app/modules/library/images.schema";
@@ -19,12 +21,15 @@ import { loader as fileLoader } from "#app/routes/library.$resourceId.file";
 import { action as imagesAction } from "#app/routes/library.images";
 import { loader as imageLoader } from "#app/routes/library.images.$imageId";
 import { action as newAction } from "#app/routes/library.new";
+import { action as dataAction } from "#app/routes/settings.data";
+import { loader as exportDownload } from "#app/routes/settings_.data.$exportId.download";
 import { createMember } from "#tests/helpers/app";
 import { HTML_BYTES, PNG_BYTES, webmOpus } from "#tests/helpers/audio";
 import { clientId, createChatGroup, createChatRoom } from "#tests/helpers/chat";
 import { pdfWithPages } from "#tests/helpers/pdf";
 import { testDatabaseKind } from "#tests/helpers/database";
 import { startTestServer } from "#tests/helpers/server";
+import { readZip } from "#tests/helpers/zip";
 
 type Member = Awaited<ReturnType<typeof createMember>>;
 type Handler = (args: never) => Promise<unknown>;
@@ -36,7 +41,8 @@ const BUCKET = "hearth-test";
  * Uploads with S3_BUCKET set, through the real routes, against a real S3-protocol server (s3rver,
  * started here on a free port): each kind of upload lands in the bucket and nowhere under DATA_DIR,
  * downloads come back whole and by range, refusals (too big, wrong type) leave nothing in the
- * bucket, and the way each kind is removed deletes its object.
+ * bucket, and the way each kind is removed deletes its object. The jobs that read stored files (PDF
+ * text, the data export's ZIP) read them from the bucket, and the export itself is stored there.
  */
 describe(`uploads on S3-compatible storage on ${testDatabaseKind}`, () => {
   let s3dir: string, dataDir: string;
@@ -208,5 +214,25 @@ describe(`uploads on S3-compatible storage on ${testDatabaseKind}`, () => {
     const tail = await voiceNotes.fetch(sent.message.id, "bytes=-5");
     expect(Buffer.from(await tail.arrayBuffer()).equals(audio.subarray(audio.length - 5))).toBe(true);
     expect((await voiceNotes.fetch(sent.message.id, `bytes=${audio.length}-`)).status).toBe(416);
+  });
+
+  // Last: it deletes the owner.
+  it("builds a data export into the bucket from the member's uploads there, serves it, and account deletion removes it", async () => {
+    const mine = pdfWithPages(["Only in this member's export"]);
+    await documents.upload(mine);
+    const asked = await call(dataAction, new Request("http://localhost/settings/data", { method: "POST", body: "", headers: { "Content-Type": "application/x-www-form-urlencoded" } }), owner, {});
+    expect(asked.status).toBeLessThan(400);
+    const [row] = await server.app.db.select({ id: dataExports.id }).from(dataExports).where(eq(dataExports.userId, owner.id));
+    await runExport(server.app, row!.id);
+    const key = exportStorageKey(row!.id);
+    expect(await bucketKeys()).toContain(key);
+
+    const zip = await call(exportDownload, new Request(`http://localhost/settings/data/${row!.id}/download`), owner, { exportId: row!.id });
+    expect(zip.status).toBe(200);
+    const files = await readZip(Buffer.from(await zip.arrayBuffer()));
+    expect([...files.values()].some((bytes) => bytes.equals(mine))).toBe(true);
+
+    await deleteAccount(server.app, owner, { content: "keep", reauth: { currentPassword: owner.password } });
+    expect(await bucketKeys()).not.toContain(key);
   });
 });
