@@ -39,6 +39,8 @@ export const threads = pgTable(
     index("threads_group_list_idx").on(t.groupId, t.pinned.desc(), t.lastActivityAt.desc(), t.id.desc()),
     index("threads_author_id_idx").on(t.authorId),
     index("threads_search_idx").using("gin", t.search),
+    // Search: the newest threads whose title matches a common word, walked backwards (search.server.ts).
+    index("threads_created_idx").on(t.createdAt, t.id),
   ],
 );
 
@@ -69,6 +71,8 @@ export const posts = pgTable(
     // A member's own posts in time order (data export, profile page): keyset pages stay index scans.
     index("posts_author_created_idx").on(t.authorId, t.createdAt, t.id),
     index("posts_search_idx").using("gin", t.search),
+    // Search: the newest posts matching a common word, walked backwards (search.server.ts).
+    index("posts_created_idx").on(t.createdAt, t.id),
   ],
 );
 

@@ -214,8 +214,10 @@ function excerptOf(body: string): string {
  * an active member of the group. One expression in the list's own query, so no query per row.
  */
 export function profileOpensInGroupSql(groupId: string | SQL | AnyPgColumn) {
-  return sql<boolean>`(${users.profileVisibility} = 'members' and ${users.deletedAt} is null and exists (
-    select 1 from ${groupMemberships} pm where pm.group_id = ${groupId} and pm.user_id = ${users.id} and pm.status = 'active'))`;
+  // A scalar lookup on the membership's primary key, not EXISTS: Postgres plans an EXISTS in a select
+  // list over a LIMITed list as a hash of every active membership (a seq scan at 150k memberships).
+  return sql<boolean>`(${users.profileVisibility} = 'members' and ${users.deletedAt} is null and coalesce((
+    select pm.status = 'active' from ${groupMemberships} pm where pm.group_id = ${groupId} and pm.user_id = ${users.id}), false))`;
 }
 
 /** Where an author's name links: their profile page when the policy lets the viewer open it, else nowhere. */

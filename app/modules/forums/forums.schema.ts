@@ -77,6 +77,11 @@ export type ThreadAction = z.infer<typeof ThreadActionSchema>;
 /** Site-wide and per-group search. */
 export const SEARCH_PAGE_SIZE = 20;
 export const SEARCH_MAX_PAGES = 10;
+/**
+ * Matches ranked per search, from bodies and from titles each: the newest ones (search.server.ts).
+ * As many as the pages can show.
+ */
+export const SEARCH_CANDIDATES = SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE;
 export const SearchQuerySchema = z.object({
   q: z.string().trim().max(200, "Use at most 200 characters.").default(""),
   group: z
