@@ -128,6 +128,8 @@ export async function createHearthServer({ config, database, remix, appCode: giv
       : undefined,
   });
   app.realtime = publisher;
+  // Limits count on every node against one window; the adapter's client carries them (closed below).
+  if (redis) app.limiter = new runtime.RedisRateLimiter(redis, config.REDIS_PREFIX);
   // Chat access changes travel over the database, so a ban reaches every node without Redis.
   const accessChannel = openNotificationChannel(database, "hearth_chat_access", heardAccessChange);
   connectAccessChannel(accessChannel);

@@ -12,7 +12,7 @@ export { ConfigError, loadConfig } from "./lib/config.server";
 export { DomainError } from "./lib/errors";
 export { errorFields, log, logError, routeOf, setLogLevel } from "./lib/log.server";
 export { expectedOrigins, isAllowedOrigin, isOneClickUnsubscribe } from "./lib/origin.server";
-export { RateLimiter } from "./lib/rate-limit.server";
+export { MemoryRateLimiter, RedisRateLimiter } from "./lib/rate-limit.server";
 export { robotsHeader } from "./lib/robots";
 export { cleanRequestTarget } from "./lib/text-input";
 export { visitorPageCache } from "./lib/visitor-cache.server";

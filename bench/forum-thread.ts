@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { loadConfig } from "#app/lib/config.server";
 import { createAppContext } from "#app/context.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { createReply } from "#app/modules/forums/posts.server";
 import { createThread } from "#app/modules/forums/threads.server";
 import { createDatabase } from "#db/client";
@@ -55,7 +55,7 @@ async function prepare(dataDir: string): Promise<string> {
   });
   const people = ["demo-alex", "demo-robin", "demo-sam", "demo-morgan"];
   for (let i = 0; i < 50; i++) {
-    app.limiter = new RateLimiter(); // seeding, not a person typing
+    app.limiter = new MemoryRateLimiter(); // seeding, not a person typing
     await createReply(app, author(people[i % people.length]!), "cervical-dystonia", threadId, { body: `${replyBodies[i % replyBodies.length]} (#${i + 1})` });
   }
   await handle.close();

@@ -17,7 +17,7 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { createAppContext } from "#app/context.server";
 import { loadConfig } from "#app/lib/config.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { createReply } from "#app/modules/forums/posts.server";
 import { groupMemberships, groups, notifications, organizations, posts, threadFollows, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
@@ -56,7 +56,7 @@ async function seed(app: AppContext): Promise<Actor> {
 }
 
 async function timedReply(app: AppContext, author: Actor, threadId: string, i: number) {
-  app.limiter = new RateLimiter();
+  app.limiter = new MemoryRateLimiter();
   const t0 = performance.now();
   const { postId } = await createReply(app, author, "bench", threadId, { body: `Round ${i}: **thank you** all.` });
   return { postId, t0, ms: performance.now() - t0 };

@@ -170,8 +170,8 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
     typing: async ({ roomId, typing }) => {
       if (!inRoom(roomId)) throw NotFound("That room");
       // Typing is best-effort: past the limit it is dropped quietly, never an error for the person.
-      if (app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE).remaining > 0) {
-        app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
+      if ((await app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE)).remaining > 0) {
+        await app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
         // Room membership is not permission: relay only for someone who may still read the room.
         if (!(await roomReaders(app, roomId, [viewer.id])).has(viewer.id)) {
           await socket.leave(channel.room(roomId));

@@ -4,7 +4,7 @@ import path from "node:path";
 import { createAppContext } from "#app/context.server";
 import type { AppContext } from "#app/lib/app-context.server";
 import { loadConfig } from "#app/lib/config.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { newId } from "#app/lib/ids.server";
 import { hashPassword } from "#app/lib/password.server";
 import type { Viewer } from "#app/modules/auth/session.server";
@@ -89,7 +89,7 @@ const memberPasswordHash = () => (passwordHash ??= hashPassword("correct horse b
  */
 export function queryCounter(t: TestApp) {
   const counted = countedDatabase(t.database);
-  const app: AppContext = { ...t.app, db: counted.db, limiter: new RateLimiter() };
+  const app: AppContext = { ...t.app, db: counted.db, limiter: new MemoryRateLimiter() };
   return { app, count: counted.count, close: counted.close };
 }
 

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rowsOf } from "#app/lib/db-rows.server";
 import { mentionSyntax } from "#app/lib/mentions";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { ROBOTS_TXT } from "#app/lib/robots";
 import { getMemberProfile } from "#app/modules/accounts/profile.server";
 import { reportPost, submitReply } from "#app/modules/forums/posts.server";
@@ -85,7 +85,7 @@ describe(`forum audience on ${testDatabaseKind}`, () => {
   });
   afterAll(() => s?.stop());
   beforeEach(() => {
-    s.app.limiter = new RateLimiter();
+    s.app.limiter = new MemoryRateLimiter();
   });
 
   it("the thread list: the open forum hides members-only threads from outside; the closed forum is a 404 outside", async () => {

@@ -50,11 +50,11 @@ describe(`auto-hide live in chat on ${testDatabaseKind}`, () => {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     for (const m of [mod, author, watcher, ...reporters]) {
-      server.app.limiter.reset(`chat:send:${m.id}`);
-      server.app.limiter.reset(`chat:edit:${m.id}`);
-      server.app.limiter.reset(`report:${m.id}`);
+      await server.app.limiter.reset(`chat:send:${m.id}`);
+      await server.app.limiter.reset(`chat:edit:${m.id}`);
+      await server.app.limiter.reset(`report:${m.id}`);
     }
   });
 

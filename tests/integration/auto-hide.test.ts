@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { createReply, editPost, reportPost } from "#app/modules/forums/posts.server";
 import { searchForums } from "#app/modules/forums/search.server";
 import { createThread, getThreadPage, listThreads } from "#app/modules/forums/threads.server";
@@ -45,7 +45,7 @@ describe(`auto-hide on ${testDatabaseKind}`, () => {
   });
   afterAll(() => t.close());
   beforeEach(() => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
   });
 
   async function reply(slug: string, body: string) {

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { groupMemberships, groups, notifications, organizations, userBlocks } from "#db/schema/index";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { setBlock } from "#app/modules/accounts/blocks.server";
 import { createReply, reportPost } from "#app/modules/forums/posts.server";
 import { createThread, getThreadPage } from "#app/modules/forums/threads.server";
@@ -37,7 +37,7 @@ describe(`blocking and moderators on ${testDatabaseKind}`, () => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     await t.app.db.delete(userBlocks);
   });
 

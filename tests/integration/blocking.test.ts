@@ -3,7 +3,7 @@ import { and, eq, or } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { notifications, userBlocks, users } from "#db/schema/index";
 import { mentionSyntax } from "#app/lib/mentions";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { blockedIdsOf, blocksBetween, listBlocked, setBlock } from "#app/modules/accounts/blocks.server";
 import { deleteAccount } from "#app/modules/accounts/deletion.server";
 import { exportFiles } from "#app/modules/accounts/export/contents.server";
@@ -62,7 +62,7 @@ describe(`blocking on ${testDatabaseKind}`, () => {
   });
   afterAll(() => server?.stop());
   beforeEach(async () => {
-    server.app.limiter = new RateLimiter();
+    server.app.limiter = new MemoryRateLimiter();
     await server.app.db.delete(userBlocks);
   });
 

@@ -41,8 +41,8 @@ describe(`chat move to forum on ${testDatabaseKind}`, () => {
     await server.app.jobs.start(server.app);
   });
   afterAll(() => server.stop());
-  beforeEach(() => {
-    for (const m of [mod, alice, bob, carol]) server.app.limiter.reset(`chat:send:${m.id}`);
+  beforeEach(async () => {
+    for (const m of [mod, alice, bob, carol]) await server.app.limiter.reset(`chat:send:${m.id}`);
   });
 
   const send = async (who: Member, body: string, replyToId?: string, room = roomId) =>

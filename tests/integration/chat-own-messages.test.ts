@@ -30,10 +30,10 @@ describe(`your own messages, replies and pages around a message on ${testDatabas
     privateRoomId = (await createChatRoom(server.app, mod, priv.slug)).id;
   });
   afterAll(() => server.stop());
-  beforeEach(() => {
+  beforeEach(async () => {
     for (const m of [mod, alice, bob, outsider]) {
-      server.app.limiter.reset(`chat:send:${m.id}`);
-      server.app.limiter.reset(`chat:edit:${m.id}`);
+      await server.app.limiter.reset(`chat:send:${m.id}`);
+      await server.app.limiter.reset(`chat:edit:${m.id}`);
     }
   });
 

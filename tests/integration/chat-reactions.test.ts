@@ -36,10 +36,10 @@ describe(`chat reactions on ${testDatabaseKind}`, () => {
     privateRoomId = (await createChatRoom(server.app, mod, priv.slug)).id;
   });
   afterAll(() => server.stop());
-  beforeEach(() => {
+  beforeEach(async () => {
     for (const m of [mod, alice, bob, outsider, ...crowd]) {
-      server.app.limiter.reset(`chat:send:${m.id}`);
-      server.app.limiter.reset(`chat:react:${m.id}`);
+      await server.app.limiter.reset(`chat:send:${m.id}`);
+      await server.app.limiter.reset(`chat:react:${m.id}`);
     }
   });
 

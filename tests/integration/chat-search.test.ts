@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatMessages } from "#db/schema/index";
 import { messageHref } from "#app/lib/chat-links";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { archiveRoom, banUser, deleteMessage, sendMessage } from "#app/modules/chat/chat.server";
 import { CHAT_SEARCH_PAGE, ChatSearchSchema } from "#app/modules/chat/search.schema";
 import { searchDirectChat, searchGroupChat } from "#app/modules/chat/search.server";
@@ -26,7 +26,7 @@ describe(`chat search on ${testDatabaseKind}`, () => {
   let general: { id: string }, garden: { id: string }, old: { id: string };
 
   const say = async (who: Member, roomId: string, body: string) => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     return (await sendMessage(t.app, who, { roomId, body, clientId: clientId() })).message;
   };
   const search = (who: Member | null, q: string, more: { room?: string; after?: string } = {}) => searchGroupChat(t.app, who, slug, { q, ...more });
@@ -199,7 +199,7 @@ describe(`chat search on ${testDatabaseKind}`, () => {
 
   it("a direct conversation is searched by its members only: 404 for anyone else, site admins too; group searches never reach it", async () => {
     await setDmPolicy(t.app, mod, "anyone");
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     const { roomId } = await startConversation(t.app, member, { people: [mod.displayName], body: "Between us: the lavender oil helps.", clientId: clientId() });
     for (const who of [member, mod]) {
       const found = await searchDirectChat(t.app, who, roomId, { q: "lavender" });

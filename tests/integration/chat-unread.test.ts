@@ -30,8 +30,8 @@ describe(`chat unread (room_reads) on ${testDatabaseKind}`, () => {
     quietRoomId = (await createChatRoom(server.app, mod, slug, "Quiet corner")).id;
   });
   afterAll(() => server.stop());
-  beforeEach(() => {
-    for (const m of [mod, alice, bob]) server.app.limiter.reset(`chat:send:${m.id}`);
+  beforeEach(async () => {
+    for (const m of [mod, alice, bob]) await server.app.limiter.reset(`chat:send:${m.id}`);
   });
 
   async function socketFor(m: Member) {
@@ -111,7 +111,7 @@ describe(`chat unread (room_reads) on ${testDatabaseKind}`, () => {
     await server.app.db.insert(groupMemberships).values({ groupId, userId: late.id, role: "member", status: "active" });
     const m = await socketFor(mod);
     for (let i = 0; i < HISTORY_PAGE + 5; i++) {
-      server.app.limiter.reset(`chat:send:${mod.id}`);
+      await server.app.limiter.reset(`chat:send:${mod.id}`);
       await send(m, `message ${i + 1}`, room);
     }
     expect(await unreadOf(late, room)).toBe(HISTORY_PAGE);

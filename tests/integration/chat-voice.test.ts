@@ -75,8 +75,8 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
-  beforeEach(() => {
-    for (const m of [mod, alice, bob, outsider, leaver]) server.app.limiter.reset(`chat:send:${m.id}`);
+  beforeEach(async () => {
+    for (const m of [mod, alice, bob, outsider, leaver]) await server.app.limiter.reset(`chat:send:${m.id}`);
   });
 
   async function post(
@@ -123,7 +123,7 @@ describe(`voice notes on ${testDatabaseKind}`, () => {
     expect(filesUnder(uploads)).toEqual(before.files);
     expect(await rowCount()).toBe(before.rows);
     // A sentinel through the same room: whatever a refusal might have broadcast would have arrived before it.
-    server.app.limiter.reset(`chat:send:${mod.id}`);
+    await server.app.limiter.reset(`chat:send:${mod.id}`);
     const control = await joinedSocket(server.url, mod.token, roomId, sockets);
     await sentinel({ from: control, roomId, control: bobSocket });
     expect(heard.filter((m) => m.kind === "voice")).toEqual([]);

@@ -30,9 +30,9 @@ describe(`chat rooms over Socket.IO on ${testDatabaseKind}`, () => {
     privateRoomId = (await createChatRoom(server.app, mod, priv.slug)).id;
   });
   afterAll(() => server.stop());
-  beforeEach(() => {
+  beforeEach(async () => {
     // Each test starts with fresh send-rate windows.
-    for (const m of [mod, alice, bob, outsider, orgAdmin]) server.app.limiter.reset(`chat:send:${m.id}`);
+    for (const m of [mod, alice, bob, outsider, orgAdmin]) await server.app.limiter.reset(`chat:send:${m.id}`);
   });
 
   async function socketFor(m: Member) {

@@ -46,8 +46,8 @@ describe(`direct messages on ${testDatabaseKind}`, () => {
     await server.app.jobs.start(server.app);
   });
   afterAll(() => server.stop());
-  beforeEach(() => {
-    for (const m of [ann, ben, cat, dan, stranger]) server.app.limiter.reset(`chat:send:${m.id}`);
+  beforeEach(async () => {
+    for (const m of [ann, ben, cat, dan, stranger]) await server.app.limiter.reset(`chat:send:${m.id}`);
   });
 
   async function socketFor(m: Member) {
@@ -258,7 +258,7 @@ describe(`direct messages on ${testDatabaseKind}`, () => {
       const { s: c } = await joined(cat, roomId);
       let last: Sent | null = null;
       for (const body of ["m2", "m3", "m4", "m5", "m6", "m7 bad"]) {
-        server.app.limiter.reset(`chat:send:${stranger.id}`);
+        await server.app.limiter.reset(`chat:send:${stranger.id}`);
         last = expectOk(await request<Sent>(st, "message:send", { roomId, body, clientId: clientId() }));
       }
       expectOk(await request(c, "message:send", { roomId, body: "after", clientId: clientId() }));

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { exportFiles } from "#app/modules/accounts/export/contents.server";
 import { SaveDraftSchema } from "#app/modules/forums/drafts.schema";
 import { DraftConflict, discardDraft, draftKeys, getDraft, listDrafts, saveDraft } from "#app/modules/forums/drafts.server";
@@ -51,7 +51,7 @@ describe(`server drafts on ${testDatabaseKind}`, () => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     await t.app.db.delete(drafts);
   });
 

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupMemberships, groups, notifications, organizations, users } from "#db/schema/index";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { setGroupLevel, setThreadLevel } from "#app/modules/forums/follow.server";
 import { createReply } from "#app/modules/forums/posts.server";
 import { toggleReaction } from "#app/modules/forums/reactions.server";
@@ -30,7 +30,7 @@ describe(`forum notifications on ${testDatabaseKind}`, () => {
     await t.app.jobs.waitFor("notifications.fanout", fanouts);
   };
   const reply = (who: Member, threadId: string, body: string) => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     return createReply(t.app, who, "fn", threadId, { body });
   };
 
@@ -48,7 +48,7 @@ describe(`forum notifications on ${testDatabaseKind}`, () => {
   it("a reply reaches the thread's watchers who still may read it, nobody else, with an excerpt and a link to the post", async () => {
     await setGroupLevel(t.app, p("groupWatcher"), "fn", "watching");
     await setGroupLevel(t.app, p("quiet"), "fn", "muted");
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     const { threadId } = await createThread(t.app, p("author"), "fn", { title: "Does anyone else get this?", body: "Tingling at night." });
     for (const n of ["watcher", "muter", "leaver", "banned", "quiet"] as const) await reply(p(n), threadId, `Me too, says ${n}`);
     await setThreadLevel(t.app, p("muter"), "fn", threadId, "muted");
@@ -92,7 +92,7 @@ describe(`forum notifications on ${testDatabaseKind}`, () => {
   });
 
   it("members watching the group hear of each new thread; a level chosen for a thread beats a muted group", async () => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     const { threadId } = await createThread(t.app, p("author"), "fn", { title: "A new question", body: "What helps *you* sleep?" });
     await settle(1);
     const rows = await withKey(`thread:${threadId}`);

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupMemberships, groups, organizations, threadFollows, threadReads } from "#db/schema/index";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { setGroupLevel, setThreadLevel } from "#app/modules/forums/follow.server";
 import { createReply } from "#app/modules/forums/posts.server";
 import { createThread, listThreads } from "#app/modules/forums/threads.server";
@@ -27,11 +27,11 @@ describe(`forum reading state and follow levels on ${testDatabaseKind}`, () => {
     >;
   const listed = async (viewer: Member | null) => Object.fromEntries((await listThreads(t.app, viewer, "rd", { limit: 100 })).threads.map((th) => [th.title, th.newLabel]));
   const reply = (who: Member, threadId: string, body: string) => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     return createReply(t.app, who, "rd", threadId, { body });
   };
   const start = (who: Member, title: string) => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     return createThread(t.app, who, "rd", { title, body: `Opening of ${title}` });
   };
   async function post(handler: (args: ActionFunctionArgs) => Promise<unknown>, params: Record<string, string>, fields: Record<string, string>, viewer: Member | null) {
@@ -179,7 +179,7 @@ describe(`forum reading state and follow levels on ${testDatabaseKind}`, () => {
     expect(notMember.status).toBe(403);
     expect(await level(outsider.id, threadId)).toBeNull();
 
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     const secret = await createThread(t.app, alice, "rd-private", { title: "Secret", body: "Private" });
     expect((await post(threadAction, { slug: "rd-private", threadId: secret.threadId }, { intent: "follow", level: "watching" }, outsider)).status).toBe(404);
     expect((await post(forumAction, { slug: "rd-private" }, { level: "watching" }, outsider)).status).toBe(404);

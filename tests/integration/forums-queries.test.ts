@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "#app/lib/app-context.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { createReply } from "#app/modules/forums/posts.server";
 import { toggleReaction } from "#app/modules/forums/reactions.server";
 import { searchForums } from "#app/modules/forums/search.server";
@@ -33,15 +33,15 @@ describe(`forum query counts on ${testDatabaseKind}`, () => {
     await t.app.db.insert(groupMemberships).values([member, ...others].map((m) => ({ groupId: "g", userId: m.id, status: "active" as const })));
     // Many threads, one with 2 posts and one with 60, reactions from several people.
     for (const [i, who] of [member, ...others].entries()) {
-      t.app.limiter = new RateLimiter();
+      t.app.limiter = new MemoryRateLimiter();
       for (let j = 0; j < 5; j++) await createThread(t.app, who, "g", { title: `Thread ${i}-${j} about neck pain`, body: `Body ${i}-${j} neck pain` });
     }
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     small = (await createThread(t.app, others[0]!, "g", { title: "Small", body: "neck" })).threadId;
     big = (await createThread(t.app, others[1]!, "g", { title: "Big", body: "neck" })).threadId;
     await createReply(t.app, member, "g", small, { body: "one reply" });
     for (let i = 0; i < 60; i++) {
-      t.app.limiter = new RateLimiter();
+      t.app.limiter = new MemoryRateLimiter();
       const { postId } = await createReply(t.app, [member, ...others][i % 4]!, "g", big, { body: `reply ${i} neck` });
       await toggleReaction(t.app, others[i % 3]!, "g", big, postId, "hug");
       await toggleReaction(t.app, member, "g", big, postId, "helpful");

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { DomainError } from "#app/lib/errors";
 import { createReply, deletePost, editPost, getPostForEdit, moderatePost, reportPost } from "#app/modules/forums/posts.server";
 import { toggleReaction } from "#app/modules/forums/reactions.server";
@@ -50,7 +50,7 @@ describe(`forums on ${testDatabaseKind}`, () => {
   afterAll(() => t.close());
   // Each test starts with fresh rate-limit windows (the rate-limit test fills its own).
   beforeEach(() => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
   });
 
   it("starts a thread with its opening post and lists it for visitors of a public group", async () => {

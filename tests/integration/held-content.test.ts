@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { rowsOf } from "#app/lib/db-rows.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { mentionSyntax } from "#app/lib/mentions";
 import { listRooms, openRoom } from "#app/modules/chat/chat.server";
 import { submitReply } from "#app/modules/forums/posts.server";
@@ -39,7 +39,7 @@ describe(`held content is invisible until published, on ${testDatabaseKind}`, ()
   });
   afterAll(() => server.stop());
   beforeEach(() => {
-    server.app.limiter = new RateLimiter();
+    server.app.limiter = new MemoryRateLimiter();
   });
 
   async function joined(m: Member) {

@@ -243,7 +243,7 @@ describe(`library on ${testDatabaseKind}`, () => {
   it("serves hostile summaries and guide bodies inert (XSS corpus through the route loaders)", async () => {
     const ids: string[] = [];
     for (const payload of xssPayloads) {
-      t.app.limiter.reset(`library:create:${owner.id}`); // seeding the corpus, not a person adding resources
+      await t.app.limiter.reset(`library:create:${owner.id}`); // seeding the corpus, not a person adding resources
       const { id } = await createResource(t.app, owner, base({ kind: "guide", title: `XSS ${ids.length}`, summary: payload, body: `before ${payload} after`, category: "research" }));
       ids.push(id);
     }

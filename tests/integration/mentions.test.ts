@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { groupMemberships, groups, notifications, posts, threadFollows, users } from "#db/schema/index";
 import { mentionSyntax } from "#app/lib/mentions";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { sendMessage } from "#app/modules/chat/chat.server";
 import { createReply, editPost } from "#app/modules/forums/posts.server";
 import { createThread, getThreadPage } from "#app/modules/forums/threads.server";
@@ -61,7 +61,7 @@ describe(`@mentions on ${testDatabaseKind}`, () => {
   });
   afterAll(() => t?.close());
   beforeEach(() => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
   });
 
   it("a new thread notifies the mentioned members who may read it: not the author, not outsiders, not unknown names", async () => {

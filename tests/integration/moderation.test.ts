@@ -44,8 +44,8 @@ describe(`moderation queue on ${testDatabaseKind}`, () => {
   afterAll(() => server.stop());
 
   async function newPost(body = "Some post body that is long enough") {
-    server.app.limiter.reset(`forum:thread:${author.id}`);
-    server.app.limiter.reset(`forum:reply:${author.id}`);
+    await server.app.limiter.reset(`forum:thread:${author.id}`);
+    await server.app.limiter.reset(`forum:reply:${author.id}`);
     const { threadId } = await createThread(server.app, author, slug, { title: `Thread ${clientId()}`, body: "Opening post body" });
     const { postId } = await createReply(server.app, author, slug, threadId, { body });
     return { threadId, postId };

@@ -31,7 +31,7 @@ describe(`one copy of the app in the production server on ${testDatabaseKind}`, 
     const runtime = (build.entry.module as { runtime?: AppRuntime }).runtime;
     expect(runtime).toBeDefined();
     expect(s.runtime).toBe(runtime);
-    expect(s.app.limiter).toBeInstanceOf(runtime!.RateLimiter);
+    expect(s.app.limiter).toBeInstanceOf(runtime!.MemoryRateLimiter);
     // The test process imports the sources itself: that copy is a different class.
     expect(s.runtime.DomainError).not.toBe(SourceDomainError);
   });
@@ -41,10 +41,10 @@ describe(`one copy of the app in the production server on ${testDatabaseKind}`, 
     const signIn = () => s.postForm("/signin", { email: member.email, password: "not the password", redirectTo: "" });
     // All but one failure counted straight into the limiter server.ts made: the route must see them.
     const key = `signin:acct:${member.email}|127.0.0.1`;
-    for (let i = 1; i < SIGN_IN_FAILURES_PER_ACCOUNT.limit; i++) s.app.limiter.record(key, SIGN_IN_FAILURES_PER_ACCOUNT);
+    for (let i = 1; i < SIGN_IN_FAILURES_PER_ACCOUNT.limit; i++) await s.app.limiter.record(key, SIGN_IN_FAILURES_PER_ACCOUNT);
     const last = await signIn();
     expect(last.status).toBe(400);
-    expect(s.app.limiter.peek(key, SIGN_IN_FAILURES_PER_ACCOUNT).remaining).toBe(0);
+    expect((await s.app.limiter.peek(key, SIGN_IN_FAILURES_PER_ACCOUNT)).remaining).toBe(0);
 
     const refused = await signIn();
     expect(refused.status).toBe(429);
@@ -59,7 +59,7 @@ describe(`one copy of the app in the production server on ${testDatabaseKind}`, 
     await db.insert(chatRooms).values({ id: "room-one", groupId: "g-one", name: "General" });
     const member = await createMember(s.app, "Chatty");
     await db.insert(groupMemberships).values({ groupId: "g-one", userId: member.id });
-    for (let i = 0; i < SEND_RATE.limit; i++) s.app.limiter.record(`chat:send:${member.id}`, { ...SEND_RATE, message: "" });
+    for (let i = 0; i < SEND_RATE.limit; i++) await s.app.limiter.record(`chat:send:${member.id}`, { ...SEND_RATE, message: "" });
 
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(s.url, {
       transports: ["websocket"],

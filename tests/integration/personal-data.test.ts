@@ -38,9 +38,9 @@ describe(`the personal-data question on ${testDatabaseKind}`, () => {
     roomId = (await createChatRoom(server.app, mod, slug)).id;
   });
   afterAll(() => server.stop());
-  beforeEach(() => {
+  beforeEach(async () => {
     for (const m of [mod, member]) {
-      for (const k of ["forum:thread", "forum:reply", "forum:edit", "chat:send", "chat:edit"]) server.app.limiter.reset(`${k}:${m.id}`);
+      for (const k of ["forum:thread", "forum:reply", "forum:edit", "chat:send", "chat:edit"]) await server.app.limiter.reset(`${k}:${m.id}`);
     }
   });
 

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { newId } from "#app/lib/ids.server";
 import { editPost, submitReply } from "#app/modules/forums/posts.server";
 import { submitThread } from "#app/modules/forums/threads.server";
@@ -34,7 +34,7 @@ describe(`the safety gate (screenContent) on ${testDatabaseKind}`, () => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    t.app.limiter = new RateLimiter();
+    t.app.limiter = new MemoryRateLimiter();
     await t.app.db.update(organizations).set({ newMemberHolds: 0 }).where(eq(organizations.id, orgId));
   });
 

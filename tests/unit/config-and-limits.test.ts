@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "#app/lib/config.server";
 import { isDomainError } from "#app/lib/errors";
 import { expectedOrigins, isAllowedOrigin } from "#app/lib/origin.server";
-import { RateLimiter } from "#app/lib/rate-limit.server";
+import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 
 describe("config", () => {
   it("defaults to the embedded database with the demo seed", () => {
@@ -69,29 +69,25 @@ describe("origin check", () => {
 });
 
 describe("rate limiter", () => {
-  it("allows the limit, refuses the next with Retry-After, and forgets after the window", () => {
+  it("allows the limit, refuses the next with Retry-After, and forgets after the window", async () => {
     let now = 1_000_000;
-    const limiter = new RateLimiter(() => now);
+    const limiter = new MemoryRateLimiter(() => now);
     const rule = { limit: 3, windowSeconds: 60, message: "Slow down." };
-    for (let i = 0; i < 3; i++) limiter.hit("k", rule);
-    let caught: unknown;
-    try {
-      limiter.hit("k", rule);
-    } catch (e) {
-      caught = e;
-    }
+    for (let i = 0; i < 3; i++) await limiter.hit("k", rule);
+    const caught: unknown = await limiter.hit("k", rule).catch((e: unknown) => e);
     expect(isDomainError(caught) && caught.code).toBe("rate_limited");
     expect(isDomainError(caught) && caught.retryAfter).toBe(60);
-    expect(() => limiter.hit("other", rule)).not.toThrow();
+    await expect(limiter.hit("other", rule)).resolves.toBeUndefined();
     now += 61_000;
-    expect(() => limiter.hit("k", rule)).not.toThrow();
+    await expect(limiter.hit("k", rule)).resolves.toBeUndefined();
   });
 
-  it("reset clears a key", () => {
-    const limiter = new RateLimiter();
+  it("reset clears a key", async () => {
+    const limiter = new MemoryRateLimiter();
     const rule = { limit: 1, windowSeconds: 60, message: "x" };
-    limiter.hit("k", rule);
-    limiter.reset("k");
-    expect(() => limiter.hit("k", rule)).not.toThrow();
+    await limiter.hit("k", rule);
+    await expect(limiter.hit("k", rule)).rejects.toMatchObject({ code: "rate_limited" });
+    await limiter.reset("k");
+    await expect(limiter.hit("k", rule)).resolves.toBeUndefined();
   });
 });

@@ -40,7 +40,7 @@ export const DISPLAY_NAME_TAKEN = "Someone already uses this display name. Pleas
  * Display names are public, so a taken one is still said inline.
  */
 export async function signUp(app: AppContext, input: SignUpInput, ip: string): Promise<void> {
-  app.limiter.hit(`signup:ip:${ip}`, signUpsPerIp(app.config.SIGNUPS_PER_IP_PER_HOUR));
+  await app.limiter.hit(`signup:ip:${ip}`, signUpsPerIp(app.config.SIGNUPS_PER_IP_PER_HOUR));
   const [emailTaken, nameTaken] = await Promise.all([
     app.db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1),
     // Also refuses look-alikes of a taken name (UTS #39 skeleton).
@@ -75,8 +75,8 @@ export async function signUp(app: AppContext, input: SignUpInput, ip: string): P
 export async function signIn(app: AppContext, input: Pick<SignInInput, "email" | "password">, ip: string, device = "") {
   const accountKey = `signin:acct:${input.email}|${ip}`;
   const ipKey = `signin:ip:${ip}`;
-  app.limiter.check(accountKey, SIGN_IN_FAILURES_PER_ACCOUNT);
-  app.limiter.check(ipKey, SIGN_IN_FAILURES_PER_IP);
+  await app.limiter.check(accountKey, SIGN_IN_FAILURES_PER_ACCOUNT);
+  await app.limiter.check(ipKey, SIGN_IN_FAILURES_PER_IP);
 
   const [user] = await app.db
     .select({ id: users.id, passwordHash: users.passwordHash, status: users.status })
@@ -85,14 +85,14 @@ export async function signIn(app: AppContext, input: Pick<SignInInput, "email" |
     .limit(1);
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user || !ok) {
-    app.limiter.record(accountKey, SIGN_IN_FAILURES_PER_ACCOUNT);
-    app.limiter.record(ipKey, SIGN_IN_FAILURES_PER_IP);
+    await app.limiter.record(accountKey, SIGN_IN_FAILURES_PER_ACCOUNT);
+    await app.limiter.record(ipKey, SIGN_IN_FAILURES_PER_IP);
     throw new DomainError("invalid", INVALID_CREDENTIALS);
   }
   if (user.status !== "active") {
     throw new DomainError("forbidden", "This account is suspended. Contact the site administrators if you think this is a mistake.");
   }
-  app.limiter.reset(accountKey);
+  await app.limiter.reset(accountKey);
   const session = await createSession(app, user.id, device);
   return { userId: user.id, ...session };
 }

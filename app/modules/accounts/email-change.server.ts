@@ -54,7 +54,7 @@ export async function requestEmailChange(app: AppContext, viewer: Viewer, input:
   const oldEmail = await currentEmail(app, viewer.id);
   if (!oldEmail) throw Invalid(LINK_INVALID);
   if (input.newEmail === oldEmail) throw Invalid(SAME_ADDRESS, { newEmail: [SAME_ADDRESS] });
-  app.limiter.hit(`email-change:acct:${viewer.id}`, EMAIL_CHANGES_PER_ACCOUNT);
+  await app.limiter.hit(`email-change:acct:${viewer.id}`, EMAIL_CHANGES_PER_ACCOUNT);
   const [taken] = await app.db.select({ id: users.id }).from(users).where(eq(users.email, input.newEmail)).limit(1);
   // Same answer and same mails sent either way; only the message to the new address differs.
   if (taken) await sendMail(app, input.newEmail, "accounts.email-change-taken", {});

@@ -16,9 +16,9 @@ export const MAGIC_LINKS_PER_IP: RateRule = {
 
 /** "E-mail me a sign-in link": the same answer for every address (the job sends only to active accounts). */
 export async function requestMagicLink(app: AppContext, email: string, ip: string): Promise<void> {
-  app.limiter.check(`magic:ip:${ip}`, MAGIC_LINKS_PER_IP);
-  app.limiter.hit(`magic:addr:${email}`, MAGIC_LINKS_PER_ADDRESS);
-  app.limiter.record(`magic:ip:${ip}`, MAGIC_LINKS_PER_IP);
+  await app.limiter.check(`magic:ip:${ip}`, MAGIC_LINKS_PER_IP);
+  await app.limiter.hit(`magic:addr:${email}`, MAGIC_LINKS_PER_ADDRESS);
+  await app.limiter.record(`magic:ip:${ip}`, MAGIC_LINKS_PER_IP);
   await sendMail(app, email, "accounts.magic-link", {});
 }
 

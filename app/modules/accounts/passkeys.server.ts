@@ -160,7 +160,7 @@ async function passkeyRowsOf(app: AppContext, userId: string) {
 // ── Registration ────────────────────────────────────────────────────────────────────────────────
 
 export async function passkeyRegistrationOptions(app: AppContext, viewer: Viewer, origin: string) {
-  app.limiter.hit(`passkey:options:user:${viewer.id}`, PASSKEY_OPTIONS_PER_IP);
+  await app.limiter.hit(`passkey:options:user:${viewer.id}`, PASSKEY_OPTIONS_PER_IP);
   const [[user], existing] = await Promise.all([
     app.db.select({ email: users.email }).from(users).where(eq(users.id, viewer.id)).limit(1),
     passkeyRowsOf(app, viewer.id),
@@ -248,7 +248,7 @@ export async function removePasskey(app: AppContext, viewer: Viewer, id: string)
 
 /** Options for a sign-in (no account known yet: any discoverable credential) or a re-authentication (the viewer's). */
 export async function passkeyAssertionOptions(app: AppContext, viewer: Viewer | null, origin: string, ip: string) {
-  app.limiter.hit(`passkey:options:${ip}`, PASSKEY_OPTIONS_PER_IP);
+  await app.limiter.hit(`passkey:options:${ip}`, PASSKEY_OPTIONS_PER_IP);
   const allow = viewer ? credentialList(await passkeyRowsOf(app, viewer.id)) : undefined;
   if (viewer && !allow?.length) throw Invalid("You have no passkey yet. Add one under Settings → Passkeys.");
   const options = await generateAuthenticationOptions({
@@ -313,12 +313,12 @@ async function verifyAssertion(app: AppContext, purpose: "authenticate" | "reaut
 /** Usernameless sign-in; failures count against the connection like password failures. */
 export async function signInWithPasskey(app: AppContext, passkeyResponse: string, ip: string, device: string) {
   const ipKey = `signin:ip:${ip}`;
-  app.limiter.check(ipKey, SIGN_IN_FAILURES_PER_IP);
+  await app.limiter.check(ipKey, SIGN_IN_FAILURES_PER_IP);
   let row;
   try {
     row = await verifyAssertion(app, "authenticate", null, passkeyResponse, PASSKEY_SIGN_IN_FAILED);
   } catch (e) {
-    app.limiter.record(ipKey, SIGN_IN_FAILURES_PER_IP);
+    await app.limiter.record(ipKey, SIGN_IN_FAILURES_PER_IP);
     throw e;
   }
   if (row.deletedAt) throw Invalid(PASSKEY_SIGN_IN_FAILED);

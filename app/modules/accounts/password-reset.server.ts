@@ -21,9 +21,9 @@ export const RESETS_PER_IP: RateRule = {
  * account has it), so neither the answer nor its time says whether the address is registered.
  */
 export async function requestPasswordReset(app: AppContext, email: string, ip: string): Promise<void> {
-  app.limiter.check(`reset:ip:${ip}`, RESETS_PER_IP);
-  app.limiter.hit(`reset:addr:${email}`, RESETS_PER_ADDRESS);
-  app.limiter.record(`reset:ip:${ip}`, RESETS_PER_IP);
+  await app.limiter.check(`reset:ip:${ip}`, RESETS_PER_IP);
+  await app.limiter.hit(`reset:addr:${email}`, RESETS_PER_ADDRESS);
+  await app.limiter.record(`reset:ip:${ip}`, RESETS_PER_IP);
   await sendMail(app, email, "accounts.reset", {});
 }
 

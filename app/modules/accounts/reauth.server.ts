@@ -54,12 +54,12 @@ export async function verifyReauthentication(app: AppContext, viewer: Viewer, fo
   if (currentPassword === undefined) throw Invalid(REAUTH_NEEDED, { currentPassword: [REAUTH_NEEDED] });
 
   const key = `reauth:acct:${viewer.id}`;
-  app.limiter.check(key, REAUTH_FAILURES);
+  await app.limiter.check(key, REAUTH_FAILURES);
   const [user] = await app.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, viewer.id)).limit(1);
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, currentPassword) : false;
   if (!ok) {
-    app.limiter.record(key, REAUTH_FAILURES);
+    await app.limiter.record(key, REAUTH_FAILURES);
     throw new DomainError("invalid", WRONG_PASSWORD, { currentPassword: [WRONG_PASSWORD] });
   }
-  app.limiter.reset(key);
+  await app.limiter.reset(key);
 }

@@ -23,6 +23,6 @@ export const confirmEmail = (app: AppContext, token: string, device: string) => 
 export async function resendVerification(app: AppContext, viewer: Viewer): Promise<void> {
   const [user] = await app.db.select({ email: users.email, verifiedAt: users.emailVerifiedAt }).from(users).where(eq(users.id, viewer.id)).limit(1);
   if (!user?.email || user.verifiedAt) throw Invalid(ALREADY_VERIFIED);
-  app.limiter.hit(`verify:resend:${viewer.id}`, VERIFY_RESENDS_PER_ACCOUNT);
+  await app.limiter.hit(`verify:resend:${viewer.id}`, VERIFY_RESENDS_PER_ACCOUNT);
   await sendMail(app, user.email, "accounts.verify", {});
 }

@@ -484,7 +484,7 @@ export async function prepareSend(app: AppContext, viewer: ChatActor | null, inp
 
   const room = await loadRoomForSend(app, actor, input.roomId);
   assertCan(actor, "chat.send", room.target, ROOM);
-  app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: "You are sending messages very quickly. Please wait a few seconds." });
+  await app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: "You are sending messages very quickly. Please wait a few seconds." });
   if (room.slowModeSeconds > 0 && !("visibility" in room.target && can(actor, "chat.moderate", room.target))) {
     const [last] = await app.db
       .select({ createdAt: chatMessages.createdAt })

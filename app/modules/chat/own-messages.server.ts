@@ -55,7 +55,7 @@ export async function editOwnMessage(app: AppContext, viewer: ChatActor | null, 
   if (input.body === message.body) {
     return { ...editedOf(message, message.body, message.editedAt ?? message.createdAt), changed: false, ...crisis(input.body) };
   }
-  app.limiter.hit(`chat:edit:${actor.id}`, { ...SEND_RATE, message: "You are editing very quickly. Please wait a few seconds." });
+  await app.limiter.hit(`chat:edit:${actor.id}`, { ...SEND_RATE, message: "You are editing very quickly. Please wait a few seconds." });
   // The safety gate for an edit: block refuses, personal data asks; an edit is never held (holds flag it).
   const screening = await screenChatWrite(app.db, actor, room, "chat_edit", input.body, input.confirmedPersonal);
   const now = new Date();

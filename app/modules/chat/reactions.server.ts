@@ -30,7 +30,7 @@ export async function setReaction(app: AppContext, viewer: ChatActor | null, inp
   const target: ChatMessageTarget = { ...room.target, message: { authorId: message.authorId, deleted: message.deletedAt !== null, kind: message.kind } };
   // Someone who may not read the room learns nothing of its messages: NotFound, like an unknown id.
   assertCan(viewer, "chat.react", target, MESSAGE);
-  app.limiter.hit(`chat:react:${viewer.id}`, REACT_RATE);
+  await app.limiter.hit(`chat:react:${viewer.id}`, REACT_RATE);
 
   const { messageId, kind } = input;
   const result = await app.db.transaction(async (tx) => {

@@ -1,21 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
-import { NotFound, RateLimited } from "#app/lib/errors";
-import type { RateRule } from "#app/lib/rate-limit.server";
+import { NotFound } from "#app/lib/errors";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
 import { assertCan, can, type Actor, type PostTarget, type ThreadTarget } from "#app/policy.server";
 
 /**
  * Private helpers shared by the forum's threads, posts and reactions files (not used outside
- * app/modules/forums): loading a thread or a post with the viewer's standing, and the rate check.
+ * app/modules/forums): loading a thread or a post with the viewer's standing.
  */
-
-/** Throws RateLimited when the person has used up the rule's window (checked before the work; the caller records on success). */
-export function checkRate(app: AppContext, key: string, rule: RateRule) {
-  const { remaining, retryAfter } = app.limiter.peek(key, rule);
-  if (remaining <= 0) throw RateLimited(rule.message, retryAfter);
-}
 
 const groupColumns = { groupId: groups.id, groupSlug: groups.slug, groupName: groups.name, ...groupStandingColumns };
 

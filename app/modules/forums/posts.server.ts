@@ -10,7 +10,7 @@ import { fileLimitedReport } from "#app/modules/moderation/report-rate.server";
 import { matchesCrisisPhrase, type ReportInput } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor, type ThreadTarget } from "#app/policy.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
-import { checkRate, loadPost, loadThread } from "./common.server";
+import { loadPost, loadThread } from "./common.server";
 import { deleteDraftAfterPost, draftKeys } from "./drafts.server";
 import { queueMentions } from "./mention-queue.server";
 import { autoFollow } from "./follow.server";
@@ -53,11 +53,11 @@ export async function submitReply(app: AppContext, viewer: Actor | null, slug: s
   if (row.deletedAt && !can(viewer, "forum.moderate", target)) throw NotFound("That thread");
   assertCan(viewer, "forum.reply", target, "That thread");
   const key = `forum:reply:${viewer!.id}`;
-  checkRate(app, key, replyRate);
+  await app.limiter.check(key, replyRate);
   // The safety gate: a held reply is stored for a moderator (thread untouched, nobody notified).
   const screening = await screenGroupWrite(app.db, { actor: viewer!, groupId: row.groupId, target, kind: "post", texts: [input.body], confirmedPersonal: input.confirmedPersonal });
   if (screening.verdict === "hold") {
-    app.limiter.record(key, replyRate);
+    await app.limiter.record(key, replyRate);
     const held = await holdContent(app, { kind: "post", groupId: row.groupId, authorId: viewer!.id, threadId, body: input.body }, screening);
     // The text is kept in held_content now: the draft it came from is done, as after a post.
     await deleteDraftAfterPost(app, viewer!.id, draftKeys.reply(threadId));
@@ -65,7 +65,7 @@ export async function submitReply(app: AppContext, viewer: Actor | null, slug: s
   }
   const postId = await publishReply(app, viewer!, target, threadId, input.body);
   await deleteDraftAfterPost(app, viewer!.id, draftKeys.reply(threadId));
-  app.limiter.record(key, replyRate);
+  await app.limiter.record(key, replyRate);
   await fileWatchedFlag(app.db, screening, { targetType: "post", targetId: postId, groupId: row.groupId });
   return { held: false as const, postId, crisisPrompt: matchesCrisisPhrase(input.body) };
 }

@@ -18,7 +18,7 @@ import { announceNotices } from "#app/modules/notifications/notifications.server
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
 import { assertCan, can, type Actor, type PostTarget } from "#app/policy.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
-import { checkRate, loadThread } from "./common.server";
+import { loadThread } from "./common.server";
 import { deleteDraftAfterPost, draftKeys } from "./drafts.server";
 import { mentionLinker } from "./mention-links.server";
 import { queueMentions } from "./mention-queue.server";
@@ -109,9 +109,7 @@ export async function listThreads(
           : undefined,
       ),
     )
-    // "nulls last" as threads_group_list_idx is built (Drizzle's .desc()): plain DESC means NULLS FIRST,
-    // which that index cannot serve, so every page sorted the whole forum. The columns are NOT NULL.
-    .orderBy(sql`${threads.pinned} desc nulls last`, sql`${threads.lastActivityAt} desc nulls last`, sql`${threads.id} desc nulls last`)
+    .orderBy(desc(threads.pinned), desc(threads.lastActivityAt), desc(threads.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -317,11 +315,11 @@ export async function submitThread(
   const group = await findGroup(app, viewer, slug);
   assertCan(viewer, "forum.createThread", group.target);
   const key = `forum:thread:${viewer!.id}`;
-  checkRate(app, key, threadRate);
+  await app.limiter.check(key, threadRate);
   // The safety gate (block, personal data, hold, flag): a held thread is stored for a moderator, not published.
   const screening = await screenGroupWrite(app.db, { actor: viewer!, groupId: group.id, target: group.target, kind: "thread", texts: [input.title, input.body], confirmedPersonal: input.confirmedPersonal });
   if (screening.verdict === "hold") {
-    app.limiter.record(key, threadRate);
+    await app.limiter.record(key, threadRate);
     const held = await holdContent(app, { kind: "thread", groupId: group.id, authorId: viewer!.id, title: input.title, body: input.body, payload: { membersOnly } }, screening);
     // The text is kept in held_content now: the draft it came from is done, as after a post.
     await deleteDraftAfterPost(app, viewer!.id, draftKeys.thread(group.id));
@@ -329,7 +327,7 @@ export async function submitThread(
   }
   const { threadId, postId } = await publishThread(app, { groupId: group.id, authorId: viewer!.id, title: input.title, body: input.body, membersOnly });
   await deleteDraftAfterPost(app, viewer!.id, draftKeys.thread(group.id));
-  app.limiter.record(key, threadRate);
+  await app.limiter.record(key, threadRate);
   await fileWatchedFlag(app.db, screening, { targetType: "thread", targetId: threadId, groupId: group.id });
   // Published either way; the author just sees a gentle "Get help now" prompt.
   const crisisPrompt = matchesCrisisPhrase(`${input.title}\n${input.body}`);
