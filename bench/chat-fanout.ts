@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/chat-fanout.ts            (PGlite; BENCH_DATABASE_URL=postgres://… for Postgres)
  *   BENCH_READERS=1000 BENCH_RATES=5,20,100 BENCH_SECONDS=10 npx tsx bench/chat-fanout.ts
+ *   BENCH_CPU_PROF=/tmp/prof …              (a .cpuprofile per server process, written when it exits)
  *
  * Hearth allows 5 messages per 5 s per person, so the one sending loop takes turns over a pool of
  * sender accounts (one message per account per second at most); the bare server has no limit.
@@ -51,7 +52,8 @@ interface Memory {
 function startServer(kind: "hearth" | "bare") {
   const env = { ...process.env, DATABASE_URL: process.env.BENCH_DATABASE_URL ?? "", REDIS_URL: "" };
   const child = fork(path.join(here, "chat-servers.ts"), [kind, String(READERS), String(SENDERS)], {
-    execArgv: ["--import", "tsx", "--expose-gc"],
+    // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it exits.
+    execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

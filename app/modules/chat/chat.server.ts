@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { rowsOf } from "#app/lib/db-rows.server";
 import { alias } from "drizzle-orm/pg-core";
-import { chatMessages, chatReactions, chatRooms, chatRoomSanctions, groupMemberships, groups, organizationMembers, roomReads, users, type ChatSystemData, type ChatVoice } from "#db/schema/index";
+import { chatMessages, chatReactions, chatRooms, chatRoomSanctions, groupMemberships, groups, heldContent, organizationMembers, organizations, roomReads, users, type ChatSystemData, type ChatVoice } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { CHAT_REACTIONS, type ChatMessage, type ChatReactionKind, type ChatRoomState, type ChatYou } from "#app/lib/chat-wire";
 import { chatVoiceUrl } from "#app/lib/chat-links";
@@ -9,10 +9,10 @@ import { isUniqueViolation } from "#app/lib/db-errors.server";
 import { Conflict, DomainError, Invalid, isDomainError, NotFound, RateLimited, Unauthenticated } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
 import { countOf, minutesText, secondsText } from "#app/lib/plural";
-import { assertCan, can, type Actor, type ChatTarget, type RoomTarget } from "#app/policy.server";
+import { assertCan, can, type Actor, type ChatTarget, type GroupTarget, type RoomTarget } from "#app/policy.server";
 import { accessLost } from "#app/modules/groups/access.server";
 import { findGroup } from "#app/modules/groups/groups.server";
-import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
+import { groupStandingColumns, groupTargetOf, standingJoins, type StandingRow } from "#app/modules/groups/standing.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import type { StaffRole } from "#app/lib/staff-role";
 import { auditContentAction, recordModerationAction } from "#app/modules/moderation/moderation.server";
@@ -27,6 +27,9 @@ import { CATCH_UP_PAGE, HISTORY_PAGE, muteChoices, SEND_RATE } from "./chat.sche
 import { lastReadSeqOf, roomReadJoin, unreadColumn } from "./reading.server";
 import { directStandingColumns, directTargetOf } from "./direct-standing.server";
 import { gateChatSend, type HeldSend } from "#app/modules/safety/chat-gate.server";
+import { publishedCountSql, screenChatText, type Screening, type ScreeningContext } from "#app/modules/safety/screen.server";
+import { watchedWordsJsonSql } from "#app/modules/safety/watched.server";
+import { sendStates, type SendState } from "./send-state.server";
 import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 
 /**
@@ -39,6 +42,7 @@ import { fileWatchedFlag } from "#app/modules/safety/flags.server";
 export type ChatActor = Actor & { displayName?: string };
 
 const ROOM = "That room";
+const SEND_RATE_MESSAGE = "You are sending messages very quickly. Please wait a few seconds.";
 const MESSAGE = "That message";
 
 // ── loading ───────────────────────────────────────────────────────────────────────────────────
@@ -96,17 +100,7 @@ export function groupRoomOnly<R extends { kind: "group" | "direct" }>(room: R, w
 export async function loadRoomForSend(app: AppContext, actor: Actor, roomId: string) {
   const on = standingJoins(actor.id);
   const [row] = await app.db
-    .select({
-      id: chatRooms.id,
-      groupId: chatRooms.groupId,
-      slowModeSeconds: chatRooms.slowModeSeconds,
-      locked: chatRooms.locked,
-      archivedAt: chatRooms.archivedAt,
-      roomMutedUntil: chatRoomSanctions.mutedUntil,
-      bannedAt: chatRoomSanctions.bannedAt,
-      ...groupStandingColumns,
-      ...directStandingColumns(actor.id),
-    })
+    .select(sendRoomColumns(actor.id))
     .from(chatRooms)
     .leftJoin(groups, eq(groups.id, chatRooms.groupId))
     .leftJoin(chatRoomSanctions, and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, actor.id)))
@@ -115,6 +109,42 @@ export async function loadRoomForSend(app: AppContext, actor: Actor, roomId: str
     .where(eq(chatRooms.id, roomId))
     .limit(1);
   if (!row) throw NotFound(ROOM);
+  return sendRoomOf(row);
+}
+
+/** The columns loadRoomForSend selects (the send path's one statement reads them too: send-state.server.ts). */
+export function sendRoomColumns(actorId: string) {
+  return {
+    id: chatRooms.id,
+    groupId: chatRooms.groupId,
+    slowModeSeconds: chatRooms.slowModeSeconds,
+    locked: chatRooms.locked,
+    archivedAt: chatRooms.archivedAt,
+    roomMutedUntil: chatRoomSanctions.mutedUntil,
+    bannedAt: chatRoomSanctions.bannedAt,
+    ...groupStandingColumns,
+    ...directStandingColumns(actorId),
+  };
+}
+
+type SendRoomRow = {
+  id: string;
+  groupId: string | null;
+  slowModeSeconds: number;
+  locked: boolean;
+  archivedAt: Date | null;
+  roomMutedUntil: Date | null;
+  bannedAt: Date | null;
+  kind: "group" | "direct";
+  participant: boolean;
+  blocked: boolean;
+  visibility: GroupTarget["visibility"] | null;
+  joinPolicy: GroupTarget["joinPolicy"] | null;
+  forumPublic: boolean | null;
+} & StandingRow;
+
+/** A room row selected with sendRoomColumns as the send path uses it: its settings and the policy target. */
+export function sendRoomOf(row: SendRoomRow) {
   const { visibility, joinPolicy } = row;
   const target: ChatTarget =
     row.kind === "direct" || !visibility || !joinPolicy
@@ -455,8 +485,157 @@ export async function sendMessage(app: AppContext, viewer: ChatActor | null, inp
   return sent;
 }
 
-/** sendMessage through the safety gate as the socket's message:send uses it: a held message answers `{ held: true, clientId }`. */
-export async function submitMessage(app: AppContext, viewer: ChatActor | null, input: { roomId: string; body: string; clientId: string; replyToId?: string; confirmedPersonal?: boolean }): Promise<SendResult | HeldSend> {
+type SendInput = { roomId: string; body: string; clientId: string; replyToId?: string; confirmedPersonal?: boolean };
+type SendRoom = ReturnType<typeof sendRoomOf>;
+type SendScreen = Omit<ScreeningContext, "held">;
+/** At most this many statements on the fast path (a state that keeps changing under it goes the full way). */
+const SEND_ATTEMPTS = 3;
+
+/**
+ * sendMessage through the safety gate as the socket's message:send uses it: a held message answers
+ * `{ held: true, clientId }`. The hot path: once this node has seen the room and the sender, one
+ * statement per message (sendStatement; why: docs/decisions/0025-chat-send-state-checked-in-the-insert.md).
+ * Whatever the cached copy does not simply allow (a refusal, a hold, a question, the send rate) takes
+ * the full path, which reads everything afresh.
+ */
+export async function submitMessage(app: AppContext, viewer: ChatActor | null, input: SendInput): Promise<SendResult | HeldSend> {
+  const actor = requireActor(viewer);
+  const states = sendStates<SendRoom, SendScreen>(app);
+  let state = states.get(input.roomId, actor.id);
+  let limited = false;
+  let reply: ReplyQuote | undefined;
+  for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
+    const check = state ? quickCheck(actor, state, input) : undefined;
+    if (check === null) return fullSend(app, actor, input);
+    if (check && !limited) {
+      try {
+        await app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: SEND_RATE_MESSAGE });
+      } catch {
+        return fullSend(app, actor, input); // a retry of a stored message is answered before the limit there
+      }
+      limited = true;
+    }
+    if (check && input.replyToId) reply ??= await replyQuote(app, input.roomId, input.replyToId);
+    const m = { id: newId(), roomId: input.roomId, groupId: state?.room.groupId ?? null, authorId: actor.id, body: input.body, clientId: input.clientId, kind: "text" as const, replyToId: reply?.replyToId ?? null };
+    let r: Awaited<ReturnType<typeof sendStatement>>;
+    try {
+      r = await sendStatement(app, m, { stamp: check ? state!.stamp : "", slowSeconds: check?.slowSeconds ?? 0 });
+    } catch (e) {
+      return raceWinner(app, e, actor.id, input.clientId, input.roomId);
+    }
+    if (r.existing) {
+      const stored = await findByClientId(app, actor.id, input.clientId);
+      if (stored) return duplicateOf(stored, input.roomId);
+    }
+    if (r.held) {
+      if (r.held.roomId !== input.roomId) throw Conflict("That clientId was already used for a message in another room.");
+      return { held: true, clientId: input.clientId, heldId: r.held.id, duplicate: true };
+    }
+    if (!r.state) throw NotFound(ROOM);
+    const stampMatched = check !== undefined && r.state.stamp === state!.stamp;
+    state = r.state;
+    states.set(input.roomId, actor.id, state);
+    if (r.inserted && check) {
+      const sent = await publishStored(app, actor, state.room, m, r.inserted, reply);
+      if (state.room.groupId) await fileWatchedFlag(app.db, check.screening, { targetType: "chat_message", targetId: sent.message.id, groupId: state.room.groupId });
+      return sent;
+    }
+    if (stampMatched && check && r.lastAt) throw slowModeRefusal(state.room.slowModeSeconds, r.lastAt.getTime() + check.slowSeconds * 1000 - Date.now());
+    // The state changed since this node last looked (or it never had): decide again from the fresh copy.
+  }
+  return fullSend(app, actor, input);
+}
+
+/**
+ * What the cached state says of this send without a query: null unless it is simply allowed (the
+ * policy, and the gate's verdict "publish"); otherwise the slow-mode interval that applies to it.
+ */
+function quickCheck(actor: ChatActor, state: SendState<SendRoom, SendScreen>, input: SendInput) {
+  const { target, groupId, slowModeSeconds } = state.room;
+  if (!can(actor, "chat.send", target)) return null;
+  let screening: Screening | null = null;
+  if (groupId !== null && !("kind" in target)) {
+    try {
+      screening = screenChatText(state.screen, { actor, target, body: input.body, confirmedPersonal: input.confirmedPersonal });
+    } catch {
+      return null; // a blocked word or the personal-data question: the full path answers from fresh rows
+    }
+    if (screening.verdict === "hold") return null;
+  }
+  const slowSeconds = slowModeSeconds > 0 && !("visibility" in target && can(actor, "chat.moderate", target)) ? slowModeSeconds : 0;
+  return { screening, slowSeconds };
+}
+
+/**
+ * The send path's one statement: reads the room's settings, the sender's standing and the gate's
+ * context as one jsonb value and its md5 (`stamp`), the clientId's stored or held message, and the
+ * sender's last message here when slow mode applies; then bumps the seq and inserts (insertCtes)
+ * only if the stamp is the one the caller decided on, the clientId is new and slow mode allows it.
+ * Returns all of it, so a caller whose copy was stale decides again without another read.
+ */
+async function sendStatement(app: AppContext, m: Parameters<typeof insertMessage>[1], opts: { stamp: string; slowSeconds: number }) {
+  const on = standingJoins(m.authorId);
+  const fields = {
+    ...sendRoomColumns(m.authorId),
+    holds: sql`coalesce(${organizations.newMemberHolds}, 0)`,
+    published: publishedCountSql(m.authorId, sql`${organizations.id}`, sql`coalesce(${organizations.newMemberHolds}, 0)`),
+    words: watchedWordsJsonSql(sql`${organizations.id}`),
+  };
+  // Keys are this object's own property names, so raw is safe.
+  const pairs = sql.join(Object.entries(fields).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`), sql`, `);
+  const result = await app.db.execute(sql`
+    with state as (
+      select jsonb_build_object(${pairs}) as s from ${chatRooms}
+        left join ${groups} on ${eq(groups.id, chatRooms.groupId)}
+        left join ${organizations} on ${eq(organizations.id, groups.organizationId)}
+        left join ${chatRoomSanctions} on ${and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, m.authorId))}
+        left join ${groupMemberships} on ${on.membership}
+        left join ${organizationMembers} on ${on.orgRole}
+      where ${chatRooms.id} = ${m.roomId}
+    ), stamped as (
+      select s, md5(s::text) as stamp from state
+    ), existing as (
+      select 1 from ${chatMessages} em where em.author_id = ${m.authorId} and em.client_id = ${m.clientId} limit 1
+    ), held as (
+      select h.id, h.room_id from ${heldContent} h where h.author_id = ${m.authorId} and h.kind = 'chat_message' and h.payload->>'clientId' = ${m.clientId} limit 1
+    ), recent as (
+      select lm.created_at from ${chatMessages} lm where ${opts.slowSeconds}::int > 0 and lm.room_id = ${m.roomId} and lm.author_id = ${m.authorId} order by lm.seq desc limit 1
+    ), ${insertCtes(
+      m,
+      sql`exists (select 1 from stamped where stamp = ${opts.stamp}) and not exists (select 1 from existing) and not exists (select 1 from held)
+        and not exists (select 1 from recent where created_at > now() - make_interval(secs => ${opts.slowSeconds}::int))`,
+    )}
+    select (select s::text from stamped) as state, (select stamp from stamped) as stamp, exists (select 1 from existing) as existing,
+      (select json_build_object('id', id, 'roomId', room_id) from held) as held, (select created_at from recent) as last_at,
+      inserted.seq, inserted.created_at, inserted.author_staff
+    from (select 1) one left join inserted on true`);
+  const [row] = rowsOf<InsertedRow & { state: string | null; stamp: string | null; existing: boolean; held: { id: string; roomId: string | null } | string | null; last_at: Date | string | null }>(result);
+  if (!row) throw NotFound(ROOM);
+  const held = typeof row.held === "string" ? (JSON.parse(row.held) as { id: string; roomId: string | null }) : row.held;
+  return {
+    state: row.state && row.stamp ? sendStateOf(row.state, row.stamp) : null,
+    existing: row.existing,
+    held,
+    lastAt: row.last_at === null ? null : new Date(row.last_at),
+    inserted: row.seq === null || row.seq === undefined ? null : insertedOf(row),
+  };
+}
+
+/** The jsonb text sendStatement read, as the policy and the gate take it (timestamps back to Dates). */
+function sendStateOf(text: string, stamp: string): SendState<SendRoom, SendScreen> {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  const date = (v: unknown) => (typeof v === "string" ? new Date(v) : null);
+  const row = { ...raw, archivedAt: date(raw.archivedAt), roomMutedUntil: date(raw.roomMutedUntil), bannedAt: date(raw.bannedAt), mutedUntil: date(raw.mutedUntil) } as Parameters<typeof sendRoomOf>[0];
+  return { stamp, room: sendRoomOf(row), screen: { holds: Number(raw.holds), published: Number(raw.published), words: raw.words as SendScreen["words"] } };
+}
+
+function slowModeRefusal(seconds: number, waitMs: number) {
+  const wait = Math.max(1, Math.ceil(waitMs / 1000));
+  return RateLimited(`Slow mode is on: one message every ${secondsText(seconds)}. You can send again in ${countOf(wait, "second")}.`, wait);
+}
+
+/** The full path: every check from fresh rows (a few round trips), for whatever the fast path does not simply allow. */
+async function fullSend(app: AppContext, viewer: ChatActor, input: SendInput): Promise<SendResult | HeldSend> {
   const prepared = await prepareSend(app, viewer, input);
   if ("duplicate" in prepared) return prepared.duplicate;
   // The safety gate: a held message is acked to its sender only ({ held: true }) and stored for a moderator.
@@ -484,7 +663,7 @@ export async function prepareSend(app: AppContext, viewer: ChatActor | null, inp
 
   const room = await loadRoomForSend(app, actor, input.roomId);
   assertCan(actor, "chat.send", room.target, ROOM);
-  await app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: "You are sending messages very quickly. Please wait a few seconds." });
+  await app.limiter.hit(`chat:send:${actor.id}`, { ...SEND_RATE, message: SEND_RATE_MESSAGE });
   if (room.slowModeSeconds > 0 && !("visibility" in room.target && can(actor, "chat.moderate", room.target))) {
     const [last] = await app.db
       .select({ createdAt: chatMessages.createdAt })
@@ -493,52 +672,63 @@ export async function prepareSend(app: AppContext, viewer: ChatActor | null, inp
       .orderBy(desc(chatMessages.seq))
       .limit(1);
     const waitMs = last ? last.createdAt.getTime() + room.slowModeSeconds * 1000 - Date.now() : 0;
-    if (waitMs > 0) {
-      const wait = Math.ceil(waitMs / 1000);
-      throw RateLimited(`Slow mode is on: one message every ${secondsText(room.slowModeSeconds)}. You can send again in ${countOf(wait, "second")}.`, wait);
-    }
+    if (waitMs > 0) throw slowModeRefusal(room.slowModeSeconds, waitMs);
   }
   return { send: { actor, room } };
 }
 
 /** Stores a prepared send (a text message, or a voice note whose file is already in storage) and publishes it. */
 export async function commitSend(app: AppContext, { actor, room }: PreparedSend, input: { body: string; clientId: string; voice?: ChatVoice; reply?: ReplyQuote }): Promise<SendResult> {
-  const kind = input.voice ? "voice" : "text";
-  const voice = input.voice ?? null;
-  let row: MessageRow;
+  const message = { id: newId(), roomId: room.id, groupId: room.groupId, authorId: actor.id, body: input.body, clientId: input.clientId, kind: input.voice ? ("voice" as const) : ("text" as const), voice: input.voice ?? null, replyToId: input.reply?.replyToId ?? null };
+  let inserted: ReturnType<typeof insertedOf>;
   try {
-    const id = newId();
-    const inserted = await insertMessage(app.db, { id, roomId: room.id, groupId: room.groupId, authorId: actor.id, body: input.body, clientId: input.clientId, kind, voice, replyToId: input.reply?.replyToId ?? null });
-    row = {
-      id,
-      roomId: room.id,
-      seq: inserted.seq,
-      authorId: actor.id,
-      authorName: actor.displayName ?? (await authorName(app, actor.id)),
-      authorStaff: inserted.authorStaff,
-      body: input.body,
-      clientId: input.clientId,
-      createdAt: inserted.createdAt,
-      ...freshMessage,
-      ...input.reply,
-      kind,
-      voice,
-    };
+    inserted = await insertMessage(app.db, message);
   } catch (e) {
-    // A concurrent retry with the same clientId won the race: answer with its message.
-    if (isUniqueViolation(e, "chat_messages_author_client_key")) {
-      const winner = await findByClientId(app, actor.id, input.clientId);
-      if (winner) return duplicateOf(winner, room.id);
-    }
-    throw e;
+    return raceWinner(app, e, actor.id, input.clientId, room.id);
   }
+  return publishStored(app, actor, room, message, inserted, input.reply);
+}
+
+/** A concurrent retry with the same clientId won the race to insert: answer with its message. */
+async function raceWinner(app: AppContext, e: unknown, authorId: string, clientId: string, roomId: string): Promise<SendResult> {
+  if (isUniqueViolation(e, "chat_messages_author_client_key")) {
+    const winner = await findByClientId(app, authorId, clientId);
+    if (winner) return duplicateOf(winner, roomId);
+  }
+  throw e;
+}
+
+/** A stored message goes to the room (persist, then publish; the caller acks), then its mentions and notices are queued. */
+async function publishStored(
+  app: AppContext,
+  actor: ChatActor,
+  room: PreparedSend["room"],
+  m: Parameters<typeof insertMessage>[1],
+  inserted: ReturnType<typeof insertedOf>,
+  reply: ReplyQuote | undefined,
+): Promise<SendResult> {
+  const row: MessageRow = {
+    id: m.id,
+    roomId: room.id,
+    seq: inserted.seq,
+    authorId: actor.id,
+    authorName: actor.displayName ?? (await authorName(app, actor.id)),
+    authorStaff: inserted.authorStaff,
+    body: m.body,
+    clientId: m.clientId,
+    createdAt: inserted.createdAt,
+    ...freshMessage,
+    ...reply,
+    kind: m.kind,
+    voice: m.voice ?? null,
+  };
   const message = toChatMessage(row);
   app.realtime.chat.messageCreated(message);
   // Persisted and published: whoever it mentions hears from a job, never in this ack's time.
   await queueMentions(app, { kind: "chat", messageId: row.id }, row.body, row.id);
   // A direct conversation's other members hear of it (one folded notice per conversation).
   if ("kind" in room.target) await queueNotification(app, "chat.direct-message", { roomId: room.id, messageId: row.id }, `direct-message:${row.id}`);
-  return { message, duplicate: false, ...crisisFlag(input.body) };
+  return { message, duplicate: false, ...crisisFlag(m.body) };
 }
 
 /**
@@ -552,21 +742,33 @@ export async function insertMessage(
   db: Pick<AppContext["db"], "execute">,
   m: { id: string; roomId: string; groupId: string | null; authorId: string; body: string; clientId: string; kind: MessageRow["kind"]; voice?: ChatVoice | null; system?: ChatSystemData | null; replyToId?: string | null },
 ) {
-  const result = await db.execute(sql`
-    with bumped as (
-      update ${chatRooms} set last_seq = last_seq + 1 where id = ${m.roomId} returning last_seq
+  const result = await db.execute(sql`with ${insertCtes(m, sql`true`)} select seq, created_at, author_staff from inserted`);
+  const [inserted] = rowsOf<InsertedRow>(result);
+  if (!inserted) throw NotFound(ROOM);
+  return insertedOf(inserted);
+}
+
+export type InsertedRow = { seq: number | string; created_at: Date | string; author_staff: StaffRole | null };
+export const insertedOf = (r: InsertedRow) => ({ seq: Number(r.seq), createdAt: new Date(r.created_at), authorStaff: r.author_staff ?? null });
+
+/**
+ * insertMessage's statement as CTEs (`bumped`, `read`, `inserted`), for a caller that puts its own
+ * checks in front of it in the same statement (the send path, send-state.server.ts): nothing is
+ * bumped or stored unless `when` holds.
+ */
+export function insertCtes(m: Parameters<typeof insertMessage>[1], when: SQL) {
+  return sql`bumped as (
+      update ${chatRooms} set last_seq = last_seq + 1 where id = ${m.roomId} and ${when} returning last_seq
     ), read as (
       insert into ${roomReads} (user_id, room_id, last_read_seq)
       select ${m.authorId}, ${m.roomId}, bumped.last_seq from bumped
       on conflict (user_id, room_id) do update set last_read_seq = greatest(${roomReads}.last_read_seq, excluded.last_read_seq), updated_at = now()
-    )
-    insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id, kind, voice, system, reply_to_id)
-    select ${m.id}, ${m.roomId}, bumped.last_seq, ${m.authorId}, ${m.body}, ${m.clientId}, ${m.kind}::chat_message_kind,
-      ${m.voice ? JSON.stringify(m.voice) : null}::jsonb, ${m.system ? JSON.stringify(m.system) : null}::jsonb, ${m.replyToId ?? null} from bumped
-    returning seq, created_at, ${staffStanding(m.groupId, sql`${m.authorId}`)} as author_staff`);
-  const [inserted] = rowsOf<{ seq: number | string; created_at: Date | string; author_staff: StaffRole | null }>(result);
-  if (!inserted) throw NotFound(ROOM);
-  return { seq: Number(inserted.seq), createdAt: new Date(inserted.created_at), authorStaff: inserted.author_staff ?? null };
+    ), inserted as (
+      insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id, kind, voice, system, reply_to_id)
+      select ${m.id}, ${m.roomId}, bumped.last_seq, ${m.authorId}, ${m.body}, ${m.clientId}, ${m.kind}::chat_message_kind,
+        ${m.voice ? JSON.stringify(m.voice) : null}::jsonb, ${m.system ? JSON.stringify(m.system) : null}::jsonb, ${m.replyToId ?? null} from bumped
+      returning seq, created_at, ${staffStanding(m.groupId, sql`${m.authorId}`)} as author_staff
+    )`;
 }
 
 type ReplyQuote = Pick<MessageRow, "replyToId" | "replySeq" | "replyAuthorName" | "replyExcerpt" | "replyDeletedAt" | "replyHiddenAt">;

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { chatMessages, chatRooms, groups, heldContent, organizations, posts, threads } from "#db/schema/index";
 import type { Database, Transaction } from "#db/client";
 import { Invalid, NeedsConfirmation } from "#app/lib/errors";
@@ -43,7 +43,7 @@ export async function screenContent(db: Database | Transaction, input: ScreenInp
 }
 
 /** What the gate needs to know, read in one query: see screeningContext. */
-interface ScreeningContext {
+export interface ScreeningContext {
   /** organizations.new_member_holds (0: off). */
   holds: number;
   /** The author's published posts and chat messages in the organization's groups (counted up to 5, the highest N). */
@@ -55,6 +55,28 @@ interface ScreeningContext {
 }
 
 /**
+ * The author's published posts and chat messages in the organization's groups, counted only while
+ * the organization holds new members' first ones (`holds` > 0) and capped at `holds`: the gate only
+ * asks whether it is below, and a capped count stays the same from then on (the chat send caches it).
+ */
+export function publishedCountSql(authorId: string, organizationId: SQL, holds: SQL): SQL<number> {
+  return sql<number>`case when ${holds} > 0 then least(${holds},
+        (select count(*) from (select 1 from ${posts} p
+            join ${threads} t on t.id = p.thread_id
+            join ${groups} pg on pg.id = t.group_id
+          where p.author_id = ${authorId} and pg.organization_id = ${organizationId}
+            and (p.deleted_at is null or p.deleted_by = p.author_id)
+          limit 5) sp)
+        + (select count(*) from (select 1 from ${chatMessages} m
+            join ${chatRooms} r on r.id = m.room_id
+            join ${groups} mg on mg.id = r.group_id
+          where m.author_id = ${authorId} and mg.organization_id = ${organizationId} and m.kind <> 'system'
+            and (m.deleted_at is null or m.deleted_by = m.author_id)
+          limit 5) sm))
+      else 0 end`;
+}
+
+/**
  * One round trip for the whole gate (it is on the chat send path): the group's organization, its
  * new-member setting and the author's published count (only when the setting is on), both watched
  * lists, and for chat the held row a retried clientId already made. Removed-by-a-moderator content
@@ -63,20 +85,7 @@ interface ScreeningContext {
 async function screeningContext(db: Database | Transaction, input: { groupId: string; authorId: string; heldClientId?: string }): Promise<ScreeningContext> {
   const result = await db.execute(sql`
     select o.new_member_holds as holds,
-      case when o.new_member_holds > 0 then
-        (select count(*) from (select 1 from ${posts} p
-            join ${threads} t on t.id = p.thread_id
-            join ${groups} pg on pg.id = t.group_id
-          where p.author_id = ${input.authorId} and pg.organization_id = o.id
-            and (p.deleted_at is null or p.deleted_by = p.author_id)
-          limit 5) sp)
-        + (select count(*) from (select 1 from ${chatMessages} m
-            join ${chatRooms} r on r.id = m.room_id
-            join ${groups} mg on mg.id = r.group_id
-          where m.author_id = ${input.authorId} and mg.organization_id = o.id and m.kind <> 'system'
-            and (m.deleted_at is null or m.deleted_by = m.author_id)
-          limit 5) sm)
-      else 0 end as published,
+      ${publishedCountSql(input.authorId, sql`o.id`, sql`o.new_member_holds`)} as published,
       ${watchedWordsJsonSql(sql`o.id`)} as words,
       ${
         input.heldClientId === undefined
@@ -136,5 +145,13 @@ export async function screenChatSend(
 ): Promise<{ held: { id: string; roomId: string | null } } | { screening: Screening }> {
   const ctx = await screeningContext(db, { groupId: input.groupId, authorId: input.actor.id, heldClientId: input.clientId });
   if (ctx.held) return { held: ctx.held };
-  return { screening: decide(ctx, { actor: input.actor, kind: "chat_message", texts: [input.body], confirmedPersonal: input.confirmedPersonal ?? false, group: { target: input.target } }) };
+  return { screening: screenChatText(ctx, input) };
+}
+
+/** The chat send's rules over a context already read (the send path's per-node cache holds it): no query. */
+export function screenChatText(
+  ctx: Omit<ScreeningContext, "held">,
+  input: { actor: Actor; target: GroupTarget; body: string; confirmedPersonal?: boolean },
+): Screening {
+  return decide({ ...ctx, held: null }, { actor: input.actor, kind: "chat_message", texts: [input.body], confirmedPersonal: input.confirmedPersonal ?? false, group: { target: input.target } });
 }
