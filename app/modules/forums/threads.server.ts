@@ -109,7 +109,9 @@ export async function listThreads(
           : undefined,
       ),
     )
-    .orderBy(desc(threads.pinned), desc(threads.lastActivityAt), desc(threads.id))
+    // "nulls last" as threads_group_list_idx is built (Drizzle's .desc()): plain DESC means NULLS FIRST,
+    // which that index cannot serve, so every page sorted the whole forum. The columns are NOT NULL.
+    .orderBy(sql`${threads.pinned} desc nulls last`, sql`${threads.lastActivityAt} desc nulls last`, sql`${threads.id} desc nulls last`)
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
