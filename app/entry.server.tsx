@@ -4,6 +4,8 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
+import { ServerHtmlContext } from "./components/ui/markdown-content";
+import { renderedHtmlOf } from "./lib/rendered-once.server";
 import { logError, routeOf } from "./lib/log.server";
 
 /**
@@ -35,7 +37,9 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <ServerHtmlContext.Provider value={renderedHtmlOf(loadContext)}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </ServerHtmlContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

@@ -1,5 +1,5 @@
-import { Link, useFetcher } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Link, useFetcher, useSearchParams } from "@remix-run/react";
+import { useState, type ReactNode } from "react";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
@@ -23,6 +23,8 @@ export interface PostView {
   state: "visible" | "deleted_by_author" | "removed";
   /** Auto-hidden pending review: the notice in place of the content (moderators get `html` with it). */
   hidden?: boolean;
+  /** Whether the viewer sees the body; `html` is null on a document request even then (sent in the markup only, see MarkdownContent). */
+  hasBody: boolean;
   html: string | null;
   removalReason: string | null;
   reactions: Record<ReactionKind, number>;
@@ -40,8 +42,11 @@ export interface ReportReason {
 }
 
 
-const summaryClass =
-  "inline-flex min-h-11 cursor-pointer items-center rounded-lg px-3 font-semibold text-brand-800 underline underline-offset-2 hover:bg-brand-50 dark:text-brand-100 dark:hover:bg-stone-800";
+/** The id of a post's rendered body: its HTML travels in the markup once (MarkdownContent). */
+export const postBodyId = (postId: string) => `post-${postId}-body`;
+
+/** Component classes (tailwind.css): a thread repeats these 50 times. */
+const summaryClass = "post-summary";
 
 /** A small form posting one intent through a fetcher, with its result announced next to it. */
 function IntentForm({ intent, postId, children, className = "" }: { intent: string; postId: string; children: (busy: boolean, result?: ActionResult) => ReactNode; className?: string }) {
@@ -83,7 +88,7 @@ export function PostCard({
   const isVisible = post.state === "visible";
   return (
     // Focusable (not in the tab order) so the thread's j/k shortcuts can move to it (data-post finds it).
-    <article id={`post-${post.id}`} aria-labelledby={headingId} tabIndex={-1} data-post="" className="scroll-mt-4 space-y-3 rounded-xl border-2 border-stone-200 bg-white p-4 dark:border-stone-700 dark:bg-stone-950">
+    <article id={`post-${post.id}`} aria-labelledby={headingId} tabIndex={-1} data-post="" className="post-card">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h2 id={headingId} className="text-xl">
           {post.authorHref ? (
@@ -115,14 +120,14 @@ export function PostCard({
         </p>
       ) : null}
       {isVisible && post.hidden ? (
-        <HiddenNotice>{post.html !== null ? <MarkdownContent html={post.html} /> : null}</HiddenNotice>
-      ) : post.html !== null ? (
+        <HiddenNotice>{post.hasBody ? <MarkdownContent html={post.html} id={postBodyId(post.id)} /> : null}</HiddenNotice>
+      ) : post.hasBody ? (
         isVisible ? (
-          <MarkdownContent html={post.html} />
+          <MarkdownContent html={post.html} id={postBodyId(post.id)} />
         ) : (
           <details className="rounded-lg bg-stone-100 p-3 dark:bg-stone-800">
             <summary className={summaryClass}>Show the hidden content (moderators only)</summary>
-            <MarkdownContent html={post.html} />
+            <MarkdownContent html={post.html} id={postBodyId(post.id)} />
           </details>
         )
       ) : null}
@@ -131,7 +136,7 @@ export function PostCard({
 
       <div className="flex flex-wrap items-start gap-2">
         {post.permissions.edit ? (
-          <Link to={editHref} className="inline-flex min-h-11 items-center rounded-lg px-3 font-semibold">
+          <Link to={editHref} className="post-action">
             Edit<span className="sr-only"> your post</span>
           </Link>
         ) : null}
@@ -150,34 +155,7 @@ export function PostCard({
             </IntentForm>
           </details>
         ) : null}
-        {post.permissions.report ? (
-          <details>
-            <summary className={summaryClass}>Report…</summary>
-            <IntentForm intent="report" postId={post.id} className="mt-2 space-y-3">
-              {(busy, result) => (
-                <>
-                  <fieldset className="space-y-1">
-                    <legend className="font-semibold">Why are you reporting this post?</legend>
-                    {reportReasons.map((r) => (
-                      <label key={r.value} className="flex min-h-11 items-center gap-3">
-                        <input type="radio" name="reason" value={r.value} required className="h-6 w-6" />
-                        {r.label}
-                      </label>
-                    ))}
-                  </fieldset>
-                  {result?.fieldErrors?.reason ? <p className="text-red-800 dark:text-red-300">{result.fieldErrors.reason.join(" ")}</p> : null}
-                  <label className="flex flex-col gap-1">
-                    <span className="font-semibold">Anything the moderators should know? (optional)</span>
-                    <textarea name="details" rows={3} maxLength={1000} className="w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg dark:bg-stone-800" />
-                  </label>
-                  <Button type="submit" disabled={busy}>
-                    {busy ? "Sending…" : "Send report"}
-                  </Button>
-                </>
-              )}
-            </IntentForm>
-          </details>
-        ) : null}
+        {post.permissions.report ? <ReportDisclosure postId={post.id} reportReasons={reportReasons} /> : null}
         {moderate && post.state === "visible" ? (
           <details>
             <summary className={summaryClass}>Remove (moderator)…</summary>
@@ -198,7 +176,7 @@ export function PostCard({
           </details>
         ) : null}
         {post.blockHref ? (
-          <Link to={post.blockHref} className="inline-flex min-h-11 items-center rounded-lg px-3 font-semibold">
+          <Link to={post.blockHref} className="post-action">
             Block {post.authorName}
           </Link>
         ) : null}
@@ -213,5 +191,52 @@ export function PostCard({
         ) : null}
       </div>
     </article>
+  );
+}
+
+/**
+ * Report…: the form is rendered when the disclosure opens (50 closed copies of it were half the
+ * page). Before the page's script runs, the disclosure holds a link to this page with the post's
+ * form rendered open (`?report=<post id>`), so reporting works without JavaScript too.
+ */
+function ReportDisclosure({ postId, reportReasons }: { postId: string; reportReasons: ReportReason[] }) {
+  const [searchParams] = useSearchParams();
+  const requested = searchParams.get("report") === postId;
+  const [open, setOpen] = useState(requested);
+  const withForm = new URLSearchParams(searchParams);
+  withForm.set("report", postId);
+  return (
+    <details open={requested || undefined} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className={summaryClass}>Report…</summary>
+      {open ? (
+        <IntentForm intent="report" postId={postId} className="mt-2 space-y-3">
+          {(busy, result) => (
+            <>
+              <fieldset className="space-y-1">
+                <legend className="font-semibold">Why are you reporting this post?</legend>
+                {reportReasons.map((r) => (
+                  <label key={r.value} className="flex min-h-11 items-center gap-3">
+                    <input type="radio" name="reason" value={r.value} required className="h-6 w-6" />
+                    {r.label}
+                  </label>
+                ))}
+              </fieldset>
+              {result?.fieldErrors?.reason ? <p className="text-red-800 dark:text-red-300">{result.fieldErrors.reason.join(" ")}</p> : null}
+              <label className="flex flex-col gap-1">
+                <span className="font-semibold">Anything the moderators should know? (optional)</span>
+                <textarea name="details" rows={3} maxLength={1000} className="w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg dark:bg-stone-800" />
+              </label>
+              <Button type="submit" disabled={busy}>
+                {busy ? "Sending…" : "Send report"}
+              </Button>
+            </>
+          )}
+        </IntentForm>
+      ) : (
+        <a href={`?${withForm.toString()}#post-${postId}`} className="post-action">
+          Open the report form
+        </a>
+      )}
+    </details>
   );
 }

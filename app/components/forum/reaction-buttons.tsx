@@ -10,7 +10,11 @@ const kinds: { kind: ReactionKind; label: string; icon: string }[] = [
   { kind: "same_here", label: "Same here", icon: reactionIcons.same_here },
 ];
 
-/** One toggle button per reaction kind (aria-pressed), with its count; optimistic while sending. */
+/**
+ * One toggle button per reaction kind (aria-pressed), with its count; optimistic while sending.
+ * One form per post: each button submits its own `kind` (a thread shows 150 of these, so one form
+ * and one fetcher per post rather than per button).
+ */
 export function ReactionButtons({
   postId,
   counts,
@@ -22,58 +26,35 @@ export function ReactionButtons({
   mine: ReactionKind[];
   canReact: boolean;
 }) {
-  return (
-    <ul aria-label="Reactions" className="flex flex-wrap gap-2">
-      {kinds.map((k) => (
-        <li key={k.kind}>
-          <ReactionButton postId={postId} {...k} count={counts[k.kind]} pressed={mine.includes(k.kind)} canReact={canReact} />
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function ReactionButton({
-  postId,
-  kind,
-  label,
-  icon,
-  count,
-  pressed,
-  canReact,
-}: {
-  postId: string;
-  kind: ReactionKind;
-  label: string;
-  icon: string;
-  count: number;
-  pressed: boolean;
-  canReact: boolean;
-}) {
   const fetcher = useFetcher<ActionResult>();
-  const sending = fetcher.formData?.get("kind") === kind;
-  const shownPressed = sending ? !pressed : pressed;
-  const shownCount = sending ? count + (pressed ? -1 : 1) : count;
-  // Component classes in tailwind.css: a thread shows 150 of these, so their markup is kept short.
-  if (!canReact) {
+  const sending = fetcher.formData?.get("kind");
+  const chips = kinds.map((k) => {
+    const pressed = mine.includes(k.kind);
+    const count = counts[k.kind];
+    // Component classes in tailwind.css keep the markup short.
+    if (!canReact) {
+      return (
+        <li key={k.kind} className="reaction-chip reaction-chip-static">
+          <span aria-hidden="true">{k.icon}</span> {k.label}<span className="sr-only">:</span> {count}
+        </li>
+      );
+    }
+    const shownPressed = sending === k.kind ? !pressed : pressed;
+    const shownCount = sending === k.kind ? count + (pressed ? -1 : 1) : count;
     return (
-      <span className="reaction-chip reaction-chip-static">
-        <span aria-hidden="true">{icon}</span> {label} <span className="sr-only">:</span> {count}
-      </span>
+      <li key={k.kind}>
+        <button type="submit" name="kind" value={k.kind} aria-pressed={shownPressed} className={shownPressed ? "reaction-chip reaction-chip-on" : "reaction-chip reaction-chip-off"}>
+          <span aria-hidden="true">{k.icon}</span> {k.label}<span className="sr-only">:</span> {shownCount}
+        </button>
+      </li>
     );
-  }
+  });
+  if (!canReact) return <ul aria-label="Reactions" className="flex flex-wrap gap-2">{chips}</ul>;
   return (
     <fetcher.Form method="post" preventScrollReset>
       <input type="hidden" name="intent" value="react" />
       <input type="hidden" name="postId" value={postId} />
-      <input type="hidden" name="kind" value={kind} />
-      <button
-        type="submit"
-        aria-pressed={shownPressed}
-        className={shownPressed ? "reaction-chip reaction-chip-on" : "reaction-chip reaction-chip-off"}
-      >
-        <span aria-hidden="true">{icon}</span> {label} <span className="sr-only">:</span> {shownCount}
-      </button>
+      <ul aria-label="Reactions" className="flex flex-wrap gap-2">{chips}</ul>
       {fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? (
         <span role="alert" className="ml-2 text-red-800 dark:text-red-300">
           {fetcher.data.message}

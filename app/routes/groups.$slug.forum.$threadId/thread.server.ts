@@ -3,6 +3,8 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { actionFailure, actionSuccess, formFailure, formInvalid, invalidInput, loaderWork, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import type { AppContext } from "#app/lib/app-context.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
+import { htmlOnce } from "#app/lib/rendered-once.server";
+import { postBodyId } from "#app/components/forum/post-card";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import { deletePost, moderatePost, reportPost, submitReply } from "#app/modules/forums/posts.server";
 import { draftKeys, getDraft } from "#app/modules/forums/drafts.server";
@@ -54,6 +56,9 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
       },
       posts: page.posts.map((p) => ({
         ...p,
+        // In the markup only, unless this is a data request (app/lib/rendered-once.server.ts).
+        hasBody: p.html !== null,
+        html: p.html === null ? null : htmlOnce(context, postBodyId(p.id), p.html),
         createdAt: p.createdAt.toISOString(),
         editedAt: p.editedAt?.toISOString() ?? null,
       })),
