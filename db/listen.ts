@@ -53,11 +53,28 @@ export function openNotificationChannel(handle: DatabaseHandle, channel: string,
       },
     ));
   void listen().catch(() => {}); // start at once; a failure is retried by the next sync
+  // Callers share barriers: a round trip already on its way was sent before a later call, so that
+  // caller waits for the next one, which every caller arriving meanwhile shares (at most one in
+  // flight and one waiting, however many broadcasts ask).
+  let inFlight: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const barrier = (): Promise<void> => {
+    if (!inFlight) {
+      const trip = (async () => {
+        await listen();
+        await sql`select 1`;
+      })();
+      inFlight = trip.finally(() => void (inFlight = null));
+      return inFlight;
+    }
+    queued ??= inFlight.catch(() => {}).then(() => {
+      queued = null;
+      return barrier();
+    });
+    return queued;
+  };
   return {
-    async sync() {
-      await listen();
-      await sql`select 1`;
-    },
+    sync: barrier,
     async notify(payload) {
       await sql`select pg_notify(${channel}, ${payload})`;
     },

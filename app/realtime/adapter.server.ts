@@ -23,8 +23,14 @@ type AdapterFactory = (nsp: Namespace) => Adapter;
 export interface DeliveryGuard {
   /** The one guarded room this broadcast targets, or null to deliver it as usual. */
   roomOf(opts: BroadcastOptions): Room | null;
+  /**
+   * Started when the broadcast is made: resolves once every access change committed before then has
+   * been heard here. Started then, not when the room's queue reaches the broadcast, so a queue of
+   * broadcasts waits for one barrier, not one round trip after another.
+   */
+  ready(): Promise<void>;
   /** Of these local sockets in `room`, those that must not get the broadcast (rejecting excludes all). */
-  exclude(room: Room, socketIds: string[]): Promise<Iterable<string>>;
+  exclude(room: Room, socketIds: string[], ready: Promise<void>): Promise<Iterable<string>>;
 }
 
 /** How long a cluster-wide fetchSockets may wait for Redis and the other nodes. */
@@ -66,12 +72,14 @@ function wrap(adapter: Adapter, guard: DeliveryGuard): Adapter {
   function deliverLocally(packet: Packet, opts: BroadcastOptions) {
     const room = guard.roomOf(opts);
     if (room === null) return local.broadcast.call(adapter, packet, opts);
+    const ready = guard.ready();
+    ready.catch(() => {}); // exclude sees the failure
     const next = (queues.get(room) ?? Promise.resolve()).then(async () => {
       const ids = [...(adapter.rooms.get(room) ?? [])];
       if (ids.length === 0) return;
       let excluded: Iterable<string>;
       try {
-        excluded = await guard.exclude(room, ids);
+        excluded = await guard.exclude(room, ids, ready);
       } catch {
         excluded = ids; // fail closed: a client that missed it catches up by seq when it re-joins
       }

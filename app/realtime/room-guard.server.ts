@@ -75,10 +75,11 @@ export function roomGuard(app: AppContext, getIo: () => HearthServer, onRemoved:
       const [room] = opts.rooms;
       return room !== undefined && ROOM.test(room) ? room : null;
     },
-    async exclude(room: Room, socketIds: string[]) {
+    ready: () => channelOut?.sync() ?? Promise.resolve(),
+    async exclude(room: Room, socketIds: string[], ready: Promise<void>) {
       const roomId = room.slice("room:".length);
       try {
-        await channelOut?.sync();
+        await ready;
       } catch (e) {
         // Can't know what was announced: decide from the database as it is now.
         log.error("chat access sync failed", errorFields(e));
