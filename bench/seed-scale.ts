@@ -181,17 +181,17 @@ export async function seedScale(scale: number, name: string) {
            case when e % 3 = 0 then null else 'Community centre' end, case when e % 4 = 0 then 20 end, 'demo-morgan'
     from generate_series(0::bigint, ${E - 1}) e`));
 
-  // The moderation queue: one report for every 100 posts, 5 % still open; held items, 10 % pending.
+  // The moderation queue: one report for every 100 posts, one in 19 still open; held items, 10 % pending.
   const reports = Math.max(10, Math.round(N / 100));
   await step(`reports (${reports}) and held items (${Math.round(reports / 5)})`, async () => {
     await sql.unsafe(`
       insert into reports (id, target_type, target_id, group_id, reporter_id, reason, status, created_at, resolved_at, resolved_by)
-      select 'sx-' || k, 'post', 'sp-' || (k * 100 + 3), 'sg-' || ((k * 100 + 3) % ${T} % ${SCALE_GROUPS}), 'su-' || ((k * 31) % ${M}),
+      select 'sx-' || k, 'post', 'sp-' || ((k * 101 + 3) % ${N}), 'sg-' || (((k * 101 + 3) % ${N}) % ${T} % ${SCALE_GROUPS}), 'su-' || ((k * 31) % ${M}),
              (array['spam', 'harassment', 'medical_misinformation', 'other'])[(1 + k % 4)::int]::report_reason,
-             case when k % 20 = 0 then 'open' else 'dismissed' end::report_status,
-             ${start} + (k * 100 + 3) * ${postStep} + interval '1 hour',
-             case when k % 20 <> 0 then ${start} + (k * 100 + 3) * ${postStep} + interval '2 hours' end,
-             case when k % 20 <> 0 then 'demo-sam' end
+             case when k % 19 = 0 then 'open' else 'dismissed' end::report_status,
+             ${start} + ((k * 101 + 3) % ${N}) * ${postStep} + interval '1 hour',
+             case when k % 19 <> 0 then ${start} + ((k * 101 + 3) % ${N}) * ${postStep} + interval '2 hours' end,
+             case when k % 19 <> 0 then 'demo-sam' end
       from generate_series(0::bigint, ${reports - 1}) k`);
     await sql.unsafe(`
       insert into held_content (id, kind, group_id, author_id, thread_id, body, reason, status, created_at)
