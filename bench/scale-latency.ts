@@ -63,17 +63,12 @@ async function openSide(name: string, url: string, group: string): Promise<Side>
   const [thread] = await side.sql<{ id: string }[]>`
     select t.id from threads t join groups g on g.id = t.group_id
     where g.slug = ${group} and t.deleted_at is null and not t.members_only order by t.reply_count desc, t.id limit 1`;
-  const deep = await side.sql<{ pinned: boolean; key: string; id: string }[]>`
+  const threadAt = (offset: number) => side.sql<{ pinned: boolean; key: string; id: string }[]>`
     select t.pinned, to_char(t.last_activity_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key, t.id
     from threads t join groups g on g.id = t.group_id where g.slug = ${group} and t.deleted_at is null
-    order by t.pinned desc, t.last_activity_at desc, t.id desc offset ${DEEP_THREADS - 1}`.then((r) => r.slice(0, 1));
+    order by t.pinned desc, t.last_activity_at desc, t.id desc offset ${offset} limit 1`;
   // The demo forum has a handful of threads: its "deep" page is the one after its first thread.
-  const [last] = deep.length
-    ? deep
-    : await side.sql<{ pinned: boolean; key: string; id: string }[]>`
-        select t.pinned, to_char(t.last_activity_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key, t.id
-        from threads t join groups g on g.id = t.group_id where g.slug = ${group} and t.deleted_at is null
-        order by t.pinned desc, t.last_activity_at desc, t.id desc limit 1`;
+  const [last] = (await threadAt(DEEP_THREADS - 1)).concat(await threadAt(0));
   const [room] = await side.sql<{ id: string }[]>`
     select r.id from chat_rooms r join groups g on g.id = r.group_id where g.slug = ${group} order by r.last_seq desc, r.id limit 1`;
   side.threadId = thread!.id;
