@@ -35,10 +35,15 @@ const PRESENCE_DELAY_MS = 250;
  * node: this node's sockets now, the others' as last seen (`fresh`: ask them first, within a timeout;
  * a join never waits for Redis or another node). A socket left in the room after its person lost
  * access (a race with a join) is made to leave here, before the broadcast, so it hears no presence either.
+ * `asOfJoins` skips that check (the joiner's own answer; the broadcast the join schedules does it).
  */
-export async function presenceOf(io: HearthServer, app: AppContext, roomId: string, opts: { fresh?: boolean } = {}): Promise<ChatPresence> {
+export async function presenceOf(io: HearthServer, app: AppContext, roomId: string, opts: { fresh?: boolean; asOfJoins?: boolean } = {}): Promise<ChatPresence> {
   const sockets = await roomSockets(io, roomId, opts);
-  const readers = await roomReaders(app, roomId, sockets.flatMap((s) => (s.data.viewer ? [s.data.viewer.id] : [])));
+  const ids = sockets.flatMap((s) => (s.data.viewer ? [s.data.viewer.id] : []));
+  // asOfJoins (a join's own answer): everyone in the room passed a fresh check when they joined, and
+  // the broadcast this join schedules re-checks them all; asking for all of them on every join made
+  // a room's joins quadratic.
+  const readers = opts.asOfJoins ? new Set(ids) : await roomReaders(app, roomId, ids);
   const people = new Map<string, { id: string; displayName: string }>();
   for (const s of sockets) {
     const v = s.data.viewer;
@@ -148,7 +153,7 @@ export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app
         throw NotFound("That room");
       }
       presence.schedule(input.roomId);
-      return { ...opened, presence: await presenceOf(io, app, input.roomId) };
+      return { ...opened, presence: await presenceOf(io, app, input.roomId, { asOfJoins: true }) };
     },
 
     "room:leave": async ({ roomId }) => {
