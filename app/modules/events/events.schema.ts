@@ -3,6 +3,8 @@ import { singleLine } from "#app/lib/single-line";
 import { HttpUrlSchema } from "#app/lib/http-url";
 import { canonicalTimeZone, wallClockToUtc } from "#app/lib/time";
 
+/** The longest an event may last; the upcoming list relies on it to start its index scan (events.server.ts). */
+export const MAX_EVENT_DAYS = 14;
 export const EVENT_TITLE_MAX = 160;
 export const EVENT_DESCRIPTION_MAX = 10_000;
 export const LOCATION_MAX = 300;
@@ -87,8 +89,8 @@ export function eventFormSchema(opts: { requireFuture: boolean; now?: () => Date
       if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
         ctx.addIssue({ code: "custom", path: ["endsAt"], message: "The end must be after the start." });
       }
-      if (startsAt && endsAt && endsAt.getTime() - startsAt.getTime() > 14 * 86_400_000) {
-        ctx.addIssue({ code: "custom", path: ["endsAt"], message: "An event can last at most 14 days." });
+      if (startsAt && endsAt && endsAt.getTime() - startsAt.getTime() > MAX_EVENT_DAYS * 86_400_000) {
+        ctx.addIssue({ code: "custom", path: ["endsAt"], message: `An event can last at most ${MAX_EVENT_DAYS} days.` });
       }
       if (startsAt && registrationDeadline && registrationDeadline.getTime() > startsAt.getTime()) {
         ctx.addIssue({ code: "custom", path: ["registrationDeadline"], message: "The registration deadline must be before the start." });

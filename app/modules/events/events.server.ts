@@ -11,7 +11,7 @@ import { assertCan, type Actor } from "#app/policy.server";
 import { groupVisibleSql } from "#app/policy-sql.server";
 import { joinedStanding, standingJoins } from "#app/modules/groups/standing.server";
 import { toCsv } from "./csv.server";
-import type { EventInput, EventListQuery } from "./events.schema";
+import { MAX_EVENT_DAYS, type EventInput, type EventListQuery } from "./events.schema";
 import { baseEventQuery, countGoing, findEvent, lockEvent, toEventView, visibleToSql, type EventView, type Tx } from "./common.server";
 import type { EventChange } from "./notify.server";
 import { placesLost, promoteFromWaitlist, queuePromotions, withdrawPlaces } from "./rsvps.server";
@@ -50,7 +50,11 @@ export async function listEvents(app: AppContext, viewer: Actor | null, query: P
     .where(
       and(
         visibleToSql(viewer),
-        when === "upcoming" ? gt(events.endsAt, now) : lte(events.endsAt, now),
+        // Bounds on starts_at too, so the scan of events_starts_at_id_idx begins near now instead of
+        // walking every past event: an event lasts at most MAX_EVENT_DAYS, and ends after it starts.
+        ...(when === "upcoming"
+          ? [gt(events.endsAt, now), gt(events.startsAt, new Date(now.getTime() - MAX_EVENT_DAYS * 86_400_000))]
+          : [lte(events.endsAt, now), lt(events.startsAt, now)]),
         query.group ? eq(groups.slug, query.group) : undefined,
         query.organization ? eq(organizations.slug, query.organization) : undefined,
         query.format ? eq(events.format, query.format) : undefined,
