@@ -108,6 +108,8 @@ interface PhaseResult {
   p50: number;
   p99: number;
   max: number;
+  /** Send call → its ack (ok or not), over the messages of the phase. */
+  ack: { p99: number; max: number };
   /** The reactions among the operations (BENCH_MIX=reactions): their own delivery latency. */
   reactions: { acked: number; p50: number; p99: number; max: number };
 }
@@ -183,6 +185,7 @@ async function run(kind: "hearth" | "bare") {
     let acked = 0;
     let failed = 0;
     let reactionsAcked = 0;
+    const ackLatencies: number[] = [];
     const pad = "x".repeat(80);
     const start = performance.now();
     const total = rate * SECONDS;
@@ -211,9 +214,11 @@ async function run(kind: "hearth" | "bare") {
       }
       const clientId = `bench${kind}${rate}n${sent}t${Date.now().toString(36)}`;
       const payload = { roomId: server.roomId, body: `bench:${performance.now()}:${phase}:${pad}`, clientId, ...(op === "reply" && latestId ? { replyToId: latestId } : {}) };
+      const sentAt = performance.now();
       inflight.push(
         (s.timeout(10_000).emitWithAck("message:send", payload) as Promise<{ ok: boolean; data?: { message: { id: string } } }>).then(
           (r) => {
+            ackLatencies.push(performance.now() - sentAt);
             if (!r.ok) return void (failed += 1);
             acked += 1;
             if (op === "send" && r.data) latestId = r.data.message.id;
@@ -229,6 +234,7 @@ async function run(kind: "hearth" | "bare") {
     while (delivered < expected && performance.now() < drainUntil) await sleep(50);
     const sorted = latencies.sort((a, b) => a - b);
     const reactionSorted = reactionLatencies.sort((a, b) => a - b);
+    const ackSorted = ackLatencies.sort((a, b) => a - b);
     results.push({
       rate,
       sent,
@@ -240,6 +246,7 @@ async function run(kind: "hearth" | "bare") {
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
       max: sorted.at(-1) ?? NaN,
+      ack: { p99: percentile(ackSorted, 99), max: ackSorted.at(-1) ?? NaN },
       reactions: { acked: reactionsAcked, p50: percentile(reactionSorted, 50), p99: percentile(reactionSorted, 99), max: reactionSorted.at(-1) ?? NaN },
     });
     await sleep(1000);
@@ -263,11 +270,11 @@ const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "–");
 console.log(`Chat fan-out: ${READERS} readers in one room, rates ${RATES.join("/")} msg/s for ${SECONDS} s each, mix: ${MIX}, ${os.cpus().length} CPUs, Node ${process.version}`);
 const hearth = await run("hearth");
 const bare = await run("bare");
-console.log("\n| server | offered msg/s | acked | delivered / expected | delivered per s | p50 ms | p99 ms | max ms |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("\n| server | offered msg/s | acked | delivered / expected | delivered per s | p50 ms | p99 ms | max ms | ack p99 ms | ack max ms |");
+console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const r of [hearth, bare]) {
   for (const x of r.results) {
-    console.log(`| ${r.kind} | ${x.rate} | ${x.acked}/${x.sent} | ${x.delivered}/${x.expected} | ${fmt(x.deliveredPerSecond, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${fmt(x.max)} |`);
+    console.log(`| ${r.kind} | ${x.rate} | ${x.acked}/${x.sent} | ${x.delivered}/${x.expected} | ${fmt(x.deliveredPerSecond, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${fmt(x.max)} | ${fmt(x.ack.p99)} | ${fmt(x.ack.max)} |`);
   }
 }
 console.log("\n| offered msg/s | hearth / bare delivered per s | hearth p99 / bare p99 |");
