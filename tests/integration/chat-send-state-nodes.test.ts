@@ -1,13 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, type DatabaseHandle } from "#db/client";
 import { rowsOf } from "#app/lib/db-rows.server";
 import type { Sent } from "#app/realtime/events";
 import { createMember } from "#tests/helpers/app";
 import { clientId, createChatGroup, createChatRoom, expectError, expectOk, request } from "#tests/helpers/chat";
-import { createTestDatabase } from "#tests/helpers/database";
-import { dropRedisStream, joinedSocket, redisPrefix, startNode, type HearthNode } from "#tests/helpers/sockets";
+import { joinedSocket, startTwoNodes, twoNodesUnavailable, type HearthNode, type TwoNodes } from "#tests/helpers/sockets";
 
 /**
  * The send path's per-node copy of the room's state and the sender's standing (chat.server.ts
@@ -15,31 +13,20 @@ import { dropRedisStream, joinedSocket, redisPrefix, startNode, type HearthNode 
  * the person, so it holds their standing; a moderator on node A changes it; the person's very next
  * send through node B obeys the change. Needs the real two-node setup (Postgres and Redis).
  */
-const needs = !process.env.DATABASE_URL || !process.env.REDIS_URL;
-
-describe.skipIf(needs)("chat send state across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
-  let shared: DatabaseHandle;
+describe.skipIf(twoNodesUnavailable)("chat send state across two nodes (needs DATABASE_URL and REDIS_URL)", () => {
+  let nodes: TwoNodes;
   let a: HearthNode, b: HearthNode;
-  const sockets: Socket[] = [];
-  let prefix: string;
+  let sockets: Socket[];
   let mod: Awaited<ReturnType<typeof createMember>>;
   let slug: string;
 
   beforeAll(async () => {
-    shared = await createTestDatabase();
-    const second = await createDatabase({ url: shared.url!, max: 5 });
-    prefix = redisPrefix();
-    a = await startNode(shared, prefix);
-    b = await startNode(second, prefix);
+    nodes = await startTwoNodes();
+    ({ a, b, sockets } = nodes);
     mod = await createMember(a.app, "Mod");
     ({ slug } = await createChatGroup(a.app, { moderatorId: mod.id, memberIds: [] }));
   });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await b?.close();
-    await a?.close(); // closes `shared`, which drops the test database
-    await dropRedisStream(prefix);
-  });
+  afterAll(() => nodes?.close());
 
   /** A fresh member in a fresh room, with a socket on each node; node B has already stored a message of theirs. */
   async function warmOnB(name: string) {
