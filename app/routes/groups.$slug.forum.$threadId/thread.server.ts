@@ -37,7 +37,13 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
       before: before.success ? before.data : null,
       latest: search.get("from") === "latest",
     });
-    const reading = await readingState(context.app, context.viewer?.id ?? null, page);
+    // Independent of each other once the policy has let the viewer read the page: one wait, not three.
+    const { viewer } = context;
+    const [reading, pending, draft] = await Promise.all([
+      readingState(context.app, viewer?.id ?? null, page),
+      ownPending(context.app.db, viewer?.id, { threadId: page.thread.id }),
+      viewer && page.permissions.reply ? getDraft(context.app, viewer, draftKeys.reply(threadId)) : null,
+    ]);
     return {
       reading,
       now: new Date().toISOString(),
@@ -45,9 +51,9 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
       // The viewer's own replies here waiting for a moderator (nobody else sees them), and the thanks after one.
       held: {
         thanks: search.get("held") === "1",
-        items: (await ownPending(context.app.db, context.viewer?.id, { threadId: page.thread.id })).map((h) => ({ id: h.id, label: h.label })),
+        items: pending.map((h) => ({ id: h.id, label: h.label })),
       },
-      replyDraft: context.viewer && page.permissions.reply ? { viewerId: context.viewer.id, key: draftKeys.reply(threadId), server: await getDraft(context.app, context.viewer, draftKeys.reply(threadId)) } : null,
+      replyDraft: viewer && page.permissions.reply ? { viewerId: viewer.id, key: draftKeys.reply(threadId), server: draft } : null,
       group: { slug: page.group.slug, name: page.group.name },
       thread: {
         ...page.thread,
