@@ -1,7 +1,6 @@
-import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
+import { Writable } from "node:stream";
+import { type AppLoadContext, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
-import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { ServerHtmlContext } from "./components/ui/markdown-content";
@@ -31,10 +30,26 @@ export default function handleRequest(
     const retryAfter = actionHeaders.get("Retry-After");
     if (retryAfter) responseHeaders.set("Retry-After", retryAfter);
   }
-  // Bots get the whole document at once; people get it streamed as soon as the shell is ready.
-  const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
+  // The whole document is rendered before it is sent, in one piece (docs/decisions/0028-documents-sent-whole.md): no route
+  // defers data, so the shell is the page anyway, and one write costs compression and the socket
+  // one pass instead of one per React chunk of 2 KB.
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    // The template's bound on a render; cleared once the page is whole.
+    const timer = setTimeout(() => abort(), ABORT_DELAY);
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+      final(done) {
+        clearTimeout(timer);
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+        done();
+      },
+    });
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
         <ServerHtmlContext.Provider value={renderedHtmlOf(loadContext)}>
@@ -43,24 +58,23 @@ export default function handleRequest(
       </NonceContext.Provider>,
       {
         nonce,
-        [readyEvent]() {
+        onShellReady() {
           shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        },
+        onAllReady() {
+          pipe(sink);
         },
         onShellError(error: unknown) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          // Errors before the shell are handled by onShellError; log only what happens while streaming.
+          // Errors before the shell are handled by onShellError; log only what happens while rendering the rest.
           if (shellRendered) logError("render failed", error, { route: routeOf(new URL(request.url).pathname) });
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }
 
