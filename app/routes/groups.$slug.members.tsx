@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { ReportFields } from "#app/components/moderation/report-fields";
 import { StaffBadge } from "#app/components/ui/staff-badge";
-import { Button } from "#app/components/ui/button";
 import { actionFailure, actionSuccess, invalidInput, loaderWork, pageActionFailure, readForm, requireParams, requireViewer } from "#app/lib/http.server";
 import { CursorSchema, GroupSlugSchema } from "#app/modules/groups/groups.schema";
 import { listMembers, reportMember } from "#app/modules/groups/groups.server";
@@ -76,27 +76,7 @@ function ReportMember({ userId, displayName, reasons }: { userId: string; displa
       </summary>
       <fetcher.Form method="post" preventScrollReset className="mt-2 space-y-3">
         <input type="hidden" name="userId" value={userId} />
-        <fieldset className="space-y-1" aria-describedby={result?.fieldErrors?.reason ? errorId : undefined}>
-          <legend className="font-semibold">Why are you reporting {displayName}?</legend>
-          {reasons.map((r) => (
-            <label key={r.value} className="flex min-h-11 items-center gap-3">
-              <input type="radio" name="reason" value={r.value} required className="h-6 w-6" />
-              {r.label}
-            </label>
-          ))}
-        </fieldset>
-        {result?.fieldErrors?.reason ? (
-          <p id={errorId} className="text-red-800 dark:text-red-300">
-            {result.fieldErrors.reason.join(" ")}
-          </p>
-        ) : null}
-        <label className="flex flex-col gap-1">
-          <span className="font-semibold">Anything the moderators should know? (optional)</span>
-          <textarea name="details" rows={3} maxLength={1000} className="w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg dark:bg-stone-800" />
-        </label>
-        <Button type="submit" disabled={busy}>
-          {busy ? "Sending…" : "Send report"}
-        </Button>
+        <ReportFields legend={`Why are you reporting ${displayName}?`} reasons={reasons} reasonErrors={result?.fieldErrors?.reason} errorId={errorId} busy={busy} />
         <p role="status" className={result && !result.ok ? "text-red-800 dark:text-red-300" : ""}>
           {result?.message}
         </p>

@@ -7,6 +7,7 @@ import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { StaffRole } from "#app/lib/staff-role";
 import { BlockedDisclosure } from "#app/components/blocked-content";
 import { HiddenNotice } from "#app/components/moderation/hidden-notice";
+import { ReportFields } from "#app/components/moderation/report-fields";
 import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
 import { RelativeTime } from "./relative-time";
 import { type ActionResult } from "#app/lib/action-result";
@@ -212,23 +213,13 @@ function ReportDisclosure({ postId, reportReasons }: { postId: string; reportRea
         <IntentForm intent="report" postId={postId} className="mt-2 space-y-3">
           {(busy, result) => (
             <>
-              <fieldset className="space-y-1">
-                <legend className="font-semibold">Why are you reporting this post?</legend>
-                {reportReasons.map((r) => (
-                  <label key={r.value} className="flex min-h-11 items-center gap-3">
-                    <input type="radio" name="reason" value={r.value} required className="h-6 w-6" />
-                    {r.label}
-                  </label>
-                ))}
-              </fieldset>
-              {result?.fieldErrors?.reason ? <p className="text-red-800 dark:text-red-300">{result.fieldErrors.reason.join(" ")}</p> : null}
-              <label className="flex flex-col gap-1">
-                <span className="font-semibold">Anything the moderators should know? (optional)</span>
-                <textarea name="details" rows={3} maxLength={1000} className="w-full rounded-lg border-2 border-stone-500 bg-white px-3 py-2 text-lg dark:bg-stone-800" />
-              </label>
-              <Button type="submit" disabled={busy}>
-                {busy ? "Sending…" : "Send report"}
-              </Button>
+              <ReportFields
+                legend="Why are you reporting this post?"
+                reasons={reportReasons}
+                reasonErrors={result?.fieldErrors?.reason}
+                errorId={`report-${postId}-reason-error`}
+                busy={busy}
+              />
             </>
           )}
         </IntentForm>
