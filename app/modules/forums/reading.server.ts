@@ -1,8 +1,9 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { groupMemberships, posts, threadFollows, threadReads } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { encodeCursor } from "#app/lib/cursor";
+import { rowsOf } from "#app/lib/db-rows.server";
 
 /**
  * Forum reading state (thread_reads): the last post a member saw per thread, as its (created_at, id)
@@ -52,30 +53,28 @@ export function newLabel(row: { unread: number | null; fresh: boolean; muted: bo
 }
 
 /**
- * Before the page marks anything read: the first post by someone else after the member's marker, with
- * the cursor of the page that starts at it (so the link works from any keyset page). One query.
+ * The thread page's reading step, in one statement: the first post by someone else after the
+ * member's marker as it was before this page (with the cursor of the page that starts at it, so the
+ * link works from any keyset page), and the marker moved up to `lastPostId`, the last post on the
+ * page, never back. Both parts of a statement see the same snapshot, so the answer is the old state.
  */
-export async function firstUnread(app: AppContext, userId: string, threadId: string): Promise<{ postId: string; after: string } | null> {
-  const [row] = await app.db
-    .select({
-      postId: sql<string | null>`(select p.id from ${posts} p
-        where p.thread_id = ${threadId} and p.deleted_at is null and p.author_id <> ${userId}
-          and (p.created_at, p.id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})
-        order by p.created_at, p.id limit 1)`,
-      afterTime: utcText(threadReads.lastReadAt),
-      afterId: threadReads.lastReadPostId,
-    })
-    .from(threadReads)
-    .where(and(eq(threadReads.userId, userId), eq(threadReads.threadId, threadId)));
-  return row?.postId ? { postId: row.postId, after: encodeCursor([row.afterTime, row.afterId]) } : null;
-}
-
-/** Marks the thread read up to this post (the last one on the page the member saw): one upsert that never moves the marker back. */
-export async function markRead(app: AppContext, userId: string, threadId: string, postId: string): Promise<void> {
-  await app.db.execute(sql`
-    insert into ${threadReads} (user_id, thread_id, last_read_post_id, last_read_at, updated_at)
-    select ${userId}, p.thread_id, p.id, p.created_at, now() from ${posts} p where p.id = ${postId} and p.thread_id = ${threadId}
-    on conflict (user_id, thread_id) do update
-      set last_read_post_id = excluded.last_read_post_id, last_read_at = excluded.last_read_at, updated_at = excluded.updated_at
-      where (excluded.last_read_at, excluded.last_read_post_id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})`);
+export async function readThrough(app: AppContext, userId: string, threadId: string, lastPostId: string): Promise<{ postId: string; after: string } | null> {
+  const rows = rowsOf<{ post_id: string | null; after_time: string; after_id: string }>(
+    await app.db.execute(sql`
+      with marked as (
+        insert into ${threadReads} (user_id, thread_id, last_read_post_id, last_read_at, updated_at)
+        select ${userId}, p.thread_id, p.id, p.created_at, now() from ${posts} p where p.id = ${lastPostId} and p.thread_id = ${threadId}
+        on conflict (user_id, thread_id) do update
+          set last_read_post_id = excluded.last_read_post_id, last_read_at = excluded.last_read_at, updated_at = excluded.updated_at
+          where (excluded.last_read_at, excluded.last_read_post_id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})
+      )
+      select (select p.id from ${posts} p
+          where p.thread_id = ${threadId} and p.deleted_at is null and p.author_id <> ${userId}
+            and (p.created_at, p.id) > (tr.last_read_at, tr.last_read_post_id)
+          order by p.created_at, p.id limit 1) as post_id,
+        ${utcText(sql`tr.last_read_at`)} as after_time, tr.last_read_post_id as after_id
+      from ${threadReads} tr where tr.user_id = ${userId} and tr.thread_id = ${threadId}`),
+  );
+  const row = rows[0];
+  return row?.post_id ? { postId: row.post_id, after: encodeCursor([row.after_time, row.after_id]) } : null;
 }

@@ -10,7 +10,7 @@ import { deletePost, moderatePost, reportPost, submitReply } from "#app/modules/
 import { draftKeys, getDraft } from "#app/modules/forums/drafts.server";
 import { toggleReaction } from "#app/modules/forums/reactions.server";
 import { FollowLevelSchema, followSaved, followState, setThreadLevel } from "#app/modules/forums/follow.server";
-import { firstUnread, markRead } from "#app/modules/forums/reading.server";
+import { readThrough } from "#app/modules/forums/reading.server";
 import { getThreadPage, moderateThread } from "#app/modules/forums/threads.server";
 import { HELD_WITHDRAWN, WithdrawHeldSchema } from "#app/modules/safety/held.schema";
 import { ownPending } from "#app/modules/safety/held.server";
@@ -78,13 +78,12 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
 
 /**
  * The member's place in the thread (after getThreadPage asked the policy): the first unread post, as
- * it was before this page, and the follow levels; then the page marks read up to its last post.
+ * it was before this page, and the follow levels; the same statement marks read up to its last post.
  */
 async function readingState(app: AppContext, viewerId: string | null, page: Awaited<ReturnType<typeof getThreadPage>>) {
   const last = page.posts.at(-1);
   if (!viewerId || !last) return null;
-  const [unread, follow] = await Promise.all([firstUnread(app, viewerId, page.thread.id), followState(app, viewerId, page.thread.id, page.group.id)]);
-  await markRead(app, viewerId, page.thread.id, last.id);
+  const [unread, follow] = await Promise.all([readThrough(app, viewerId, page.thread.id, last.id), followState(app, viewerId, page.thread.id, page.group.id)]);
   const onPage = unread ? page.posts.some((p) => p.id === unread.postId) : false;
   return {
     firstUnreadHref: unread ? `${onPage ? "" : `?after=${unread.after}`}#post-${unread.postId}` : null,
