@@ -13,7 +13,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { useNonce } from "./components/nonce";
 import { NotificationBell } from "./components/notification-bell";
 import { ModerationLink } from "./components/moderation/moderation-link";
@@ -63,6 +63,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const viewer = data?.viewer ?? null;
   // Only the home, the directory and the library may be indexed (the header says the same).
   const indexable = isIndexable(useLocation().pathname);
+  // The page is live: mount effects run children first, so every component's (keyboard shortcuts,
+  // sockets) have run by now. The browser tests wait for this (tests/e2e/helpers.ts waitForHydration).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
     <html lang="en" {...htmlPreferenceAttributes(data?.preferences)}>
       <head>

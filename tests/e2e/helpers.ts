@@ -59,10 +59,9 @@ export function newPerson(prefix = "Tester") {
  * validation) rather than racing it as plain HTML form posts.
  */
 export async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const main = document.querySelector("main");
-    return main !== null && Object.keys(main).some((k) => k.startsWith("__reactFiber"));
-  });
+  // Set by the root layout's mount effect, which runs after every other component's (app/root.tsx);
+  // React's fiber keys on the DOM appear earlier, while hydration is still rendering.
+  await page.waitForFunction(() => document.documentElement.hasAttribute("data-hydrated"));
 }
 
 export async function gotoAndHydrate(page: Page, path: string) {
