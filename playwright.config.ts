@@ -78,6 +78,13 @@ Object.assign(serverEnv, {
 });
 if (process.env.E2E_DATABASE_URL)
   serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
+// With REDIS_URL the server keeps chat and rate-limit counters in Redis, which outlive the run: a
+// second run on the same Redis started with the first one's sign-in failures and answered 429
+// (project CI after 1f1da6f). Each run gets its own key prefix, removed by global-teardown.ts.
+if (process.env.REDIS_URL) {
+  process.env.HEARTH_E2E_REDIS_PREFIX ||= `hearth-e2e-${process.pid}-${Date.now()}`;
+  serverEnv.REDIS_PREFIX = process.env.HEARTH_E2E_REDIS_PREFIX;
+}
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -89,6 +96,7 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
+  globalTeardown: "./tests/e2e/global-teardown.ts",
   use: {
     baseURL: ORIGIN,
     browserName: "chromium",
