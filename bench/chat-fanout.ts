@@ -66,18 +66,29 @@ function startServer(kind: "hearth" | "bare") {
   return { child, ready };
 }
 
-function memoryOf(child: ChildProcess): Promise<Memory> {
+interface ServerStats {
+  /** Share of one core the server process used over the phase. */
+  cpu: number;
+  loopP99: number;
+  loopMax: number;
+}
+
+/** Asks the server process over IPC (bench/chat-servers.ts) and waits for the answer under `key`. */
+function ask<T>(child: ChildProcess, key: "stats" | "memory"): Promise<T> {
   return new Promise((resolve) => {
     const listener = (m: unknown) => {
-      if (m && typeof m === "object" && "memory" in m) {
+      if (m && typeof m === "object" && key in m) {
         child.off("message", listener);
-        resolve((m as { memory: Memory }).memory);
+        resolve((m as Record<string, T>)[key]!);
       }
     };
     child.on("message", listener);
-    child.send("memory");
+    child.send(key);
   });
 }
+/** The server's CPU share and event-loop delay since the last call (the first call only starts the count). */
+const statsOf = (child: ChildProcess) => ask<ServerStats>(child, "stats");
+const memoryOf = (child: ChildProcess) => ask<Memory>(child, "memory");
 
 function connect(port: number, token?: string): Promise<Socket> {
   const socket = io(`http://127.0.0.1:${port}`, {
@@ -110,6 +121,8 @@ interface PhaseResult {
   max: number;
   /** Send call → its ack (ok or not), over the messages of the phase. */
   ack: { p99: number; max: number };
+  /** The server process over the phase (sending and draining). */
+  server: ServerStats;
   /** The reactions among the operations (BENCH_MIX=reactions): their own delivery latency. */
   reactions: { acked: number; p50: number; p99: number; max: number };
 }
@@ -187,6 +200,7 @@ async function run(kind: "hearth" | "bare") {
     let reactionsAcked = 0;
     const ackLatencies: number[] = [];
     const pad = "x".repeat(80);
+    await statsOf(child);
     const start = performance.now();
     const total = rate * SECONDS;
     const inflight: Promise<void>[] = [];
@@ -232,6 +246,7 @@ async function run(kind: "hearth" | "bare") {
     const expected = acked * READERS;
     const drainUntil = performance.now() + 5000;
     while (delivered < expected && performance.now() < drainUntil) await sleep(50);
+    const serverStats = await statsOf(child);
     const sorted = latencies.sort((a, b) => a - b);
     const reactionSorted = reactionLatencies.sort((a, b) => a - b);
     const ackSorted = ackLatencies.sort((a, b) => a - b);
@@ -247,6 +262,7 @@ async function run(kind: "hearth" | "bare") {
       p99: percentile(sorted, 99),
       max: sorted.at(-1) ?? NaN,
       ack: { p99: percentile(ackSorted, 99), max: ackSorted.at(-1) ?? NaN },
+      server: serverStats,
       reactions: { acked: reactionsAcked, p50: percentile(reactionSorted, 50), p99: percentile(reactionSorted, 99), max: reactionSorted.at(-1) ?? NaN },
     });
     await sleep(1000);
@@ -270,11 +286,11 @@ const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "–");
 console.log(`Chat fan-out: ${READERS} readers in one room, rates ${RATES.join("/")} msg/s for ${SECONDS} s each, mix: ${MIX}, ${os.cpus().length} CPUs, Node ${process.version}`);
 const hearth = await run("hearth");
 const bare = await run("bare");
-console.log("\n| server | offered msg/s | acked | delivered / expected | delivered per s | p50 ms | p99 ms | max ms | ack p99 ms | ack max ms |");
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("\n| server | offered msg/s | acked | delivered / expected | delivered per s | p50 ms | p99 ms | max ms | ack p99 ms | ack max ms | server CPU | server loop delay p99 / max ms |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of [hearth, bare]) {
   for (const x of r.results) {
-    console.log(`| ${r.kind} | ${x.rate} | ${x.acked}/${x.sent} | ${x.delivered}/${x.expected} | ${fmt(x.deliveredPerSecond, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${fmt(x.max)} | ${fmt(x.ack.p99)} | ${fmt(x.ack.max)} |`);
+    console.log(`| ${r.kind} | ${x.rate} | ${x.acked}/${x.sent} | ${x.delivered}/${x.expected} | ${fmt(x.deliveredPerSecond, 0)} | ${fmt(x.p50)} | ${fmt(x.p99)} | ${fmt(x.max)} | ${fmt(x.ack.p99)} | ${fmt(x.ack.max)} | ${fmt(100 * x.server.cpu, 0)} % | ${fmt(x.server.loopP99)} / ${fmt(x.server.loopMax)} |`);
   }
 }
 console.log("\n| offered msg/s | hearth / bare delivered per s | hearth p99 / bare p99 |");

@@ -9,6 +9,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Server } from "socket.io";
 
 type Ready = { port: number; readerTokens: string[]; senderTokens: string[]; roomId: string };
@@ -84,7 +85,21 @@ const kind = process.argv[2];
 const readers = Number(process.argv[3] ?? 1000);
 const senders = Number(process.argv[4] ?? 100);
 const ready = kind === "bare" ? await startBare() : await startHearth(readers, senders);
+// Per phase (chat-fanout.ts asks "stats" before and after one): this process's CPU share and
+// event-loop delay, so a queue inside the server shows as what it is.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+let cpuMark = process.cpuUsage();
+let wallMark = performance.now();
 process.on("message", (m: unknown) => {
+  if (m === "stats") {
+    const cpu = process.cpuUsage(cpuMark);
+    const wallMs = performance.now() - wallMark;
+    process.send!({ stats: { cpu: (cpu.user + cpu.system) / 1000 / wallMs, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6 } });
+    loop.reset();
+    cpuMark = process.cpuUsage();
+    wallMark = performance.now();
+  }
   if (m === "memory") {
     (globalThis as { gc?: () => void }).gc?.();
     const u = process.memoryUsage();

@@ -29,7 +29,10 @@ test("report → queue → remove with a reason → notice → appeal → audit 
   await signInAs(page, "alex");
   await gotoAndHydrate(page, threadUrl);
   const post = page.getByRole("article").filter({ hasText: reply });
-  await post.getByText("Report…").click();
+  await post.getByRole("link", { name: "Report…" }).click();
+  // The form opens in place (no navigation), and focus moves to the disclosure that replaced the link.
+  await expect(page).toHaveURL(threadUrl);
+  await expect(post.locator("summary", { hasText: "Report…" })).toBeFocused();
   await post.getByLabel("Unverified medical claim").check();
   await post.getByRole("button", { name: "Send report" }).click();
   await expect(page.getByText("Thank you. The moderators will look at your report.")).toBeVisible();

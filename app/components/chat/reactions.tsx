@@ -92,7 +92,7 @@ function ReactionToggle({ messageId, server, onError }: { messageId: string; ser
       type="button"
       aria-pressed={shown.mine}
       onClick={toggle}
-      className={shown.mine ? "reaction-chip reaction-chip-on" : "reaction-chip reaction-chip-off"}
+      className="reaction-chip"
       data-reaction={server.kind}
     >
       <span aria-hidden="true">{reactionIcons[server.kind]}</span> {chatReactionLabels[server.kind]}

@@ -1,5 +1,5 @@
 import { Link, useFetcher, useSearchParams } from "@remix-run/react";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
@@ -11,6 +11,7 @@ import { ReportFields } from "#app/components/moderation/report-fields";
 import { ReactionButtons, type ReactionKind } from "./reaction-buttons";
 import { RelativeTime } from "./relative-time";
 import { type ActionResult } from "#app/lib/action-result";
+import { blockHref } from "#app/lib/block-links";
 
 export interface PostView {
   id: string;
@@ -33,8 +34,8 @@ export interface PostView {
   permissions: { edit: boolean; delete: boolean; react: boolean; report: boolean };
   /** The viewer blocks the author: the post shows collapsed (the thread loader decides; never for moderators). */
   blocked?: boolean;
-  /** The block confirm page for the author (signed-in viewers, others' posts). */
-  blockHref?: string | null;
+  /** The author, when the viewer may block them from here (signed-in viewers, others' posts): the id, not the link, which is the same for every post but this. */
+  blockUserId?: string | null;
 }
 
 export interface ReportReason {
@@ -46,7 +47,11 @@ export interface ReportReason {
 /** The id of a post's rendered body: its HTML travels in the markup once (MarkdownContent). */
 export const postBodyId = (postId: string) => `post-${postId}-body`;
 
-/** Component classes (tailwind.css): a thread repeats these 50 times. */
+/**
+ * Component classes (tailwind.css): a thread repeats these 50 times. For the same reason the
+ * per-post links are not discovered eagerly (`discover="none"`: the route manifest is fetched on
+ * click), which would add an attribute to each.
+ */
 const summaryClass = "post-summary";
 
 /** A small form posting one intent through a fetcher, with its result announced next to it. */
@@ -68,20 +73,21 @@ function IntentForm({ intent, postId, children, className = "" }: { intent: stri
 export function PostCard({
   post,
   now,
-  editHref,
+  threadHref,
   moderate,
   reportReasons,
 }: {
   post: PostView;
   now: string;
-  editHref: string;
+  /** The thread's path: edit and block links are built from it. */
+  threadHref: string;
   moderate: boolean;
   reportReasons: ReportReason[];
 }) {
   if (post.blocked) {
     return (
       <BlockedDisclosure>
-        <PostCard post={{ ...post, blocked: false }} now={now} editHref={editHref} moderate={moderate} reportReasons={reportReasons} />
+        <PostCard post={{ ...post, blocked: false }} now={now} threadHref={threadHref} moderate={moderate} reportReasons={reportReasons} />
       </BlockedDisclosure>
     );
   }
@@ -90,10 +96,10 @@ export function PostCard({
   return (
     // Focusable (not in the tab order) so the thread's j/k shortcuts can move to it (data-post finds it).
     <article id={`post-${post.id}`} aria-labelledby={headingId} tabIndex={-1} data-post="" className="post-card">
-      <header className="flex flex-wrap items-center gap-x-3 gap-y-1">
+      <header className="post-header">
         <h2 id={headingId} className="text-xl">
           {post.authorHref ? (
-            <Link to={post.authorHref} className="inline-flex min-h-11 min-w-11 items-center">
+            <Link to={post.authorHref} discover="none" className="inline-flex min-h-11 min-w-11 items-center">
               {post.authorName}
             </Link>
           ) : (
@@ -103,9 +109,7 @@ export function PostCard({
         </h2>
         <StaffBadge role={post.authorStaff} />
         {post.isOpening ? <Badge>Opening post</Badge> : null}
-        <span className="text-base">
-          <RelativeTime iso={post.createdAt} now={now} showExact />
-        </span>
+        <RelativeTime iso={post.createdAt} now={now} showExact />
         {post.editedAt && isVisible ? (
           <span className="text-base italic">
             (edited <RelativeTime iso={post.editedAt} now={now} />)
@@ -135,9 +139,9 @@ export function PostCard({
 
       {isVisible ? <ReactionButtons postId={post.id} counts={post.reactions} mine={post.mine} canReact={post.permissions.react} /> : null}
 
-      <div className="flex flex-wrap items-start gap-2">
+      <div className="post-actions">
         {post.permissions.edit ? (
-          <Link to={editHref} className="post-action">
+          <Link to={`${threadHref}/posts/${post.id}/edit`} discover="none" className="post-action">
             Edit<span className="sr-only"> your post</span>
           </Link>
         ) : null}
@@ -176,9 +180,9 @@ export function PostCard({
             </IntentForm>
           </details>
         ) : null}
-        {post.blockHref ? (
-          <Link to={post.blockHref} className="post-action">
-            Block {post.authorName}
+        {post.blockUserId ? (
+          <Link to={blockHref(post.blockUserId, threadHref)} discover="none" className="post-action">
+            {`Block ${post.authorName}`}
           </Link>
         ) : null}
         {moderate && post.state === "removed" ? (
@@ -196,38 +200,58 @@ export function PostCard({
 }
 
 /**
- * Report…: the form is rendered when the disclosure opens (50 closed copies of it were half the
- * page). Before the page's script runs, the disclosure holds a link to this page with the post's
- * form rendered open (`?report=<post id>`), so reporting works without JavaScript too.
+ * Report…: one link per post (50 closed forms, then 50 closed disclosures, were a large part of the
+ * page). It opens this page with the post's form rendered open (`?report=<post id>`), so reporting
+ * works without JavaScript; with it, a click opens the form in place, as a disclosure that closes.
+ * Focus follows the control that replaced the one just used.
  */
 function ReportDisclosure({ postId, reportReasons }: { postId: string; reportReasons: ReportReason[] }) {
   const [searchParams] = useSearchParams();
   const requested = searchParams.get("report") === postId;
   const [open, setOpen] = useState(requested);
-  const withForm = new URLSearchParams(searchParams);
-  withForm.set("report", postId);
+  const toggled = useRef(false);
+  const control = useRef<HTMLElement | null>(null);
+  const setControl = (el: HTMLElement | null) => void (control.current = el);
+  useEffect(() => {
+    if (toggled.current) control.current?.focus();
+  }, [open]);
+  const toggle = (next: boolean) => {
+    toggled.current = true;
+    setOpen(next);
+  };
+  if (!open) {
+    const withForm = new URLSearchParams(searchParams);
+    withForm.set("report", postId);
+    return (
+      <a
+        ref={setControl}
+        href={`?${withForm.toString()}#post-${postId}`}
+        className="post-action"
+        onClick={(e) => {
+          e.preventDefault();
+          toggle(true);
+        }}
+      >
+        Report…
+      </a>
+    );
+  }
   return (
-    <details open={requested || undefined} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary className={summaryClass}>Report…</summary>
-      {open ? (
-        <IntentForm intent="report" postId={postId} className="mt-2 space-y-3">
-          {(busy, result) => (
-            <>
-              <ReportFields
-                legend="Why are you reporting this post?"
-                reasons={reportReasons}
-                reasonErrors={result?.fieldErrors?.reason}
-                errorId={`report-${postId}-reason-error`}
-                busy={busy}
-              />
-            </>
-          )}
-        </IntentForm>
-      ) : (
-        <a href={`?${withForm.toString()}#post-${postId}`} className="post-action">
-          Open the report form
-        </a>
-      )}
+    <details open onToggle={(e) => e.currentTarget.open || toggle(false)}>
+      <summary ref={setControl} className={summaryClass}>
+        Report…
+      </summary>
+      <IntentForm intent="report" postId={postId} className="mt-2 space-y-3">
+        {(busy, result) => (
+          <ReportFields
+            legend="Why are you reporting this post?"
+            reasons={reportReasons}
+            reasonErrors={result?.fieldErrors?.reason}
+            errorId={`report-${postId}-reason-error`}
+            busy={busy}
+          />
+        )}
+      </IntentForm>
     </details>
   );
 }

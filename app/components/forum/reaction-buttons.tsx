@@ -31,11 +31,12 @@ export function ReactionButtons({
   const chips = kinds.map((k) => {
     const pressed = mine.includes(k.kind);
     const count = counts[k.kind];
-    // Component classes in tailwind.css keep the markup short.
+    // Component classes in tailwind.css and one text node ("Helpful: 2") keep the markup short.
     if (!canReact) {
       return (
         <li key={k.kind} className="reaction-chip reaction-chip-static">
-          <span aria-hidden="true">{k.icon}</span> {k.label}<span className="sr-only">:</span> {count}
+          <span aria-hidden="true">{k.icon}</span>
+          {` ${k.label}: ${count}`}
         </li>
       );
     }
@@ -43,18 +44,20 @@ export function ReactionButtons({
     const shownCount = sending === k.kind ? count + (pressed ? -1 : 1) : count;
     return (
       <li key={k.kind}>
-        <button type="submit" name="kind" value={k.kind} aria-pressed={shownPressed} className={shownPressed ? "reaction-chip reaction-chip-on" : "reaction-chip reaction-chip-off"}>
-          <span aria-hidden="true">{k.icon}</span> {k.label}<span className="sr-only">:</span> {shownCount}
+        {/* A submit button by default (it is in the form); the style follows aria-pressed. */}
+        <button name="kind" value={k.kind} aria-pressed={shownPressed} className="reaction-chip">
+          <span aria-hidden="true">{k.icon}</span>
+          {` ${k.label}: ${shownCount}`}
         </button>
       </li>
     );
   });
-  if (!canReact) return <ul aria-label="Reactions" className="flex flex-wrap gap-2">{chips}</ul>;
+  if (!canReact) return <ul aria-label="Reactions" className="reaction-list">{chips}</ul>;
   return (
     <fetcher.Form method="post" preventScrollReset>
       <input type="hidden" name="intent" value="react" />
       <input type="hidden" name="postId" value={postId} />
-      <ul aria-label="Reactions" className="flex flex-wrap gap-2">{chips}</ul>
+      <ul aria-label="Reactions" className="reaction-list">{chips}</ul>
       {fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? (
         <span role="alert" className="ml-2 text-red-800 dark:text-red-300">
           {fetcher.data.message}

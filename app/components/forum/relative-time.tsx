@@ -52,7 +52,7 @@ function exactText(date: Date, timeZone: string | undefined): string {
 
 /**
  * "3 hours ago", with the exact date and time in the element's title and always read out to screen
- * readers; `showExact` also prints it (posts), so nobody needs hover or focus to see it. It is not a
+ * readers; `showExact` prints it instead (posts), so nobody needs hover or focus to see it. It is not a
  * Tab stop: a focusable timestamp on every post was one more stop per post for keyboard users.
  * The server renders it against its own clock in UTC (`now` comes from the loader, so hydration
  * matches); after hydration it switches to the reader's clock and time zone.
@@ -64,10 +64,16 @@ export function RelativeTime({ iso, now, showExact = false }: { iso: string; now
   const zone = local ? undefined : "UTC";
   const relative = relativeText(date.getTime(), local?.now ?? Date.parse(now), zone);
   const exact = exactText(date, zone);
-  return (
+  // Printed (showExact), the exact date needs no title too: a thread has 50 of these.
+  return showExact ? (
+    <time dateTime={iso}>
+      {relative}
+      <span className="post-exact">{` · ${exact}`}</span>
+    </time>
+  ) : (
     <time dateTime={iso} title={exact}>
       {relative}
-      {showExact ? <span className="text-stone-700 dark:text-stone-300"> · {exact}</span> : <span className="sr-only"> ({exact})</span>}
+      <span className="sr-only">{` (${exact})`}</span>
     </time>
   );
 }

@@ -7,10 +7,7 @@ import { staffRoleLabels, type StaffRole } from "#app/lib/staff-role";
 export function StaffBadge({ role }: { role: StaffRole | null | undefined }) {
   if (!role) return null;
   return (
-    <span
-      data-staff-role={role}
-      className="inline-flex items-center gap-1 rounded-full border-2 border-brand-700 bg-brand-50 px-2 text-sm font-semibold text-brand-800 dark:border-brand-100 dark:bg-stone-800 dark:text-brand-50"
-    >
+    <span data-staff-role={role} className="staff-badge">
       <span aria-hidden="true">★</span>
       {staffRoleLabels[role]}
     </span>

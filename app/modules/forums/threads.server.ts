@@ -9,7 +9,6 @@ import { renderMarkdown } from "#app/lib/markdown.server";
 import type { RateRule } from "#app/lib/rate-limit.server";
 import { profileHref, profileOpensInGroupSql } from "#app/modules/accounts/profile.server";
 import { blocksSql } from "#app/modules/accounts/blocks.server";
-import { blockHref } from "#app/lib/block-links";
 import { findGroup } from "#app/modules/groups/groups.server";
 import { staffStanding } from "#app/modules/groups/staff-standing.server";
 import { auditContentAction } from "#app/modules/moderation/moderation.server";
@@ -275,7 +274,7 @@ export async function getThreadPage(
       authorHref: profileHref(viewer, p.authorId, p.authorProfileOpens, groupTarget.membership?.status === "active"),
       // Collapsed (server-rendered, "Show" needs no JS) for a viewer who blocks the author, never for moderators.
       blocked: p.authorBlocked && !moderate,
-      blockHref: viewer && viewer.id !== p.authorId ? blockHref(p.authorId, `/groups/${row.groupSlug}/forum/${row.id}`) : null,
+      blockUserId: viewer && viewer.id !== p.authorId ? p.authorId : null,
       isOpening: p.isOpening,
       createdAt: p.createdAt,
       editedAt: p.editedAt,

@@ -109,7 +109,7 @@ export function ThreadView() {
                 post={p}
                 now={now}
                 moderate={permissions.moderate}
-                editHref={`${base}/posts/${p.id}/edit`}
+                threadHref={base}
                 reportReasons={data.reportReasons}
               />
             </div>
