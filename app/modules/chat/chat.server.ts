@@ -31,6 +31,7 @@ import { publishedCountSql, screenChatText, type Screening, type ScreeningContex
 import { watchedWordsJsonSql } from "#app/modules/safety/watched.server";
 import { sendStates, type SendState } from "./send-state.server";
 import { fileWatchedFlag } from "#app/modules/safety/flags.server";
+import { groupCommit } from "#app/lib/group-commit.server";
 
 /**
  * Chat rooms: history, sending (persist, then publish, then the caller acks), moderation and room
@@ -113,7 +114,7 @@ export async function loadRoomForSend(app: AppContext, actor: Actor, roomId: str
 }
 
 /** The columns loadRoomForSend selects (the send path's one statement reads them too: send-state.server.ts). */
-export function sendRoomColumns(actorId: string) {
+export function sendRoomColumns(actorId: string | SQL) {
   return {
     id: chatRooms.id,
     groupId: chatRooms.groupId,
@@ -517,9 +518,9 @@ export async function submitMessage(app: AppContext, viewer: ChatActor | null, i
     }
     if (check && input.replyToId) reply ??= await replyQuote(app, input.roomId, input.replyToId);
     const m = { id: newId(), roomId: input.roomId, groupId: state?.room.groupId ?? null, authorId: actor.id, body: input.body, clientId: input.clientId, kind: "text" as const, replyToId: reply?.replyToId ?? null };
-    let r: Awaited<ReturnType<typeof sendStatement>>;
+    let r: SendOutcome;
     try {
-      r = await sendStatement(app, m, { stamp: check ? state!.stamp : "", slowSeconds: check?.slowSeconds ?? 0 });
+      r = await sendsOf(app)(input.roomId, { m, stamp: check ? state!.stamp : "", slowSeconds: check?.slowSeconds ?? 0 });
     } catch (e) {
       return raceWinner(app, e, actor.id, input.clientId, input.roomId);
     }
@@ -566,59 +567,92 @@ function quickCheck(actor: ChatActor, state: SendState<SendRoom, SendScreen>, in
   return { screening, slowSeconds };
 }
 
+/** One fast-path send as sendStatement takes it: the message, the stamp its caller decided on, and its slow-mode interval. */
+type QuickSend = { m: Parameters<typeof insertMessage>[1] & { kind: "text" }; stamp: string; slowSeconds: number };
+type SendOutcome = Awaited<ReturnType<typeof sendStatement>>[number];
+
 /**
- * The send path's one statement: reads the room's settings, the sender's standing and the gate's
- * context as one jsonb value and its md5 (`stamp`), the clientId's stored or held message, and the
- * sender's last message here when slow mode applies; then bumps the seq and inserts (insertCtes)
- * only if the stamp is the one the caller decided on, the clientId is new and slow mode allows it.
- * Returns all of it, so a caller whose copy was stale decides again without another read.
+ * This node's sends, one room at a time (group commit: app/lib/group-commit.server.ts): the sends
+ * that wait for a room's running statement go together in the next one. Two by the same sender go
+ * in separate statements when slow mode applies (the check reads committed rows) or they share a
+ * clientId (a retry: the second is answered as the first's duplicate).
  */
-async function sendStatement(app: AppContext, m: Parameters<typeof insertMessage>[1], opts: { stamp: string; slowSeconds: number }) {
-  const on = standingJoins(m.authorId);
+const sendQueues = new WeakMap<object, (roomId: string, send: QuickSend) => Promise<SendOutcome>>();
+/** One queue per database handle (a node has one): its statements run on that handle. */
+function sendsOf(app: AppContext) {
+  let queue = sendQueues.get(app.db);
+  if (!queue) {
+    queue = groupCommit((roomId, sends: QuickSend[]) => sendStatement(app, roomId, sends), {
+      max: 64,
+      fits: (batch, next) => !batch.some((b) => b.m.authorId === next.m.authorId && (next.slowSeconds > 0 || b.m.clientId === next.m.clientId)),
+    });
+    sendQueues.set(app.db, queue);
+  }
+  return queue;
+}
+
+/**
+ * The send path's one statement, for one or more sends to one room. For each it reads the room's
+ * settings, the sender's standing and the gate's context as one jsonb value and its md5 (`stamp`),
+ * the clientId's stored or held message, and the sender's last message here when slow mode applies;
+ * the sends whose stamp is the one their caller decided on, whose clientId is new and that slow mode
+ * allows are numbered and inserted (insertCtes). Returns all of it per send, in order, so a caller
+ * whose copy was stale decides again without another read.
+ */
+async function sendStatement(app: AppContext, roomId: string, sends: QuickSend[]) {
+  const author = sql`i.author_id`;
+  const on = standingJoins(author);
   const fields = {
-    ...sendRoomColumns(m.authorId),
+    ...sendRoomColumns(author),
     holds: sql`coalesce(${organizations.newMemberHolds}, 0)`,
-    published: publishedCountSql(m.authorId, sql`${organizations.id}`, sql`coalesce(${organizations.newMemberHolds}, 0)`),
+    published: publishedCountSql(author, sql`${organizations.id}`, sql`coalesce(${organizations.newMemberHolds}, 0)`),
     words: watchedWordsJsonSql(sql`${organizations.id}`),
   };
   // Keys are this object's own property names, so raw is safe.
   const pairs = sql.join(Object.entries(fields).map(([k, v]) => sql`${sql.raw(`'${k}'`)}, ${v}`), sql`, `);
+  const values = sql.join(
+    sends.map(({ m, stamp, slowSeconds }, ord) => sql`(${ord}::int, ${m.id}::text, ${m.authorId}::text, ${m.body}::text, ${m.clientId}::text, ${m.replyToId ?? null}::text, ${stamp}::text, ${slowSeconds}::int)`),
+    sql`, `,
+  );
+  // Only a send whose stamp matched can be inserted, and its stamp says which room (and group) it is.
+  const groupId = sends.find((x) => x.stamp)?.m.groupId ?? null;
   const result = await app.db.execute(sql`
-    with state as (
-      select jsonb_build_object(${pairs}) as s from ${chatRooms}
+    with i as (
+      select * from (values ${values}) v (ord, id, author_id, body, client_id, reply_to_id, stamp, slow_seconds)
+    ), state as (
+      select i.ord, jsonb_build_object(${pairs}) as s from i
+        join ${chatRooms} on ${chatRooms.id} = ${roomId}
         left join ${groups} on ${eq(groups.id, chatRooms.groupId)}
         left join ${organizations} on ${eq(organizations.id, groups.organizationId)}
-        left join ${chatRoomSanctions} on ${and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, m.authorId))}
+        left join ${chatRoomSanctions} on ${and(eq(chatRoomSanctions.roomId, chatRooms.id), eq(chatRoomSanctions.userId, author))}
         left join ${groupMemberships} on ${on.membership}
         left join ${organizationMembers} on ${on.orgRole}
-      where ${chatRooms.id} = ${m.roomId}
-    ), stamped as (
-      select s, md5(s::text) as stamp from state
-    ), existing as (
-      select 1 from ${chatMessages} em where em.author_id = ${m.authorId} and em.client_id = ${m.clientId} limit 1
-    ), held as (
-      select h.id, h.room_id from ${heldContent} h where h.author_id = ${m.authorId} and h.kind = 'chat_message' and h.payload->>'clientId' = ${m.clientId} limit 1
-    ), recent as (
-      select lm.created_at from ${chatMessages} lm where ${opts.slowSeconds}::int > 0 and lm.room_id = ${m.roomId} and lm.author_id = ${m.authorId} order by lm.seq desc limit 1
-    ), ${insertCtes(
-      m,
-      sql`exists (select 1 from stamped where stamp = ${opts.stamp}) and not exists (select 1 from existing) and not exists (select 1 from held)
-        and not exists (select 1 from recent where created_at > now() - make_interval(secs => ${opts.slowSeconds}::int))`,
-    )}
-    select (select s::text from stamped) as state, (select stamp from stamped) as stamp, exists (select 1 from existing) as existing,
-      (select json_build_object('id', id, 'roomId', room_id) from held) as held, (select created_at from recent) as last_at,
+    ), checked as (
+      select i.*, state.s, md5(state.s::text) as stamp_now,
+        exists (select 1 from ${chatMessages} em where em.author_id = i.author_id and em.client_id = i.client_id) as existing,
+        (select json_build_object('id', h.id, 'roomId', h.room_id) from ${heldContent} h
+          where h.author_id = i.author_id and h.kind = 'chat_message' and h.payload->>'clientId' = i.client_id limit 1) as held,
+        (select lm.created_at from ${chatMessages} lm
+          where i.slow_seconds > 0 and lm.room_id = ${roomId} and lm.author_id = i.author_id order by lm.seq desc limit 1) as last_at
+      from i left join state on state.ord = i.ord
+    ), accepted as (
+      select ord, id, author_id, body, client_id, 'text'::chat_message_kind as kind, null::jsonb as voice, null::jsonb as system, reply_to_id from checked
+      where stamp_now = stamp and not existing and held is null and (last_at is null or last_at <= now() - make_interval(secs => slow_seconds))
+    ), ${insertCtes(roomId, groupId, sql`accepted`)}
+    select checked.ord, checked.s::text as state, checked.stamp_now as stamp, checked.existing, checked.held, checked.last_at,
       inserted.seq, inserted.created_at, inserted.author_staff
-    from (select 1) one left join inserted on true`);
-  const [row] = rowsOf<InsertedRow & { state: string | null; stamp: string | null; existing: boolean; held: { id: string; roomId: string | null } | string | null; last_at: Date | string | null }>(result);
-  if (!row) throw NotFound(ROOM);
-  const held = typeof row.held === "string" ? (JSON.parse(row.held) as { id: string; roomId: string | null }) : row.held;
-  return {
-    state: row.state && row.stamp ? sendStateOf(row.state, row.stamp) : null,
-    existing: row.existing,
-    held,
-    lastAt: row.last_at === null ? null : new Date(row.last_at),
-    inserted: row.seq === null || row.seq === undefined ? null : insertedOf(row),
-  };
+    from checked left join inserted on inserted.id = checked.id order by checked.ord`);
+  const rows = rowsOf<InsertedRow & { state: string | null; stamp: string | null; existing: boolean; held: { id: string; roomId: string | null } | string | null; last_at: Date | string | null }>(result);
+  return rows.map((row) => {
+    const held = typeof row.held === "string" ? (JSON.parse(row.held) as { id: string; roomId: string | null }) : row.held;
+    return {
+      state: row.state && row.stamp ? sendStateOf(row.state, row.stamp) : null,
+      existing: row.existing,
+      held,
+      lastAt: row.last_at === null ? null : new Date(row.last_at),
+      inserted: row.seq === null || row.seq === undefined ? null : insertedOf(row),
+    };
+  });
 }
 
 /** The jsonb text sendStatement read, as the policy and the gate take it (timestamps back to Dates). */
@@ -742,7 +776,10 @@ export async function insertMessage(
   db: Pick<AppContext["db"], "execute">,
   m: { id: string; roomId: string; groupId: string | null; authorId: string; body: string; clientId: string; kind: MessageRow["kind"]; voice?: ChatVoice | null; system?: ChatSystemData | null; replyToId?: string | null },
 ) {
-  const result = await db.execute(sql`with ${insertCtes(m, sql`true`)} select seq, created_at, author_staff from inserted`);
+  const one = sql`(select 0 as ord, ${m.id}::text as id, ${m.authorId}::text as author_id, ${m.body}::text as body, ${m.clientId}::text as client_id,
+    ${m.kind}::chat_message_kind as kind, ${m.voice ? JSON.stringify(m.voice) : null}::jsonb as voice, ${m.system ? JSON.stringify(m.system) : null}::jsonb as system,
+    ${m.replyToId ?? null}::text as reply_to_id)`;
+  const result = await db.execute(sql`with one as ${one}, ${insertCtes(m.roomId, m.groupId, sql`one`)} select seq, created_at, author_staff from inserted`);
   const [inserted] = rowsOf<InsertedRow>(result);
   if (!inserted) throw NotFound(ROOM);
   return insertedOf(inserted);
@@ -752,22 +789,24 @@ export type InsertedRow = { seq: number | string; created_at: Date | string; aut
 export const insertedOf = (r: InsertedRow) => ({ seq: Number(r.seq), createdAt: new Date(r.created_at), authorStaff: r.author_staff ?? null });
 
 /**
- * insertMessage's statement as CTEs (`bumped`, `read`, `inserted`), for a caller that puts its own
- * checks in front of it in the same statement (the send path, send-state.server.ts): nothing is
- * bumped or stored unless `when` holds.
+ * insertMessage's statement as CTEs (`bumped`, `numbered`, `read`, `inserted`) over the messages of
+ * the CTE `accepted` (ord, id, author_id, body, client_id, kind, voice, system, reply_to_id), all for
+ * one room: the room's last_seq goes up by their number under its row lock, and they take the seqs
+ * in `ord` order. The send path puts its checks in front (sendStatement); none accepted, nothing bumped.
  */
-export function insertCtes(m: Parameters<typeof insertMessage>[1], when: SQL) {
+export function insertCtes(roomId: string, groupId: string | null, accepted: SQL) {
   return sql`bumped as (
-      update ${chatRooms} set last_seq = last_seq + 1 where id = ${m.roomId} and ${when} returning last_seq
+      update ${chatRooms} set last_seq = last_seq + (select count(*) from ${accepted}) where id = ${roomId} and exists (select 1 from ${accepted}) returning last_seq
+    ), numbered as (
+      select a.*, bumped.last_seq - count(*) over () + row_number() over (order by a.ord) as seq from ${accepted} a cross join bumped
     ), read as (
       insert into ${roomReads} (user_id, room_id, last_read_seq)
-      select ${m.authorId}, ${m.roomId}, bumped.last_seq from bumped
+      select author_id, ${roomId}, max(seq) from numbered group by author_id
       on conflict (user_id, room_id) do update set last_read_seq = greatest(${roomReads}.last_read_seq, excluded.last_read_seq), updated_at = now()
     ), inserted as (
       insert into ${chatMessages} (id, room_id, seq, author_id, body, client_id, kind, voice, system, reply_to_id)
-      select ${m.id}, ${m.roomId}, bumped.last_seq, ${m.authorId}, ${m.body}, ${m.clientId}, ${m.kind}::chat_message_kind,
-        ${m.voice ? JSON.stringify(m.voice) : null}::jsonb, ${m.system ? JSON.stringify(m.system) : null}::jsonb, ${m.replyToId ?? null} from bumped
-      returning seq, created_at, ${staffStanding(m.groupId, sql`${m.authorId}`)} as author_staff
+      select id, ${roomId}, seq, author_id, body, client_id, kind, voice, system, reply_to_id from numbered
+      returning id, seq, created_at, ${staffStanding(groupId, sql`${chatMessages.authorId}`)} as author_staff
     )`;
 }
 

@@ -10,7 +10,7 @@ import type { DirectRoomTarget } from "#app/policy.server";
  * correlated subqueries that Postgres skips for group rooms (CASE), so a group room's query stays
  * the one it was. A leaf module: groups/access.server.ts imports it too.
  */
-export function directStandingColumns(viewer: string | AnyPgColumn) {
+export function directStandingColumns(viewer: string | AnyPgColumn | SQL) {
   const room = chatRooms.id;
   return {
     kind: chatRooms.kind,

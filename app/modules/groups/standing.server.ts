@@ -14,13 +14,13 @@ import type { StandingSql } from "#app/policy-sql.server";
  *   db.select({ ...groupStandingColumns, … }).from(groups)
  *     .leftJoin(groupMemberships, on.membership).leftJoin(organizationMembers, on.orgRole)
  *
- * The viewer is an id (visitors: null, which matches no row) or a users.id column, for queries
- * that read many people's standing at once (access checks, event notices).
+ * The viewer is an id (visitors: null, which matches no row) or a users.id column (or expression),
+ * for queries that read many people's standing at once (access checks, event notices, chat sends).
  */
 
 type Ref = AnyPgColumn | SQL;
 
-export function standingJoins(viewer: string | null | AnyPgColumn, on: { groupId?: Ref; organizationId?: Ref } = {}) {
+export function standingJoins(viewer: string | null | Ref, on: { groupId?: Ref; organizationId?: Ref } = {}) {
   const userId = viewer ?? "";
   return {
     membership: and(eq(groupMemberships.groupId, on.groupId ?? groups.id), eq(groupMemberships.userId, userId)),

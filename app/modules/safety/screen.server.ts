@@ -59,7 +59,7 @@ export interface ScreeningContext {
  * the organization holds new members' first ones (`holds` > 0) and capped at `holds`: the gate only
  * asks whether it is below, and a capped count stays the same from then on (the chat send caches it).
  */
-export function publishedCountSql(authorId: string, organizationId: SQL, holds: SQL): SQL<number> {
+export function publishedCountSql(authorId: string | SQL, organizationId: SQL, holds: SQL): SQL<number> {
   return sql<number>`case when ${holds} > 0 then least(${holds},
         (select count(*) from (select 1 from ${posts} p
             join ${threads} t on t.id = p.thread_id
