@@ -26,7 +26,7 @@ import { listQueue } from "#app/modules/moderation/queue.server";
 import type { Actor } from "#app/policy.server";
 import type { Database } from "#db/client";
 import * as schema from "#db/schema/index";
-import { COMMON_WORD, RARE_WORD, adminUrl, databaseUrl, freshDemoDatabase } from "./seed-scale";
+import { COMMON_WORD, RARE_WORD, adminUrl, databaseUrl, fillDemoPages, freshDemoDatabase } from "./seed-scale";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const WARMUP = 3;
@@ -131,9 +131,12 @@ if (!exists) throw new Error(`No database ${scaleDb}: run npm run bench:seed-sca
 const counter = postgres(databaseUrl(scaleDb), { max: 1, onnotice: () => {} });
 const [{ posts }] = (await counter`select count(*)::int as posts from posts`) as unknown as [{ posts: number }];
 await counter.end();
-console.log(`scale database ${scaleDb}: ${posts} posts; demo database ${demoDb}: fresh from db/seed.ts`);
+console.log(`scale database ${scaleDb}: ${posts} posts; demo database ${demoDb}: fresh from db/seed.ts${process.env.BENCH_DEMO_AS_SEEDED ? "" : ", search and queue pages filled (fillDemoPages)"}`);
 
-const demo = await openSide("demo", await freshDemoDatabase(demoDb), "cervical-dystonia");
+const demoUrl = await freshDemoDatabase(demoDb);
+// BENCH_DEMO_AS_SEEDED=1: the demo exactly as db/seed.ts leaves it (search and queue pages nearly empty).
+if (!process.env.BENCH_DEMO_AS_SEEDED) await fillDemoPages(demoUrl);
+const demo = await openSide("demo", demoUrl, "cervical-dystonia");
 const scale = await openSide("scale", databaseUrl(scaleDb), "scale-group-0");
 const times = new Map<string, { demo: number[]; scale: number[] }>(paths.map((p) => [p.name, { demo: [], scale: [] }]));
 for (let round = 0; round < WARMUP + ROUNDS; round++) {

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { groups } from "./groups";
@@ -27,7 +28,9 @@ export const reports = pgTable(
     // One report per person per piece of content per group: a person (target "user") reported in two
     // groups has one report in each, for each group's own moderators (nulls equal: one site-level report).
     unique("reports_target_reporter_group_key").on(t.targetType, t.targetId, t.reporterId, t.groupId).nullsNotDistinct(),
-    index("reports_queue_idx").on(t.groupId, t.status, t.createdAt),
+    // The queue reads open and escalated reports only; resolved ones are most rows and never read by
+    // group, so they stay out of this index (a site's history must not slow its moderators' queue).
+    index("reports_queue_idx").on(t.groupId, t.createdAt).where(sql`${t.status} in ('open', 'escalated')`),
     index("reports_reporter_id_idx").on(t.reporterId),
   ],
 );

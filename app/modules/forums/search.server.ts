@@ -54,7 +54,9 @@ export async function searchForums(
       threadId: threads.id,
       isOpening: posts.isOpening,
       createdAt: posts.createdAt,
-      authorName: users.displayName,
+      // A subquery, not a join (author_id is a NOT NULL reference): Postgres computes it after the
+      // LIMIT, for the page's rows only, like the snippets, instead of for every candidate.
+      authorName: sql<string>`(select su.display_name from ${users} su where su.id = ${posts.authorId})`,
       authorStaff: staffStanding(groups.id, posts.authorId),
       groupSlug: groups.slug,
       groupName: groups.name,
@@ -65,7 +67,6 @@ export async function searchForums(
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(groups, eq(groups.id, threads.groupId))
-    .innerJoin(users, eq(users.id, posts.authorId))
     .leftJoin(groupMemberships, on.membership)
     .leftJoin(organizationMembers, on.orgRole)
     .where(
