@@ -495,7 +495,8 @@ const SEND_ATTEMPTS = 3;
 /**
  * sendMessage through the safety gate as the socket's message:send uses it: a held message answers
  * `{ held: true, clientId }`. The hot path: once this node has seen the room and the sender, one
- * statement per message (sendStatement; why: docs/decisions/0025-chat-send-state-checked-in-the-insert.md).
+ * statement per message (sendStatement; why: docs/decisions/0025-chat-send-state-checked-in-the-insert.md),
+ * shared with the room's other sends that wait for it (sendsOf; docs/decisions/0029-chat-sends-group-commit.md).
  * Whatever the cached copy does not simply allow (a refusal, a hold, a question, the send rate) takes
  * the full path, which reads everything afresh.
  */

@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "#app/lib/db-rows.server";
+import type { StaffRole } from "#app/lib/staff-role";
 import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { HEADLINE_OPTIONS, SNIPPET_STRIP, snippetParts, TITLE_OPTIONS } from "#app/lib/search-snippets";
@@ -32,58 +34,62 @@ export async function searchForums(
   const query = sql`websearch_to_tsquery('english', ${q})`;
   const on = standingJoins(viewer?.id ?? null);
   // The candidates: the newest SEARCH_CANDIDATES matching bodies and the opening posts of the newest
-  // SEARCH_CANDIDATES matching titles, unioned; ranking happens among them. A rare word is found
-  // through the GIN indexes; a common one by walking posts_created_idx / threads_created_idx backwards,
-  // so it never ranks every match (a word in 70 % of a million posts took 9 s; docs/decisions/0027).
+  // SEARCH_CANDIDATES matching titles; ranking happens among them. A rare word is found through the
+  // GIN indexes; a common one by walking posts_created_idx / threads_created_idx backwards, so it
+  // never ranks every match (a word in 70 % of a million posts took 9 s; docs/decisions/0027).
   // Removed, hidden and (for a group's search) other groups' content is left out here already, so it
-  // never takes a candidate's place; the viewer's visibility is checked below.
+  // never takes a candidate's place; the viewer's visibility is checked below. Each arm carries the
+  // columns the page needs out of the rows it already read, so no candidate is looked up again.
   const liveThread = sql`t.deleted_at is null and t.hidden_at is null${scopedGroup ? sql` and t.group_id = ${scopedGroup.id}` : sql``}`;
-  const matching = sql`(
-    (select p.id from ${posts} p join ${threads} t on t.id = p.thread_id
-      where p.search @@ ${query} and p.deleted_at is null and p.hidden_at is null and ${liveThread}
-      order by p.created_at desc limit ${SEARCH_CANDIDATES})
-    union
-    (select p.id from ${posts} p where p.is_opening and p.thread_id in (
-      select t.id from ${threads} t where t.search @@ ${query} and ${liveThread}
-      order by t.created_at desc limit ${SEARCH_CANDIDATES}))
-  )`;
-  const rank = sql<number>`ts_rank(${posts.search}, ${query}) + case when ${posts.isOpening} then 2 * ts_rank(${threads.search}, ${query}) else 0 end`;
-  const rows = await app.db
-    .select({
-      postId: posts.id,
-      threadId: threads.id,
-      isOpening: posts.isOpening,
-      createdAt: posts.createdAt,
-      // A subquery, not a join (author_id is a NOT NULL reference): Postgres computes it after the
-      // LIMIT, for the page's rows only, like the snippets, instead of for every candidate.
-      authorName: sql<string>`(select su.display_name from ${users} su where su.id = ${posts.authorId})`,
-      authorStaff: staffStanding(groups.id, posts.authorId),
-      groupSlug: groups.slug,
-      groupName: groups.name,
-      title: sql<string>`ts_headline('english', translate(${threads.title}, ${SNIPPET_STRIP}, ''), ${query}, ${TITLE_OPTIONS})`,
-      snippet: sql<string>`ts_headline('english', translate(${posts.body}, ${SNIPPET_STRIP}, ''), ${query}, ${HEADLINE_OPTIONS})`,
-      rank,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .innerJoin(groups, eq(groups.id, threads.groupId))
-    .leftJoin(groupMemberships, on.membership)
-    .leftJoin(organizationMembers, on.orgRole)
-    .where(
-      and(
-        sql`${posts.id} in ${matching}`,
-        isNull(posts.deletedAt),
-        isNull(threads.deletedAt),
-        // Hidden pending review (auto-hide): never matched, like removed content.
-        isNull(posts.hiddenAt),
-        isNull(threads.hiddenAt),
-        forumVisibleSql(viewer, { ...joinedStanding, membersOnly: threads.membersOnly }),
-        scopedGroup ? eq(groups.id, scopedGroup.id) : undefined,
-      ),
+  const livePost = sql`p.deleted_at is null and p.hidden_at is null`;
+  const columns = sql`p.id, p.thread_id, p.author_id, p.is_opening, p.created_at, p.body, p.search, t.group_id, t.title, t.search as title_search, t.members_only`;
+  const c = {
+    id: sql`c.id`,
+    threadId: sql`c.thread_id`,
+    authorId: sql`c.author_id`,
+    isOpening: sql`c.is_opening`,
+    createdAt: sql`c.created_at`,
+  };
+  const rank = sql`ts_rank(c.search, ${query}) + case when ${c.isOpening} then 2 * ts_rank(c.title_search, ${query}) else 0 end`;
+  const result = await app.db.execute(sql`
+    with body_hits as (
+      select ${columns} from ${posts} p join ${threads} t on t.id = p.thread_id
+      where p.search @@ ${query} and ${livePost} and ${liveThread}
+      order by p.created_at desc limit ${SEARCH_CANDIDATES}
+    ), title_hits as (
+      select ${columns} from (
+        select * from ${threads} t where t.search @@ ${query} and ${liveThread} order by t.created_at desc limit ${SEARCH_CANDIDATES}
+      ) t join ${posts} p on p.thread_id = t.id and p.is_opening
+      where ${livePost} and p.id not in (select id from body_hits)
+    ), c as (
+      select * from body_hits union all select * from title_hits
     )
-    .orderBy(desc(rank), desc(posts.createdAt), asc(posts.id))
-    .limit(SEARCH_PAGE_SIZE + 1)
-    .offset((page - 1) * SEARCH_PAGE_SIZE);
+    select ${c.id} as post_id, ${c.threadId} as thread_id, ${c.isOpening} as is_opening, ${c.createdAt} as created_at,
+      -- After the LIMIT (Postgres computes these for the page's rows only): the author, the snippets.
+      (select su.display_name from ${users} su where su.id = ${c.authorId}) as author_name,
+      ${staffStanding(groups.id, c.authorId)} as author_staff,
+      ${groups.slug} as group_slug, ${groups.name} as group_name,
+      ts_headline('english', translate(c.title, ${SNIPPET_STRIP}, ''), ${query}, ${TITLE_OPTIONS}) as title,
+      ts_headline('english', translate(c.body, ${SNIPPET_STRIP}, ''), ${query}, ${HEADLINE_OPTIONS}) as snippet
+    from c join ${groups} on ${groups.id} = c.group_id
+      left join ${groupMemberships} on ${on.membership}
+      left join ${organizationMembers} on ${on.orgRole}
+    where ${forumVisibleSql(viewer, { ...joinedStanding, membersOnly: sql`c.members_only` })}
+    order by ${rank} desc, ${c.createdAt} desc, ${c.id} asc
+    limit ${SEARCH_PAGE_SIZE + 1} offset ${(page - 1) * SEARCH_PAGE_SIZE}`);
+  type Row = { post_id: string; thread_id: string; is_opening: boolean; created_at: Date | string; author_name: string; author_staff: StaffRole | null; group_slug: string; group_name: string; title: string; snippet: string };
+  const rows = rowsOf<Row>(result).map((r) => ({
+    postId: r.post_id,
+    threadId: r.thread_id,
+    isOpening: r.is_opening,
+    createdAt: new Date(r.created_at),
+    authorName: r.author_name,
+    authorStaff: r.author_staff ?? null,
+    groupSlug: r.group_slug,
+    groupName: r.group_name,
+    title: r.title,
+    snippet: r.snippet,
+  }));
   return {
     q,
     group: scopedGroup,
