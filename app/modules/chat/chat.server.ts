@@ -795,7 +795,7 @@ export const insertedOf = (r: InsertedRow) => ({ seq: Number(r.seq), createdAt: 
  * one room: the room's last_seq goes up by their number under its row lock, and they take the seqs
  * in `ord` order. The send path puts its checks in front (sendStatement); none accepted, nothing bumped.
  */
-export function insertCtes(roomId: string, groupId: string | null, accepted: SQL) {
+function insertCtes(roomId: string, groupId: string | null, accepted: SQL) {
   return sql`bumped as (
       update ${chatRooms} set last_seq = last_seq + (select count(*) from ${accepted}) where id = ${roomId} and exists (select 1 from ${accepted}) returning last_seq
     ), numbered as (

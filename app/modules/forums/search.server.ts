@@ -43,14 +43,7 @@ export async function searchForums(
   const liveThread = sql`t.deleted_at is null and t.hidden_at is null${scopedGroup ? sql` and t.group_id = ${scopedGroup.id}` : sql``}`;
   const livePost = sql`p.deleted_at is null and p.hidden_at is null`;
   const columns = sql`p.id, p.thread_id, p.author_id, p.is_opening, p.created_at, p.body, p.search, t.group_id, t.title, t.search as title_search, t.members_only`;
-  const c = {
-    id: sql`c.id`,
-    threadId: sql`c.thread_id`,
-    authorId: sql`c.author_id`,
-    isOpening: sql`c.is_opening`,
-    createdAt: sql`c.created_at`,
-  };
-  const rank = sql`ts_rank(c.search, ${query}) + case when ${c.isOpening} then 2 * ts_rank(c.title_search, ${query}) else 0 end`;
+  const rank = sql`ts_rank(c.search, ${query}) + case when c.is_opening then 2 * ts_rank(c.title_search, ${query}) else 0 end`;
   const result = await app.db.execute(sql`
     with body_hits as (
       select ${columns} from ${posts} p join ${threads} t on t.id = p.thread_id
@@ -64,10 +57,10 @@ export async function searchForums(
     ), c as (
       select * from body_hits union all select * from title_hits
     )
-    select ${c.id} as post_id, ${c.threadId} as thread_id, ${c.isOpening} as is_opening, ${c.createdAt} as created_at,
+    select c.id, c.thread_id, c.is_opening, c.created_at,
       -- After the LIMIT (Postgres computes these for the page's rows only): the author, the snippets.
-      (select su.display_name from ${users} su where su.id = ${c.authorId}) as author_name,
-      ${staffStanding(groups.id, c.authorId)} as author_staff,
+      (select su.display_name from ${users} su where su.id = c.author_id) as author_name,
+      ${staffStanding(groups.id, sql`c.author_id`)} as author_staff,
       ${groups.slug} as group_slug, ${groups.name} as group_name,
       ts_headline('english', translate(c.title, ${SNIPPET_STRIP}, ''), ${query}, ${TITLE_OPTIONS}) as title,
       ts_headline('english', translate(c.body, ${SNIPPET_STRIP}, ''), ${query}, ${HEADLINE_OPTIONS}) as snippet
@@ -75,34 +68,23 @@ export async function searchForums(
       left join ${groupMemberships} on ${on.membership}
       left join ${organizationMembers} on ${on.orgRole}
     where ${forumVisibleSql(viewer, { ...joinedStanding, membersOnly: sql`c.members_only` })}
-    order by ${rank} desc, ${c.createdAt} desc, ${c.id} asc
+    order by ${rank} desc, c.created_at desc, c.id asc
     limit ${SEARCH_PAGE_SIZE + 1} offset ${(page - 1) * SEARCH_PAGE_SIZE}`);
-  type Row = { post_id: string; thread_id: string; is_opening: boolean; created_at: Date | string; author_name: string; author_staff: StaffRole | null; group_slug: string; group_name: string; title: string; snippet: string };
-  const rows = rowsOf<Row>(result).map((r) => ({
-    postId: r.post_id,
-    threadId: r.thread_id,
-    isOpening: r.is_opening,
-    createdAt: new Date(r.created_at),
-    authorName: r.author_name,
-    authorStaff: r.author_staff ?? null,
-    groupSlug: r.group_slug,
-    groupName: r.group_name,
-    title: r.title,
-    snippet: r.snippet,
-  }));
+  type Row = { id: string; thread_id: string; is_opening: boolean; created_at: Date | string; author_name: string; author_staff: StaffRole | null; group_slug: string; group_name: string; title: string; snippet: string };
+  const rows = rowsOf<Row>(result);
   return {
     q,
     group: scopedGroup,
     page,
     hasMore: rows.length > SEARCH_PAGE_SIZE,
     results: rows.slice(0, SEARCH_PAGE_SIZE).map((r) => ({
-      postId: r.postId,
-      threadId: r.threadId,
-      isOpening: r.isOpening,
-      createdAt: r.createdAt,
-      authorName: r.authorName,
-      authorStaff: r.authorStaff,
-      group: { slug: r.groupSlug, name: r.groupName },
+      postId: r.id,
+      threadId: r.thread_id,
+      isOpening: r.is_opening,
+      createdAt: new Date(r.created_at),
+      authorName: r.author_name,
+      authorStaff: r.author_staff ?? null,
+      group: { slug: r.group_slug, name: r.group_name },
       title: snippetParts(r.title),
       snippet: snippetParts(r.snippet),
     })),
