@@ -1,11 +1,18 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { users } from "./accounts";
 import { groups } from "./groups";
 
 export const reportTargetType = pgEnum("report_target_type", ["thread", "post", "chat_message", "user"]);
 export const reportReason = pgEnum("report_reason", ["spam", "harassment", "medical_misinformation", "crisis", "other", "watched_word"]);
 export const reportStatus = pgEnum("report_status", ["open", "dismissed", "actioned", "escalated"]);
+
+/**
+ * A report still waiting for a moderator (open, or escalated to the site's admins), written out as
+ * literals: reports_queue_idx covers exactly these rows, and a filter with bound parameters
+ * (`status in ($1, $2)`) could not use it in a generic plan.
+ */
+export const reportWaits = (status: AnyPgColumn) => sql`${status} in ('open', 'escalated')`;
 
 export const reports = pgTable(
   "reports",
@@ -30,7 +37,7 @@ export const reports = pgTable(
     unique("reports_target_reporter_group_key").on(t.targetType, t.targetId, t.reporterId, t.groupId).nullsNotDistinct(),
     // The queue reads open and escalated reports only; resolved ones are most rows and never read by
     // group, so they stay out of this index (a site's history must not slow its moderators' queue).
-    index("reports_queue_idx").on(t.groupId, t.createdAt).where(sql`${t.status} in ('open', 'escalated')`),
+    index("reports_queue_idx").on(t.groupId, t.createdAt).where(reportWaits(t.status)),
     index("reports_reporter_id_idx").on(t.reporterId),
   ],
 );

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { chatMessages, groups, organizations, posts, reports, threads } from "#db/schema/index";
+import { chatMessages, groups, organizations, posts, reports, reportWaits, threads } from "#db/schema/index";
 import type { Database, Transaction } from "#db/client";
 import { HIDDEN_TITLE } from "./auto-hide";
 import { recordModerationAction } from "./moderation.server";
@@ -59,7 +59,7 @@ async function unitOf(db: Executor, target: Target): Promise<Unit | null> {
 function unitReports(unit: Unit, groupId: string): SQL {
   return and(
     eq(reports.groupId, groupId),
-    inArray(reports.status, ["open", "escalated"]),
+    reportWaits(reports.status),
     or(...unit.targets.map((t) => and(eq(reports.targetType, t.type), eq(reports.targetId, t.id)))),
   )!;
 }

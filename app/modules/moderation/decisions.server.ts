@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import { chatMessages, chatRooms, groupMemberships, groups, moderationActions, posts, reports, threads, users } from "#db/schema/index";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { chatMessages, chatRooms, groupMemberships, groups, moderationActions, posts, reports, reportWaits, threads, users } from "#db/schema/index";
 import type { AppContext } from "#app/lib/app-context.server";
 import { DomainError, Invalid, NotFound } from "#app/lib/errors";
 import { newId } from "#app/lib/ids.server";
@@ -40,7 +40,7 @@ function openReportsOf(input: QueueTarget) {
     eq(reports.targetType, input.targetType),
     eq(reports.targetId, input.targetId),
     input.groupId ? eq(reports.groupId, input.groupId) : isNull(reports.groupId),
-    inArray(reports.status, ["open", "escalated"]),
+    reportWaits(reports.status),
   );
 }
 

@@ -11,6 +11,7 @@ import {
   organizationMembers,
   posts,
   reports,
+  reportWaits,
   threads,
   users,
 } from "#db/schema/index";
@@ -134,7 +135,7 @@ export async function listQueue(app: AppContext, viewer: Actor | null, paging: Q
     .from(reports)
     .where(
       and(
-        inArray(reports.status, ["open", "escalated"]),
+        reportWaits(reports.status),
         siteWide ? undefined : groupIds.length ? inArray(reports.groupId, groupIds) : sql`false`,
       ),
     )
