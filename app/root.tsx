@@ -51,11 +51,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
   };
 }
 
-function navClass({ isActive }: { isActive: boolean }) {
-  return `inline-flex min-h-11 items-center rounded-lg px-3 font-semibold no-underline hover:bg-brand-50 dark:hover:bg-stone-800 ${
-    isActive ? "underline decoration-2 underline-offset-4" : ""
-  }`;
-}
+/** The header's links (tailwind.css `.nav-link`): NavLink marks the current one aria-current="page", which the class underlines. */
+const navClass = "nav-link";
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();

@@ -6,7 +6,7 @@ import { expect, expectAccessible, gotoAndHydrate, signInAs, signUpInBrowser, te
  * remapping a key takes effect, a duplicate is refused inline, and turning them off disables them.
  */
 const THREAD = "/groups/cervical-dystonia/forum/demo-thread-daily-life";
-const posts = (page: Page) => page.locator("article[data-post]");
+const posts = (page: Page) => page.locator("article.post-card");
 
 test.describe("thread keyboard shortcuts", () => {
   test("j/k move between posts, r goes to the reply box, ? and the button open the help dialog", async ({ page }) => {

@@ -13,29 +13,34 @@ import { RelativeTime } from "./relative-time";
 import { type ActionResult } from "#app/lib/action-result";
 import { blockHref } from "#app/lib/block-links";
 
+/** A post's author, sent once per page for all their posts (the thread loader's `authors`). */
+export interface AuthorView {
+  name: string;
+  /** Their profile page, when it would open for the viewer. */
+  href?: string;
+  staff?: StaffRole;
+  /** Their id, when the viewer may block them from here (signed-in viewers, others' posts): the id, not the link, which is the same for every post but this. */
+  blockUserId?: string;
+}
+
 export interface PostView {
   id: string;
-  authorName: string;
-  /** The author's profile page, when it would open for the viewer. */
-  authorHref?: string | null;
-  authorStaff: StaffRole | null;
-  isOpening: boolean;
+  isOpening?: boolean;
   createdAt: string;
-  editedAt: string | null;
+  editedAt?: string | null;
   state: "visible" | "deleted_by_author" | "removed";
   /** Auto-hidden pending review: the notice in place of the content (moderators get `html` with it). */
   hidden?: boolean;
-  /** Whether the viewer sees the body; `html` is null on a document request even then (sent in the markup only, see MarkdownContent). */
+  /** Whether the viewer sees the body; `html` is absent on a document request even then (sent in the markup only, see MarkdownContent). */
   hasBody: boolean;
-  html: string | null;
-  removalReason: string | null;
+  html?: string | null;
+  removalReason?: string | null;
   reactions: Record<ReactionKind, number>;
   mine: ReactionKind[];
-  permissions: { edit: boolean; delete: boolean; react: boolean; report: boolean };
+  /** What the viewer may do with this post; a thread page sends only the granted ones. */
+  permissions: { edit?: boolean; delete?: boolean; react?: boolean; report?: boolean };
   /** The viewer blocks the author: the post shows collapsed (the thread loader decides; never for moderators). */
   blocked?: boolean;
-  /** The author, when the viewer may block them from here (signed-in viewers, others' posts): the id, not the link, which is the same for every post but this. */
-  blockUserId?: string | null;
 }
 
 export interface ReportReason {
@@ -72,12 +77,14 @@ function IntentForm({ intent, postId, children, className = "" }: { intent: stri
 
 export function PostCard({
   post,
+  author,
   now,
   threadHref,
   moderate,
   reportReasons,
 }: {
   post: PostView;
+  author: AuthorView;
   now: string;
   /** The thread's path: edit and block links are built from it. */
   threadHref: string;
@@ -87,27 +94,27 @@ export function PostCard({
   if (post.blocked) {
     return (
       <BlockedDisclosure>
-        <PostCard post={{ ...post, blocked: false }} now={now} threadHref={threadHref} moderate={moderate} reportReasons={reportReasons} />
+        <PostCard post={{ ...post, blocked: false }} author={author} now={now} threadHref={threadHref} moderate={moderate} reportReasons={reportReasons} />
       </BlockedDisclosure>
     );
   }
   const headingId = `post-${post.id}-by`;
   const isVisible = post.state === "visible";
   return (
-    // Focusable (not in the tab order) so the thread's j/k shortcuts can move to it (data-post finds it).
-    <article id={`post-${post.id}`} aria-labelledby={headingId} tabIndex={-1} data-post="" className="post-card">
-      <header className="post-header">
-        <h2 id={headingId} className="text-xl">
-          {post.authorHref ? (
-            <Link to={post.authorHref} discover="none" className="inline-flex min-h-11 min-w-11 items-center">
-              {post.authorName}
+    // Focusable (not in the tab order) so the thread's j/k shortcuts can move to it (they find it by its class).
+    <article id={`post-${post.id}`} aria-labelledby={headingId} tabIndex={-1} className="post-card">
+      <header>
+        <h2 id={headingId}>
+          {author.href ? (
+            <Link to={author.href} discover="none">
+              {author.name}
             </Link>
           ) : (
-            post.authorName
+            author.name
           )}
           <span className="sr-only">{post.isOpening ? ", opening post" : ", reply"}</span>
         </h2>
-        <StaffBadge role={post.authorStaff} />
+        <StaffBadge role={author.staff ?? null} />
         {post.isOpening ? <Badge>Opening post</Badge> : null}
         <RelativeTime iso={post.createdAt} now={now} showExact />
         {post.editedAt && isVisible ? (
@@ -125,23 +132,23 @@ export function PostCard({
         </p>
       ) : null}
       {isVisible && post.hidden ? (
-        <HiddenNotice>{post.hasBody ? <MarkdownContent html={post.html} id={postBodyId(post.id)} /> : null}</HiddenNotice>
+        <HiddenNotice>{post.hasBody ? <MarkdownContent html={post.html ?? null} id={postBodyId(post.id)} /> : null}</HiddenNotice>
       ) : post.hasBody ? (
         isVisible ? (
-          <MarkdownContent html={post.html} id={postBodyId(post.id)} />
+          <MarkdownContent html={post.html ?? null} id={postBodyId(post.id)} />
         ) : (
           <details className="rounded-lg bg-stone-100 p-3 dark:bg-stone-800">
             <summary className={summaryClass}>Show the hidden content (moderators only)</summary>
-            <MarkdownContent html={post.html} id={postBodyId(post.id)} />
+            <MarkdownContent html={post.html ?? null} id={postBodyId(post.id)} />
           </details>
         )
       ) : null}
 
-      {isVisible ? <ReactionButtons postId={post.id} counts={post.reactions} mine={post.mine} canReact={post.permissions.react} /> : null}
+      {isVisible ? <ReactionButtons postId={post.id} counts={post.reactions} mine={post.mine} canReact={post.permissions.react ?? false} /> : null}
 
       <div className="post-actions">
         {post.permissions.edit ? (
-          <Link to={`${threadHref}/posts/${post.id}/edit`} discover="none" className="post-action">
+          <Link to={`${threadHref}/posts/${post.id}/edit`} discover="none">
             Edit<span className="sr-only"> your post</span>
           </Link>
         ) : null}
@@ -180,9 +187,9 @@ export function PostCard({
             </IntentForm>
           </details>
         ) : null}
-        {post.blockUserId ? (
-          <Link to={blockHref(post.blockUserId, threadHref)} discover="none" className="post-action">
-            {`Block ${post.authorName}`}
+        {author.blockUserId ? (
+          <Link to={blockHref(author.blockUserId, threadHref)} discover="none">
+            {`Block ${author.name}`}
           </Link>
         ) : null}
         {moderate && post.state === "removed" ? (
@@ -226,7 +233,6 @@ function ReportDisclosure({ postId, reportReasons }: { postId: string; reportRea
       <a
         ref={setControl}
         href={`?${withForm.toString()}#post-${postId}`}
-        className="post-action"
         onClick={(e) => {
           e.preventDefault();
           toggle(true);

@@ -68,7 +68,7 @@ export function RelativeTime({ iso, now, showExact = false }: { iso: string; now
   return showExact ? (
     <time dateTime={iso}>
       {relative}
-      <span className="post-exact">{` · ${exact}`}</span>
+      <span>{` · ${exact}`}</span>
     </time>
   ) : (
     <time dateTime={iso} title={exact}>

@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { Button } from "#app/components/ui/button";
 import { usePreferences } from "#app/lib/preferences";
 import { SHORTCUT_ACTIONS, SHORTCUT_INFO, shortcutFor, shortcutSettings, stepPost, type ShortcutAction } from "#app/lib/shortcuts";
@@ -8,11 +9,11 @@ import { reducedMotion } from "#app/lib/preferences";
 /**
  * The thread page's keyboard shortcuts (app/lib/shortcuts.ts holds the key logic) and their help
  * dialog, which a visible button opens too. The page is found by DOM: posts are
- * `article[data-post]` (focusable, tabindex -1), the reply box is the textarea of the reply
+ * `article.post-card` (focusable, tabindex -1), the reply box is the textarea of the reply
  * section, and the first unread post is `[data-first-unread]` (or the "first unread" link).
  */
 
-const POSTS = "article[data-post]";
+const POSTS = "article.post-card";
 
 function focusPost(el: HTMLElement) {
   el.focus({ preventScroll: true });
@@ -52,11 +53,14 @@ export function ThreadShortcuts() {
   const settings = shortcutSettings(usePreferences()?.shortcuts);
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
+  // The list is rendered while the dialog is open only: every thread page would otherwise carry it.
+  const [open, setOpen] = useState(false);
 
   function openHelp() {
     const d = dialog.current;
     if (!d || d.open) return;
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    flushSync(() => setOpen(true));
     d.showModal();
   }
 
@@ -84,39 +88,46 @@ export function ThreadShortcuts() {
         ref={dialog}
         aria-labelledby="shortcuts-title"
         // Escape closes natively; focus goes back to what had it before the dialog opened.
-        onClose={() => opener.current?.focus()}
+        onClose={() => {
+          setOpen(false);
+          opener.current?.focus();
+        }}
         className="max-w-lg rounded-xl border-2 border-stone-400 bg-white p-6 text-stone-900 backdrop:bg-stone-950/60 dark:bg-stone-900 dark:text-stone-50"
       >
-        <h2 id="shortcuts-title" className="text-2xl">
-          Keyboard shortcuts
-        </h2>
-        {settings.enabled ? (
+        {open ? (
           <>
-            <p className="mt-2">Press a key while you are not typing in a box:</p>
-            <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="shortcut-list">
-              {SHORTCUT_ACTIONS.map((a) => (
-                <div key={a} className="contents">
-                  <dt>
-                    <kbd className="rounded border-2 border-stone-500 px-2 font-mono">{settings.keys[a]}</kbd>
-                  </dt>
-                  <dd>{SHORTCUT_INFO[a].label}</dd>
-                </div>
-              ))}
-            </dl>
+            <h2 id="shortcuts-title" className="text-2xl">
+              Keyboard shortcuts
+            </h2>
+            {settings.enabled ? (
+              <>
+                <p className="mt-2">Press a key while you are not typing in a box:</p>
+                <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2" data-testid="shortcut-list">
+                  {SHORTCUT_ACTIONS.map((a) => (
+                    <div key={a} className="contents">
+                      <dt>
+                        <kbd className="rounded border-2 border-stone-500 px-2 font-mono">{settings.keys[a]}</kbd>
+                      </dt>
+                      <dd>{SHORTCUT_INFO[a].label}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </>
+            ) : (
+              <p className="mt-2">Single-key shortcuts are turned off for your account.</p>
+            )}
+            <p className="mt-3">
+              <Link to="/settings/accessibility" className="inline-flex min-h-11 items-center">
+                Change or turn off the shortcuts
+              </Link>
+            </p>
+            <form method="dialog" className="mt-4">
+              <Button type="submit">
+                Close
+              </Button>
+            </form>
           </>
-        ) : (
-          <p className="mt-2">Single-key shortcuts are turned off for your account.</p>
-        )}
-        <p className="mt-3">
-          <Link to="/settings/accessibility" className="inline-flex min-h-11 items-center">
-            Change or turn off the shortcuts
-          </Link>
-        </p>
-        <form method="dialog" className="mt-4">
-          <Button type="submit">
-            Close
-          </Button>
-        </form>
+        ) : null}
       </dialog>
     </>
   );

@@ -3,19 +3,11 @@ import type { ButtonHTMLAttributes } from "react";
 
 type Variant = "primary" | "secondary" | "danger" | "quiet";
 
-const base =
-  "inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-5 py-2 text-base font-semibold no-underline " +
-  "transition-colors disabled:cursor-not-allowed disabled:opacity-60";
-const variants: Record<Variant, string> = {
-  primary: "bg-brand-700 text-white hover:bg-brand-800 dark:bg-brand-100 dark:text-stone-900 dark:hover:bg-brand-50",
-  secondary:
-    "border-2 border-brand-700 bg-white text-brand-800 hover:bg-brand-50 dark:border-brand-100 dark:bg-stone-800 dark:text-brand-50 dark:hover:bg-stone-700",
-  danger: "bg-red-700 text-white hover:bg-red-800",
-  quiet: "text-brand-800 underline underline-offset-2 hover:bg-brand-50 dark:text-brand-100 dark:hover:bg-stone-800",
-};
+/** Component classes (tailwind.css `.btn*`): a page repeats them, and the long utility lists were a large part of its markup. */
+const variants: Record<Variant, string> = { primary: "btn-primary", secondary: "btn-secondary", danger: "btn-danger", quiet: "btn-quiet" };
 
 export function buttonClass(variant: Variant = "primary", extra = "") {
-  return `${base} ${variants[variant]} ${extra}`;
+  return extra ? `btn ${variants[variant]} ${extra}` : `btn ${variants[variant]}`;
 }
 
 /** Every button is at least 44×44 px (min-h-11 min-w-11) for people with tremor or spasms. */

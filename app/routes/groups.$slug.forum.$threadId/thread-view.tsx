@@ -2,7 +2,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { CrisisPrompt } from "#app/components/moderation/crisis-prompt";
-import { useEffect, useRef } from "react";
+import { Fragment, useEffect, useRef } from "react";
 import { PostCard } from "#app/components/forum/post-card";
 import { ThreadShortcuts } from "#app/components/shortcuts/thread-shortcuts";
 import { FollowLevelForm } from "#app/components/forum/follow-level";
@@ -103,16 +103,17 @@ export function ThreadView() {
       {posts.length > 0 ? (
         <section aria-label="Posts" className="space-y-4">
           {posts.map((p, i) => (
-            <div key={p.id}>
+            <Fragment key={p.id}>
               {onNewestPage && i === posts.length - 1 ? <span id="newest" /> : null}
               <PostCard
                 post={p}
+                author={data.authors[p.author]!}
                 now={now}
                 moderate={permissions.moderate}
                 threadHref={base}
                 reportReasons={data.reportReasons}
               />
-            </div>
+            </Fragment>
           ))}
         </section>
       ) : null}

@@ -4,7 +4,7 @@ import { actionFailure, actionSuccess, formFailure, formInvalid, invalidInput, l
 import type { AppContext } from "#app/lib/app-context.server";
 import { renderMarkdown } from "#app/lib/markdown.server";
 import { htmlOnce } from "#app/lib/rendered-once.server";
-import { postBodyId } from "#app/components/forum/post-card";
+import { postBodyId, type AuthorView } from "#app/components/forum/post-card";
 import { ReplySchema, ThreadActionSchema, ThreadIdSchema } from "#app/modules/forums/forums.schema";
 import { deletePost, moderatePost, reportPost, submitReply } from "#app/modules/forums/posts.server";
 import { draftKeys, getDraft } from "#app/modules/forums/drafts.server";
@@ -39,6 +39,7 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
     });
     // Independent of each other once the policy has let the viewer read the page: one wait, not three.
     const { viewer } = context;
+    const { authors, authorOf } = pageAuthors(page.posts);
     const [reading, pending, draft] = await Promise.all([
       readingState(context.app, viewer?.id ?? null, page),
       ownPending(context.app.db, viewer?.id, { threadId: page.thread.id }),
@@ -60,13 +61,22 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
         createdAt: page.thread.createdAt.toISOString(),
         lastActivityAt: page.thread.lastActivityAt.toISOString(),
       },
-      posts: page.posts.map((p) => ({
+      // A page carries 50 posts and the hydration data is part of every document: each author is
+      // sent once, and fields that are null or false for most posts are left out (undefined is not sent).
+      authors,
+      posts: page.posts.map(({ authorName: _n, authorStaff: _s, authorHref: _h, blockUserId: _b, ...p }, i) => ({
         ...p,
+        author: authorOf[i]!,
+        blocked: p.blocked || undefined,
+        isOpening: p.isOpening || undefined,
+        hidden: p.hidden || undefined,
+        removalReason: p.removalReason ?? undefined,
         // In the markup only, unless this is a data request (app/lib/rendered-once.server.ts).
         hasBody: p.html !== null,
-        html: p.html === null ? null : htmlOnce(context, postBodyId(p.id), p.html),
+        html: p.html === null ? undefined : (htmlOnce(context, postBodyId(p.id), p.html) ?? undefined),
         createdAt: p.createdAt.toISOString(),
-        editedAt: p.editedAt?.toISOString() ?? null,
+        editedAt: p.editedAt?.toISOString(),
+        permissions: granted(p.permissions),
       })),
       paging: page.paging,
       permissions: page.permissions,
@@ -74,6 +84,27 @@ export async function threadLoader({ params, request, context }: LoaderFunctionA
       reportReasons: reportReasons.map((value) => ({ value, label: reportReasonLabels[value] })),
     };
   });
+}
+
+/** The flags that are true: a post's permissions, as the page sends them. */
+const granted = <K extends string>(flags: Record<K, boolean>) => Object.fromEntries(Object.entries(flags).filter(([, on]) => on)) as Partial<Record<K, true>>;
+
+/**
+ * The page's authors once each, and for each post its author's place in that list (name, badge and
+ * links are the same on every post by one person). Keyed by what is shown rather than by user id,
+ * so the page carries no more ids than its block links already do.
+ */
+function pageAuthors(posts: Awaited<ReturnType<typeof getThreadPage>>["posts"]) {
+  const authors: AuthorView[] = [];
+  const seen = new Map<string, number>();
+  const authorOf = posts.map((p) => {
+    const author: AuthorView = { name: p.authorName, href: p.authorHref ?? undefined, staff: p.authorStaff ?? undefined, blockUserId: p.blockUserId ?? undefined };
+    const key = JSON.stringify(author);
+    let i = seen.get(key);
+    if (i === undefined) seen.set(key, (i = authors.push(author) - 1));
+    return i;
+  });
+  return { authors, authorOf };
 }
 
 /**
