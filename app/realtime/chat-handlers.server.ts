@@ -91,118 +91,125 @@ function firstIssue(error: z.ZodError): string {
   return `${where}${issue.message}`;
 }
 
-/** A socket with untyped `on`, for registering listeners that validate their own payloads. */
-type LooseSocket = { on(event: string, listener: (...args: unknown[]) => void): void };
-
+/** What a handler works with: the server's parts and the socket that asked (one object per socket). */
+interface Call {
+  io: HearthServer;
+  app: AppContext;
+  presence: PresenceBroadcaster;
+  socket: HearthSocket;
+  viewer: HearthSocket["data"]["viewer"];
+}
 /** The work behind one event: the parsed payload in, the ack's data out (typed by the event map). */
-type Handler<E extends PayloadEvent> = (input: PayloadOut<E>) => Promise<ResultOf<E>> | ResultOf<E>;
+type Handler<E extends PayloadEvent> = (call: Call, input: PayloadOut<E>) => Promise<ResultOf<E>> | ResultOf<E>;
 /** One handler per chat event of the map: a new entry in events.ts without a handler does not compile. */
 type ChatHandlers = { [E in PayloadEvent]: Handler<E> };
 
-/**
- * Registers one event whose payload is parsed with the event map's schema before `work` sees it.
- * The ack is the last argument if it is a function; anything malformed (no payload, wrong types,
- * extra keys, a missing ack) is answered with an error ack or ignored, never thrown.
- */
-function handle<E extends PayloadEvent>(socket: HearthSocket, event: E, work: Handler<E>) {
-  const schema = clientEvents[event].schema;
-  (socket as unknown as LooseSocket).on(event, (...args: unknown[]) => {
-    const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
-    void answer(
-      ack,
-      () => {
-        if (args.length > 1) throw Invalid("Send one payload object.");
-        // The input layer (app/lib/text-input.ts): no NULs or lone surrogates reach the database.
-        const parsed = schema.safeParse(cleanPayload(args[0]));
-        if (!parsed.success) throw Invalid(firstIssue(parsed.error));
-        return work(parsed.data as PayloadOut<E>);
-      },
-      event,
-    );
-  });
+const inRoom = (socket: HearthSocket, roomId: string) => socket.rooms.has(channel.room(roomId));
+
+async function leaveRoom(socket: HearthSocket, roomId: string, userId: string) {
+  await socket.leave(channel.room(roomId));
+  await socket.leave(channel.roomUser(roomId, userId));
 }
 
-/** Chat: rooms, messages, typing, presence and moderation over the socket. */
-export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app: AppContext, presence: PresenceBroadcaster) {
-  const viewer = socket.data.viewer;
-  const inRoom = (roomId: string) => socket.rooms.has(channel.room(roomId));
+/** Chat: rooms, messages, typing, presence and moderation over the socket. One table for every socket. */
+const handlers: ChatHandlers = {
+  "room:join": async ({ io, app, presence, socket, viewer }, input) => {
+    // Into the room first, then read its history: a message committed in between arrives live (the
+    // client keys messages by id and seq, so one also in the history counts once) instead of falling
+    // between the history read and the join. Delivery re-checks chat rooms (adapter.server.ts), so a
+    // socket refused below hears nothing meanwhile.
+    await socket.join([channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)]);
+    let opened: Awaited<ReturnType<typeof openRoom>>;
+    try {
+      opened = await openRoom(app, viewer, input);
+    } catch (e) {
+      await leaveRoom(socket, input.roomId, viewer.id);
+      throw e;
+    }
+    // Asked again once in the room: an access loss that committed after openRoom's check but whose
+    // removal broadcast ran before this join would otherwise leave the socket inside.
+    if (!(await roomReaders(app, input.roomId, [viewer.id])).has(viewer.id)) {
+      await leaveRoom(socket, input.roomId, viewer.id);
+      throw NotFound("That room");
+    }
+    presence.schedule(input.roomId);
+    return { ...opened, presence: await presenceOf(io, app, input.roomId, { asOfJoins: true }) };
+  },
 
-  const handlers: ChatHandlers = {
-    "room:join": async (input) => {
-      // Into the room first, then read its history: a message committed in between arrives live (the
-      // client keys messages by id and seq, so one also in the history counts once) instead of falling
-      // between the history read and the join. Delivery re-checks chat rooms (adapter.server.ts), so a
-      // socket refused below hears nothing meanwhile.
-      const rooms = [channel.room(input.roomId), channel.roomUser(input.roomId, viewer.id)];
-      const leave = async () => {
-        await socket.leave(rooms[0]!);
-        await socket.leave(rooms[1]!);
-      };
-      await socket.join(rooms);
-      let opened: Awaited<ReturnType<typeof openRoom>>;
-      try {
-        opened = await openRoom(app, viewer, input);
-      } catch (e) {
-        await leave();
-        throw e;
-      }
-      // Asked again once in the room: an access loss that committed after openRoom's check but whose
-      // removal broadcast ran before this join would otherwise leave the socket inside.
-      if (!(await roomReaders(app, input.roomId, [viewer.id])).has(viewer.id)) {
-        await leave();
+  "room:leave": async ({ presence, socket, viewer }, { roomId }) => {
+    if (inRoom(socket, roomId)) {
+      await leaveRoom(socket, roomId, viewer.id);
+      presence.schedule(roomId);
+    }
+    return { roomId };
+  },
+
+  "room:history": ({ app, viewer }, input) => roomHistory(app, viewer, input),
+
+  "room:read": ({ app, viewer }, input) => markRoomRead(app, viewer, input),
+
+  // confirmPersonal: the author answered "send anyway" to the personal-data question.
+  "message:send": ({ app, viewer }, { confirmPersonal, ...input }) => submitMessage(app, viewer, { ...input, confirmedPersonal: confirmPersonal }),
+
+  typing: async ({ app, socket, viewer }, { roomId, typing }) => {
+    if (!inRoom(socket, roomId)) throw NotFound("That room");
+    // Typing is best-effort: past the limit it is dropped quietly, never an error for the person.
+    if ((await app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE)).remaining > 0) {
+      await app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
+      // Room membership is not permission: relay only for someone who may still read the room.
+      if (!(await roomReaders(app, roomId, [viewer.id])).has(viewer.id)) {
+        await leaveRoom(socket, roomId, viewer.id);
         throw NotFound("That room");
       }
-      presence.schedule(input.roomId);
-      return { ...opened, presence: await presenceOf(io, app, input.roomId, { asOfJoins: true }) };
+      socket.to(channel.room(roomId)).emit("typing", { roomId, user: { id: viewer.id, displayName: viewer.displayName }, typing });
+    }
+    return null;
+  },
+
+  "message:delete": ({ app, viewer }, input) => deleteMessage(app, viewer, input),
+  "message:report": ({ app, viewer }, input) => reportMessage(app, viewer, input),
+  "user:mute": ({ app, viewer }, input) => muteUser(app, viewer, input),
+  "user:ban": ({ app, viewer }, input) => banUser(app, viewer, input),
+  "room:slow-mode": ({ app, viewer }, input) => setSlowMode(app, viewer, input),
+  "room:lock": ({ app, viewer }, input) => setLocked(app, viewer, input),
+  "room:pin": ({ app, viewer }, input) => pinMessage(app, viewer, input),
+  // Issue 14: your own messages, pages around a message, reactions.
+  "room:around": ({ app, viewer }, input) => roomAround(app, viewer, input),
+  "message:edit": ({ app, viewer }, { confirmPersonal, ...input }) => editOwnMessage(app, viewer, { ...input, confirmedPersonal: confirmPersonal }),
+  "message:delete-own": ({ app, viewer }, input) => deleteOwnMessage(app, viewer, input),
+  "message:versions": ({ app, viewer }, input) => messageVersions(app, viewer, input),
+  "message:react": ({ app, viewer }, input) => setReaction(app, viewer, input),
+};
+
+const isChatEvent = (event: string): event is PayloadEvent => Object.hasOwn(handlers, event);
+
+/**
+ * Runs one chat event: the payload is parsed with the event map's schema before the handler sees
+ * it. The ack is the last argument if it is a function; anything malformed (no payload, wrong types,
+ * extra keys, a missing ack) is answered with an error ack or ignored, never thrown. Other events
+ * (whoami has its own listener) are not chat's.
+ */
+function dispatch(call: Call, event: string, args: unknown[]) {
+  if (!isChatEvent(event)) return;
+  const ack = typeof args.at(-1) === "function" ? args.pop() : undefined;
+  void answer(
+    ack,
+    () => {
+      if (args.length > 1) throw Invalid("Send one payload object.");
+      // The input layer (app/lib/text-input.ts): no NULs or lone surrogates reach the database.
+      const parsed = clientEvents[event].schema.safeParse(cleanPayload(args[0]));
+      if (!parsed.success) throw Invalid(firstIssue(parsed.error));
+      return (handlers[event] as Handler<typeof event>)(call, parsed.data as PayloadOut<typeof event>);
     },
+    event,
+  );
+}
 
-    "room:leave": async ({ roomId }) => {
-      if (inRoom(roomId)) {
-        await socket.leave(channel.room(roomId));
-        await socket.leave(channel.roomUser(roomId, viewer.id));
-        presence.schedule(roomId);
-      }
-      return { roomId };
-    },
-
-    "room:history": (input) => roomHistory(app, viewer, input),
-
-    "room:read": (input) => markRoomRead(app, viewer, input),
-
-    // confirmPersonal: the author answered "send anyway" to the personal-data question.
-    "message:send": ({ confirmPersonal, ...input }) => submitMessage(app, viewer, { ...input, confirmedPersonal: confirmPersonal }),
-
-    typing: async ({ roomId, typing }) => {
-      if (!inRoom(roomId)) throw NotFound("That room");
-      // Typing is best-effort: past the limit it is dropped quietly, never an error for the person.
-      if ((await app.limiter.peek(`chat:typing:${socket.id}`, TYPING_RATE)).remaining > 0) {
-        await app.limiter.record(`chat:typing:${socket.id}`, TYPING_RATE);
-        // Room membership is not permission: relay only for someone who may still read the room.
-        if (!(await roomReaders(app, roomId, [viewer.id])).has(viewer.id)) {
-          await socket.leave(channel.room(roomId));
-          await socket.leave(channel.roomUser(roomId, viewer.id));
-          throw NotFound("That room");
-        }
-        socket.to(channel.room(roomId)).emit("typing", { roomId, user: { id: viewer.id, displayName: viewer.displayName }, typing });
-      }
-      return null;
-    },
-
-    "message:delete": (input) => deleteMessage(app, viewer, input),
-    "message:report": (input) => reportMessage(app, viewer, input),
-    "user:mute": (input) => muteUser(app, viewer, input),
-    "user:ban": (input) => banUser(app, viewer, input),
-    "room:slow-mode": (input) => setSlowMode(app, viewer, input),
-    "room:lock": (input) => setLocked(app, viewer, input),
-    "room:pin": (input) => pinMessage(app, viewer, input),
-    // Issue 14: your own messages, pages around a message, reactions.
-    "room:around": (input) => roomAround(app, viewer, input),
-    "message:edit": ({ confirmPersonal, ...input }) => editOwnMessage(app, viewer, { ...input, confirmedPersonal: confirmPersonal }),
-    "message:delete-own": (input) => deleteOwnMessage(app, viewer, input),
-    "message:versions": (input) => messageVersions(app, viewer, input),
-    "message:react": (input) => setReaction(app, viewer, input),
-  };
-  for (const event of Object.keys(handlers) as PayloadEvent[]) handle(socket, event, handlers[event] as Handler<typeof event>);
+export function registerChatHandlers(io: HearthServer, socket: HearthSocket, app: AppContext, presence: PresenceBroadcaster) {
+  const call: Call = { io, app, presence, socket, viewer: socket.data.viewer };
+  // One listener per socket for every chat event, not one per event: with 1,000 sockets in a room,
+  // twenty listeners and closures each were a good part of a connection's memory (bench/README.md).
+  socket.onAny((event: string, ...args: unknown[]) => dispatch(call, event, args));
 
   socket.on("disconnecting", () => {
     for (const name of socket.rooms) {
