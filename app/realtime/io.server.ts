@@ -55,7 +55,10 @@ export function attachRealtime(httpServer: HttpServer, app: AppContext, options:
       const token = readSessionToken(req.headers.cookie, requestIsSecure(req, app));
       const result = token ? await validateSessionToken(app, token) : null;
       if (!result) return next(new Error(SOCKET_AUTH_ERROR));
-      socket.data.viewer = result.viewer;
+      // Who the socket is, without their display preferences: nothing over the socket reads them, and
+      // each of a room's 1,000 sockets kept its own copy.
+      const { preferences: _preferences, ...viewer } = result.viewer;
+      socket.data.viewer = viewer;
       next();
     } catch (e) {
       log.error("socket handshake failed", errorFields(e));

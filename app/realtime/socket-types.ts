@@ -7,7 +7,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "./events";
  * importing the module that imports them (no cycle, even a type-only one).
  */
 export interface SocketData {
-  viewer: Viewer;
+  viewer: Omit<Viewer, "preferences">;
 }
 export type HearthServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type HearthSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
