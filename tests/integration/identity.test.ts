@@ -274,7 +274,9 @@ describe(`identity on ${testDatabaseKind}`, () => {
       const hrefs = async (who?: Member) => {
         const r = await get("/groups/identity-public/forum/t-pub?_data=routes%2Fgroups.%24slug.forum.%24threadId", who);
         expect(r.status).toBe(200);
-        return ((await r.json()) as { posts: { authorHref: string | null }[] }).posts.map((p) => p.authorHref);
+        // Each author is sent once (authors); a post points at its author there.
+        const data = (await r.json()) as { authors: { href?: string }[]; posts: { author: number }[] };
+        return data.posts.map((p) => data.authors[p.author]?.href ?? null);
       };
       expect(await hrefs(viewer)).toEqual([`/members/${sam.id}`]);
       // A visitor and a signed-in outsider can read the public thread, but the profile wouldn't open for them.
