@@ -153,8 +153,9 @@ async function main() {
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
   const NOCACHE_PORT = PORT + 2;
   const servers = [
-    startHearth(PORT, dataDir, {}, profile),
-    startHearth(NOCACHE_PORT, noCacheDir, { VISITOR_PAGE_CACHE_MS: "0" }, only ? [] : profile),
+    // With BENCH_PROFILE_ONLY, only the server that target loads is profiled.
+    startHearth(PORT, dataDir, {}, only === "nocache" ? [] : profile),
+    startHearth(NOCACHE_PORT, noCacheDir, { VISITOR_PAGE_CACHE_MS: "0" }, only && only !== "nocache" ? [] : profile),
     // The baseline, in its own process like Hearth, so they share the cores the same way.
     spawn(process.execPath, ["bench/bare-app/server.mjs"], {
       cwd: root,
