@@ -119,6 +119,24 @@ describe(`forum reading state and follow levels on ${testDatabaseKind}`, () => {
     }
   });
 
+  it("a member's thread page costs five statements: thread, posts, reading state with follow levels, own held replies, draft", async () => {
+    const { threadId } = await start(alice, "Counted thread");
+    await reply(alice, threadId, "one reply");
+    const counter = queryCounter(t);
+    const openCounted = (viewer: Member) =>
+      threadLoader({ request: new Request(`http://localhost/groups/rd/forum/${threadId}`), context: { ...ctx(viewer), app: counter.app }, params: { slug: "rd", threadId } } as never) as ReturnType<typeof threadLoader>;
+    try {
+      // First visit (no marker yet) and a later one: the same statements, and the follow levels come with them.
+      for (const visit of [1, 2]) {
+        let page: Awaited<ReturnType<typeof threadLoader>> | undefined;
+        expect({ visit, statements: await counter.count(async () => void (page = await openCounted(bob))) }).toEqual({ visit, statements: 5 });
+        expect(page!.reading?.follow).toEqual({ level: "normal", group: "normal" });
+      }
+    } finally {
+      await counter.close();
+    }
+  });
+
   it("jump to first unread points at the first post after the marker, on the keyset page that starts there", async () => {
     const { threadId } = await start(alice, "Long thread");
     for (let i = 0; i < 52; i++) await reply(alice, threadId, `reply ${i}`);

@@ -67,18 +67,6 @@ export async function setGroupLevel(app: AppContext, viewer: Actor | null, slug:
   return { level };
 }
 
-/** The viewer's thread level (null: none set) and group level, for the thread page's control. One query; after the page's policy check. */
-export async function followState(app: AppContext, viewerId: string, threadId: string, groupId: string) {
-  const [row] = await app.db
-    .select({
-      thread: sql<FollowLevel | null>`(select tf.level from ${threadFollows} tf where tf.user_id = ${viewerId} and tf.thread_id = ${threadId})`,
-      group: groupMemberships.notificationLevel,
-    })
-    .from(groupMemberships)
-    .where(and(eq(groupMemberships.groupId, groupId), eq(groupMemberships.userId, viewerId), eq(groupMemberships.status, "active")));
-  return row ? { thread: row.thread, group: row.group } : null;
-}
-
 /** The viewer's level for the group, or null when they are not an active member (no control shown). */
 export async function groupLevel(app: AppContext, viewerId: string, groupId: string): Promise<FollowLevel | null> {
   const [row] = await app.db

@@ -4,6 +4,7 @@ import { groupMemberships, posts, threadFollows, threadReads } from "#db/schema/
 import type { AppContext } from "#app/lib/app-context.server";
 import { encodeCursor } from "#app/lib/cursor";
 import { rowsOf } from "#app/lib/db-rows.server";
+import type { FollowLevel } from "./follow.server";
 
 /**
  * Forum reading state (thread_reads): the last post a member saw per thread, as its (created_at, id)
@@ -53,28 +54,36 @@ export function newLabel(row: { unread: number | null; fresh: boolean; muted: bo
 }
 
 /**
- * The thread page's reading step, in one statement: the first post by someone else after the
- * member's marker as it was before this page (with the cursor of the page that starts at it, so the
- * link works from any keyset page), and the marker moved up to `lastPostId`, the last post on the
- * page, never back. Both parts of a statement see the same snapshot, so the answer is the old state.
+ * The thread page's member state, in one statement (the page's policy check came first): the first
+ * post by someone else after the member's marker as it was before this page (with the cursor of the
+ * page that starts at it, so the link works from any keyset page); the thread's and the group's
+ * follow levels (no group level: not an active member); and the marker moved up to `lastPostId`,
+ * the last post on the page, never back. Every part sees the statement's snapshot, so the answer is
+ * the old state.
  */
-export async function readThrough(app: AppContext, userId: string, threadId: string, lastPostId: string): Promise<{ postId: string; after: string } | null> {
-  const rows = rowsOf<{ post_id: string | null; after_time: string; after_id: string }>(
+export async function readThrough(app: AppContext, userId: string, thread: { id: string; groupId: string }, lastPostId: string) {
+  const rows = rowsOf<{ post_id: string | null; after_time: string | null; after_id: string | null; thread_level: FollowLevel | null; group_level: FollowLevel | null }>(
     await app.db.execute(sql`
       with marked as (
         insert into ${threadReads} (user_id, thread_id, last_read_post_id, last_read_at, updated_at)
-        select ${userId}, p.thread_id, p.id, p.created_at, now() from ${posts} p where p.id = ${lastPostId} and p.thread_id = ${threadId}
+        select ${userId}, p.thread_id, p.id, p.created_at, now() from ${posts} p where p.id = ${lastPostId} and p.thread_id = ${thread.id}
         on conflict (user_id, thread_id) do update
           set last_read_post_id = excluded.last_read_post_id, last_read_at = excluded.last_read_at, updated_at = excluded.updated_at
           where (excluded.last_read_at, excluded.last_read_post_id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})
       )
       select (select p.id from ${posts} p
-          where p.thread_id = ${threadId} and p.deleted_at is null and p.author_id <> ${userId}
+          where p.thread_id = ${thread.id} and p.deleted_at is null and p.author_id <> ${userId}
             and (p.created_at, p.id) > (tr.last_read_at, tr.last_read_post_id)
           order by p.created_at, p.id limit 1) as post_id,
-        ${utcText(sql`tr.last_read_at`)} as after_time, tr.last_read_post_id as after_id
-      from ${threadReads} tr where tr.user_id = ${userId} and tr.thread_id = ${threadId}`),
+        ${utcText(sql`tr.last_read_at`)} as after_time, tr.last_read_post_id as after_id,
+        (select tf.level from ${threadFollows} tf where tf.user_id = ${userId} and tf.thread_id = ${thread.id}) as thread_level,
+        (select gm.notification_level from ${groupMemberships} gm
+          where gm.group_id = ${thread.groupId} and gm.user_id = ${userId} and gm.status = 'active') as group_level
+      from (select) one left join ${threadReads} tr on tr.user_id = ${userId} and tr.thread_id = ${thread.id}`),
   );
-  const row = rows[0];
-  return row?.post_id ? { postId: row.post_id, after: encodeCursor([row.after_time, row.after_id]) } : null;
+  const row = rows[0]!;
+  return {
+    unread: row.post_id && row.after_time && row.after_id ? { postId: row.post_id, after: encodeCursor([row.after_time, row.after_id]) } : null,
+    follow: row.group_level ? { thread: row.thread_level, group: row.group_level } : null,
+  };
 }
