@@ -7,6 +7,7 @@ import { DraftConflict, discardDraft, draftKeys, getDraft, listDrafts, saveDraft
 import { BODY_MAX } from "#app/modules/forums/forums.schema";
 import { createReply, editPost } from "#app/modules/forums/posts.server";
 import { createThread } from "#app/modules/forums/threads.server";
+import { threadLoader } from "#app/routes/groups.$slug.forum.$threadId/thread.server";
 import { drafts, groupMemberships, groups, organizations } from "#db/schema/index";
 import { createMember, createTestApp, type TestApp } from "#tests/helpers/app";
 import { testDatabaseKind } from "#tests/helpers/database";
@@ -76,6 +77,22 @@ describe(`server drafts on ${testDatabaseKind}`, () => {
     await discardDraft(t.app, alice, key);
     expect(await getDraft(t.app, alice, key)).toBeNull();
     expect((await listDrafts(t.app, alice)).map((d) => d.key)).toEqual([draftKeys.thread("d-pub")]);
+  });
+
+  it("the thread page restores the reply draft from its reading statement: the same draft getDraft answers, to its writer only", async () => {
+    const key = draftKeys.reply(threadId);
+    await saveDraft(t.app, alice, input({ key, body: "Half a reply" }));
+    await saveDraft(t.app, alice, input({ key, body: "Half a reply, and more", revision: 1 }));
+    const open = async (viewer: Member) =>
+      (await threadLoader({
+        request: new Request(`http://localhost/groups/dpub/forum/${threadId}`),
+        context: { app: t.app, viewer, cspNonce: "n", clientIp: "10.0.0.1", secure: false, isDataRequest: false },
+        params: { slug: "dpub", threadId },
+      } as never)) as Awaited<ReturnType<typeof threadLoader>>;
+    const stored = await getDraft(t.app, alice, key);
+    expect(stored).toMatchObject({ body: "Half a reply, and more", revision: 2 });
+    expect((await open(alice)).replyDraft).toEqual({ viewerId: alice.id, key, server: stored });
+    expect((await open(bob)).replyDraft).toEqual({ viewerId: bob.id, key, server: null });
   });
 
   it("deletes the draft when the title and body are emptied", async () => {
