@@ -79,7 +79,7 @@ describe(`server drafts on ${testDatabaseKind}`, () => {
     expect((await listDrafts(t.app, alice)).map((d) => d.key)).toEqual([draftKeys.thread("d-pub")]);
   });
 
-  it("the thread page restores the reply draft from its reading statement: the same draft getDraft answers, to its writer only", async () => {
+  it("the thread page restores the reply draft: the same draft getDraft answers, to its writer only", async () => {
     const key = draftKeys.reply(threadId);
     await saveDraft(t.app, alice, input({ key, body: "Half a reply" }));
     await saveDraft(t.app, alice, input({ key, body: "Half a reply, and more", revision: 1 }));
