@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupMemberships, groups, organizations, threadFollows, threadReads } from "#db/schema/index";
 import { MemoryRateLimiter } from "#app/lib/rate-limit.server";
 import { setGroupLevel, setThreadLevel } from "#app/modules/forums/follow.server";
+import { readThrough } from "#app/modules/forums/reading.server";
+import { rowsOf } from "#app/lib/db-rows.server";
 import { createReply } from "#app/modules/forums/posts.server";
 import { createThread, listThreads } from "#app/modules/forums/threads.server";
 import { action as forumAction } from "#app/routes/groups.$slug.forum._index/route";
@@ -135,6 +137,28 @@ describe(`forum reading state and follow levels on ${testDatabaseKind}`, () => {
     } finally {
       await counter.close();
     }
+  });
+
+  it("reading a page again writes nothing: no transaction id, so no row lock and no commit to flush", async () => {
+    const { threadId } = await start(alice, "Read twice");
+    const first = await reply(alice, threadId, "first reply");
+    const thread = { id: threadId, groupId: "g-rd" };
+    // The transaction id the statement took, if any, seen from inside its transaction.
+    const xidOf = (lastPostId: string) =>
+      t.app.db.transaction(async (tx) => {
+        await readThrough({ ...t.app, db: tx as unknown as typeof t.app.db }, bob.id, thread, lastPostId);
+        return rowsOf<{ xid: string | null }>(await tx.execute(sql`select txid_current_if_assigned()::text as xid`))[0]!.xid;
+      });
+    const marker = async () => (await t.app.db.select().from(threadReads).where(and(eq(threadReads.userId, bob.id), eq(threadReads.threadId, threadId))))[0]?.lastReadPostId;
+    const firstId = first.postId;
+    expect(await xidOf(firstId)).not.toBeNull(); // first view: the marker is inserted
+    expect(await marker()).toBe(firstId);
+    expect(await xidOf(firstId)).toBeNull(); // the same page again: nothing written
+    const second = await reply(alice, threadId, "second reply");
+    expect(await xidOf(firstId)).toBeNull(); // an older page: the marker never moves back
+    expect(await marker()).toBe(firstId);
+    expect(await xidOf(second.postId)).not.toBeNull(); // further on: the marker moves up
+    expect(await marker()).toBe(second.postId);
   });
 
   it("jump to first unread points at the first post after the marker, on the keyset page that starts there", async () => {

@@ -60,13 +60,27 @@ export function newLabel(row: { unread: number | null; fresh: boolean; muted: bo
  * follow levels (no group level: not an active member); and the marker moved up to `lastPostId`,
  * the last post on the page, never back. Every part sees the statement's snapshot, so the answer is
  * the old state.
+ *
+ * Reading a page again is the common case and must not write: an upsert whose update is skipped
+ * still locks the row, so the statement gets a transaction id and a commit flushed to disk, and a
+ * member's concurrent page views queue on that lock. So the marker is moved by an UPDATE (which
+ * locks only the rows it changes) and inserted only when there is none (the upsert is for the
+ * race where two first views insert at once).
  */
 export async function readThrough(app: AppContext, userId: string, thread: { id: string; groupId: string }, lastPostId: string) {
   const rows = rowsOf<{ post_id: string | null; after_time: string | null; after_id: string | null; thread_level: FollowLevel | null; group_level: FollowLevel | null }>(
     await app.db.execute(sql`
-      with marked as (
+      with last_post as (
+        select p.id, p.created_at from ${posts} p where p.id = ${lastPostId} and p.thread_id = ${thread.id}
+      ), moved as (
+        update ${threadReads} set last_read_post_id = last_post.id, last_read_at = last_post.created_at, updated_at = now()
+        from last_post
+        where ${threadReads.userId} = ${userId} and ${threadReads.threadId} = ${thread.id}
+          and (last_post.created_at, last_post.id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})
+      ), first_read as (
         insert into ${threadReads} (user_id, thread_id, last_read_post_id, last_read_at, updated_at)
-        select ${userId}, p.thread_id, p.id, p.created_at, now() from ${posts} p where p.id = ${lastPostId} and p.thread_id = ${thread.id}
+        select ${userId}, ${thread.id}, last_post.id, last_post.created_at, now() from last_post
+        where not exists (select 1 from ${threadReads} tr where tr.user_id = ${userId} and tr.thread_id = ${thread.id})
         on conflict (user_id, thread_id) do update
           set last_read_post_id = excluded.last_read_post_id, last_read_at = excluded.last_read_at, updated_at = excluded.updated_at
           where (excluded.last_read_at, excluded.last_read_post_id) > (${threadReads.lastReadAt}, ${threadReads.lastReadPostId})
