@@ -1,7 +1,6 @@
-import { Writable } from "node:stream";
 import { type AppLoadContext, type EntryContext, type HandleErrorFunction } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToString } from "react-dom/server";
 import { NonceContext } from "./components/nonce";
 import { ServerHtmlContext } from "./components/ui/markdown-content";
 import { renderedHtmlOf } from "./lib/rendered-once.server";
@@ -12,8 +11,6 @@ import { logError, routeOf } from "./lib/log.server";
  * taken from this build so it shares every module with the routes (app/runtime.server.ts).
  */
 export * as runtime from "./runtime.server";
-
-const ABORT_DELAY = 5_000;
 
 export default function handleRequest(
   request: Request,
@@ -30,52 +27,19 @@ export default function handleRequest(
     const retryAfter = actionHeaders.get("Retry-After");
     if (retryAfter) responseHeaders.set("Retry-After", retryAfter);
   }
-  // The whole document is rendered before it is sent, in one piece (docs/decisions/0028-documents-sent-whole.md): no route
-  // defers data, so the shell is the page anyway, and one write costs compression and the socket
-  // one pass instead of one per React chunk of 2 KB.
-  return new Promise<Response>((resolve, reject) => {
-    let shellRendered = false;
-    // The template's bound on a render; cleared once the page is whole.
-    const timer = setTimeout(() => abort(), ABORT_DELAY);
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-      final(done) {
-        clearTimeout(timer);
-        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
-        done();
-      },
-    });
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <ServerHtmlContext.Provider value={renderedHtmlOf(loadContext)}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-        </ServerHtmlContext.Provider>
-      </NonceContext.Provider>,
-      {
-        nonce,
-        onShellReady() {
-          shellRendered = true;
-        },
-        onAllReady() {
-          pipe(sink);
-        },
-        onShellError(error: unknown) {
-          clearTimeout(timer);
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          // Errors before the shell are handled by onShellError; log only what happens while rendering the rest.
-          if (shellRendered) logError("render failed", error, { route: routeOf(new URL(request.url).pathname) });
-        },
-      },
-    );
-  });
+  // The whole document is rendered before it is sent, in one piece (docs/decisions/0028-documents-sent-whole.md):
+  // no route defers data, so there is nothing to stream. renderToString builds one string; the
+  // streaming renderer encodes each of its thousands of small pieces into 2 KB buffers first.
+  // A render error throws: Remix logs it (handleError) and renders the error boundary instead.
+  const html = renderToString(
+    <NonceContext.Provider value={nonce}>
+      <ServerHtmlContext.Provider value={renderedHtmlOf(loadContext)}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </ServerHtmlContext.Provider>
+    </NonceContext.Provider>,
+  );
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }
 
 /**
