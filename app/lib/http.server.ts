@@ -47,10 +47,11 @@ export function toResponse(e: DomainError): Response {
 export function requireParams<T>(
   params: Record<string, string | undefined>,
   schema: ZodType<T, ZodTypeDef, unknown>,
-  otherwise: DomainError = NotFound(),
+  otherwise: () => DomainError = NotFound,
 ): T {
   const parsed = schema.safeParse(params);
-  if (!parsed.success) throw toResponse(otherwise);
+  // The error is made only when needed: an Error captures a stack trace, which every page paid for.
+  if (!parsed.success) throw toResponse(otherwise());
   return parsed.data;
 }
 

@@ -12,7 +12,7 @@ import { sendVoiceNote } from "#app/modules/chat/voice.server";
  * arrives too; the client dedupes by id); refusals are 4xx JSON with the reason.
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { roomId } = requireParams(params, z.object({ roomId: RoomIdSchema }), NotFound("That room"));
+  const { roomId } = requireParams(params, z.object({ roomId: RoomIdSchema }), () => NotFound("That room"));
   try {
     const sent = await sendVoiceNote(context.app, context.viewer, roomId, request);
     return actionSuccess(sent.duplicate ? "That voice note was already sent." : "Voice note sent.", { sent });

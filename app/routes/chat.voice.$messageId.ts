@@ -11,7 +11,7 @@ import { getVoiceAudio } from "#app/modules/chat/voice.server";
  * from the bytes at upload; nosniff and a sandboxing CSP keep the browser from treating it as anything else.
  */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const { messageId } = requireParams(params, z.object({ messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }), NotFound("That voice note"));
+  const { messageId } = requireParams(params, z.object({ messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }), () => NotFound("That voice note"));
   const audio = await loaderWork(() => getVoiceAudio(context.app, context.viewer, messageId, request.headers.get("range")));
   return storedFileResponse(audio, {
     "Content-Type": audio.mime,

@@ -15,7 +15,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await readForm(request);
   const viewer = requireViewer(context, request);
   // A fetcher's request, not a page: a malformed address is "not understood" (400) like a bad intent.
-  const { slug } = requireParams(params, GroupParams, Invalid(NOT_UNDERSTOOD));
+  const { slug } = requireParams(params, GroupParams, () => Invalid(NOT_UNDERSTOOD));
   const returnTo = safeRedirect(String(formData.get("returnTo") ?? ""), `/groups/${slug}`);
   const submission = parseWithZod(formData, { schema: MembershipIntentSchema });
   if (submission.status !== "success") return actionFailure(Invalid(NOT_UNDERSTOOD));

@@ -22,7 +22,7 @@ const ResourceParams = z.object({ resourceId: ResourceIdSchema });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
+  const { resourceId: id } = requireParams(params, ResourceParams, () => NotFound("That resource"));
   return loaderWork(async () => {
     const r = await getResource(context.app, viewer, id);
     if (!r.permissions.edit) throw Forbidden("Only the organization's staff can change this resource.");
@@ -52,7 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
+  const { resourceId: id } = requireParams(params, ResourceParams, () => NotFound("That resource"));
   const read = await loaderWork(() => readResourceSubmission(context.app, request));
   try {
     if (read.fileError) return formFailure(read.submission, read.fileError);

@@ -12,7 +12,7 @@ import { z } from "zod";
  * browser from treating it as anything else, and PDFs are always downloaded, never rendered inline.
  */
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const { resourceId } = requireParams(params, z.object({ resourceId: ResourceIdSchema }), NotFound("That file"));
+  const { resourceId } = requireParams(params, z.object({ resourceId: ResourceIdSchema }), () => NotFound("That file"));
   const file = await loaderWork(() => getResourceFile(context.app, context.viewer, resourceId));
   return new Response(file.stream, {
     status: 200,

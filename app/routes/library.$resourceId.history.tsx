@@ -17,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 const ResourceParams = z.object({ resourceId: ResourceIdSchema });
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
+  const { resourceId: id } = requireParams(params, ResourceParams, () => NotFound("That resource"));
   const query = HistoryQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return loaderWork(async () => {
     const h = await getHistory(context.app, context.viewer, id, { from: query.from, to: query.to });
@@ -37,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
+  const { resourceId: id } = requireParams(params, ResourceParams, () => NotFound("That resource"));
   const parsed = RestoreVersionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return actionFailure(Invalid(parsed.error.issues[0]?.message ?? "Unknown action."));
   try {

@@ -12,7 +12,7 @@ import { getGuideImage } from "#app/modules/library/guide-images.server";
  * cache (its guide may later move to a private group); any other is never stored.
  */
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const { imageId } = requireParams(params, z.object({ imageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }), NotFound("That image"));
+  const { imageId } = requireParams(params, z.object({ imageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }), () => NotFound("That image"));
   const image = await loaderWork(() => getGuideImage(context.app, context.viewer, imageId));
   return new Response(image.stream, {
     status: 200,

@@ -9,7 +9,7 @@ import { ExportIdSchema, openExportDownload } from "#app/modules/accounts/export
  * account, a visitor, a forged id) gets 404 as if it didn't exist.
  */
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const { exportId } = requireParams(params, z.object({ exportId: ExportIdSchema }), NotFound("That data export"));
+  const { exportId } = requireParams(params, z.object({ exportId: ExportIdSchema }), () => NotFound("That data export"));
   const file = await loaderWork(() => openExportDownload(context.app, context.viewer, exportId));
   return new Response(file.stream, {
     status: 200,

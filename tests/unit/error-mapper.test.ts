@@ -76,7 +76,7 @@ describe("requireParams", () => {
   });
   it("answers another way where a route says so", () => {
     try {
-      requireParams({ slug: "UPPER" }, Schema, Invalid("That request was not understood."));
+      requireParams({ slug: "UPPER" }, Schema, () => Invalid("That request was not understood."));
       expect.unreachable();
     } catch (e) {
       expect((e as Response).status).toBe(400);

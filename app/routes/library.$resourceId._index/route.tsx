@@ -21,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 const ResourceParams = z.object({ resourceId: ResourceIdSchema });
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
+  const { resourceId: id } = requireParams(params, ResourceParams, () => NotFound("That resource"));
   return loaderWork(async () => {
     const r = await getResource(context.app, context.viewer, id);
     const versions = can(context.viewer, "library.viewHistory", r.target) ? await countVersions(context.app, r.id) : null;
@@ -68,7 +68,7 @@ const done: Record<string, string> = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = requireViewer(context, request);
-  const { resourceId: id } = requireParams(params, ResourceParams, NotFound("That resource"));
+  const { resourceId: id } = requireParams(params, ResourceParams, () => NotFound("That resource"));
   const parsed = ResourceActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return actionFailure(Invalid("Unknown action."));
   const { intent } = parsed.data;
