@@ -22,6 +22,7 @@ import { isIndexable, NOINDEX } from "./lib/robots";
 import { RouteFocus } from "./components/route-focus";
 import { AccountBanner } from "./components/verify-banner";
 import { Button, ButtonLink } from "./components/ui/button";
+import { ListLinks } from "./components/ui/list-link";
 import { headerFor } from "./modules/header/header.server";
 import stylesheet from "./tailwind.css?url";
 import { DEFAULT_PREFERENCES } from "#db/schema/accounts";
@@ -152,7 +153,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </header>
         <AccountBanner unverified={viewer ? !viewer.emailVerified : false} />
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 outline-none">
-          {children}
+          <ListLinks>{children}</ListLinks>
         </main>
         <footer className="border-t-2 border-stone-200 bg-white py-6 text-base dark:border-stone-700 dark:bg-stone-950">
           <div className="mx-auto max-w-5xl px-4">

@@ -1,6 +1,6 @@
 import { request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
 import { activeContent, xssPayloads } from "../helpers/xss-corpus";
-import { expect, expectAccessible, gotoAndHydrate, openThreadFromForum, ORIGIN, signInAs, signUpInBrowser, signUpOverHttp, test, uniqueSuffix, waitForHydration } from "./helpers";
+import { demo, expect, expectAccessible, gotoAndHydrate, openThreadFromForum, ORIGIN, signInAs, signUpInBrowser, signUpOverHttp, test, uniqueSuffix, waitForHydration } from "./helpers";
 
 const FORUM = "/groups/cervical-dystonia/forum";
 
@@ -153,6 +153,24 @@ test.describe("forums", () => {
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Search the Cervical dystonia forum" })).toBeVisible();
     await expect(page.getByRole("listitem").filter({ hasText: "Heat packs for neck spasms" }).first()).toBeVisible();
+  });
+
+  test("a post's author and block links open their pages in place, and Back returns to the thread", async ({ page }) => {
+    await signInAs(page, "alex");
+    await gotoAndHydrate(page, `${FORUM}/demo-thread-daily-life`);
+    // A mark on this document: a full page load would lose it.
+    await page.evaluate(() => void ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    const sameDocument = () => page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true);
+    const opening = page.getByRole("article").first();
+    await opening.getByRole("link", { name: demo.robin.name, exact: true }).click();
+    await expect(page).toHaveURL(/\/members\/demo-robin$/);
+    await expect(page.getByRole("heading", { level: 1, name: demo.robin.name })).toBeVisible();
+    expect(await sameDocument()).toBe(true);
+    await page.goBack();
+    await expect(page.getByRole("heading", { level: 1, name: /ordinary day look like for you/ })).toBeVisible();
+    await page.getByRole("article").first().getByRole("link", { name: `Block ${demo.robin.name}` }).click();
+    await expect(page.getByRole("heading", { level: 1, name: `Block ${demo.robin.name}?` })).toBeVisible();
+    expect(await sameDocument()).toBe(true);
   });
 
   test("visitors read public forums but not private ones; private threads never show in search", async ({ page, consoleErrors }) => {

@@ -1,7 +1,8 @@
-import { Link, useFetcher, useSearchParams } from "@remix-run/react";
+import { useFetcher, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Badge } from "#app/components/ui/badge";
 import { Button } from "#app/components/ui/button";
+import { ListLink } from "#app/components/ui/list-link";
 import { MarkdownContent } from "#app/components/ui/markdown-content";
 import { StaffBadge } from "#app/components/ui/staff-badge";
 import type { StaffRole } from "#app/lib/staff-role";
@@ -52,11 +53,7 @@ export interface ReportReason {
 /** The id of a post's rendered body: its HTML travels in the markup once (MarkdownContent). */
 export const postBodyId = (postId: string) => `post-${postId}-body`;
 
-/**
- * Component classes (tailwind.css): a thread repeats these 50 times. For the same reason the
- * per-post links are not discovered eagerly (`discover="none"`: the route manifest is fetched on
- * click), which would add an attribute to each.
- */
+/** Component classes (tailwind.css): a thread repeats these 50 times. */
 const summaryClass = "post-summary";
 
 /** A small form posting one intent through a fetcher, with its result announced next to it. */
@@ -106,9 +103,7 @@ export function PostCard({
       <header>
         <h2 id={headingId}>
           {author.href ? (
-            <Link to={author.href} discover="none">
-              {author.name}
-            </Link>
+            <ListLink to={author.href}>{author.name}</ListLink>
           ) : (
             author.name
           )}
@@ -148,9 +143,9 @@ export function PostCard({
 
       <div className="post-actions">
         {post.permissions.edit ? (
-          <Link to={`${threadHref}/posts/${post.id}/edit`} discover="none">
+          <ListLink to={`${threadHref}/posts/${post.id}/edit`}>
             Edit<span className="sr-only"> your post</span>
-          </Link>
+          </ListLink>
         ) : null}
         {post.permissions.delete ? (
           <details>
@@ -188,9 +183,7 @@ export function PostCard({
           </details>
         ) : null}
         {author.blockUserId ? (
-          <Link to={blockHref(author.blockUserId, threadHref)} discover="none">
-            {`Block ${author.name}`}
-          </Link>
+          <ListLink to={blockHref(author.blockUserId, threadHref)}>{`Block ${author.name}`}</ListLink>
         ) : null}
         {moderate && post.state === "removed" ? (
           <IntentForm intent="restore-post" postId={post.id}>
