@@ -1,4 +1,4 @@
-import { DomainError, Forbidden, NotFound } from "#app/lib/errors";
+import { DomainError, NOT_PERMITTED, notFoundMessage, type ErrorCode } from "#app/lib/errors";
 
 /**
  * THE permission module. Every loader, action and socket handler asks `can` (or `assertCan`);
@@ -568,11 +568,13 @@ export function forumReadScope(actor: Actor | null): ReadScope {
 const discoverable = new Set<Action>(["group.join", "group.requestJoin", "group.leave"]);
 
 /**
- * Throws when `can` says no: NotFound when the actor may not even know the group's content exists
- * (private groups answer 404, never 403), otherwise Forbidden with a message for the person.
+ * Why `can` says no, as the code and message `assertCan` throws (null when it says yes), without
+ * making an Error: a page that only shows the reason (the thread's "why you can't reply") would
+ * otherwise capture a stack trace on every view. NotFound when the actor may not even know the
+ * group's content exists (private groups answer 404, never 403), otherwise a message for the person.
  */
-export function assertCan<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>, what = "That group"): void {
-  if (can(actor, action, target)) return;
+export function refusal<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>, what = "That group"): { code: ErrorCode; message: string } | null {
+  if (can(actor, action, target)) return null;
   // A direct conversation exists only for its members: everyone else is told it doesn't.
   const visible = isDirect(target)
     ? target.participant
@@ -586,9 +588,15 @@ export function assertCan<A extends Action>(actor: Actor | null, action: A, targ
           action === "forum.read" || "thread" in target
           ? readsForum(actor, target)
           : canSee(actor, target);
-  if (!discoverable.has(action) && !visible) throw NotFound(what);
-  if (actor === null) throw new DomainError("unauthenticated", "Please sign in first.");
-  if (actor.status !== "active") throw Forbidden("Your account is suspended.");
-  if (unverified(actor) && unverifiedMayNot.has(action) && (rules[action] as (a: Actor, t: unknown) => boolean)(actor, target)) throw Forbidden(CONFIRM_EMAIL_FIRST);
-  throw Forbidden(stateReason(action, target as Parameters<typeof stateReason>[1]) ?? forbiddenMessages[action]);
+  if (!discoverable.has(action) && !visible) return { code: "not_found", message: notFoundMessage(what) };
+  if (actor === null) return { code: "unauthenticated", message: "Please sign in first." };
+  if (actor.status !== "active") return { code: "forbidden", message: "Your account is suspended." };
+  if (unverified(actor) && unverifiedMayNot.has(action) && (rules[action] as (a: Actor, t: unknown) => boolean)(actor, target)) return { code: "forbidden", message: CONFIRM_EMAIL_FIRST };
+  return { code: "forbidden", message: stateReason(action, target as Parameters<typeof stateReason>[1]) ?? forbiddenMessages[action] ?? NOT_PERMITTED };
+}
+
+/** Throws the `refusal` when there is one. */
+export function assertCan<A extends Action>(actor: Actor | null, action: A, target: TargetOf<A>, what = "That group"): void {
+  const refused = refusal(actor, action, target, what);
+  if (refused) throw new DomainError(refused.code, refused.message);
 }

@@ -27,8 +27,10 @@ export class DomainError extends Error {
   }
 }
 
-export const NotFound = (what = "That page") => new DomainError("not_found", `${what} could not be found.`);
-export const Forbidden = (message = "You don't have permission to do that.") => new DomainError("forbidden", message);
+export const notFoundMessage = (what: string) => `${what} could not be found.`;
+export const NOT_PERMITTED = "You don't have permission to do that.";
+export const NotFound = (what = "That page") => new DomainError("not_found", notFoundMessage(what));
+export const Forbidden = (message = NOT_PERMITTED) => new DomainError("forbidden", message);
 export const Invalid = (message: string, fieldErrors?: Record<string, string[]>) =>
   new DomainError("invalid", message, fieldErrors);
 export const Conflict = (message: string, fieldErrors?: Record<string, string[]>) =>

@@ -15,7 +15,7 @@ import { auditContentAction } from "#app/modules/moderation/moderation.server";
 import { seesHidden, shownTitle, shownTitleSql } from "#app/modules/moderation/auto-hide.server";
 import { announceNotices } from "#app/modules/notifications/notifications.server";
 import { matchesCrisisPhrase } from "#app/modules/moderation/moderation.schema";
-import { assertCan, can, type Actor, type PostTarget } from "#app/policy.server";
+import { assertCan, can, refusal, type Actor, type PostTarget } from "#app/policy.server";
 import { queueNotification } from "#app/modules/notifications/fanout.server";
 import { loadThread } from "./common.server";
 import { deleteDraftAfterPost, draftKeys } from "./drafts.server";
@@ -162,14 +162,7 @@ export async function getThreadPage(
     createThread: can(viewer, "forum.createThread", groupTarget),
   };
   /** Why the viewer can't reply, in the policy's own words (locked, muted, not a member, signed out). */
-  let replyNotice: string | null = null;
-  if (!permissions.reply) {
-    try {
-      assertCan(viewer, "forum.reply", target, "That thread");
-    } catch (e) {
-      replyNotice = e instanceof Error ? e.message : null;
-    }
-  }
+  const replyNotice = permissions.reply ? null : (refusal(viewer, "forum.reply", target, "That thread")?.message ?? null);
   if (removed && !moderate) {
     // Nothing of a removed thread's content leaves the server for non-moderators.
     return {
