@@ -6,7 +6,9 @@
  *   bare       the bare Remix app;
  *   visitor    the thread page for a visitor, visitor page cache on (the default 1 s);
  *   nocache    the same with VISITOR_PAGE_CACHE_MS=0 (a second Hearth process on a copy of the data);
- *   member     the thread page for a signed-in member of the group (a real session cookie).
+ *   member     the thread page for a signed-in member of the group (a real session cookie);
+ *   layout     the same member's lightest page (/privacy: the layout around one block of text), the
+ *              floor any signed-in page starts from.
  * Hearth is its production build (NODE_ENV=production) on a fresh PGlite directory (or BENCH_DATABASE_URL).
  *
  *   npm run bench:thread     (builds both apps with BUILD_DIR=build-bench, then runs this)
@@ -169,6 +171,7 @@ async function main() {
     visitor: { label: "thread page, visitor, cache on", url: `http://127.0.0.1:${PORT}${threadPath}`, headers: BROWSER },
     nocache: { label: "thread page, visitor, cache off", url: `http://127.0.0.1:${NOCACHE_PORT}${threadPath}`, headers: BROWSER },
     member: { label: "thread page, signed-in member", url: `http://127.0.0.1:${PORT}${threadPath}`, headers: { ...BROWSER, cookie } },
+    layout: { label: "lightest page (/privacy), signed-in member", url: `http://127.0.0.1:${PORT}/privacy`, headers: { ...BROWSER, cookie } },
   };
   type Name = keyof typeof targets;
   try {
@@ -179,8 +182,9 @@ async function main() {
     for (const [name, t] of Object.entries(targets) as [Name, (typeof targets)[Name]][]) {
       const page = await get(t.url, t.headers);
       if (page.status !== 200) throw new Error(`${name}: status ${page.status}`);
-      if (name !== "bare" && articlesIn(page.html) !== 50) throw new Error(`${name}: ${articlesIn(page.html)} posts on the page`);
+      if (name !== "bare" && name !== "layout" && articlesIn(page.html) !== 50) throw new Error(`${name}: ${articlesIn(page.html)} posts on the page`);
       if (name === "member" && !page.html.includes('id="reply-body"')) throw new Error("member: not signed in (no reply box)");
+      if (name === "layout" && !page.html.includes('action="/signout"')) throw new Error("layout: not signed in (no sign-out form)");
       sizes[name] = { html: Buffer.byteLength(page.html), wire: page.wire, encoding: page.encoding };
       if (process.env.BENCH_SAVE_HTML) fs.writeFileSync(path.join(process.env.BENCH_SAVE_HTML, `${name}.html`), page.html);
     }

@@ -1,8 +1,9 @@
 import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { Lucia, TimeSpan } from "lucia";
-import { eq, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { sessions, users, type AccountPreferences } from "#db/schema/index";
 import type { Database } from "#db/client";
+import { preparedStatement } from "#db/prepared";
 import type { AppContext } from "#app/lib/app-context.server";
 
 /**
@@ -74,32 +75,49 @@ export async function createSession(app: AppContext, userId: string, device = ""
 export const sessionUser = { id: users.id, siteRole: users.siteRole };
 
 /**
+ * The session check's statement with `alongside` (SQL columns about the session's user) read in
+ * the same round trip: built and prepared once (db/prepared.ts), so make one per set of columns, at
+ * module level (the layout's header, modules/header).
+ */
+export function sessionColumns<T extends Record<string, SQL>>(alongside: T) {
+  return {
+    statement: preparedStatement((db) =>
+      db
+        .select({
+          ...alongside,
+          sessionId: sessions.id,
+          expiresAt: sessions.expiresAt,
+          lastUsedAt: sessions.lastUsedAt,
+          userId: users.id,
+          displayName: users.displayName,
+          siteRole: users.siteRole,
+          status: users.status,
+          emailVerifiedAt: users.emailVerifiedAt,
+          preferences: users.preferences,
+        })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(eq(sessions.id, sql.placeholder("token")))
+        .limit(1)
+        .prepare("session"),
+    ),
+  };
+}
+export type SessionColumns<T extends Record<string, SQL>> = ReturnType<typeof sessionColumns<T>>;
+const plainSession = sessionColumns({});
+/** The session's own columns, whatever `alongside` adds. */
+type SessionRow = Awaited<ReturnType<ReturnType<typeof plainSession.statement>["execute"]>>[number];
+
+/**
  * Validates a token; extends the session when it is past half its life (`refreshed` tells the
  * caller to send a new cookie). Suspended accounts lose every session here too.
  *
  * One statement (session joined to its user): the same checks as Lucia's validateSession, written
- * here so `alongside` — SQL columns about the user (`sessionUser`) — comes back in the same round
- * trip (the layout's header, modules/header). Writes happen only when the session expired, the
- * account is suspended, the expiry slides, or "last used" is stale.
+ * here so `alongside` (sessionColumns) comes back in the same round trip. Writes happen only when
+ * the session expired, the account is suspended, the expiry slides, or "last used" is stale.
  */
-export async function validateSessionToken<T extends Record<string, SQL>>(app: AppContext, token: string, alongside?: T) {
-  const [row] = await app.db
-    .select({
-      ...alongside,
-      sessionId: sessions.id,
-      expiresAt: sessions.expiresAt,
-      lastUsedAt: sessions.lastUsedAt,
-      userId: users.id,
-      displayName: users.displayName,
-      siteRole: users.siteRole,
-      status: users.status,
-      emailVerifiedAt: users.emailVerifiedAt,
-      preferences: users.preferences,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, token))
-    .limit(1);
+export async function validateSessionToken<T extends Record<string, SQL>>(app: AppContext, token: string, alongside?: SessionColumns<T>) {
+  const [row] = (await (alongside ?? plainSession).statement(app.db).execute({ token })) as SessionRow[];
   if (!row) return null;
   const now = Date.now();
   if (row.expiresAt.getTime() <= now) {

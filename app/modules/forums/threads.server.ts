@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { posts, reactions, threads, users } from "#db/schema/index";
 import type { Transaction } from "#db/client";
+import { preparedStatement } from "#db/prepared";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Invalid } from "#app/lib/errors";
@@ -129,6 +130,64 @@ type ReactionCounts = Record<ReactionKind, number>;
 const kindBit: Record<ReactionKind, number> = { helpful: 1, hug: 2, same_here: 4 };
 
 /**
+ * One page of a thread's posts with their authors' standing and reactions, the viewer's own
+ * among them: prepared per shape (db/prepared.ts), as every view of a thread runs it.
+ */
+const postsPage = preparedStatement(
+  (db, shape: { backwards: boolean; cursor: boolean; signedIn: boolean }) => {
+    const value = (name: string) => sql`${sql.placeholder(name)}`;
+    const rx = db
+      .select({
+        helpful: sql<number>`count(*) filter (where ${reactions.kind} = 'helpful')::int`.as("rx_helpful"),
+        hug: sql<number>`count(*) filter (where ${reactions.kind} = 'hug')::int`.as("rx_hug"),
+        sameHere: sql<number>`count(*) filter (where ${reactions.kind} = 'same_here')::int`.as("rx_same_here"),
+        mine: sql<number>`coalesce(sum(case when ${reactions.userId} = ${value("viewerId")} then
+          case ${reactions.kind} when 'helpful' then 1 when 'hug' then 2 else 4 end else 0 end), 0)::int`.as("rx_mine"),
+      })
+      .from(reactions)
+      .where(eq(reactions.postId, posts.id))
+      .as("rx");
+    const cursorRow = sql`(${value("cursorTime")}::timestamptz, ${value("cursorId")})`;
+    return db
+      .select({
+        id: posts.id,
+        authorId: posts.authorId,
+        authorName: users.displayName,
+        authorStaff: staffStanding(value("groupId"), posts.authorId),
+        authorProfileOpens: profileOpensInGroupSql(value("groupId")),
+        // In the page's own query: whether the viewer blocks the author (their posts show collapsed).
+        authorBlocked: shape.signedIn ? blocksSql(value("viewerId"), posts.authorId) : sql<boolean>`false`,
+        isOpening: posts.isOpening,
+        body: posts.body,
+        createdAt: posts.createdAt,
+        createdKey: utcText(posts.createdAt),
+        editedAt: posts.editedAt,
+        deletedAt: posts.deletedAt,
+        deletedBy: posts.deletedBy,
+        deletionReason: posts.deletionReason,
+        hiddenAt: posts.hiddenAt,
+        helpful: rx.helpful,
+        hug: rx.hug,
+        sameHere: rx.sameHere,
+        mine: rx.mine,
+      })
+      .from(posts)
+      .innerJoin(users, eq(users.id, posts.authorId))
+      .leftJoinLateral(rx, sql`true`)
+      .where(
+        and(
+          eq(posts.threadId, sql.placeholder("threadId")),
+          shape.cursor ? (shape.backwards ? sql`(${posts.createdAt}, ${posts.id}) < ${cursorRow}` : sql`(${posts.createdAt}, ${posts.id}) > ${cursorRow}`) : undefined,
+        ),
+      )
+      .orderBy(...(shape.backwards ? [desc(posts.createdAt), desc(posts.id)] : [asc(posts.createdAt), asc(posts.id)]))
+      .limit(sql.placeholder("limit"))
+      .prepare("thread_posts");
+  },
+  (shape) => `${shape.backwards}:${shape.cursor}:${shape.signedIn}`,
+);
+
+/**
  * The thread page: the thread and one page of posts (opening post first) in order, with authors,
  * reaction counts and the viewer's own reactions. Two queries whatever the page size.
  * Paging: first page by default; `after`/`before` cursors; `latest` for the newest posts.
@@ -181,58 +240,15 @@ export async function getThreadPage(
   const backwards = !!before || (!after && !!opts.latest);
   const viewerId = viewer?.id ?? "";
 
-  const rx = app.db
-    .select({
-      helpful: sql<number>`count(*) filter (where ${reactions.kind} = 'helpful')::int`.as("rx_helpful"),
-      hug: sql<number>`count(*) filter (where ${reactions.kind} = 'hug')::int`.as("rx_hug"),
-      sameHere: sql<number>`count(*) filter (where ${reactions.kind} = 'same_here')::int`.as("rx_same_here"),
-      mine: sql<number>`coalesce(sum(case when ${reactions.userId} = ${viewerId} then
-          case ${reactions.kind} when 'helpful' then 1 when 'hug' then 2 else 4 end else 0 end), 0)::int`.as("rx_mine"),
-    })
-    .from(reactions)
-    .where(eq(reactions.postId, posts.id))
-    .as("rx");
-
-  const createdKey = utcText(posts.createdAt);
   const cursor = after ?? before;
-  const rows = await app.db
-    .select({
-      id: posts.id,
-      authorId: posts.authorId,
-      authorName: users.displayName,
-      authorStaff: staffStanding(row.groupId, posts.authorId),
-      authorProfileOpens: profileOpensInGroupSql(row.groupId),
-      // In the page's own query: whether the viewer blocks the author (their posts show collapsed).
-      authorBlocked: viewer ? blocksSql(viewer.id, posts.authorId) : sql<boolean>`false`,
-      isOpening: posts.isOpening,
-      body: posts.body,
-      createdAt: posts.createdAt,
-      createdKey,
-      editedAt: posts.editedAt,
-      deletedAt: posts.deletedAt,
-      deletedBy: posts.deletedBy,
-      deletionReason: posts.deletionReason,
-      hiddenAt: posts.hiddenAt,
-      helpful: rx.helpful,
-      hug: rx.hug,
-      sameHere: rx.sameHere,
-      mine: rx.mine,
-    })
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .leftJoinLateral(rx, sql`true`)
-    .where(
-      and(
-        eq(posts.threadId, row.id),
-        cursor
-          ? backwards
-            ? sql`(${posts.createdAt}, ${posts.id}) < (${String(cursor[0])}::timestamptz, ${String(cursor[1])})`
-            : sql`(${posts.createdAt}, ${posts.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])})`
-          : undefined,
-      ),
-    )
-    .orderBy(...(backwards ? [desc(posts.createdAt), desc(posts.id)] : [asc(posts.createdAt), asc(posts.id)]))
-    .limit(pageSize + 1);
+  const rows = await postsPage(app.db, { backwards, cursor: !!cursor, signedIn: !!viewer }).execute({
+    threadId: row.id,
+    groupId: row.groupId,
+    viewerId,
+    cursorTime: cursor ? String(cursor[0]) : null,
+    cursorId: cursor ? String(cursor[1]) : null,
+    limit: pageSize + 1,
+  });
 
   const more = rows.length > pageSize;
   const page = rows.slice(0, pageSize);

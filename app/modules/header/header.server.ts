@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { AppContext } from "#app/lib/app-context.server";
 import { rowsOf } from "#app/lib/db-rows.server";
-import { sessionUser, validateSessionToken, type Viewer } from "#app/modules/auth/session.server";
+import { sessionColumns, sessionUser, validateSessionToken, type Viewer } from "#app/modules/auth/session.server";
 import { moderationLinksOf, moderationLinksSql } from "#app/modules/moderation/queue.server";
 import { unreadCountSql } from "#app/modules/notifications/notifications.server";
 import { staffOrganizationLinksOf, staffOrganizationLinksSql } from "#app/modules/organizations/staff.server";
@@ -50,9 +50,11 @@ function headerOf(viewer: Viewer, row: HeaderRow | undefined): HeaderData {
   };
 }
 
+const withHeader = sessionColumns(headerColumns(sessionUser.id, sessionUser.siteRole));
+
 /** validateSessionToken with the header read in the same statement: for requests the layout renders. */
 export async function validateSessionWithHeader(app: AppContext, token: string) {
-  const result = await validateSessionToken(app, token, headerColumns(sessionUser.id, sessionUser.siteRole));
+  const result = await validateSessionToken(app, token, withHeader);
   if (!result) return null;
   const { alongside, ...session } = result;
   return { ...session, header: headerOf(session.viewer, alongside) };
