@@ -168,7 +168,7 @@ test.describe("forums", () => {
     expect(await sameDocument()).toBe(true);
     await page.goBack();
     await expect(page.getByRole("heading", { level: 1, name: /ordinary day look like for you/ })).toBeVisible();
-    await page.getByRole("article").first().getByRole("link", { name: `Block ${demo.robin.name}` }).click();
+    await opening.getByRole("link", { name: `Block ${demo.robin.name}` }).click();
     await expect(page.getByRole("heading", { level: 1, name: `Block ${demo.robin.name}?` })).toBeVisible();
     expect(await sameDocument()).toBe(true);
   });

@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
+import { preparedStatement } from "#db/prepared";
 import type { AppContext } from "#app/lib/app-context.server";
 import { NotFound } from "#app/lib/errors";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
@@ -12,9 +13,10 @@ import { assertCan, can, type Actor, type PostTarget, type ThreadTarget } from "
 
 const groupColumns = { groupId: groups.id, groupSlug: groups.slug, groupName: groups.name, ...groupStandingColumns };
 
-/** One thread with its group and the viewer's relationship to the group: one query. */
-export async function loadThread(app: AppContext, viewer: Actor | null, slug: string, threadId: string) {
-  const [row] = await app.db
+/** One thread with its group and the viewer's standing: prepared (db/prepared.ts), as every thread view and reply runs it. */
+const threadWithStanding = preparedStatement((db) => {
+  const viewerId = sql`${sql.placeholder("viewerId")}`;
+  return db
     .select({
       ...groupColumns,
       id: threads.id,
@@ -34,10 +36,16 @@ export async function loadThread(app: AppContext, viewer: Actor | null, slug: st
     .from(threads)
     .innerJoin(groups, eq(groups.id, threads.groupId))
     .innerJoin(users, eq(users.id, threads.authorId))
-    .leftJoin(groupMemberships, standingJoins(viewer?.id ?? null).membership)
-    .leftJoin(organizationMembers, standingJoins(viewer?.id ?? null).orgRole)
-    .where(and(eq(threads.id, threadId), eq(groups.slug, slug)))
-    .limit(1);
+    .leftJoin(groupMemberships, standingJoins(viewerId).membership)
+    .leftJoin(organizationMembers, standingJoins(viewerId).orgRole)
+    .where(and(eq(threads.id, sql.placeholder("threadId")), eq(groups.slug, sql.placeholder("slug"))))
+    .limit(1)
+    .prepare("thread_with_standing");
+});
+
+/** One thread with its group and the viewer's relationship to the group: one query. */
+export async function loadThread(app: AppContext, viewer: Actor | null, slug: string, threadId: string) {
+  const [row] = await threadWithStanding(app.db).execute({ viewerId: viewer?.id ?? "", threadId, slug });
   if (!row) throw NotFound("That thread");
   const groupTarget = groupTargetOf(row);
   const target: ThreadTarget = { ...groupTarget, thread: { locked: row.locked, deleted: row.deletedAt !== null, membersOnly: row.membersOnly } };
