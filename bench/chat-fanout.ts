@@ -157,7 +157,17 @@ async function run(kind: "hearth" | "bare") {
   // Ramp the readers up in batches.
   const readers: Socket[] = [];
   const rampStart = performance.now();
+  // Memory halfway as well: the second half's growth is what each further connection costs, without
+  // what the first ones set up once (database connections, compiled code, caches).
+  let memHalf: Memory | null = null;
+  let halfPause = 0;
   for (let i = 0; i < READERS; i += RAMP_BATCH) {
+    if (!memHalf && i >= READERS / 2) {
+      const pauseStart = performance.now();
+      await sleep(1500);
+      memHalf = await memoryOf(child);
+      halfPause = performance.now() - pauseStart;
+    }
     const batch = await Promise.all(
       Array.from({ length: Math.min(RAMP_BATCH, READERS - i) }, async (_, k) => {
         const s = await connect(server.port, server.readerTokens[i + k]);
@@ -171,8 +181,8 @@ async function run(kind: "hearth" | "bare") {
     readers.push(...batch);
     await sleep(RAMP_PAUSE_MS);
   }
-  const rampSeconds = (performance.now() - rampStart) / 1000;
-  await sleep(1500); // let presence broadcasts from the ramp settle
+  const rampSeconds = (performance.now() - rampStart - halfPause) / 1000;
+  await sleep(1500); // let presence broadcasts from the ramp settle (the same wait before memHalf)
   const memAfter = await memoryOf(child);
 
   const senders: { socket: Socket; userId: string }[] = [];
@@ -278,6 +288,10 @@ async function run(kind: "hearth" | "bare") {
       rss: (memAfter.rss - memBefore.rss) / READERS / 1024,
       heap: (memAfter.heapUsed - memBefore.heapUsed) / READERS / 1024,
     },
+    marginalKiB: {
+      rss: (memAfter.rss - memHalf!.rss) / (READERS - READERS / 2) / 1024,
+      heap: (memAfter.heapUsed - memHalf!.heapUsed) / (READERS - READERS / 2) / 1024,
+    },
     results,
   };
 }
@@ -305,5 +319,6 @@ if (MIX === "reactions") {
   for (const r of [hearth, bare]) for (const x of r.results) console.log(`| ${r.kind} | ${x.rate} | ${x.reactions.acked} | ${fmt(x.reactions.p50)} | ${fmt(x.reactions.p99)} | ${fmt(x.reactions.max)} |`);
 }
 console.log(`\nMemory per connection (server process, after ramp): hearth ${fmt(hearth.perConnectionKiB.rss)} KiB RSS / ${fmt(hearth.perConnectionKiB.heap)} KiB heap; bare ${fmt(bare.perConnectionKiB.rss)} KiB RSS / ${fmt(bare.perConnectionKiB.heap)} KiB heap.`);
+console.log(`Each further connection (the ramp's second half): hearth ${fmt(hearth.marginalKiB.rss)} KiB RSS / ${fmt(hearth.marginalKiB.heap)} KiB heap; bare ${fmt(bare.marginalKiB.rss)} KiB RSS / ${fmt(bare.marginalKiB.heap)} KiB heap.`);
 console.log(`Ramp: hearth ${fmt(hearth.rampSeconds)} s, bare ${fmt(bare.rampSeconds)} s for ${READERS} connections + joins.`);
 process.exit(0);

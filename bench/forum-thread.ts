@@ -1,14 +1,15 @@
 /**
  * Forum thread page benchmark: requests/s and latency of the SSR thread page with 50 replies,
  * interleaved in one run with the baseline, the bare Remix app in bench/bare-app/ (one route with a
- * loader, no layout, no middleware), served in production mode beside Hearth. Four targets, every
+ * loader, no layout, no middleware), served in production mode beside Hearth. Six targets, every
  * request with `accept-encoding: br, gzip` as a browser sends it:
  *   bare       the bare Remix app;
  *   visitor    the thread page for a visitor, visitor page cache on (the default 1 s);
  *   nocache    the same with VISITOR_PAGE_CACHE_MS=0 (a second Hearth process on a copy of the data);
  *   member     the thread page for a signed-in member of the group (a real session cookie);
  *   layout     the same member's lightest page (/privacy: the layout around one block of text), the
- *              floor any signed-in page starts from.
+ *              floor any signed-in page starts from;
+ *   visitorLayout  the same page for a visitor, cache off: the floor under the visitor's pages.
  * Hearth is its production build (NODE_ENV=production) on a fresh PGlite directory (or BENCH_DATABASE_URL).
  *
  *   npm run bench:thread     (builds both apps with BUILD_DIR=build-bench, then runs this)
@@ -154,10 +155,11 @@ async function main() {
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the Hearth server(s) (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
   const NOCACHE_PORT = PORT + 2;
+  const onCacheOff = only === "nocache" || only === "visitorLayout";
   const servers = [
     // With BENCH_PROFILE_ONLY, only the server that target loads is profiled.
-    startHearth(PORT, dataDir, {}, only === "nocache" ? [] : profile),
-    startHearth(NOCACHE_PORT, noCacheDir, { VISITOR_PAGE_CACHE_MS: "0" }, only && only !== "nocache" ? [] : profile),
+    startHearth(PORT, dataDir, {}, only && onCacheOff ? [] : profile),
+    startHearth(NOCACHE_PORT, noCacheDir, { VISITOR_PAGE_CACHE_MS: "0" }, only && !onCacheOff ? [] : profile),
     // The baseline, in its own process like Hearth, so they share the cores the same way.
     spawn(process.execPath, ["bench/bare-app/server.mjs"], {
       cwd: root,
@@ -172,6 +174,7 @@ async function main() {
     nocache: { label: "thread page, visitor, cache off", url: `http://127.0.0.1:${NOCACHE_PORT}${threadPath}`, headers: BROWSER },
     member: { label: "thread page, signed-in member", url: `http://127.0.0.1:${PORT}${threadPath}`, headers: { ...BROWSER, cookie } },
     layout: { label: "lightest page (/privacy), signed-in member", url: `http://127.0.0.1:${PORT}/privacy`, headers: { ...BROWSER, cookie } },
+    visitorLayout: { label: "lightest page (/privacy), visitor, cache off", url: `http://127.0.0.1:${NOCACHE_PORT}/privacy`, headers: BROWSER },
   };
   type Name = keyof typeof targets;
   try {
@@ -182,7 +185,7 @@ async function main() {
     for (const [name, t] of Object.entries(targets) as [Name, (typeof targets)[Name]][]) {
       const page = await get(t.url, t.headers);
       if (page.status !== 200) throw new Error(`${name}: status ${page.status}`);
-      if (name !== "bare" && name !== "layout" && articlesIn(page.html) !== 50) throw new Error(`${name}: ${articlesIn(page.html)} posts on the page`);
+      if (name !== "bare" && name !== "layout" && name !== "visitorLayout" && articlesIn(page.html) !== 50) throw new Error(`${name}: ${articlesIn(page.html)} posts on the page`);
       if (name === "member" && !page.html.includes('id="reply-body"')) throw new Error("member: not signed in (no reply box)");
       if (name === "layout" && !page.html.includes('action="/signout"')) throw new Error("layout: not signed in (no sign-out form)");
       sizes[name] = { html: Buffer.byteLength(page.html), wire: page.wire, encoding: page.encoding };
