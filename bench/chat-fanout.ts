@@ -160,12 +160,14 @@ async function run(kind: "hearth" | "bare") {
   // Memory halfway as well: the second half's growth is what each further connection costs, without
   // what the first ones set up once (database connections, compiled code, caches).
   let memHalf: Memory | null = null;
+  let halfCount = 0;
   let halfPause = 0;
   for (let i = 0; i < READERS; i += RAMP_BATCH) {
     if (!memHalf && i >= READERS / 2) {
       const pauseStart = performance.now();
       await sleep(1500);
       memHalf = await memoryOf(child);
+      halfCount = i;
       halfPause = performance.now() - pauseStart;
     }
     const batch = await Promise.all(
@@ -288,9 +290,10 @@ async function run(kind: "hearth" | "bare") {
       rss: (memAfter.rss - memBefore.rss) / READERS / 1024,
       heap: (memAfter.heapUsed - memBefore.heapUsed) / READERS / 1024,
     },
+    // NaN (printed "–") when the ramp is a single batch and has no second half.
     marginalKiB: {
-      rss: (memAfter.rss - memHalf!.rss) / (READERS - READERS / 2) / 1024,
-      heap: (memAfter.heapUsed - memHalf!.heapUsed) / (READERS - READERS / 2) / 1024,
+      rss: memHalf ? (memAfter.rss - memHalf.rss) / (READERS - halfCount) / 1024 : NaN,
+      heap: memHalf ? (memAfter.heapUsed - memHalf.heapUsed) / (READERS - halfCount) / 1024 : NaN,
     },
     results,
   };

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Database } from "./client";
 
 /**
@@ -22,3 +23,6 @@ export function preparedStatement<S, Shape = void>(build: (db: Database, shape: 
     return statement;
   };
 }
+
+/** A placeholder as SQL, for the helpers that take an SQL value (standing joins, staff standing) rather than a Placeholder. */
+export const placeholder = (name: string) => sql`${sql.placeholder(name)}`;

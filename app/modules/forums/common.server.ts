@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { groupMemberships, groups, organizationMembers, posts, threads, users } from "#db/schema/index";
-import { preparedStatement } from "#db/prepared";
+import { placeholder, preparedStatement } from "#db/prepared";
 import type { AppContext } from "#app/lib/app-context.server";
 import { NotFound } from "#app/lib/errors";
 import { groupStandingColumns, groupTargetOf, standingJoins } from "#app/modules/groups/standing.server";
@@ -15,7 +15,7 @@ const groupColumns = { groupId: groups.id, groupSlug: groups.slug, groupName: gr
 
 /** One thread with its group and the viewer's standing: prepared (db/prepared.ts), as every thread view and reply runs it. */
 const threadWithStanding = preparedStatement((db) => {
-  const viewerId = sql`${sql.placeholder("viewerId")}`;
+  const viewerId = placeholder("viewerId");
   return db
     .select({
       ...groupColumns,

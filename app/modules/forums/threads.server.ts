@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { posts, reactions, threads, users } from "#db/schema/index";
 import type { Transaction } from "#db/client";
-import { preparedStatement } from "#db/prepared";
+import { placeholder, preparedStatement } from "#db/prepared";
 import type { AppContext } from "#app/lib/app-context.server";
 import { decodeCursor, encodeCursor } from "#app/lib/cursor";
 import { Invalid } from "#app/lib/errors";
@@ -135,28 +135,27 @@ const kindBit: Record<ReactionKind, number> = { helpful: 1, hug: 2, same_here: 4
  */
 const postsPage = preparedStatement(
   (db, shape: { backwards: boolean; cursor: boolean; signedIn: boolean }) => {
-    const value = (name: string) => sql`${sql.placeholder(name)}`;
     const rx = db
       .select({
         helpful: sql<number>`count(*) filter (where ${reactions.kind} = 'helpful')::int`.as("rx_helpful"),
         hug: sql<number>`count(*) filter (where ${reactions.kind} = 'hug')::int`.as("rx_hug"),
         sameHere: sql<number>`count(*) filter (where ${reactions.kind} = 'same_here')::int`.as("rx_same_here"),
-        mine: sql<number>`coalesce(sum(case when ${reactions.userId} = ${value("viewerId")} then
+        mine: sql<number>`coalesce(sum(case when ${reactions.userId} = ${placeholder("viewerId")} then
           case ${reactions.kind} when 'helpful' then 1 when 'hug' then 2 else 4 end else 0 end), 0)::int`.as("rx_mine"),
       })
       .from(reactions)
       .where(eq(reactions.postId, posts.id))
       .as("rx");
-    const cursorRow = sql`(${value("cursorTime")}::timestamptz, ${value("cursorId")})`;
+    const cursorRow = sql`(${placeholder("cursorTime")}::timestamptz, ${placeholder("cursorId")})`;
     return db
       .select({
         id: posts.id,
         authorId: posts.authorId,
         authorName: users.displayName,
-        authorStaff: staffStanding(value("groupId"), posts.authorId),
-        authorProfileOpens: profileOpensInGroupSql(value("groupId")),
+        authorStaff: staffStanding(placeholder("groupId"), posts.authorId),
+        authorProfileOpens: profileOpensInGroupSql(placeholder("groupId")),
         // In the page's own query: whether the viewer blocks the author (their posts show collapsed).
-        authorBlocked: shape.signedIn ? blocksSql(value("viewerId"), posts.authorId) : sql<boolean>`false`,
+        authorBlocked: shape.signedIn ? blocksSql(placeholder("viewerId"), posts.authorId) : sql<boolean>`false`,
         isOpening: posts.isOpening,
         body: posts.body,
         createdAt: posts.createdAt,
